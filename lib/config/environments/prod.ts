@@ -1,0 +1,24 @@
+import type { EnvironmentInput } from '../schema';
+
+/** Long-lived: three zones, redundant everything, data retained on delete. */
+export const prod: EnvironmentInput = {
+  name: 'prod',
+  ephemeral: false,
+  region: 'us-east-1',
+  deletionProtection: true,
+  network: {
+    cidr: '10.42.0.0/16',
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    natGateways: 3,
+    interfaceEndpoints: true,
+    flowLogRetentionDays: 90,
+  },
+  database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetentionDays: 14 },
+  cache: { nodeType: 'cache.r7g.large', replicas: 2, multiAz: true },
+  workloads: {
+    litellm: { minReplicas: 3, maxReplicas: 12 },
+    langfuse: { webReplicas: 2, webMaxReplicas: 6, workerReplicas: 2 },
+    clickhouse: { replicas: 3, volumeSizeGi: 200 },
+  },
+  cluster: { endpointAccess: { mode: 'private' }, logRetentionDays: 90 },
+};

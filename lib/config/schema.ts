@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { parseCidr } from './cidr';
+
+/** Log retention values CloudWatch accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Kubernetes versions this app has a matching kubectl layer for. */
+export const KUBERNETES_VERSIONS = ['1.35'] as const;
+
+/** Aurora PostgreSQL versions pinned here; each supports Serverless v2 scale-to-zero. */
+export const AURORA_POSTGRES_VERSIONS = ['16.13', '17.7'] as const;
+
+/** Valkey versions with a matching parameter group family. */
+export const VALKEY_VERSIONS = ['8.0'] as const;
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+const logRetention = z
+  .number()
+  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
+  });
+
+const cidr = (minPrefix: number, maxPrefix: number) =>
+  z.string().superRefine((value, ctx) => {
+    const parsed = parseCidr(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR (use a.b.c.d/n)` });
+    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
+      const what = parsed.prefix > maxPrefix ? 'too small' : 'too large';
+      ctx.addIssue({ code: 'custom', message: `"${value}" is ${what} (use a prefix length between /${minPrefix} and /${maxPrefix})` });
+    } else if (!parsed.aligned) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})` });
+    }
+  });
+
+const networkSchema = z.strictObject({
+  /** VPC CIDR; /16 to /20 leaves room for three AZs of workload subnets. */
+  cidr: cidr(16, 20).default('10.40.0.0/16'),
+  /** Zones by full name; known here so synth never asks AWS. */
+  availabilityZones: z
+    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'is not an availability zone name (e.g. us-east-1a)'))
+    .min(2, 'needs at least 2 zones (allowed: 2 or 3 zone names)')
+    .max(3, 'has more than 3 zones (allowed: 2 or 3 zone names)')
+    .default(['us-east-1a', 'us-east-1b']),
+  natGateways: z.number().int().min(1, 'must be at least 1 (workloads pull images and call model APIs)').max(3).default(1),
+  /** Interface endpoints (STS, Secrets Manager, ECR, Bedrock runtime, logs); they pay off once traffic is steady. */
+  interfaceEndpoints: z.boolean().default(false),
+  flowLogRetentionDays: logRetention.default(14),
+});
+
+const databaseSchema = z.strictObject({
+  engineVersion: z.enum(AURORA_POSTGRES_VERSIONS).default('16.13'),
+  /** Aurora capacity units; 0 lets an idle cluster pause. */
+  minCapacity: z.number().min(0).max(256).multipleOf(0.5).default(0),
+  maxCapacity: z.number().min(1).max(256).multipleOf(0.5).default(4),
+  autoPauseMinutes: z.number().int().min(5).max(1440).default(10),
+  readers: z.number().int().min(0).max(15).default(0),
+  backupRetentionDays: z.number().int().min(1).max(35).default(1),
+});
+
+const cacheSchema = z.strictObject({
+  engineVersion: z.enum(VALKEY_VERSIONS).default('8.0'),
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'is not a cache node type (e.g. cache.t4g.micro)').default('cache.t4g.micro'),
+  /** Replicas besides the primary; at least 1 is needed for multi-AZ failover. */
+  replicas: z.number().int().min(0).max(5).default(0),
+  multiAz: z.boolean().default(false),
+});
+
+const endpointAccessSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('private') }),
+  z.strictObject({
+    mode: z.literal('public-and-private'),
+    publicCidrs: z.array(cidr(8, 32)).min(1, 'needs at least one CIDR (an open public endpoint is not allowed)'),
+  }),
+]);
+
+const clusterSchema = z.strictObject({
+  kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default('1.35'),
+  endpointAccess: endpointAccessSchema.default({ mode: 'private' }),
+  /** IAM roles granted cluster admin through EKS access entries. */
+  adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)')).default([]),
+  logRetentionDays: logRetention.default(14),
+});
+
+const workloadsSchema = z.strictObject({
+  litellm: z.strictObject({
+    minReplicas: z.number().int().min(1).max(50).default(1),
+    maxReplicas: z.number().int().min(1).max(100).default(2),
+  }).default({ minReplicas: 1, maxReplicas: 2 }),
+  langfuse: z.strictObject({
+    webReplicas: z.number().int().min(1).max(20).default(1),
+    webMaxReplicas: z.number().int().min(1).max(50).default(2),
+    workerReplicas: z.number().int().min(1).max(20).default(1),
+  }).default({ webReplicas: 1, webMaxReplicas: 2, workerReplicas: 1 }),
+  clickhouse: z.strictObject({
+    /** 1 runs standalone; 3 runs replicated with ClickHouse Keeper. */
+    replicas: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)' }).default(1),
+    volumeSizeGi: z.number().int().min(10).max(16000).default(20),
+  }).default({ replicas: 1, volumeSizeGi: 20 }),
+});
+
+const bedrockModel = z.strictObject({
+  provider: z.literal('bedrock'),
+  /** Name clients ask for (the OpenAI `model` field). */
+  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
+  /** Foundation model id, e.g. anthropic.claude-sonnet-4-20250514-v1:0. */
+  modelId: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.:-]+$/, 'is not a Bedrock model id (e.g. anthropic.claude-sonnet-4-20250514-v1:0)'),
+  /** Cross-region inference profile prefix (us, eu, apac, global); omit to call the model in `region` directly. */
+  inferenceProfile: z.enum(['us', 'eu', 'apac', 'global']).optional(),
+  region: z.string().regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
+  /** Role in another account that holds the model access. */
+  crossAccountRoleArn: z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)').optional(),
+});
+
+const azureModel = z.strictObject({
+  provider: z.literal('azure'),
+  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
+  deployment: z.string().min(1),
+  apiBase: z.string().regex(/^https:\/\/[a-z0-9-]+\.openai\.azure\.com\/?$/, 'is not an Azure OpenAI endpoint (https://<resource>.openai.azure.com)'),
+  apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'is not an API version (e.g. 2024-10-21)'),
+  /** Existing Secrets Manager secret holding the API key; it outlives ephemeral environments. */
+  apiKeySecretName: z.string().regex(SECRET_NAME, 'is not a secret name'),
+});
+
+const geminiModel = z.strictObject({
+  provider: z.literal('gemini'),
+  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
+  model: z.string().regex(/^[a-z0-9.-]+$/, 'is not a Gemini model (e.g. gemini-2.5-pro)'),
+  apiKeySecretName: z.string().regex(SECRET_NAME, 'is not a secret name'),
+});
+
+export const MODEL_PROVIDERS = ['bedrock', 'azure', 'gemini'] as const;
+
+const modelSchema = z.discriminatedUnion('provider', [bedrockModel, azureModel, geminiModel]);
+
+/** The design notes' default model list: Claude inference profiles in us-east-1. */
+const DEFAULT_MODELS: z.input<typeof modelSchema>[] = [
+  { provider: 'bedrock', name: 'claude-3-7-sonnet', modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+  { provider: 'bedrock', name: 'claude-sonnet-4', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+  { provider: 'bedrock', name: 'claude-opus-4', modelId: 'anthropic.claude-opus-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+];
+
+export const environmentSchema = z
+  .strictObject({
+    /** Lowercase; it prefixes stack ids. */
+    name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'is not an environment name (lowercase letters and digits, 2-12 characters)'),
+    /** Ephemeral environments are destroyed daily: nothing is retained or deletion-protected. */
+    ephemeral: z.boolean(),
+    account: z.string().regex(ACCOUNT, 'is not an AWS account id (12 digits)').optional(),
+    /** Filled from CDK_DEFAULT_REGION when an overlay leaves it out. */
+    region: z.string({ error: 'is required (set region in the overlay or CDK_DEFAULT_REGION)' }).regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
+    /** Deletion protection on the database; required outside ephemeral environments. */
+    deletionProtection: z.boolean().default(false),
+    network: networkSchema.default(() => networkSchema.parse({})),
+    database: databaseSchema.default(() => databaseSchema.parse({})),
+    cache: cacheSchema.default(() => cacheSchema.parse({})),
+    cluster: clusterSchema.default(() => clusterSchema.parse({})),
+    workloads: workloadsSchema.default(() => workloadsSchema.parse({})),
+    models: z.array(modelSchema).min(1, 'needs at least one model').default(DEFAULT_MODELS),
+  })
+  .superRefine((env, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (env.database.minCapacity > env.database.maxCapacity) {
+      issue(['database', 'minCapacity'], `${env.database.minCapacity} is above maxCapacity ${env.database.maxCapacity} (allowed: 0 to maxCapacity)`);
+    }
+    if (env.network.natGateways > env.network.availabilityZones.length) {
+      issue(['network', 'natGateways'], `${env.network.natGateways} is more than the ${env.network.availabilityZones.length} zones (allowed: 1 to the number of zones)`);
+    }
+    if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
+      issue(['network', 'availabilityZones'], 'lists a zone twice (allowed: distinct zone names)');
+    }
+    if (env.cache.multiAz && env.cache.replicas < 1) {
+      issue(['cache', 'replicas'], 'must be at least 1 when multiAz is true (a primary cannot fail over to nothing)');
+    }
+    if (!env.ephemeral && !env.deletionProtection) {
+      issue(['deletionProtection'], 'must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)');
+    }
+    if (env.ephemeral && env.deletionProtection) {
+      issue(['deletionProtection'], 'must be false for an ephemeral environment (the end-of-day destroy would fail)');
+    }
+    env.network.availabilityZones.forEach((zone, i) => {
+      if (!zone.startsWith(env.region) || zone.length !== env.region.length + 1) {
+        issue(['network', 'availabilityZones', i], `"${zone}" is not in region ${env.region} (allowed: zones of the configured region)`);
+      }
+    });
+    const { litellm, langfuse } = env.workloads;
+    if (litellm.minReplicas > litellm.maxReplicas) {
+      issue(['workloads', 'litellm', 'minReplicas'], `${litellm.minReplicas} is above maxReplicas ${litellm.maxReplicas} (allowed: 1 to maxReplicas)`);
+    }
+    if (langfuse.webReplicas > langfuse.webMaxReplicas) {
+      issue(['workloads', 'langfuse', 'webReplicas'], `${langfuse.webReplicas} is above webMaxReplicas ${langfuse.webMaxReplicas} (allowed: 1 to webMaxReplicas)`);
+    }
+    const names = env.models.map((m) => m.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) issue(['models', i, 'name'], `"${name}" is used twice (allowed: unique model names)`);
+    });
+  });
+
+/** Config as written in an overlay: every field with a default may be left out. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** Config after validation and defaults. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type ModelConfig = EnvironmentConfig['models'][number];
+export type BedrockModelConfig = Extract<ModelConfig, { provider: 'bedrock' }>;
