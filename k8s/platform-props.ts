@@ -1,0 +1,61 @@
+import type { EnvironmentConfig } from '../lib/config/schema';
+
+/**
+ * Everything the charts need from AWS. In the CDK app the strings are CloudFormation tokens;
+ * rendered for review they are readable placeholders such as `<litellm-role-arn>`.
+ * Secret values never appear here: only secret ARNs, which the in-cluster sync resolves.
+ */
+export interface PlatformAwsValues {
+  readonly region: string;
+  /** IAM roles for service accounts, one per workload in IDENTITIES. */
+  readonly roleArns: {
+    readonly litellm: string;
+    readonly langfuse: string;
+    readonly clickhouse: string;
+    readonly secretsSync: string;
+  };
+  readonly database: {
+    readonly host: string;
+    readonly port: string;
+    /** Secret JSON: { username, password, dbname }. */
+    readonly litellmSecretArn: string;
+    readonly langfuseSecretArn: string;
+  };
+  readonly cache: {
+    readonly host: string;
+    readonly port: string;
+    /** Secret JSON: { password } — the AUTH token; TLS is always on. */
+    readonly authSecretArn: string;
+  };
+  readonly buckets: {
+    readonly langfuse: string;
+    readonly clickhouse: string;
+  };
+  /** Generated secrets; each is JSON { value } holding random characters only (prefixes like sk- are added by the consumer). */
+  readonly secretArns: {
+    readonly litellmMasterKey: string;
+    readonly litellmSaltKey: string;
+    readonly langfuseNextAuthSecret: string;
+    readonly langfuseSalt: string;
+    /** 64 hex characters. */
+    readonly langfuseEncryptionKey: string;
+    /** Random part of the headless-init public key; the consumer prefixes pk-lf-. */
+    readonly langfuseInitPublicKey: string;
+    /** Random part of the headless-init secret key; the consumer prefixes sk-lf-. */
+    readonly langfuseInitSecretKey: string;
+    readonly langfuseAdminPassword: string;
+    /** Alphanumeric only. */
+    readonly clickhousePassword: string;
+  };
+  /** Existing secrets (by name) holding third-party model API keys, keyed by model name. */
+  readonly modelApiKeySecretNames: Readonly<Record<string, string>>;
+  /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding when absent. */
+  readonly litellmTargetGroupArn?: string;
+  /** URL people use to reach the Langfuse UI (NEXTAUTH_URL). */
+  readonly langfuseUrl: string;
+}
+
+export interface PlatformChartsProps {
+  readonly config: EnvironmentConfig;
+  readonly aws: PlatformAwsValues;
+}
