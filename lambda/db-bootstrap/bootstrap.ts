@@ -1,0 +1,128 @@
+import { escapeIdentifier, escapeLiteral, type Client } from 'pg';
+import type { Connect } from './connect';
+import type { ApplicationDatabase } from './properties';
+import { scramSha256Verifier } from './scram';
+
+/** PostgreSQL's invalid_password: the role exists but the password does not match. */
+const INVALID_PASSWORD = '28P01';
+
+export interface BootstrapOptions {
+  /** Connected as the master user; the caller ends it. */
+  readonly master: Client;
+  /** Opens a connection as an application role, to check its password. */
+  readonly connect: Connect;
+  readonly databases: readonly ApplicationDatabase[];
+  /** Receives one line per change; never a password. */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Ensures each application has a login role with its secret's password and a database it owns that
+ * no one else may connect to. Changes only what differs, so a second run with the same secrets
+ * changes nothing, and a changed secret only rotates that role's password.
+ * Returns one line per change made.
+ */
+export async function bootstrapDatabases(options: BootstrapOptions): Promise<string[]> {
+  const changes: string[] = [];
+  const record = (change: string) => {
+    changes.push(change);
+    options.log?.(change);
+  };
+  const setPrivilege = await ownershipPrivilege(options.master);
+  // One at a time: CREATE DATABASE copies template1 and takes a lock on it.
+  for (const db of options.databases) {
+    await ensureRole(options.master, db, setPrivilege, record);
+    await ensureDatabase(options.master, db, record);
+    await ensurePassword(options, db, record);
+  }
+  return changes;
+}
+
+/** PostgreSQL 16 split "may act as a role" (SET) out of plain membership. */
+async function ownershipPrivilege(master: Client): Promise<'SET' | 'MEMBER'> {
+  const { rows } = await master.query<{ version: string }>(`SELECT current_setting('server_version_num') AS version`);
+  return Number(rows[0]?.version) >= 160000 ? 'SET' : 'MEMBER';
+}
+
+async function ensureRole(
+  master: Client,
+  db: ApplicationDatabase,
+  setPrivilege: 'SET' | 'MEMBER',
+  record: (change: string) => void,
+): Promise<void> {
+  const role = escapeIdentifier(db.username);
+  const { rows } = await master.query<{ ok: boolean }>(
+    `SELECT rolcanlogin AND NOT rolsuper AND NOT rolcreatedb AND NOT rolcreaterole AS ok FROM pg_roles WHERE rolname = $1`,
+    [db.username],
+  );
+  if (rows.length === 0) {
+    // A verifier, not the password: CREATE ROLE statements may be written to the server log.
+    await master.query(
+      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(scramSha256Verifier(db.password))}`,
+    );
+    record(`role "${db.username}": created`);
+  } else if (!rows[0]?.ok) {
+    await master.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    record(`role "${db.username}": reset to LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+  }
+
+  // The RDS master user is no superuser: it may hand a database to a role, or revoke on its
+  // behalf, only as a member of that role.
+  const member = await master.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, $2) AS ok`, [
+    db.username,
+    setPrivilege,
+  ]);
+  if (!member.rows[0]?.ok) {
+    await master.query(`GRANT ${role} TO CURRENT_USER`);
+    record(`role "${db.username}": granted to the master user so it can manage the database`);
+  }
+}
+
+async function ensureDatabase(master: Client, db: ApplicationDatabase, record: (change: string) => void): Promise<void> {
+  const name = escapeIdentifier(db.name);
+  const { rows } = await master.query<{ owner: string; public_access: boolean }>(
+    `SELECT pg_get_userbyid(datdba) AS owner,
+            datacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(datacl) WHERE grantee = 0) AS public_access
+       FROM pg_database WHERE datname = $1`,
+    [db.name],
+  );
+  const existing = rows[0];
+  if (existing === undefined) {
+    await master.query(`CREATE DATABASE ${name} OWNER ${escapeIdentifier(db.username)}`);
+    record(`database "${db.name}": created, owned by "${db.username}"`);
+  } else if (existing.owner !== db.username) {
+    await master.query(`ALTER DATABASE ${name} OWNER TO ${escapeIdentifier(db.username)}`);
+    record(`database "${db.name}": owner changed from "${existing.owner}" to "${db.username}"`);
+  }
+  // A new database has default ACLs (NULL), which let every role connect.
+  if (existing === undefined || existing.public_access) {
+    await master.query(`REVOKE ALL ON DATABASE ${name} FROM PUBLIC`);
+    record(`database "${db.name}": revoked all privileges from PUBLIC`);
+  }
+}
+
+async function ensurePassword(options: BootstrapOptions, db: ApplicationDatabase, record: (change: string) => void) {
+  if (await canLogIn(options.connect, db)) return;
+  await options.master.query(
+    `ALTER ROLE ${escapeIdentifier(db.username)} PASSWORD ${escapeLiteral(scramSha256Verifier(db.password))}`,
+  );
+  record(`role "${db.username}": password set from its secret`);
+  if (!(await canLogIn(options.connect, db))) {
+    throw new Error(
+      `Role "${db.username}" still cannot log in to database "${db.name}" after its password was set. ` +
+        `Check the cluster's pg_hba rules and that password_encryption allows SCRAM.`,
+    );
+  }
+}
+
+/** Logging in is the only check that works without superuser: RDS hides pg_authid. */
+async function canLogIn(connect: Connect, db: ApplicationDatabase): Promise<boolean> {
+  try {
+    const client = await connect({ user: db.username, password: db.password, database: db.name });
+    await client.end();
+    return true;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === INVALID_PASSWORD) return false;
+    throw err;
+  }
+}
