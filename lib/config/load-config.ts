@@ -60,6 +60,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      if (!issue.message.startsWith('Invalid input')) return issue.message;
       if (issue.input === undefined) return 'is required';
       return `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`} (got ${JSON.stringify(issue.input) ?? typeName(issue.input)})`;
     case 'invalid_value':
@@ -88,9 +89,9 @@ function describe(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Zod's own wording for size checks; a schema's custom message reads better as is. */
+/** Zod's own wording for a check; a schema's custom message reads better as is. */
 function isDefaultMessage(issue: z.core.$ZodIssue): boolean {
-  return /^Too (small|big)/.test(issue.message);
+  return /^(Too (small|big)|Invalid input)/.test(issue.message);
 }
 
 function typeName(value: unknown): string {

@@ -168,7 +168,8 @@ export const environmentSchema = z
     if (env.database.minCapacity > env.database.maxCapacity) {
       issue(['database', 'minCapacity'], `${env.database.minCapacity} is above maxCapacity ${env.database.maxCapacity} (allowed: 0 to maxCapacity)`);
     }
-    if (env.network.natGateways > env.network.availabilityZones.length) {
+    const zones = env.network.availabilityZones.length;
+    if (zones >= 2 && env.network.natGateways > zones) {
       issue(['network', 'natGateways'], `${env.network.natGateways} is more than the ${env.network.availabilityZones.length} zones (allowed: 1 to the number of zones)`);
     }
     if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {

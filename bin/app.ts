@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { ENVIRONMENTS, DEFAULT_ENVIRONMENT } from '../lib/config/environments';
+import { ConfigError, loadEnvironment } from '../lib/config/load-config';
+import { createStacks } from '../lib/create-stacks';
+
+// The only place that reads context or process.env: everything below takes plain config.
+const app = new App();
+const requested = String(app.node.tryGetContext('env') ?? DEFAULT_ENVIRONMENT);
+const names = requested === 'all' ? Object.keys(ENVIRONMENTS) : requested.split(',').map((n) => n.trim());
+const fallbacks = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+// Validate every requested environment before building any construct, so a bad config synthesizes nothing.
+const errors: string[] = [];
+const configs = names.flatMap((name) => {
+  try {
+    return [loadEnvironment(name, fallbacks)];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(e.message);
+    return [];
+  }
+});
+if (errors.length > 0) {
+  process.stderr.write(`${errors.join('\n')}\n`);
+  process.exit(1);
+}
+
+for (const config of configs) createStacks(app, config);

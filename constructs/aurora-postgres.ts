@@ -1,0 +1,105 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+
+const ENGINE_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVersion>> = {
+  '16.13': rds.AuroraPostgresEngineVersion.VER_16_13,
+  '17.7': rds.AuroraPostgresEngineVersion.VER_17_7,
+};
+
+export interface AuroraPostgresProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** Pinned engine version, one of the keys the config schema allows. */
+  readonly engineVersion: string;
+  /** Aurora capacity units; 0 lets the cluster pause when idle. */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Idle time before pausing; only used when minCapacity is 0. */
+  readonly autoPause: Duration;
+  /** Serverless v2 readers besides the writer. */
+  readonly readers: number;
+  readonly backupRetention: Duration;
+  readonly deletionProtection: boolean;
+  readonly encryptionKey: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Cluster identifier. Known up front so the log group can be created (and deleted) by
+   * CloudFormation instead of by RDS, which would leave it behind on destroy.
+   */
+  readonly clusterIdentifier: string;
+}
+
+/** Aurora PostgreSQL Serverless v2: encrypted with a customer key, TLS enforced, no public access. */
+export class AuroraPostgres extends Construct {
+  readonly cluster: rds.DatabaseCluster;
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
+    super(scope, id);
+    const engineVersion = ENGINE_VERSIONS[props.engineVersion];
+    if (!engineVersion) {
+      throw new Error(`engineVersion: "${props.engineVersion}" is not pinned here (allowed: ${Object.keys(ENGINE_VERSIONS).join(', ')})`);
+    }
+    if (!/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/.test(props.clusterIdentifier)) {
+      throw new Error(`clusterIdentifier: "${props.clusterIdentifier}" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)`);
+    }
+    if (props.minCapacity > props.maxCapacity) {
+      throw new Error(`minCapacity: ${props.minCapacity} is above maxCapacity ${props.maxCapacity}`);
+    }
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora PostgreSQL: ingress only from the EKS cluster and the bootstrap function',
+      allowAllOutbound: false,
+    });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: 'TLS only, connection logging',
+      parameters: {
+        'rds.force_ssl': '1',
+        log_connections: '1',
+        log_disconnections: '1',
+      },
+    });
+
+    const logGroup = new logs.LogGroup(this, 'PostgresqlLogs', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      clusterIdentifier: props.clusterIdentifier,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      credentials: rds.Credentials.fromGeneratedSecret('postgres', { encryptionKey: props.encryptionKey }),
+      parameterGroup,
+      writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
+      readers: Array.from({ length: props.readers }, (_, i) =>
+        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { scaleWithWriter: true, publiclyAccessible: false }),
+      ),
+      serverlessV2MinCapacity: props.minCapacity,
+      serverlessV2MaxCapacity: props.maxCapacity,
+      ...(props.minCapacity === 0 ? { serverlessV2AutoPauseDuration: props.autoPause } : {}),
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      iamAuthentication: false,
+      backup: { retention: props.backupRetention },
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+      cloudwatchLogsExports: ['postgresql'],
+      copyTagsToSnapshot: true,
+    });
+    // Deleted after the cluster, so RDS cannot re-create it while shutting down.
+    this.cluster.node.addDependency(logGroup);
+  }
+}

@@ -1,0 +1,118 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Where Langfuse writes each kind of blob inside its bucket. */
+export const LANGFUSE_PREFIXES = {
+  events: 'events/',
+  media: 'media/',
+  exports: 'exports/',
+} as const;
+
+export interface PlatformBucketsProps {
+  readonly encryptionKey: kms.IKey;
+  /** Ephemeral environments empty and delete the buckets on destroy; others retain them. */
+  readonly ephemeral: boolean;
+}
+
+/**
+ * The Langfuse bucket (events, media, exports: versioned, tiered) and the ClickHouse disk bucket.
+ * ClickHouse manages its own objects: versioning or expiry rules under it corrupt its disk.
+ */
+export class PlatformBuckets extends Construct {
+  readonly langfuse: s3.Bucket;
+  readonly clickhouse: s3.Bucket;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: PlatformBucketsProps) {
+    super(scope, id);
+    const removal = props.ephemeral
+      ? { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true }
+      : { removalPolicy: RemovalPolicy.RETAIN, autoDeleteObjects: false };
+    const baseline = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...removal,
+    };
+
+    // Log delivery cannot write with a customer key: S3-managed encryption for the log bucket only.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...baseline,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+    });
+
+    const encrypted = {
+      ...baseline,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      // One KMS call per bucket key instead of per object: keeps ClickHouse's many small writes cheap.
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.accessLogs,
+    };
+
+    this.langfuse = new s3.Bucket(this, 'Langfuse', {
+      ...encrypted,
+      serverAccessLogsPrefix: 'langfuse/',
+      versioned: true,
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'tier-events',
+          prefix: LANGFUSE_PREFIXES.events,
+          transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
+        },
+        {
+          id: 'tier-media',
+          prefix: LANGFUSE_PREFIXES.media,
+          transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
+        },
+        // Exports are downloaded once, soon after they are made.
+        { id: 'expire-exports', prefix: LANGFUSE_PREFIXES.exports, expiration: Duration.days(7) },
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
+      ],
+    });
+
+    this.clickhouse = new s3.Bucket(this, 'ClickHouse', {
+      ...encrypted,
+      serverAccessLogsPrefix: 'clickhouse/',
+      versioned: false,
+    });
+  }
+
+  /** Read, write and delete under Langfuse's prefixes, nothing else. */
+  grantLangfuse(grantee: iam.IGrantable): void {
+    grantObjectAccess(grantee, this.langfuse, Object.values(LANGFUSE_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+  }
+
+  /** The ClickHouse S3 disk lists, reads, writes and deletes its own objects, and aborts failed multipart uploads. */
+  grantClickHouse(grantee: iam.IGrantable): void {
+    grantObjectAccess(grantee, this.clickhouse, [''], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+  }
+}
+
+/**
+ * Explicit actions only: the bucket's own grant methods use wildcard actions (s3:GetObject*, s3:Abort*).
+ * An empty prefix means the whole bucket.
+ */
+function grantObjectAccess(grantee: iam.IGrantable, bucket: s3.Bucket, prefixes: readonly string[], actions: readonly string[]): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: [...actions],
+    resourceArns: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+  });
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      ...(prefixes.every((p) => p !== '') ? { conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } } } : {}),
+    }),
+  );
+  if (bucket.encryptionKey) {
+    iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resourceArns: [bucket.encryptionKey.keyArn] });
+  }
+}

@@ -1,0 +1,152 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { Aws, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ServiceAccountRole } from '../constructs/service-account-role';
+import { IDENTITIES, type WorkloadName } from '../k8s/identities';
+import { bedrockInvokeStatements } from './bedrock-access';
+import type { EnvironmentConfig } from './config/schema';
+import type { DataStack } from './data-stack';
+import { SUBNETS } from './network-stack';
+import { removalPolicyFor } from './removal';
+
+export interface ClusterStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly vpc: ec2.IVpc;
+  readonly data: DataStack;
+}
+
+const KUBERNETES_VERSIONS: Readonly<Record<string, { version: eks.KubernetesVersion; kubectlLayer: (scope: Construct) => KubectlV35Layer }>> = {
+  '1.35': { version: eks.KubernetesVersion.V1_35, kubectlLayer: (scope) => new KubectlV35Layer(scope, 'KubectlLayer') },
+};
+
+const CONTROL_PLANE_LOGS = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/**
+ * EKS Auto Mode cluster with KMS envelope encryption of Kubernetes secrets, control-plane logs,
+ * admin access entries, a kubectl provider, and one IAM role per workload service account.
+ */
+export class ClusterStack extends Stack {
+  readonly cluster: eks.Cluster;
+  readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.Role>>;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, props);
+    const { config, vpc, data } = props;
+    const versions = KUBERNETES_VERSIONS[config.cluster.kubernetesVersion];
+    if (!versions) throw new Error(`kubernetesVersion: "${config.cluster.kubernetesVersion}" has no kubectl layer here (allowed: ${Object.keys(KUBERNETES_VERSIONS).join(', ')})`);
+    const removalPolicy = removalPolicyFor(config);
+    const clusterName = `genai-${config.name}`;
+
+    const secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `EKS ${clusterName}: envelope encryption of Kubernetes secrets`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    // EKS writes to this exact name; creating it here gives it a retention and lets the stack delete it.
+    const controlPlaneLogs = new logs.LogGroup(this, 'ControlPlaneLogs', {
+      logGroupName: `/aws/eks/${clusterName}/cluster`,
+      retention: config.cluster.logRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+
+    const endpoint = config.cluster.endpointAccess;
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName,
+      version: versions.version,
+      defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
+      compute: { nodePools: ['system', 'general-purpose'] },
+      vpc,
+      vpcSubnets: [{ subnetGroupName: SUBNETS.workloads }],
+      endpointAccess: endpoint.mode === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...endpoint.publicCidrs),
+      secretsEncryptionKey: secretsKey,
+      clusterLogging: CONTROL_PLANE_LOGS,
+      // Admins come from access entries below, not from whoever ran the first deploy.
+      bootstrapClusterCreatorAdminPermissions: false,
+      kubectlProviderOptions: {
+        kubectlLayer: versions.kubectlLayer(this),
+        privateSubnets: vpc.selectSubnets({ subnetGroupName: SUBNETS.workloads }).subnets,
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Deleted after the cluster, so EKS cannot re-create it while shutting down.
+    this.cluster.node.addDependency(controlPlaneLogs);
+
+    config.cluster.adminRoleArns.forEach((arn, i) => {
+      this.cluster.grantAccess(`Admin${i + 1}`, arn, [
+        eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
+      ]);
+    });
+
+    this.allowClusterTo('Aurora', data.database.securityGroup, data.database.cluster.clusterEndpoint.port);
+    this.allowClusterTo('Valkey', data.cache.securityGroup, Number(data.cache.replicationGroup.port));
+
+    this.serviceAccountRoles = this.createServiceAccountRoles(config, data);
+  }
+
+  /**
+   * Auto Mode nodes carry the cluster security group. The rule lives in this stack so the data
+   * stack never depends on the cluster (that would be a cycle).
+   */
+  private allowClusterTo(id: string, target: ec2.ISecurityGroup, port: number): void {
+    new ec2.CfnSecurityGroupIngress(this, `ClusterTo${id}`, {
+      groupId: target.securityGroupId,
+      sourceSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: `EKS ${this.cluster.clusterName} pods to ${id}`,
+    });
+  }
+
+  private createServiceAccountRoles(config: EnvironmentConfig, data: DataStack): Record<WorkloadName, iam.Role> {
+    const provider = this.cluster.openIdConnectProvider;
+    const roleFor = (name: WorkloadName, description: string) =>
+      new ServiceAccountRole(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}ServiceAccount`, {
+        oidcProvider: provider,
+        oidcIssuer: provider.openIdConnectProviderIssuer,
+        ...IDENTITIES[name],
+        description,
+      }).role;
+
+    const litellm = roleFor('litellm', 'LiteLLM: invoke the configured Bedrock models');
+    for (const statement of bedrockInvokeStatements(config.models, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID })) {
+      litellm.addToPrincipalPolicy(statement);
+    }
+
+    const langfuse = roleFor('langfuse', 'Langfuse web and worker: its S3 prefixes');
+    data.buckets.grantLangfuse(langfuse);
+
+    const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
+    data.buckets.grantClickHouse(clickhouse);
+
+    const secretsSync = roleFor('secretsSync', 'In-cluster secrets sync: read this environment\'s application secrets');
+    data.secrets.grantRead(secretsSync);
+    data.cache.authSecret.grantRead(secretsSync);
+    for (const secret of Object.values(data.applicationDatabases.userSecrets)) secret.grantRead(secretsSync);
+    const thirdPartyKeys = config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]));
+    if (thirdPartyKeys.length > 0) {
+      secretsSync.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadModelApiKeys',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          // Secrets Manager appends a random 6-character suffix to every secret ARN.
+          resources: [...new Set(thirdPartyKeys)].map((name) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${name}-??????`),
+        }),
+      );
+    }
+
+    return { litellm, langfuse, clickhouse, secretsSync };
+  }
+}

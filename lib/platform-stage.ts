@@ -1,0 +1,41 @@
+import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ClusterStack } from './cluster-stack';
+import type { EnvironmentConfig } from './config/schema';
+import { DataStack } from './data-stack';
+import { NetworkStack } from './network-stack';
+
+export interface PlatformStageProps extends StageProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** One environment: its stacks deploy and destroy together (`cdk deploy '<env>/*'`). */
+export class PlatformStage extends Stage {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly cluster: ClusterStack;
+
+  constructor(scope: Construct, id: string, props: PlatformStageProps) {
+    const { config } = props;
+    super(scope, id, { ...props, env: { account: config.account, region: config.region } });
+    const stackName = (part: string) => `genai-${config.name}-${part}`;
+
+    this.network = new NetworkStack(this, 'Network', { config, stackName: stackName('network'), description: `GenAI platform ${config.name}: VPC` });
+    this.data = new DataStack(this, 'Data', {
+      config,
+      vpc: this.network.vpc,
+      stackName: stackName('data'),
+      description: `GenAI platform ${config.name}: Aurora, Valkey, S3, secrets`,
+    });
+    this.cluster = new ClusterStack(this, 'Cluster', {
+      config,
+      vpc: this.network.vpc,
+      data: this.data,
+      stackName: stackName('cluster'),
+      description: `GenAI platform ${config.name}: EKS Auto Mode and workload IAM roles`,
+    });
+
+    Tags.of(this).add('genai:environment', config.name);
+    Tags.of(this).add('genai:ephemeral', String(config.ephemeral));
+  }
+}
