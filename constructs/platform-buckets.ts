@@ -35,7 +35,6 @@ export class PlatformBuckets extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       ...removal,
     };
 
@@ -48,6 +47,7 @@ export class PlatformBuckets extends Construct {
 
     const encrypted = {
       ...baseline,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
       // One KMS call per bucket key instead of per object: keeps ClickHouse's many small writes cheap.

@@ -1,5 +1,4 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -57,10 +56,6 @@ export class PlatformSecrets extends Construct {
     this.secrets = secrets as Record<PlatformSecretName, secretsmanager.ISecret>;
   }
 
-  /** Read access to every secret here, for the in-cluster secrets sync. */
-  grantRead(grantee: iam.IGrantable): void {
-    for (const secret of Object.values(this.secrets)) secret.grantRead(grantee);
-  }
 
   private createSecret(name: string, spec: SecretSpec, props: PlatformSecretsProps): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, pascalCase(name), {

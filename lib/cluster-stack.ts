@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { grantSecretsRead } from '../constructs/secret-read-grant';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { IDENTITIES, type WorkloadName } from '../k8s/identities';
 import { bedrockInvokeStatements } from './bedrock-access';
@@ -132,9 +133,12 @@ export class ClusterStack extends Stack {
     data.buckets.grantClickHouse(clickhouse);
 
     const secretsSync = roleFor('secretsSync', 'In-cluster secrets sync: read this environment\'s application secrets');
-    data.secrets.grantRead(secretsSync);
-    data.cache.authSecret.grantRead(secretsSync);
-    for (const secret of Object.values(data.applicationDatabases.userSecrets)) secret.grantRead(secretsSync);
+    // Application secrets only: the Aurora master secret is deliberately not in this list.
+    grantSecretsRead(
+      secretsSync,
+      [...Object.values(data.secrets.secrets), data.cache.authSecret, ...Object.values(data.applicationDatabases.userSecrets)],
+      data.key,
+    );
     const thirdPartyKeys = config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]));
     if (thirdPartyKeys.length > 0) {
       secretsSync.addToPrincipalPolicy(
