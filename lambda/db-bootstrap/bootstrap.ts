@@ -51,19 +51,29 @@ async function ensureRole(
   record: (change: string) => void,
 ): Promise<void> {
   const role = escapeIdentifier(db.username);
-  const { rows } = await master.query<{ ok: boolean }>(
-    `SELECT rolcanlogin AND NOT rolsuper AND NOT rolcreatedb AND NOT rolcreaterole AS ok FROM pg_roles WHERE rolname = $1`,
+  const { rows } = await master.query<{ rolcanlogin: boolean; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
+    `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1`,
     [db.username],
   );
-  if (rows.length === 0) {
+  const existing = rows[0];
+  if (existing === undefined) {
     // A verifier, not the password: CREATE ROLE statements may be written to the server log.
     await master.query(
       `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(scramSha256Verifier(db.password))}`,
     );
     record(`role "${db.username}": created`);
-  } else if (!rows[0]?.ok) {
-    await master.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
-    record(`role "${db.username}": reset to LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+  } else {
+    // Only the attributes that drifted: a non-superuser may not even mention NOSUPERUSER.
+    const fixes = [
+      existing.rolcanlogin ? undefined : 'LOGIN',
+      existing.rolsuper ? 'NOSUPERUSER' : undefined,
+      existing.rolcreatedb ? 'NOCREATEDB' : undefined,
+      existing.rolcreaterole ? 'NOCREATEROLE' : undefined,
+    ].filter((fix) => fix !== undefined);
+    if (fixes.length > 0) {
+      await master.query(`ALTER ROLE ${role} ${fixes.join(' ')}`);
+      record(`role "${db.username}": set ${fixes.join(' ')}`);
+    }
   }
 
   // The RDS master user is no superuser: it may hand a database to a role, or revoke on its

@@ -22,6 +22,8 @@ export interface LocalPostgres {
   readonly port: number;
   /** The bootstrap superuser, `postgres`, with a random password. */
   readonly superuser: { readonly user: string; readonly password: string };
+  /** The server's log file, e.g. to check what `log_statement` wrote. */
+  readonly logFile: string;
   /** A connected client; the caller ends it. Defaults to the superuser on the `postgres` database. */
   connect(login?: { user: string; password: string; database?: string }): Promise<Client>;
   /** Runs one statement as the superuser. */
@@ -80,6 +82,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
       host,
       port,
       superuser,
+      logFile: join(dir, 'server.log'),
       connect,
       async query<R extends object>(sql: string, params: unknown[] = [], database = 'postgres') {
         const client = await connect({ ...superuser, database });
