@@ -112,16 +112,25 @@ const TRANSIENT_CODES = new Set([
 
 /** True for failures that a resuming or briefly overloaded server produces. */
 export function isTransient(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  const { code, message } = errorFields(err);
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
   // node-postgres reports timeouts and dropped sockets without a code.
-  return /timeout expired|connection timeout|Connection terminated/i.test(err.message);
+  return message !== undefined && /timeout expired|connection timeout|Connection terminated/i.test(message);
 }
 
 /** One line naming the error; PostgreSQL and socket messages carry no passwords. */
 export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code} ${err.message}` : err.message;
+  const { code, message } = errorFields(err);
+  if (message === undefined) return String(err);
+  return code === undefined ? message : `${code} ${message}`;
+}
+
+// Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can be false (jest).
+function errorFields(err: unknown): { code?: string; message?: string } {
+  if (typeof err !== 'object' || err === null) return {};
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof message === 'string' ? { message } : {}),
+  };
 }
