@@ -1,9 +1,12 @@
-import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
+import { Aspects, Stage, Tags, type StageProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { FunctionLogGroups } from '../constructs/function-log-groups';
 import type { Construct } from 'constructs';
 import { ClusterStack } from './cluster-stack';
 import type { EnvironmentConfig } from './config/schema';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
+import { removalPolicyFor } from './removal';
 
 export interface PlatformStageProps extends StageProps {
   readonly config: EnvironmentConfig;
@@ -35,6 +38,9 @@ export class PlatformStage extends Stage {
       description: `GenAI platform ${config.name}: EKS Auto Mode and workload IAM roles`,
     });
 
+    Aspects.of(this).add(
+      new FunctionLogGroups({ retention: config.cluster.logRetentionDays as logs.RetentionDays, removalPolicy: removalPolicyFor(config) }),
+    );
     Tags.of(this).add('genai:environment', config.name);
     Tags.of(this).add('genai:ephemeral', String(config.ephemeral));
   }

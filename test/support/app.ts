@@ -1,0 +1,46 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadEnvironment } from '../../lib/config/load-config';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { createStacks } from '../../lib/create-stacks';
+import type { PlatformStage } from '../../lib/platform-stage';
+
+/** The feature flags the CLI passes from cdk.json, so tests build what `cdk synth` builds. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return cdkJson.context;
+}
+
+/** A fresh app, as `bin/app.ts` makes it, with extra context on top of cdk.json's. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJsonContext(), ...context } });
+}
+
+export interface SynthesizedEnvironment {
+  readonly config: EnvironmentConfig;
+  readonly stage: PlatformStage;
+  readonly templates: Readonly<Record<'network' | 'data' | 'cluster', Template>>;
+}
+
+const cache = new Map<string, SynthesizedEnvironment>();
+
+/** Builds one environment once per test file; synth is the slow part of every stack test. */
+export function synthEnvironment(name: string): SynthesizedEnvironment {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const config = loadEnvironment(name);
+  const stage = createStacks(testApp(), config);
+  const result: SynthesizedEnvironment = {
+    config,
+    stage,
+    templates: {
+      network: Template.fromStack(stage.network),
+      data: Template.fromStack(stage.data),
+      cluster: Template.fromStack(stage.cluster),
+    },
+  };
+  cache.set(name, result);
+  return result;
+}
