@@ -1,0 +1,39 @@
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+
+const METHOD_ARN = /^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([A-Za-z0-9]+)\/([A-Za-z0-9_-]+)\//;
+
+/**
+ * The whole stage (every method and path) of the API the request came through.
+ * API Gateway caches the policy per token, so a policy naming only the first route would turn the
+ * same client's next call to another route into a 403.
+ * Returns undefined when the ARN is not an execute-api method ARN.
+ */
+export function stageResource(methodArn: string | undefined): string | undefined {
+  const m = METHOD_ARN.exec(methodArn ?? '');
+  if (!m) return undefined;
+  const [, partition, region, account, apiId, stage] = m;
+  return `arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/*`;
+}
+
+export type AuthorizerContext = { readonly clientId: string; readonly virtualKey?: string };
+
+export function allowResult(resource: string, context: AuthorizerContext): APIGatewayAuthorizerResult {
+  return {
+    principalId: context.clientId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
+    },
+    context: context.virtualKey === undefined ? { clientId: context.clientId } : { clientId: context.clientId, virtualKey: context.virtualKey },
+  };
+}
+
+export function denyResult(resource: string, principalId: string): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }],
+    },
+  };
+}

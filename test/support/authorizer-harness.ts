@@ -1,0 +1,121 @@
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { DEFAULT_LIMITS, loadConfig, type AuthorizerConfig, type AuthorizerLimits } from '../../lambda/authorizer/config';
+import type { JwksFetcher } from '../../lambda/authorizer/jwks-cache';
+import { SecretSourceError, type SecretSource } from '../../lambda/authorizer/secrets-manager-source';
+import { createEmfMetrics, createLogger } from '../../lambda/authorizer/telemetry';
+import { buildAuthorizer, type AuthorizerParts } from '../../lambda/authorizer/wiring';
+import { CLIENT_ID, ISSUER, jwksOf, rsaKey, type TestKey } from './authorizer-tokens';
+
+export const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg/dev/POST/v1/chat/completions';
+export const STAGE_RESOURCE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg/dev/*';
+export const SECRET_PREFIX = 'genai-gateway/dev/virtual-keys/';
+export const VIRTUAL_KEY = 'sk-test_VirtualKey_0123456789';
+
+export function baseEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    AUTH_MODE: 'inject',
+    JWT_ISSUERS: ISSUER,
+    JWT_CLIENT_IDS: `${CLIENT_ID},other-client,unknown-client`,
+    VIRTUAL_KEY_SECRET_PREFIX: SECRET_PREFIX,
+    ...overrides,
+  };
+}
+
+export function testConfig(env: Record<string, string | undefined> = {}, limits: Partial<AuthorizerLimits> = {}): AuthorizerConfig {
+  return loadConfig(baseEnv(env), { ...DEFAULT_LIMITS, ...limits });
+}
+
+export function requestEvent(authorization?: string | string[], extra: Partial<APIGatewayRequestAuthorizerEvent> = {}): APIGatewayRequestAuthorizerEvent {
+  const list = authorization === undefined ? [] : Array.isArray(authorization) ? authorization : [authorization];
+  return {
+    type: 'REQUEST',
+    methodArn: METHOD_ARN,
+    resource: '/v1/chat/completions',
+    path: '/v1/chat/completions',
+    httpMethod: 'POST',
+    headers: list.length > 0 ? { Authorization: list[list.length - 1] as string } : {},
+    multiValueHeaders: list.length > 0 ? { Authorization: list } : {},
+    pathParameters: null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+    ...extra,
+  };
+}
+
+export const bearer = (token: string): string => `Bearer ${token}`;
+
+/** In-memory Secrets Manager: a map of secret strings plus a queue of failures to raise. */
+export class FakeSecrets {
+  calls: string[] = [];
+  failures: SecretSourceError[] = [];
+  delayMs = 0;
+  constructor(public readonly values: Map<string, string> = new Map([[`${SECRET_PREFIX}${CLIENT_ID}`, VIRTUAL_KEY]])) {}
+  readonly source: SecretSource = async (id) => {
+    this.calls.push(id);
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const value = this.values.get(id);
+    if (value === undefined) throw new SecretSourceError('not_found', 'ResourceNotFoundException');
+    return value;
+  };
+}
+
+export class FakeJwks {
+  fetches = 0;
+  fail = false;
+  constructor(public keys: TestKey[] = [rsaKey()]) {}
+  readonly fetch: JwksFetcher = async () => {
+    this.fetches += 1;
+    if (this.fail) throw new Error('connect ECONNREFUSED');
+    return jwksOf(...this.keys) as never;
+  };
+}
+
+export class Captured {
+  lines: string[] = [];
+  readonly write = (line: string) => {
+    this.lines.push(line);
+  };
+  get logs(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => !('_aws' in l));
+  }
+  get metrics(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => '_aws' in l);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface Harness extends AuthorizerParts {
+  readonly secrets: FakeSecrets;
+  readonly jwks: FakeJwks;
+  readonly out: Captured;
+  readonly clock: { now: number; advance(ms: number): void };
+}
+
+/** The real handler over in-memory JWKS and secrets, with a controllable clock for the caches. */
+export function harness(opts: { env?: Record<string, string | undefined>; limits?: Partial<AuthorizerLimits>; secrets?: FakeSecrets; jwks?: FakeJwks; realClock?: boolean } = {}): Harness {
+  const config = testConfig(opts.env, opts.limits);
+  const secrets = opts.secrets ?? new FakeSecrets();
+  const jwks = opts.jwks ?? new FakeJwks();
+  const out = new Captured();
+  const clock = {
+    now: Date.now(),
+    advance(ms: number) {
+      this.now += ms;
+    },
+  };
+  const now = opts.realClock ? Date.now : () => clock.now;
+  const parts = buildAuthorizer(config, {
+    logger: createLogger({ write: out.write, clock: now, level: 'DEBUG' }),
+    metrics: createEmfMetrics({ write: out.write, clock: now }),
+    clock: now,
+    secretSource: secrets.source,
+    fetchJwks: jwks.fetch,
+  });
+  return { ...parts, secrets, jwks, out, clock };
+}

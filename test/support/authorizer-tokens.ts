@@ -1,0 +1,81 @@
+import { createHmac, createSign, generateKeyPairSync, sign as signOneShot, type KeyObject } from 'node:crypto';
+
+/** Test-only token minting with node:crypto, independent of the library under test. */
+
+export interface TestKey {
+  readonly kid: string;
+  readonly alg: 'RS256' | 'ES256' | 'EdDSA';
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  /** Public JWK as an identity provider would publish it. */
+  readonly jwk: Record<string, string>;
+}
+
+const rsaCache = new Map<string, TestKey>();
+
+export function rsaKey(kid = 'rsa-1'): TestKey {
+  const cached = rsaCache.get(kid);
+  if (cached) return cached;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key: TestKey = { kid, alg: 'RS256', privateKey, publicKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'RS256', use: 'sig' } };
+  rsaCache.set(kid, key);
+  return key;
+}
+
+export function ecKey(kid = 'ec-1'): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { kid, alg: 'ES256', privateKey, publicKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'ES256', use: 'sig' } };
+}
+
+export function jwksOf(...keys: TestKey[]): { keys: Record<string, string>[] } {
+  return { keys: keys.map((k) => k.jwk) };
+}
+
+export const b64url = (input: string | Buffer): string => Buffer.from(input).toString('base64url');
+
+export function encodeSegments(header: unknown, payload: unknown): string {
+  const enc = (v: unknown) => b64url(typeof v === 'string' ? v : JSON.stringify(v));
+  return `${enc(header)}.${enc(payload)}`;
+}
+
+/** Signs `header.payload` with the key's real algorithm, whatever the header claims. */
+export function signWith(key: TestKey, header: Record<string, unknown>, payload: unknown): string {
+  const input = encodeSegments(header, payload);
+  let sig: Buffer;
+  if (key.alg === 'RS256') sig = createSign('RSA-SHA256').update(input).sign(key.privateKey);
+  else if (key.alg === 'ES256') sig = createSign('SHA256').update(input).sign({ key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  else sig = signOneShot(null, Buffer.from(input), key.privateKey);
+  return `${input}.${b64url(sig)}`;
+}
+
+export function hmacToken(secret: string | Buffer, header: Record<string, unknown>, payload: unknown): string {
+  const input = encodeSegments(header, payload);
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+export const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool';
+export const ENTRA_ISSUER = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0';
+export const CLIENT_ID = 'client7abc';
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** A Cognito client-credentials access token payload, valid now. */
+export function accessClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = nowSeconds();
+  return {
+    sub: CLIENT_ID,
+    client_id: CLIENT_ID,
+    iss: ISSUER,
+    token_use: 'access',
+    scope: 'genai-gateway/invoke',
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+    jti: 'jti-1',
+    ...overrides,
+  };
+}
+
+export function mint(key: TestKey, claims: Record<string, unknown> = accessClaims(), header: Record<string, unknown> = {}): string {
+  return signWith(key, { alg: key.alg, kid: key.kid, typ: 'JWT', ...header }, claims);
+}
