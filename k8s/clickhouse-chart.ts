@@ -1,0 +1,168 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import type { Construct } from 'constructs';
+import { Availability } from './constructs/availability';
+import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs, secretEnv, spreadAcrossZones } from './constructs/pod-security';
+import { SyncedSecret } from './constructs/synced-secret';
+import { LABELS, NAMES, serviceHost } from './endpoints';
+import { IDENTITIES } from './identities';
+import type { PlatformChartsProps } from './platform-props';
+import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
+import { CLICKHOUSE_ENV, renderClickHouseConfig } from './renderers/clickhouse-config';
+import { IMAGES, imageRef } from './versions';
+
+/** The clickhouse user of the official image. */
+export const CLICKHOUSE_UID = 101;
+const SERVER = '/usr/bin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml';
+
+export type ClickHouseChartProps = PlatformChartsProps & ChartProps;
+
+/** Host names of the StatefulSet's pods behind the headless Service, in ordinal order. */
+export function clickhouseReplicaHosts(replicas: number, namespace: string = IDENTITIES.clickhouse.namespace): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${NAMES.clickhouse.statefulSet}-${i}.${serviceHost(NAMES.clickhouse.headlessService, namespace)}`);
+}
+
+/**
+ * ClickHouse for Langfuse: one replica standalone, or one shard of three replicas that also run an
+ * embedded ClickHouse Keeper ensemble (the switch is `workloads.clickhouse.replicas`). Data lives on an
+ * encrypted EBS volume per pod and overflows to S3 through the pod's IAM role.
+ */
+export class ClickHouseChart extends Chart {
+  constructor(scope: Construct, id: string, props: ClickHouseChartProps) {
+    const namespace = IDENTITIES.clickhouse.namespace;
+    super(scope, id, { ...props, namespace });
+    const { config, aws } = props;
+    const { replicas, volumeSizeGi } = config.workloads.clickhouse;
+    const replicated = replicas > 1;
+    const n = NAMES.clickhouse;
+
+    const files = renderClickHouseConfig({
+      replicas,
+      replicaHosts: clickhouseReplicaHosts(replicas, namespace),
+      ports: { http: n.httpPort, tcp: n.tcpPort, interserver: n.interserverPort, keeper: n.keeperPort, raft: n.raftPort },
+      // A quarter of the volume caches objects read back from S3.
+      s3CacheSize: `${Math.max(2, Math.floor(volumeSizeGi / 4))}Gi`,
+      queryLogDays: 7,
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: IDENTITIES.clickhouse.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.clickhouse } },
+      automountServiceAccountToken: false,
+    });
+
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: n.config }, data: { ...files } });
+
+    const secret = new SyncedSecret(this, 'Credentials', {
+      name: n.secret,
+      namespace,
+      sources: { password: { key: aws.secretArns.clickhousePassword, property: 'value' } },
+      keys: { [CLICKHOUSE_ENV.password]: '{{ .password }}' },
+    });
+
+    const ports = [
+      { name: 'http', containerPort: n.httpPort },
+      { name: 'tcp', containerPort: n.tcpPort },
+      { name: 'interserver', containerPort: n.interserverPort },
+      ...(replicated ? [{ name: 'keeper', containerPort: n.keeperPort }, { name: 'raft', containerPort: n.raftPort }] : []),
+    ];
+    const scratch = scratchDirs({ tmp: '/tmp', logs: '/var/log/clickhouse-server' });
+    const ping: k8s.HttpGetAction = { path: '/ping', port: k8s.IntOrString.fromString('http') };
+
+    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: n.statefulSet, labels: { ...LABELS.clickhouse } },
+      spec: {
+        serviceName: n.headlessService,
+        replicas,
+        // Keeper needs a quorum before any replica is ready, so all pods start together.
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: { ...LABELS.clickhouse } },
+        // Ephemeral environments drop their volumes with the StatefulSet, so nothing billable is left behind.
+        persistentVolumeClaimRetentionPolicy: config.ephemeral
+          ? { whenDeleted: 'Delete', whenScaled: 'Delete' }
+          : { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: {
+            labels: { ...LABELS.clickhouse },
+            annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum({ ...files }) },
+          },
+          spec: {
+            serviceAccountName: IDENTITIES.clickhouse.serviceAccount,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(CLICKHOUSE_UID),
+            terminationGracePeriodSeconds: 60,
+            topologySpreadConstraints: spreadAcrossZones(LABELS.clickhouse),
+            volumes: [...scratch.volumes, { name: 'config', configMap: { name: n.config } }],
+            containers: [
+              {
+                name: 'clickhouse',
+                image: imageRef(IMAGES.clickhouse),
+                imagePullPolicy: 'IfNotPresent',
+                // The server starts directly (not through the image's root entrypoint). With Keeper, each pod
+                // derives its 1-based Keeper id from its ordinal (clickhouse-2 -> 3).
+                command: replicated
+                  ? ['/bin/sh', '-c', `export ${CLICKHOUSE_ENV.keeperServerId}=$(( \${HOSTNAME##*-} + 1 )) && exec ${SERVER}`]
+                  : SERVER.split(' '),
+                ports: ports.map((p) => ({ ...p, protocol: 'TCP' })),
+                env: [
+                  { name: CLICKHOUSE_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: CLICKHOUSE_ENV.podFqdn, value: `$(${CLICKHOUSE_ENV.podName}).${serviceHost(n.headlessService, namespace)}` },
+                  { name: CLICKHOUSE_ENV.region, value: aws.region },
+                  // Each replica writes under its own prefix of the ClickHouse bucket.
+                  { name: CLICKHOUSE_ENV.s3Endpoint, value: `https://${aws.buckets.clickhouse}.s3.${aws.region}.amazonaws.com/data/$(${CLICKHOUSE_ENV.podName})/` },
+                  secretEnv(CLICKHOUSE_ENV.password, secret.secretName),
+                ],
+                securityContext: restrictedContainerSecurityContext(),
+                resources: config.ephemeral
+                  ? resources({ cpuRequest: '500m', memoryRequest: '4Gi', cpuLimit: '2' })
+                  : resources({ cpuRequest: '2', memoryRequest: '8Gi', cpuLimit: '4' }),
+                volumeMounts: [
+                  { name: 'data', mountPath: '/var/lib/clickhouse' },
+                  ...scratch.mounts,
+                  { name: 'config', mountPath: '/etc/clickhouse-server/config.d/platform.xml', subPath: 'config.xml', readOnly: true },
+                  { name: 'config', mountPath: '/etc/clickhouse-server/users.d/platform.xml', subPath: 'users.xml', readOnly: true },
+                ],
+                startupProbe: { httpGet: ping, periodSeconds: 5, failureThreshold: 60 },
+                livenessProbe: { httpGet: ping, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+                readinessProbe: { httpGet: ping, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+              },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: { ...LABELS.clickhouse } },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: NAMES.storageClass,
+              resources: { requests: { storage: k8s.Quantity.fromString(`${volumeSizeGi}Gi`) } },
+            },
+          },
+        ],
+      },
+    });
+
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: n.headlessService, labels: { ...LABELS.clickhouse } },
+      spec: {
+        clusterIp: 'None',
+        // Keeper peers must find each other before any of them is ready.
+        publishNotReadyAddresses: true,
+        selector: { ...LABELS.clickhouse },
+        ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+      },
+    });
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: n.service, labels: { ...LABELS.clickhouse } },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...LABELS.clickhouse },
+        ports: [
+          { name: 'http', port: n.httpPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+          { name: 'tcp', port: n.tcpPort, targetPort: k8s.IntOrString.fromString('tcp'), protocol: 'TCP' },
+        ],
+      },
+    });
+
+    new Availability(this, 'Availability', { name: n.statefulSet, namespace, selector: LABELS.clickhouse, minReplicas: replicas });
+  }
+}

@@ -1,0 +1,303 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import type { Construct } from 'constructs';
+import { Availability } from './constructs/availability';
+import {
+  plainEnv,
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+  secretEnv,
+  spreadAcrossZones,
+} from './constructs/pod-security';
+import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { LABELS, NAMES, serviceHost } from './endpoints';
+import { IDENTITIES } from './identities';
+import type { PlatformChartsProps } from './platform-props';
+import { CLICKHOUSE_USER } from './renderers/clickhouse-config';
+import { IMAGES, imageRef } from './versions';
+
+/** The Langfuse images run as the `nextjs` user. */
+export const LANGFUSE_UID = 1001;
+
+/**
+ * Headless initialisation: the organisation, project, API keys and admin user Langfuse creates on first
+ * start, so LiteLLM's traces land in a project with no manual step.
+ * The config schema has no admin e-mail field yet; this constant stands in until it does.
+ */
+export const LANGFUSE_INIT = {
+  orgId: 'genai-platform',
+  orgName: 'GenAI Platform',
+  projectId: 'litellm-gateway',
+  userEmail: 'platform-admin@genai-platform.internal',
+  userName: 'Platform admin',
+} as const;
+
+/** S3 prefixes inside the Langfuse bucket; each must end with a slash. */
+export const LANGFUSE_S3_PREFIXES = { events: 'events/', media: 'media/', exports: 'exports/' } as const;
+
+/** Environment variables Langfuse v3 needs in both containers (self-hosting "Configuration" reference). */
+export const LANGFUSE_REQUIRED_ENV = [
+  'DATABASE_URL',
+  'NEXTAUTH_URL',
+  'NEXTAUTH_SECRET',
+  'SALT',
+  'ENCRYPTION_KEY',
+  'CLICKHOUSE_URL',
+  'CLICKHOUSE_MIGRATION_URL',
+  'CLICKHOUSE_USER',
+  'CLICKHOUSE_PASSWORD',
+  'CLICKHOUSE_CLUSTER_ENABLED',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_AUTH',
+  'REDIS_TLS_ENABLED',
+  'LANGFUSE_S3_EVENT_UPLOAD_BUCKET',
+  'LANGFUSE_S3_EVENT_UPLOAD_REGION',
+  'LANGFUSE_S3_EVENT_UPLOAD_PREFIX',
+  'LANGFUSE_S3_MEDIA_UPLOAD_BUCKET',
+  'LANGFUSE_S3_MEDIA_UPLOAD_REGION',
+  'LANGFUSE_S3_MEDIA_UPLOAD_PREFIX',
+  'LANGFUSE_S3_BATCH_EXPORT_ENABLED',
+  'LANGFUSE_S3_BATCH_EXPORT_BUCKET',
+  'LANGFUSE_S3_BATCH_EXPORT_REGION',
+  'LANGFUSE_S3_BATCH_EXPORT_PREFIX',
+  'TELEMETRY_ENABLED',
+] as const;
+
+/** Only the web container runs the headless initialisation and serves sign-in. */
+export const LANGFUSE_WEB_ONLY_ENV = [
+  'AUTH_DISABLE_SIGNUP',
+  'LANGFUSE_INIT_ORG_ID',
+  'LANGFUSE_INIT_ORG_NAME',
+  'LANGFUSE_INIT_PROJECT_ID',
+  'LANGFUSE_INIT_PROJECT_NAME',
+  'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
+  'LANGFUSE_INIT_PROJECT_SECRET_KEY',
+  'LANGFUSE_INIT_USER_EMAIL',
+  'LANGFUSE_INIT_USER_NAME',
+  'LANGFUSE_INIT_USER_PASSWORD',
+] as const;
+
+export type LangfuseChartProps = PlatformChartsProps & ChartProps;
+
+/** Langfuse v3: web (UI and ingestion API) and worker (queue processing), with their secrets and services. */
+export class LangfuseChart extends Chart {
+  constructor(scope: Construct, id: string, props: LangfuseChartProps) {
+    const namespace = IDENTITIES.langfuse.namespace;
+    super(scope, id, { ...props, namespace });
+    const { config, aws } = props;
+    const replicated = config.workloads.clickhouse.replicas > 1;
+    const clickhouseHost = serviceHost(NAMES.clickhouse.service, namespace);
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: IDENTITIES.langfuse.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.langfuse } },
+      automountServiceAccountToken: false,
+    });
+
+    const secret = new SyncedSecret(this, 'Env', {
+      name: NAMES.langfuse.secret,
+      namespace,
+      sources: {
+        ...postgresSources('db', aws.database.langfuseSecretArn),
+        nextAuthSecret: { key: aws.secretArns.langfuseNextAuthSecret, property: 'value' },
+        salt: { key: aws.secretArns.langfuseSalt, property: 'value' },
+        encryptionKey: { key: aws.secretArns.langfuseEncryptionKey, property: 'value' },
+        clickhousePassword: { key: aws.secretArns.clickhousePassword, property: 'value' },
+        cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+        initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
+        initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
+        adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },
+      },
+      keys: {
+        DATABASE_URL: postgresUrlTemplate('db', aws.database.host, aws.database.port),
+        NEXTAUTH_SECRET: '{{ .nextAuthSecret }}',
+        SALT: '{{ .salt }}',
+        ENCRYPTION_KEY: '{{ .encryptionKey }}',
+        CLICKHOUSE_PASSWORD: '{{ .clickhousePassword }}',
+        REDIS_AUTH: '{{ .cachePassword }}',
+        LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
+        LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
+        LANGFUSE_INIT_USER_PASSWORD: '{{ .adminPassword }}',
+      },
+    });
+
+    const bucket = aws.buckets.langfuse;
+    // No S3 keys anywhere: the AWS SDK in both containers uses the web identity token of the service account.
+    const commonEnv: k8s.EnvVar[] = [
+      ...plainEnv({
+        NEXTAUTH_URL: aws.langfuseUrl,
+        CLICKHOUSE_URL: `http://${clickhouseHost}:${NAMES.clickhouse.httpPort}`,
+        CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
+        CLICKHOUSE_USER,
+        // Follows the ClickHouse topology: ON CLUSTER statements and Replicated engines only with Keeper.
+        CLICKHOUSE_CLUSTER_ENABLED: replicated ? 'true' : 'false',
+        REDIS_HOST: aws.cache.host,
+        REDIS_PORT: aws.cache.port,
+        REDIS_TLS_ENABLED: 'true',
+        LANGFUSE_S3_EVENT_UPLOAD_BUCKET: bucket,
+        LANGFUSE_S3_EVENT_UPLOAD_REGION: aws.region,
+        LANGFUSE_S3_EVENT_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.events,
+        LANGFUSE_S3_MEDIA_UPLOAD_ENABLED: 'true',
+        LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: bucket,
+        LANGFUSE_S3_MEDIA_UPLOAD_REGION: aws.region,
+        LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.media,
+        LANGFUSE_S3_BATCH_EXPORT_ENABLED: 'true',
+        LANGFUSE_S3_BATCH_EXPORT_BUCKET: bucket,
+        LANGFUSE_S3_BATCH_EXPORT_REGION: aws.region,
+        LANGFUSE_S3_BATCH_EXPORT_PREFIX: LANGFUSE_S3_PREFIXES.exports,
+        TELEMETRY_ENABLED: 'false',
+        LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
+        AWS_REGION: aws.region,
+      }),
+      ...['DATABASE_URL', 'NEXTAUTH_SECRET', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'].map((key) => secretEnv(key, secret.secretName)),
+    ];
+    const webEnv: k8s.EnvVar[] = [
+      ...commonEnv,
+      ...plainEnv({
+        // Next.js listens on HOSTNAME; the pod's own host name would bind one interface only.
+        HOSTNAME: '0.0.0.0',
+        PORT: String(NAMES.langfuseWeb.port),
+        AUTH_DISABLE_SIGNUP: 'true',
+        LANGFUSE_INIT_ORG_ID: LANGFUSE_INIT.orgId,
+        LANGFUSE_INIT_ORG_NAME: LANGFUSE_INIT.orgName,
+        LANGFUSE_INIT_PROJECT_ID: LANGFUSE_INIT.projectId,
+        LANGFUSE_INIT_PROJECT_NAME: `LiteLLM gateway (${config.name})`,
+        LANGFUSE_INIT_USER_EMAIL: LANGFUSE_INIT.userEmail,
+        LANGFUSE_INIT_USER_NAME: LANGFUSE_INIT.userName,
+      }),
+      ...['LANGFUSE_INIT_PROJECT_PUBLIC_KEY', 'LANGFUSE_INIT_PROJECT_SECRET_KEY', 'LANGFUSE_INIT_USER_PASSWORD'].map((key) =>
+        secretEnv(key, secret.secretName),
+      ),
+    ];
+    const workerEnv: k8s.EnvVar[] = [...commonEnv, ...plainEnv({ PORT: String(NAMES.langfuseWorker.port) })];
+
+    const podSecurity = restrictedPodSecurityContext(LANGFUSE_UID);
+    const { langfuse } = config.workloads;
+
+    // Web: serves the UI and the ingestion API, and applies the Postgres and ClickHouse migrations on
+    // start-up. Prisma and the ClickHouse migrator take locks, so several starting pods do not collide.
+    const webScratch = scratchDirs({ tmp: '/tmp', 'next-cache': '/app/web/.next/cache' });
+    const webPort = NAMES.langfuseWeb.port;
+    new k8s.KubeDeployment(this, 'Web', {
+      metadata: { name: NAMES.langfuseWeb.deployment, labels: { ...LABELS.langfuseWeb } },
+      spec: {
+        replicas: langfuse.webReplicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...LABELS.langfuseWeb } },
+        template: {
+          metadata: { labels: { ...LABELS.langfuseWeb } },
+          spec: {
+            serviceAccountName: IDENTITIES.langfuse.serviceAccount,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity,
+            topologySpreadConstraints: spreadAcrossZones(LABELS.langfuseWeb),
+            volumes: webScratch.volumes,
+            containers: [
+              {
+                name: 'web',
+                image: imageRef(IMAGES.langfuseWeb),
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: webPort, protocol: 'TCP' }],
+                env: webEnv,
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
+                volumeMounts: webScratch.mounts,
+                // Migrations run before the server listens; allow them up to ten minutes.
+                startupProbe: { httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 60 },
+                livenessProbe: {
+                  httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 15,
+                  timeoutSeconds: 5,
+                  failureThreshold: 4,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/api/public/ready', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    const workerScratch = scratchDirs({ tmp: '/tmp' });
+    const workerPort = NAMES.langfuseWorker.port;
+    new k8s.KubeDeployment(this, 'Worker', {
+      metadata: { name: NAMES.langfuseWorker.deployment, labels: { ...LABELS.langfuseWorker } },
+      spec: {
+        replicas: langfuse.workerReplicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...LABELS.langfuseWorker } },
+        template: {
+          metadata: { labels: { ...LABELS.langfuseWorker } },
+          spec: {
+            serviceAccountName: IDENTITIES.langfuse.serviceAccount,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity,
+            topologySpreadConstraints: spreadAcrossZones(LABELS.langfuseWorker),
+            volumes: workerScratch.volumes,
+            containers: [
+              {
+                name: 'worker',
+                image: imageRef(IMAGES.langfuseWorker),
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: workerPort, protocol: 'TCP' }],
+                env: workerEnv,
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
+                volumeMounts: workerScratch.mounts,
+                startupProbe: { httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 30 },
+                livenessProbe: {
+                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 15,
+                  timeoutSeconds: 5,
+                  failureThreshold: 4,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    for (const [id, names, labels] of [
+      ['WebService', NAMES.langfuseWeb, LABELS.langfuseWeb],
+      ['WorkerService', NAMES.langfuseWorker, LABELS.langfuseWorker],
+    ] as const) {
+      new k8s.KubeService(this, id, {
+        metadata: { name: names.service, labels: { ...labels } },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...labels },
+          ports: [{ name: 'http', port: names.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        },
+      });
+    }
+
+    new Availability(this, 'WebAvailability', {
+      name: NAMES.langfuseWeb.deployment,
+      namespace,
+      selector: LABELS.langfuseWeb,
+      minReplicas: langfuse.webReplicas,
+      maxReplicas: langfuse.webMaxReplicas,
+      deploymentName: NAMES.langfuseWeb.deployment,
+    });
+    new Availability(this, 'WorkerAvailability', {
+      name: NAMES.langfuseWorker.deployment,
+      namespace,
+      selector: LABELS.langfuseWorker,
+      minReplicas: langfuse.workerReplicas,
+    });
+  }
+}

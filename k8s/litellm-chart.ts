@@ -1,0 +1,240 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import type { Construct } from 'constructs';
+import { Availability } from './constructs/availability';
+import {
+  plainEnv,
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+  secretEnv,
+  spreadAcrossZones,
+} from './constructs/pod-security';
+import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
+import { IDENTITIES } from './identities';
+import { TargetGroupBinding } from './imports/eks-auto-mode';
+import type { PlatformChartsProps } from './platform-props';
+import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
+import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
+import { IMAGES, imageRef } from './versions';
+
+/** The non_root image runs as this unprivileged user. */
+export const LITELLM_UID = 1000;
+const CONFIG_PATH = '/etc/litellm/config.yaml';
+
+export type LitellmChartProps = PlatformChartsProps & ChartProps;
+
+/** Name of the migration Job: one per image version, so a changed version runs the migrations once more. */
+export function litellmMigrationJobName(tag: string = IMAGES.litellm.tag): string {
+  return `litellm-migrate-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * The LiteLLM gateway: config, secrets sync, a migration Job, the Deployment with its Service, autoscaler
+ * and disruption budget, and (when the edge provides a target group) the binding that registers the pods.
+ */
+export class LitellmChart extends Chart {
+  constructor(scope: Construct, id: string, props: LitellmChartProps) {
+    const namespace = IDENTITIES.litellm.namespace;
+    super(scope, id, { ...props, namespace });
+    const { config, aws } = props;
+
+    // Checks first: a rejected input builds nothing.
+    const keyed = modelsWithApiKeys(config.models);
+    const missing = keyed.filter((m) => !aws.modelApiKeySecretNames[m.name]).map((m) => m.name);
+    if (missing.length > 0) {
+      throw new Error(`aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`);
+    }
+
+    const configYaml = renderLiteLlmConfig({ environment: config.name, models: config.models });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: IDENTITIES.litellm.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.litellm } },
+      automountServiceAccountToken: false,
+    });
+
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
+
+    const secret = new SyncedSecret(this, 'Env', {
+      name: NAMES.litellm.secret,
+      namespace,
+      sources: {
+        masterKey: { key: aws.secretArns.litellmMasterKey, property: 'value' },
+        saltKey: { key: aws.secretArns.litellmSaltKey, property: 'value' },
+        cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+        langfusePublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
+        langfuseSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
+        ...postgresSources('db', aws.database.litellmSecretArn),
+        // Third-party keys are whole plain-text secrets that outlive ephemeral environments.
+        ...Object.fromEntries(keyed.map((m, i) => [`modelKey${i}`, { key: aws.modelApiKeySecretNames[m.name] as string }])),
+      },
+      keys: {
+        // LiteLLM requires the master key to start with sk-.
+        [LITELLM_ENV.masterKey]: 'sk-{{ .masterKey }}',
+        LITELLM_SALT_KEY: 'sk-{{ .saltKey }}',
+        [LITELLM_ENV.databaseUrl]: postgresUrlTemplate('db', aws.database.host, aws.database.port),
+        [LITELLM_ENV.redisPassword]: '{{ .cachePassword }}',
+        LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
+        LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',
+        ...Object.fromEntries(keyed.map((m, i) => [modelApiKeyEnvName(m), `{{ .modelKey${i} }}`])),
+      },
+    });
+
+    const secretKeys = [
+      LITELLM_ENV.masterKey,
+      'LITELLM_SALT_KEY',
+      LITELLM_ENV.databaseUrl,
+      LITELLM_ENV.redisPassword,
+      'LANGFUSE_PUBLIC_KEY',
+      'LANGFUSE_SECRET_KEY',
+      ...keyed.map(modelApiKeyEnvName),
+    ];
+    const env: k8s.EnvVar[] = [
+      ...plainEnv({
+        [LITELLM_ENV.redisHost]: aws.cache.host,
+        [LITELLM_ENV.redisPort]: aws.cache.port,
+        // ElastiCache has in-transit encryption on; LiteLLM hands REDIS_* variables to the Redis client.
+        REDIS_SSL: 'True',
+        LANGFUSE_HOST: LANGFUSE_INTERNAL_URL,
+        AWS_REGION: aws.region,
+        AWS_DEFAULT_REGION: aws.region,
+        // Serving pods never change the schema; the migration Job does.
+        DISABLE_SCHEMA_UPDATE: 'true',
+        STORE_MODEL_IN_DB: 'False',
+        LITELLM_LOG: 'ERROR',
+      }),
+      ...secretKeys.map((key) => secretEnv(key, secret.secretName)),
+    ];
+
+    const scratch = scratchDirs({ tmp: '/tmp' });
+    const configVolume: k8s.Volume = { name: 'config', configMap: { name: NAMES.litellm.config } };
+    const configMount: k8s.VolumeMount = { name: 'config', mountPath: CONFIG_PATH, subPath: 'config.yaml', readOnly: true };
+    const podSecurity = restrictedPodSecurityContext(LITELLM_UID);
+    const image = imageRef(IMAGES.litellm);
+
+    // Migrations run once per image version, from the same image as the gateway (LiteLLM "Database
+    // Migrations": run `litellm --skip_server_startup` with schema updates on, keep them off on serving pods).
+    // The Job's name carries the version, so an upgrade creates a new Job and an unchanged deploy re-applies
+    // the same, already-completed one. Gateway pods started before it finishes restart until the schema exists.
+    const jobName = litellmMigrationJobName();
+    new k8s.KubeJob(this, 'Migrate', {
+      metadata: { name: jobName, labels: { ...LABELS.litellmMigrate } },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 1800,
+        template: {
+          metadata: { labels: { ...LABELS.litellmMigrate } },
+          spec: {
+            serviceAccountName: IDENTITIES.litellm.serviceAccount,
+            automountServiceAccountToken: false,
+            restartPolicy: 'OnFailure',
+            securityContext: podSecurity,
+            volumes: [...scratch.volumes, configVolume],
+            containers: [
+              {
+                name: 'migrate',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['--config', CONFIG_PATH, '--skip_server_startup'],
+                env: [
+                  ...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'),
+                  { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' },
+                ],
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources({ cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1' }),
+                volumeMounts: [...scratch.mounts, configMount],
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    const port = NAMES.litellm.port;
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: NAMES.litellm.deployment, labels: { ...LABELS.litellmGateway } },
+      spec: {
+        // The autoscaler owns the replica count after the first apply.
+        replicas: config.workloads.litellm.minReplicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...LABELS.litellmGateway } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels: { ...LABELS.litellmGateway },
+            annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum({ 'config.yaml': configYaml }) },
+          },
+          spec: {
+            serviceAccountName: IDENTITIES.litellm.serviceAccount,
+            // IRSA still works: EKS projects its own token volume for annotated service accounts.
+            automountServiceAccountToken: false,
+            securityContext: podSecurity,
+            // Streams can run for minutes; give them time to finish after the pod leaves the target group.
+            terminationGracePeriodSeconds: 120,
+            topologySpreadConstraints: spreadAcrossZones(LABELS.litellmGateway),
+            volumes: [...scratch.volumes, configVolume],
+            containers: [
+              {
+                name: 'litellm',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['--config', CONFIG_PATH, '--port', String(port)],
+                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+                env,
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
+                volumeMounts: [...scratch.mounts, configMount],
+                startupProbe: {
+                  httpGet: { path: '/health/liveliness', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 5,
+                  failureThreshold: 60,
+                },
+                livenessProbe: {
+                  httpGet: { path: '/health/liveliness', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 15,
+                  timeoutSeconds: 5,
+                  failureThreshold: 4,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/health/readiness', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+                // Leave the load balancer's target list before the process stops taking requests.
+                lifecycle: { preStop: { sleep: { seconds: 15 } } },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: NAMES.litellm.service, labels: { ...LABELS.litellmGateway } },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...LABELS.litellmGateway },
+        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    new Availability(this, 'Availability', {
+      name: NAMES.litellm.deployment,
+      namespace,
+      selector: LABELS.litellmGateway,
+      minReplicas: config.workloads.litellm.minReplicas,
+      maxReplicas: config.workloads.litellm.maxReplicas,
+      deploymentName: NAMES.litellm.deployment,
+    });
+
+    if (aws.litellmTargetGroupArn) {
+      new TargetGroupBinding(this, 'TargetGroupBinding', {
+        metadata: { name: NAMES.litellm.service, namespace },
+        spec: { targetGroupARN: aws.litellmTargetGroupArn, targetType: 'ip', serviceRef: { name: NAMES.litellm.service, port } },
+      });
+    }
+  }
+}

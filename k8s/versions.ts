@@ -1,0 +1,53 @@
+import { IDENTITIES } from './identities';
+
+/**
+ * Every pinned image and Helm chart the platform runs, in one place.
+ * Bump a version here, run `npx tsx bin/render-manifests.ts`, and review the manifest diff.
+ */
+
+/** An image reference split so tests can check the tag is pinned. */
+export interface PinnedImage {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+export function imageRef(image: PinnedImage): string {
+  return `${image.repository}:${image.tag}`;
+}
+
+export const IMAGES = {
+  /**
+   * LiteLLM proxy, LTS line. The `-non_root` variant is built to run as an unprivileged user;
+   * the same image runs the migration Job so schema and gateway never drift apart.
+   */
+  litellm: { repository: 'ghcr.io/berriai/litellm-non_root', tag: 'v1.108.12' },
+  /** Langfuse v3 (web). v4 exists but needs ClickHouse >= 25.12 and a data migration; kept on v3 deliberately. */
+  langfuseWeb: { repository: 'docker.io/langfuse/langfuse', tag: '3.194.1' },
+  /** Langfuse v3 worker; always the same release as the web image. */
+  langfuseWorker: { repository: 'docker.io/langfuse/langfuse-worker', tag: '3.194.1' },
+  /** ClickHouse 25.8 LTS; Langfuse v3 supports ClickHouse >= 24.3. */
+  clickhouse: { repository: 'docker.io/clickhouse/clickhouse-server', tag: '25.8.33.6' },
+} as const satisfies Record<string, PinnedImage>;
+
+/** A Helm chart the CDK app installs with `cluster.addHelmChart`. */
+export interface PinnedHelmChart {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly release: string;
+  readonly namespace: string;
+}
+
+export const HELM_CHARTS = {
+  /**
+   * External Secrets Operator. Serves external-secrets.io/v1 (v1beta1 stopped being served in 0.17).
+   * It installs its own CRDs, so it must be applied before the base chart's ClusterSecretStore.
+   */
+  externalSecrets: {
+    repository: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.10.0',
+    release: 'external-secrets',
+    namespace: IDENTITIES.secretsSync.namespace,
+  },
+} as const satisfies Record<string, PinnedHelmChart>;
