@@ -1,0 +1,65 @@
+import type { AuthorizerHandler } from '../../../lambda/authorizer/handler';
+import { bearer, requestEvent } from '../../support/authorizer-harness';
+import { ISSUER, jwksOf, mint, rsaKey, accessClaims } from '../../support/authorizer-tokens';
+import { JwksServer } from '../../support/jwks-server';
+
+/** Loads index.ts as a fresh cold start with the given environment, capturing stdout. */
+function coldStart(env: Record<string, string>): { handler: AuthorizerHandler; lines: string[] } {
+  const lines: string[] = [];
+  const saved = { ...process.env };
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk).trimEnd());
+    return true;
+  });
+  Object.assign(process.env, env);
+  let handler: AuthorizerHandler | undefined;
+  try {
+    jest.isolateModules(() => {
+      handler = (require('../../../lambda/authorizer/index') as { handler: AuthorizerHandler }).handler;
+    });
+  } finally {
+    for (const k of Object.keys(env)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+  afterEachRestore.push(() => write.mockRestore());
+  return { handler: handler as AuthorizerHandler, lines };
+}
+
+const afterEachRestore: (() => void)[] = [];
+afterEach(() => afterEachRestore.splice(0).forEach((f) => f()));
+
+describe('index (cold start)', () => {
+  let jwks: JwksServer;
+  beforeAll(async () => {
+    jwks = await JwksServer.start(jwksOf(rsaKey()));
+  });
+  afterAll(() => jwks.stop());
+
+  test('reads the environment once and verifies tokens against the JWKS URI', async () => {
+    const { handler, lines } = coldStart({ AUTH_MODE: 'passthrough', JWT_ISSUERS: ISSUER, JWKS_URI: jwks.url, REQUIRED_SCOPE: 'genai-gateway/invoke' });
+    const result = await handler(requestEvent(bearer(mint(rsaKey()))));
+    expect(result.context).toEqual({ clientId: 'client7abc' });
+    await expect(handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ scope: 'x' })))))).resolves.toMatchObject({ policyDocument: { Statement: [{ Effect: 'Deny' }] } });
+    expect(lines.some((l) => l.includes('"Outcome":"allow"'))).toBe(true);
+  });
+
+  test('creates the Secrets Manager client in inject mode', () => {
+    const { handler, lines } = coldStart({ AUTH_MODE: 'inject', JWT_ISSUERS: ISSUER, JWT_CLIENT_IDS: 'a', VIRTUAL_KEY_SECRET_PREFIX: 'p/', AWS_REGION: 'eu-west-1' });
+    expect(typeof handler).toBe('function');
+    expect(lines).toEqual([]);
+  });
+
+  test('fails closed with one clear message when the configuration is invalid', async () => {
+    const { handler, lines } = coldStart({ AUTH_MODE: 'inject', JWT_ISSUERS: ISSUER });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'ERROR',
+      message: 'invalid authorizer configuration',
+      reason: 'config_invalid',
+      problems: [
+        'JWT_AUDIENCE, JWT_CLIENT_IDS, REQUIRED_SCOPE: set at least one, otherwise any token of the issuer is accepted',
+        'VIRTUAL_KEY_SECRET_PREFIX: is required when AUTH_MODE is inject (e.g. genai-gateway/dev/virtual-keys/)',
+      ],
+    });
+    await expect(handler(requestEvent(bearer(mint(rsaKey()))))).rejects.toThrow('Authorizer failure');
+  });
+});
