@@ -119,3 +119,22 @@ export function harness(opts: { env?: Record<string, string | undefined>; limits
   });
   return { ...parts, secrets, jwks, out, clock };
 }
+
+/**
+ * Runs the handler and reports what API Gateway would do: `allow`, `401:<reason>`, `403:<reason>` or
+ * `5xx:<reason>`, reading the reason from the structured log line the decision wrote.
+ */
+export async function attempt(h: Pick<Harness, 'handler' | 'out'>, event: APIGatewayRequestAuthorizerEvent): Promise<string> {
+  const before = h.out.lines.length;
+  const lastReason = () => {
+    const entries = h.out.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => !('_aws' in l) && 'reason' in l);
+    return String(entries[entries.length - 1]?.reason);
+  };
+  try {
+    const result = await h.handler(event);
+    const effect = result.policyDocument.Statement[0] as { Effect: string };
+    return effect.Effect === 'Allow' ? 'allow' : `403:${lastReason()}`;
+  } catch (err) {
+    return (err as Error).message === 'Unauthorized' ? `401:${lastReason()}` : `5xx:${lastReason()}`;
+  }
+}

@@ -1,0 +1,250 @@
+import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
+import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
+import { SecretSourceError } from '../../../lambda/authorizer/secrets-manager-source';
+import { attempt, bearer, Captured, FakeSecrets, harness, requestEvent, testConfig, VIRTUAL_KEY } from '../../support/authorizer-harness';
+import { accessClaims, b64url, CLIENT_ID, encodeSegments, hmacToken, ISSUER, jwksOf, mint, nowSeconds, rsaKey, signWith } from '../../support/authorizer-tokens';
+import { JwksServer } from '../../support/jwks-server';
+
+const key = rsaKey();
+const attacker = rsaKey('attacker');
+const header = { alg: 'RS256', kid: key.kid, typ: 'JWT' };
+const omit = (claims: Record<string, unknown>, name: string) => {
+  const copy = { ...claims };
+  delete copy[name];
+  return copy;
+};
+
+describe('adversarial tokens', () => {
+  const h = harness();
+
+  test('a valid token is allowed (control)', async () => {
+    expect(await attempt(h, requestEvent(bearer(mint(key))))).toBe('allow');
+  });
+
+  describe('algorithm confusion', () => {
+    test.each([
+      ['alg none with an empty signature', `${encodeSegments({ alg: 'none', typ: 'JWT' }, accessClaims())}.`],
+      ['alg none with a signature', `${encodeSegments({ alg: 'none', kid: key.kid }, accessClaims())}.${b64url('x')}`],
+      ['alg NONE', `${encodeSegments({ alg: 'NONE', kid: key.kid }, accessClaims())}.${b64url('x')}`],
+      ['no alg at all', signWith(key, { kid: key.kid }, accessClaims())],
+    ])('denies %s', async (_name, token) => {
+      expect(await attempt(h, requestEvent(bearer(token)))).toMatch(/^401:(malformed_token|unsupported_alg)$/);
+    });
+
+    test.each([
+      ['the PEM public key', key.publicKey.export({ format: 'pem', type: 'spki' }) as string],
+      ['the PKCS#1 PEM public key', key.publicKey.export({ format: 'pem', type: 'pkcs1' }) as string],
+      ['the JWK modulus', key.jwk.n as string],
+      ['the JWKS document', JSON.stringify(jwksOf(key))],
+    ])('denies HS256 signed with %s as HMAC secret', async (_name, secret) => {
+      const token = hmacToken(secret, { alg: 'HS256', kid: key.kid, typ: 'JWT' }, accessClaims());
+      expect(await attempt(h, requestEvent(bearer(token)))).toBe('401:unsupported_alg');
+    });
+
+    test.each(['HS384', 'HS512', 'PS256'])('denies %s', async (alg) => {
+      const token = hmacToken('secret', { alg, kid: key.kid }, accessClaims());
+      expect(await attempt(h, requestEvent(bearer(token)))).toBe('401:unsupported_alg');
+    });
+  });
+
+  describe('key selection', () => {
+    test('denies a token signed by another key under a published kid', async () => {
+      expect(await attempt(h, requestEvent(bearer(signWith(attacker, header, accessClaims()))))).toBe('401:invalid_signature');
+    });
+
+    test.each(['../../../../etc/passwd', "' OR '1'='1", '__proto__', 'constructor', 'k'.repeat(2000), '\u0000', 'rsa-1 ', 'RSA-1'])(
+      'denies the injected kid %p',
+      async (kid) => {
+        expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(/^401:(unknown_kid|token_too_large)$/);
+      },
+    );
+
+    test.each([[42], [null], [{ $ne: '' }], [['rsa-1']]])('denies a non-string kid %p', async (kid) => {
+      expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(/^401:(malformed_token|unknown_kid)$/);
+    });
+
+    test('fetches the JWKS at most once per window for a flood of unknown kids', async () => {
+      const flood = harness();
+      expect(await attempt(flood, requestEvent(bearer(mint(key))))).toBe('allow');
+      const outcomes = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `forged-${i}` }, accessClaims()))))),
+      );
+      expect(new Set(outcomes)).toEqual(new Set(['401:unknown_kid']));
+      expect(flood.jwks.fetches).toBe(1);
+      flood.clock.advance(30_000);
+      await Promise.all(Array.from({ length: 300 }, (_, i) => attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `again-${i}` }, accessClaims()))))));
+      expect(flood.jwks.fetches).toBe(2);
+      expect(await attempt(flood, requestEvent(bearer(mint(key))))).toBe('allow');
+    });
+  });
+
+  describe('jku, x5u and embedded jwk headers are ignored', () => {
+    let evil: JwksServer;
+    beforeAll(async () => {
+      evil = await JwksServer.start(jwksOf(attacker));
+    });
+    afterAll(() => evil.stop());
+
+    test.each([
+      ['jku', () => ({ jku: evil.url })],
+      ['x5u', () => ({ x5u: evil.url })],
+      ['jwk', () => ({ jwk: attacker.jwk })],
+      ['x5c', () => ({ x5c: ['MIIB'] })],
+    ])('denies an attacker-signed token carrying %s, without contacting it', async (_name, extra) => {
+      const token = signWith(attacker, { alg: 'RS256', kid: attacker.kid, ...extra() }, accessClaims());
+      expect(await attempt(h, requestEvent(bearer(token)))).toBe('401:unknown_kid');
+      const withPublishedKid = signWith(attacker, { ...header, ...extra() }, accessClaims());
+      expect(await attempt(h, requestEvent(bearer(withPublishedKid)))).toBe('401:invalid_signature');
+      expect(evil.hits).toBe(0);
+    });
+
+    test('a genuine token with a jku header verifies against the configured JWKS only', async () => {
+      expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, jku: evil.url }, accessClaims()))))).toBe('allow');
+      expect(evil.hits).toBe(0);
+    });
+  });
+
+  describe('claims', () => {
+    const now = nowSeconds();
+    test.each<[string, Record<string, unknown>, string]>([
+      ['expired', accessClaims({ exp: now - 3600 }), '401:expired'],
+      ['nbf in the future', accessClaims({ nbf: now + 3600 }), '401:not_yet_valid'],
+      ['missing exp', omit(accessClaims(), 'exp'), '401:missing_exp'],
+      ['exp as a string', accessClaims({ exp: `${now + 3600}` }), '401:malformed_token'],
+      ['iat in the future', accessClaims({ iat: now + 3600 }), '401:iat_in_future'],
+      ['wrong issuer', accessClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Evil' }), '401:wrong_issuer'],
+      ['issuer with a trailing slash', accessClaims({ iss: `${ISSUER}/` }), '401:wrong_issuer'],
+      ['wrong client', accessClaims({ client_id: 'not-listed', sub: 'not-listed' }), '403:client_not_allowed'],
+      ['Cognito ID token', { ...omit(accessClaims(), 'client_id'), token_use: 'id', aud: CLIENT_ID, email: 'x@example.com' }, '401:wrong_token_use'],
+      ['ID token that also carries client_id', accessClaims({ token_use: 'id', aud: CLIENT_ID }), '401:wrong_token_use'],
+    ])('denies a token with %s', async (_name, claims, expected) => {
+      expect(await attempt(h, requestEvent(bearer(mint(key, claims))))).toBe(expected);
+    });
+
+    test('denies a token for another audience (Entra ID)', async () => {
+      const entra = harness({ env: { JWT_ISSUERS: 'https://login.microsoftonline.com/t/v2.0', JWKS_URI: 'https://login.microsoftonline.com/t/discovery/v2.0/keys', JWT_AUDIENCE: 'api://gateway', CLIENT_ID_CLAIM: 'azp', JWT_CLIENT_IDS: undefined, AUTH_MODE: 'passthrough' } });
+      const claims = { iss: 'https://login.microsoftonline.com/t/v2.0', azp: CLIENT_ID, iat: nowSeconds(), exp: nowSeconds() + 600 };
+      expect(await attempt(entra, requestEvent(bearer(mint(key, { ...claims, aud: 'api://gateway' }))))).toBe('allow');
+      expect(await attempt(entra, requestEvent(bearer(mint(key, { ...claims, aud: 'api://other' }))))).toBe('401:wrong_audience');
+      expect(await attempt(entra, requestEvent(bearer(mint(key, claims))))).toBe('401:wrong_audience');
+    });
+  });
+
+  describe('structure', () => {
+    const [h64, p64, s64] = mint(key).split('.') as [string, string, string];
+    test.each([
+      ['malformed base64 in the header', `${h64.slice(0, -2)}!*.${p64}.${s64}`],
+      ['malformed base64 in the payload', `${h64}.${p64}$$.${s64}`],
+      ['malformed base64 in the signature', `${h64}.${p64}.${s64}%%`],
+      ['standard base64 with + and /', `${h64}.${p64}.${s64.replace(/-/g, '+').replace(/_/g, '/')}+/`],
+      ['two segments', `${h64}.${p64}`],
+      ['one segment', h64],
+      ['four segments', `${h64}.${p64}.${s64}.${s64}`],
+      ['five segments (JWE shape)', `${h64}.${p64}.${s64}.${s64}.${s64}`],
+      ['empty segments', '..'],
+      ['a header that is not JSON', `${b64url('not json')}.${p64}.${s64}`],
+      ['a payload that is an array', signWith(key, header, '[1,2,3]')],
+      ['a payload that is a string', signWith(key, header, '"hello"')],
+      ['a payload that is a number', signWith(key, header, '42')],
+      ['a payload that is null', signWith(key, header, 'null')],
+      ['a header that is an array', signWith(key, ['RS256'] as never, accessClaims())],
+    ])('denies %s', async (_name, token) => {
+      expect(await attempt(h, requestEvent(bearer(token)))).toMatch(/^401:(malformed_token|invalid_signature|unknown_kid)$/);
+    });
+
+    test('denies an oversized token before parsing it', async () => {
+      const token = mint(key, accessClaims({ padding: 'x'.repeat(9000) }));
+      expect(await attempt(h, requestEvent(bearer(token)))).toBe('401:token_too_large');
+    });
+  });
+
+  describe('the Authorization header', () => {
+    test.each([
+      ['Basic credentials', 'Basic Y2xpZW50OnNlY3JldA=='],
+      ['a Token scheme', `Token ${mint(key)}`],
+      ['a bare token', mint(key)],
+      ['an API key', 'sk-1234567890abcdef'],
+    ])('denies %s', async (_name, value) => {
+      expect(await attempt(h, requestEvent(value))).toBe('401:invalid_scheme');
+    });
+
+    test.each(['Bearer', 'Bearer ', 'bearer   '])('denies the empty bearer %p', async (value) => {
+      expect(await attempt(h, requestEvent(value))).toBe('401:empty_token');
+    });
+
+    test('denies a missing header', async () => {
+      expect(await attempt(h, requestEvent())).toBe('401:missing_token');
+    });
+
+    test('denies two Authorization values even when one is valid', async () => {
+      expect(await attempt(h, requestEvent([bearer(mint(key)), bearer(mint(attacker))]))).toBe('401:multiple_authorization');
+      expect(await attempt(h, requestEvent([bearer(mint(attacker)), bearer(mint(key))]))).toBe('401:multiple_authorization');
+    });
+  });
+});
+
+describe('adversarial key lookups', () => {
+  const token = () => mint(key);
+
+  test('denies a valid token of a client without a secret (403) and remembers it briefly', async () => {
+    const h = harness();
+    const t = mint(key, accessClaims({ client_id: 'unknown-client' }));
+    expect(await attempt(h, requestEvent(bearer(t)))).toBe('403:unknown_client');
+    expect(await attempt(h, requestEvent(bearer(t)))).toBe('403:unknown_client');
+    expect(h.secrets.calls).toHaveLength(1);
+  });
+
+  test.each<[string, SecretSourceError, string]>([
+    ['throttling', new SecretSourceError('transient', 'ThrottlingException'), '5xx:key_store_unavailable'],
+    ['a timeout', new SecretSourceError('transient', 'TimeoutError'), '5xx:key_store_unavailable'],
+    ['access denied', new SecretSourceError('denied', 'AccessDeniedException'), '5xx:key_access_denied'],
+  ])('fails closed on Secrets Manager %s with nothing cached', async (_name, failure, expected) => {
+    const secrets = new FakeSecrets();
+    secrets.failures.push(failure);
+    const h = harness({ secrets });
+    expect(await attempt(h, requestEvent(bearer(token())))).toBe(expected);
+    expect(h.out.text()).not.toContain(VIRTUAL_KEY);
+  });
+
+  test('fails closed when Secrets Manager hangs past the decision budget', async () => {
+    const secrets = new FakeSecrets();
+    secrets.delayMs = 2_000;
+    const h = harness({ secrets, limits: { decisionBudgetMs: 200 } });
+    expect(await attempt(h, requestEvent(bearer(token())))).toBe('5xx:decision_timeout');
+  });
+
+  test('fails closed on a secret that is not a virtual key', async () => {
+    const h = harness({ secrets: new FakeSecrets(new Map([[`genai-gateway/dev/virtual-keys/${CLIENT_ID}`, '{"virtualKey":"master"}']])) });
+    expect(await attempt(h, requestEvent(bearer(token())))).toBe('5xx:invalid_key_secret');
+  });
+});
+
+describe('JWKS endpoint hanging', () => {
+  let server: JwksServer;
+  beforeAll(async () => {
+    server = await JwksServer.start(jwksOf(key));
+    server.behaviour = 'hang';
+  });
+  afterAll(() => server.stop());
+
+  test('fails closed within the authorizer time budget, and does not hammer the endpoint', async () => {
+    const out = new Captured();
+    const config = testConfig({ JWKS_URI: server.url });
+    const { handler } = buildAuthorizer(config, {
+      logger: createLogger({ write: out.write, clock: Date.now }),
+      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
+      clock: Date.now,
+      secretSource: new FakeSecrets().source,
+    });
+    const started = Date.now();
+    expect(await attempt({ handler, out }, requestEvent(bearer(mint(key))))).toBe('5xx:jwks_unavailable');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(config.limits.jwksFetchTimeoutMs - 50);
+    expect(elapsed).toBeLessThan(config.limits.decisionBudgetMs);
+    // Within the refresh window a second request fails at once instead of waiting again.
+    const again = Date.now();
+    expect(await attempt({ handler, out }, requestEvent(bearer(mint(key))))).toBe('5xx:jwks_unavailable');
+    expect(Date.now() - again).toBeLessThan(100);
+    expect(server.hits).toBe(1);
+  });
+});
