@@ -1,0 +1,106 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { litellmMigrationJobName } from '../../k8s/litellm-chart';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
+import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
+import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
+
+describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
+  const cfg = config(env);
+  const manifests = Testing.synth(charts(cfg).litellm) as Manifest[];
+  const deployment = find(manifests, 'Deployment', 'litellm');
+  const container = deployment.spec.template.spec.containers[0];
+
+  test('matches the snapshot', () => {
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('serves config.yaml from the ConfigMap with the expected models and the edge header', () => {
+    const configMap = find(manifests, 'ConfigMap', 'litellm-config');
+    const parsed = parse(configMap.data['config.yaml']);
+    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual(cfg.models.map((m) => m.name));
+    expect(parsed.general_settings.litellm_key_header_name).toBe(LITELLM_KEY_HEADER_NAME);
+    expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
+  });
+
+  test('serving pods never migrate the schema; one Job per image version does', () => {
+    expect(envOf(container).DISABLE_SCHEMA_UPDATE).toBe('true');
+    const job = find(manifests, 'Job', litellmMigrationJobName());
+    const migrate = job.spec.template.spec.containers[0];
+    expect(envOf(migrate).DISABLE_SCHEMA_UPDATE).toBe('false');
+    expect(migrate.args).toContain('--skip_server_startup');
+    expect(migrate.image).toBe(container.image);
+  });
+
+  test('probes the LiteLLM health endpoints', () => {
+    expect(container.livenessProbe.httpGet.path).toBe('/health/liveliness');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/readiness');
+  });
+
+  test('scales between the configured replica counts and spreads across zones', () => {
+    const hpa = find(manifests, 'HorizontalPodAutoscaler', 'litellm');
+    expect(hpa.spec).toMatchObject({ minReplicas: cfg.workloads.litellm.minReplicas, maxReplicas: cfg.workloads.litellm.maxReplicas });
+    expect(deployment.spec.template.spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone' });
+  });
+
+  test('reaches Redis over TLS and Langfuse in-cluster', () => {
+    expect(envOf(container)).toMatchObject({
+      REDIS_HOST: '<elasticache-endpoint>',
+      REDIS_SSL: 'True',
+      LANGFUSE_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
+      LANGFUSE_PUBLIC_KEY: 'secret:litellm-env/LANGFUSE_PUBLIC_KEY',
+    });
+  });
+
+  test('prefixes keys as LiteLLM and Langfuse expect them', () => {
+    const es = find(manifests, 'ExternalSecret', 'litellm-env');
+    expect(es.spec.target.template.data).toMatchObject({
+      LITELLM_MASTER_KEY: 'sk-{{ .masterKey }}',
+      LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
+      LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',
+    });
+    expect(es.spec.target.template.data.DATABASE_URL).toMatch(/^postgresql:\/\/.*@<aurora-endpoint>:<aurora-port>\/.*sslmode=require$/);
+  });
+
+  test('binds the pods to the edge target group by IP', () => {
+    expect(find(manifests, 'TargetGroupBinding', 'litellm').spec).toEqual({
+      targetGroupARN: '<litellm-target-group-arn>',
+      targetType: 'ip',
+      serviceRef: { name: 'litellm', port: 4000 },
+    });
+  });
+});
+
+describe('LitellmChart options', () => {
+  test('creates no TargetGroupBinding when no target group ARN is given', () => {
+    const cfg = config('dev');
+    const manifests = Testing.synth(charts(cfg, { ...placeholderAwsValues(cfg), litellmTargetGroupArn: undefined }).litellm) as Manifest[];
+    expect(manifests.filter((m) => m.kind === 'TargetGroupBinding')).toEqual([]);
+  });
+
+  test('syncs third-party API keys into the variables config.yaml names', () => {
+    const cfg = {
+      ...config('dev'),
+      models: [
+        { provider: 'azure' as const, name: 'gpt-4o', deployment: 'gpt-4o', apiBase: 'https://acme.openai.azure.com', apiVersion: '2024-10-21', apiKeySecretName: 'azure-key' },
+      ],
+    };
+    const manifests = Testing.synth(charts(cfg).litellm) as Manifest[];
+    const es = find(manifests, 'ExternalSecret', 'litellm-env');
+    expect(es.spec.data).toContainEqual({ secretKey: 'modelKey0', remoteRef: { key: 'azure-key' } });
+    expect(es.spec.target.template.data.AZURE_API_KEY_GPT_4O).toBe('{{ .modelKey0 }}');
+    expect(envOf(find(manifests, 'Deployment', 'litellm').spec.template.spec.containers[0]).AZURE_API_KEY_GPT_4O).toBe('secret:litellm-env/AZURE_API_KEY_GPT_4O');
+  });
+
+  test('rejects a keyed model without a secret name, naming the prop', () => {
+    const cfg = { ...config('dev'), models: [{ provider: 'gemini' as const, name: 'gemini-pro', model: 'gemini-2.5-pro', apiKeySecretName: 'g' }] };
+    expect(() => charts(cfg, { ...placeholderAwsValues(cfg), modelApiKeySecretNames: {} })).toThrow(
+      "aws.modelApiKeySecretNames: has no secret for model(s) gemini-pro (add the secret name holding each model's API key)",
+    );
+  });
+
+  test('names the migration Job after the image version', () => {
+    expect(litellmMigrationJobName('v1.108.12')).toBe('litellm-migrate-v1-108-12');
+    expect(litellmMigrationJobName('main-v1.80.11-stable.1')).toBe('litellm-migrate-main-v1-80-11-stable-1');
+  });
+});
