@@ -4,15 +4,17 @@
  *
  * Needs `initdb` and `pg_ctl` on PATH. initdb refuses to run as root, so when the tests run as root
  * (CI containers) the server runs as the `postgres` OS user.
+ * Servers start from a copy of one cached initdb template (see templateDataDir); `stop()` removes the
+ * server's own directory.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { Client, escapeLiteral } from 'pg';
 
 const run = promisify(execFile);
 const SERVER_OS_USER = 'postgres';
@@ -36,14 +38,9 @@ export async function startPostgres(): Promise<LocalPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   const asRoot = process.getuid?.() === 0;
   const dataDir = join(dir, 'data');
-  const passwordFile = join(dir, 'superuser-password');
   const password = randomBytes(16).toString('hex');
-  writeFileSync(passwordFile, password, { mode: 0o600 });
-  if (asRoot) {
-    const { uid, gid } = osUser(SERVER_OS_USER);
-    chownSync(dir, uid, gid);
-    chownSync(passwordFile, uid, gid);
-  }
+  const serverUser = asRoot ? osUser(SERVER_OS_USER) : undefined;
+  if (serverUser) chownSync(dir, serverUser.uid, serverUser.gid);
   const asServerUser = (command: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', SERVER_OS_USER, '--', command, ...args]) : run(command, args);
 
@@ -57,17 +54,17 @@ export async function startPostgres(): Promise<LocalPostgres> {
   process.once('exit', stopSync);
 
   try {
-    await asServerUser('initdb', [
-      '-D', dataDir,
-      '-U', 'postgres',
-      `--pwfile=${passwordFile}`,
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      '-E', 'UTF8',
-      '--locale=C',
-      '--no-sync',
-    ]);
+    const template = await templateDataDir(asServerUser, serverUser);
+    await asServerUser('cp', ['-a', template, dataDir]);
     const port = await startOnFreePort(asServerUser, dataDir, dir);
+    // Each server gets its own superuser password, set over the Unix socket (trust) before any TCP login.
+    const admin = new Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER ROLE postgres PASSWORD ${escapeLiteral(password)}`);
+    } finally {
+      await admin.end();
+    }
     const host = '127.0.0.1';
     const superuser = { user: 'postgres', password };
 
@@ -103,6 +100,50 @@ export async function startPostgres(): Promise<LocalPostgres> {
     stopSync();
     throw new Error(`Could not start a test PostgreSQL: ${(err as Error).message}${log ? `\nserver log:\n${log}` : ''}`);
   }
+}
+
+const INITDB_ARGS = [
+  '-U', 'postgres',
+  '--auth-local=trust',
+  '--auth-host=scram-sha-256',
+  '-E', 'UTF8',
+  '--locale=C',
+  '--no-sync',
+];
+
+/**
+ * initdb costs seconds of CPU, so it runs once per PostgreSQL version and machine; each server starts
+ * from a copy. The template stays in the temp directory (about 40 MB) for later runs.
+ */
+async function templateDataDir(
+  asServerUser: (command: string, args: string[]) => Promise<unknown>,
+  serverUser: { uid: number; gid: number } | undefined,
+): Promise<string> {
+  const { stdout: version } = await run('initdb', ['--version']);
+  const key = createHash('sha256').update(`${version}${INITDB_ARGS.join(' ')}`).digest('hex').slice(0, 12);
+  const template = join(tmpdir(), `pg-test-template-${key}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+
+  // Built aside and renamed into place, so parallel test files never see a half-made template.
+  const building = mkdtempSync(`${template}.building-`);
+  try {
+    const passwordFile = join(building, 'password');
+    writeFileSync(passwordFile, randomBytes(16).toString('hex'), { mode: 0o600 });
+    if (serverUser) {
+      chownSync(building, serverUser.uid, serverUser.gid);
+      chownSync(passwordFile, serverUser.uid, serverUser.gid);
+    }
+    await asServerUser('initdb', ['-D', join(building, 'data'), `--pwfile=${passwordFile}`, ...INITDB_ARGS]);
+    try {
+      renameSync(join(building, 'data'), template);
+    } catch (err) {
+      // Another test file won the race; its template is as good as ours.
+      if (!existsSync(join(template, 'PG_VERSION'))) throw err;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return template;
 }
 
 /** A free port can be taken by someone else before the server binds it; try a few. */
