@@ -72,7 +72,7 @@ export class ApplicationDatabases extends Construct {
 
     const onEvent = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', 'lambda', 'db-bootstrap', 'index.ts'),
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.minutes(5),
       memorySize: 256,

@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -72,7 +72,8 @@ export class AuroraPostgres extends Construct {
     const logGroup = new logs.LogGroup(this, 'PostgresqlLogs', {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      // Log groups cannot be snapshotted: keep them when the cluster is kept.
+      removalPolicy: props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy,
     });
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {

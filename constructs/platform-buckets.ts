@@ -85,13 +85,13 @@ export class PlatformBuckets extends Construct {
   }
 
   /** Read, write and delete under Langfuse's prefixes, nothing else. */
-  grantLangfuse(grantee: iam.IGrantable): void {
-    grantObjectAccess(grantee, this.langfuse, Object.values(LANGFUSE_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+  langfuseAccessStatements(): iam.PolicyStatement[] {
+    return objectAccessStatements(this.langfuse, Object.values(LANGFUSE_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
   }
 
   /** The ClickHouse S3 disk lists, reads, writes and deletes its own objects, and aborts failed multipart uploads. */
-  grantClickHouse(grantee: iam.IGrantable): void {
-    grantObjectAccess(grantee, this.clickhouse, [''], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+  clickhouseAccessStatements(): iam.PolicyStatement[] {
+    return objectAccessStatements(this.clickhouse, [''], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
   }
 }
 
@@ -99,20 +99,17 @@ export class PlatformBuckets extends Construct {
  * Explicit actions only: the bucket's own grant methods use wildcard actions (s3:GetObject*, s3:Abort*).
  * An empty prefix means the whole bucket.
  */
-function grantObjectAccess(grantee: iam.IGrantable, bucket: s3.Bucket, prefixes: readonly string[], actions: readonly string[]): void {
-  iam.Grant.addToPrincipal({
-    grantee,
-    actions: [...actions],
-    resourceArns: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-  });
-  grantee.grantPrincipal.addToPrincipalPolicy(
+function objectAccessStatements(bucket: s3.Bucket, prefixes: readonly string[], actions: readonly string[]): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({ actions: [...actions], resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
     new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [bucket.bucketArn],
       ...(prefixes.every((p) => p !== '') ? { conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } } } : {}),
     }),
-  );
+  ];
   if (bucket.encryptionKey) {
-    iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resourceArns: [bucket.encryptionKey.keyArn] });
+    statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [bucket.encryptionKey.keyArn] }));
   }
+  return statements;
 }

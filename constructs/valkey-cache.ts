@@ -1,4 +1,4 @@
-import { type RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -47,7 +47,8 @@ export class ValkeyCache extends Construct {
     this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
       description: 'Valkey AUTH token: { password }',
       encryptionKey: props.encryptionKey,
-      removalPolicy: props.removalPolicy,
+      // Secrets cannot be snapshotted: keep the token when the cache is kept.
+      removalPolicy: props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy,
       generateSecretString: {
         secretStringTemplate: '{}',
         generateStringKey: 'password',

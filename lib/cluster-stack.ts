@@ -6,7 +6,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { grantSecretsRead } from '../constructs/secret-read-grant';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { IDENTITIES, type WorkloadName } from '../k8s/identities';
 import { bedrockInvokeStatements } from './bedrock-access';
@@ -127,29 +126,13 @@ export class ClusterStack extends Stack {
     }
 
     const langfuse = roleFor('langfuse', 'Langfuse web and worker: its S3 prefixes');
-    data.buckets.grantLangfuse(langfuse);
+    langfuse.addManagedPolicy(data.accessPolicies.langfuse);
 
     const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
-    data.buckets.grantClickHouse(clickhouse);
+    clickhouse.addManagedPolicy(data.accessPolicies.clickhouse);
 
     const secretsSync = roleFor('secretsSync', 'In-cluster secrets sync: read this environment\'s application secrets');
-    // Application secrets only: the Aurora master secret is deliberately not in this list.
-    grantSecretsRead(
-      secretsSync,
-      [...Object.values(data.secrets.secrets), data.cache.authSecret, ...Object.values(data.applicationDatabases.userSecrets)],
-      data.key,
-    );
-    const thirdPartyKeys = config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]));
-    if (thirdPartyKeys.length > 0) {
-      secretsSync.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadModelApiKeys',
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          // Secrets Manager appends a random 6-character suffix to every secret ARN.
-          resources: [...new Set(thirdPartyKeys)].map((name) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${name}-??????`),
-        }),
-      );
-    }
+    secretsSync.addManagedPolicy(data.accessPolicies.secretsSync);
 
     return { litellm, langfuse, clickhouse, secretsSync };
   }

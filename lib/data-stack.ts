@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -7,6 +8,7 @@ import { ApplicationDatabases } from '../constructs/application-databases';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
 import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
+import { secretArnForName, secretReadStatements } from '../constructs/secret-read-statements';
 import { ValkeyCache } from '../constructs/valkey-cache';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
@@ -28,6 +30,11 @@ export class DataStack extends Stack {
   readonly cache: ValkeyCache;
   readonly buckets: PlatformBuckets;
   readonly secrets: PlatformSecrets;
+  /**
+   * Customer-managed policies for the workload roles, kept next to the resources they cover so
+   * the cluster stack attaches them without referencing bucket or secret ARNs across stacks.
+   */
+  readonly accessPolicies: Readonly<Record<'langfuse' | 'clickhouse' | 'secretsSync', iam.ManagedPolicy>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -85,5 +92,37 @@ export class DataStack extends Stack {
     });
 
     this.buckets = new PlatformBuckets(this, 'Buckets', { encryptionKey: this.key, ephemeral: config.ephemeral });
+
+    this.accessPolicies = {
+      langfuse: new iam.ManagedPolicy(this, 'LangfuseAccess', {
+        description: 'Langfuse web and worker: read and write its bucket prefixes',
+        statements: this.buckets.langfuseAccessStatements(),
+      }),
+      clickhouse: new iam.ManagedPolicy(this, 'ClickHouseAccess', {
+        description: 'ClickHouse: its S3 disk bucket',
+        statements: this.buckets.clickhouseAccessStatements(),
+      }),
+      secretsSync: new iam.ManagedPolicy(this, 'SecretsSyncAccess', {
+        description: 'In-cluster secrets sync: read the application secrets (never the Aurora master secret)',
+        statements: this.secretsSyncStatements(config),
+      }),
+    };
+  }
+
+  private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {
+    const secrets = [...Object.values(this.secrets.secrets), this.cache.authSecret, ...Object.values(this.applicationDatabases.userSecrets)];
+    const statements = secretReadStatements(secrets.map((s) => s.secretArn), this.key);
+    // Third-party model keys live outside the environment so they survive the nightly destroy.
+    const modelKeyNames = [...new Set(config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName])))];
+    if (modelKeyNames.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadModelApiKeys',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: modelKeyNames.map(secretArnForName),
+        }),
+      );
+    }
+    return statements;
   }
 }

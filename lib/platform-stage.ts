@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { ClusterStack } from './cluster-stack';
 import type { EnvironmentConfig } from './config/schema';
 import { DataStack } from './data-stack';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { NetworkStack } from './network-stack';
 import { removalPolicyFor } from './removal';
 
@@ -38,6 +39,7 @@ export class PlatformStage extends Stage {
       description: `GenAI platform ${config.name}: EKS Auto Mode and workload IAM roles`,
     });
 
+    acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster });
     Aspects.of(this).add(
       new FunctionLogGroups({ retention: config.cluster.logRetentionDays as logs.RetentionDays, removalPolicy: removalPolicyFor(config) }),
     );

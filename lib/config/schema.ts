@@ -202,8 +202,8 @@ export const environmentSchema = z
     });
   });
 
-/** Config as written in an overlay: every field with a default may be left out. */
-export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** Config as written in an overlay: fields with defaults may be left out, region comes from CDK_DEFAULT_REGION if absent. */
+export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'> & { readonly region?: string };
 /** Config after validation and defaults. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ModelConfig = EnvironmentConfig['models'][number];

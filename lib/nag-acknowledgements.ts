@@ -1,0 +1,97 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { LANGFUSE_PREFIXES } from '../constructs/platform-buckets';
+import type { ClusterStack } from './cluster-stack';
+import type { EnvironmentConfig } from './config/schema';
+import type { DataStack } from './data-stack';
+import type { NetworkStack } from './network-stack';
+
+/**
+ * Every cdk-nag AwsSolutions finding this app accepts, each with its reason, in one place.
+ * Findings with several occurrences (IAM4, IAM5) are acknowledged one occurrence at a time,
+ * so a new managed policy or wildcard still fails the check.
+ */
+export function acknowledgeNagFindings(config: EnvironmentConfig, stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack }): void {
+  acknowledgeNetwork(stacks.network);
+  acknowledgeData(config, stacks.data);
+  acknowledgeCluster(config, stacks.cluster, stacks.data);
+}
+
+function ack(scope: IConstruct, rule: string, reason: string, findings?: readonly string[]): void {
+  const ids = findings ? findings.map((f) => `AwsSolutions-${rule}[${f}]`) : [`AwsSolutions-${rule}`];
+  for (const id of ids) Validations.of(scope).acknowledge({ id: `AwsSolutions::${id}`, reason });
+}
+
+/** The finding text cdk-nag reports for a wildcard resource that contains a token. */
+function resourceFinding(scope: IConstruct, arn: string): string {
+  return `Resource::${flattenCfnReference(Stack.of(scope).resolve(arn))}`;
+}
+
+const policy = (path: string) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${path}`;
+const LAMBDA_EXECUTION = [policy('service-role/AWSLambdaBasicExecutionRole'), policy('service-role/AWSLambdaVPCAccessExecutionRole')];
+const GENERATED_SECRET_REASON =
+  'Generated once by Secrets Manager and read by pods at start through the secrets sync; rotation is a deliberate redeploy (new secret version, rolling restart), not a schedule that would break running pods.';
+
+function acknowledgeNetwork(network: NetworkStack): void {
+  for (const child of network.vpc.node.children) {
+    if (child.node.id.endsWith('Endpoint') && child.node.tryFindChild('SecurityGroup')) {
+      ack(child.node.findChild('SecurityGroup'), 'EC23', 'CDK opens interface endpoints to HTTPS from the VPC CIDR only; nag cannot evaluate the CIDR token.');
+    }
+  }
+}
+
+function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
+  for (const scope of [data.secrets, data.applicationDatabases, data.cache.authSecret, data.database.cluster]) {
+    ack(scope, 'SMG4', GENERATED_SECRET_REASON);
+  }
+  ack(data.database.cluster, 'RDS6', 'LiteLLM and Langfuse (Prisma) cannot use IAM auth tokens; each has its own password login, TLS is enforced (rds.force_ssl) and the security group admits only the cluster.');
+  if (config.ephemeral) {
+    ack(data.database.cluster, 'RDS10', 'Ephemeral environment: destroyed every evening, so deletion protection would block the end-of-day destroy. Non-ephemeral environments must enable it (config schema).');
+  }
+  if (!config.cache.multiAz) {
+    ack(data.cache.replicationGroup, 'AEC4', 'Single-node cache chosen in this environment\'s config to keep an ephemeral environment cheap; prod runs multi-AZ with failover.');
+  }
+  ack(data.applicationDatabases, 'IAM4', 'AWS Lambda execution policies attached by CDK: CloudWatch Logs writes and VPC network interfaces only.', LAMBDA_EXECUTION);
+  const bootstrapFunction = data.applicationDatabases.node.findChild('Function') as IConstruct & { functionArn: string };
+  ack(data.applicationDatabases, 'IAM5', 'The CDK provider framework invokes any version of its own handler function (<arn>:*), nothing else.', [
+    resourceFinding(data.applicationDatabases, `${bootstrapFunction.functionArn}:*`),
+  ]);
+}
+
+function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data: DataStack): void {
+  const { cluster, serviceAccountRoles } = stack;
+  ack(cluster, 'IAM4', 'AWS managed policies EKS Auto Mode requires on its cluster and node roles, plus the Lambda execution and ECR read-only policies CDK attaches to the kubectl handler.', [
+    policy('AmazonEKSClusterPolicy'),
+    policy('AmazonEKSComputePolicy'),
+    policy('AmazonEKSBlockStoragePolicy'),
+    policy('AmazonEKSLoadBalancingPolicy'),
+    policy('AmazonEKSNetworkingPolicy'),
+    policy('AmazonEKSWorkerNodePolicy'),
+    policy('AmazonEC2ContainerRegistryReadOnly'),
+    ...LAMBDA_EXECUTION,
+    'Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}',
+  ]);
+  const kubectlHandler = cluster.node.findChild('KubectlProvider').node.findChild('Handler') as IConstruct & { functionArn: string };
+  ack(cluster, 'IAM5', 'The CDK provider framework invokes any version of the kubectl handler (<arn>:*), nothing else.', [resourceFinding(cluster, `${kubectlHandler.functionArn}:*`)]);
+  ack(kubectlHandler, 'L1', 'The kubectl handler is CDK\'s own Python function; CDK pins its runtime together with the kubectl layer.');
+  Validations.of(cluster).acknowledge({
+    id: 'CloudFormation-Validate::W9009',
+    reason: 'aws-eks-v2 writes EncryptionConfig.Resources = ["secrets"], which EKS still requires for envelope encryption.',
+  });
+
+  const crossRegionModels = config.models.flatMap((m) => (m.provider === 'bedrock' && m.inferenceProfile && !m.crossAccountRoleArn ? [m.modelId] : []));
+  if (crossRegionModels.length > 0) {
+    ack(
+      serviceAccountRoles.litellm,
+      'IAM5',
+      'A cross-region inference profile routes to the same foundation model in any region of its geography, so the model ARN needs a region wildcard; the model id is exact.',
+      [...new Set(crossRegionModels)].map((id) => `Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${id}`),
+    );
+  }
+  ack(data.accessPolicies.langfuse, 'IAM5', 'Object ARNs under Langfuse\'s own prefixes (events/, media/, exports/): the objects are created at run time.',
+    Object.values(LANGFUSE_PREFIXES).map((p) => resourceFinding(data.accessPolicies.langfuse, `${data.buckets.langfuse.bucketArn}/${p}*`)));
+  ack(data.accessPolicies.clickhouse, 'IAM5', 'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.', [
+    resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`),
+  ]);
+}
