@@ -1,0 +1,124 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
+
+/**
+ * A loopback stand-in for the API Gateway pieces around the authorizer: identity source `Authorization`,
+ * the result cache keyed on that header, the policy check, and the integration request mapping
+ * `x-litellm-api-key = context.authorizer.virtualKey` (overwriting whatever the client sent), with the
+ * upstream response streamed through unbuffered. Errors are OpenAI-style JSON like the gateway responses.
+ */
+export class GatewayStandIn {
+  invocations = 0;
+  private readonly cache = new Map<string, { result?: APIGatewayAuthorizerResult; error?: Error; expiresAt: number }>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly handler: AuthorizerHandler,
+    private readonly upstream: string,
+    private readonly cacheTtlMs: number,
+  ) {}
+
+  static async start(handler: AuthorizerHandler, upstream: string, cacheTtlMs = 300_000): Promise<GatewayStandIn> {
+    let self: GatewayStandIn | undefined;
+    const server = createServer((req, res) => {
+      self?.handle(req, res).catch(() => sendError(res, 500, 'Internal server error', 'api_error'));
+    });
+    self = new GatewayStandIn(server, handler, upstream, cacheTtlMs);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return self;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private async authorize(req: IncomingMessage, methodArn: string): Promise<{ result?: APIGatewayAuthorizerResult; error?: Error }> {
+    const values = req.headersDistinct.authorization ?? [];
+    const cacheKey = values.join('\n');
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.expiresAt > Date.now()) return hit;
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (const [name, list] of Object.entries(req.headersDistinct)) {
+      if (!list) continue;
+      headers[name] = list[list.length - 1] as string;
+      multiValueHeaders[name] = list;
+    }
+    const event = { type: 'REQUEST', methodArn, headers, multiValueHeaders, httpMethod: req.method, path: req.url } as unknown as APIGatewayRequestAuthorizerEvent;
+    this.invocations += 1;
+    let entry: { result?: APIGatewayAuthorizerResult; error?: Error };
+    try {
+      entry = { result: await this.handler(event, { awsRequestId: `req-${this.invocations}`, getRemainingTimeInMillis: () => 10_000 }) };
+    } catch (err) {
+      entry = { error: err as Error };
+    }
+    // API Gateway caches policies and 401s; an authorizer failure (500) is not cached.
+    if (entry.result || entry.error?.message === 'Unauthorized') this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
+    return entry;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const methodArn = `arn:aws:execute-api:eu-west-1:123456789012:standin/dev/${req.method}${path}`;
+    if (!req.headersDistinct.authorization) return sendError(res, 401, 'Unauthorized', 'invalid_request_error');
+    const { result, error } = await this.authorize(req, methodArn);
+    if (error) {
+      return error.message === 'Unauthorized'
+        ? sendError(res, 401, 'Unauthorized', 'invalid_request_error')
+        : sendError(res, 500, 'Authorizer failure', 'api_error');
+    }
+    const statement = result?.policyDocument.Statement[0] as { Effect: string; Resource: string } | undefined;
+    if (!statement || statement.Effect !== 'Allow' || !matches(statement.Resource, methodArn)) {
+      return sendError(res, 403, 'Forbidden', 'permission_denied');
+    }
+
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !['host', 'connection', 'x-litellm-api-key', 'content-length'].includes(name)) headers[name] = value;
+    }
+    const virtualKey = result?.context?.virtualKey;
+    if (typeof virtualKey === 'string') headers['x-litellm-api-key'] = virtualKey;
+    const body = await readBody(req);
+    headers['content-length'] = String(body.length);
+
+    await new Promise<void>((resolve, reject) => {
+      const upstreamReq = httpRequest(`${this.upstream}${req.url}`, { method: req.method, headers }, (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        res.flushHeaders();
+        upstreamRes.on('data', (chunk: Buffer) => res.write(chunk));
+        upstreamRes.on('end', () => {
+          res.end();
+          resolve();
+        });
+        upstreamRes.on('error', reject);
+      });
+      upstreamReq.on('error', reject);
+      upstreamReq.end(body);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function matches(pattern: string, arn: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(arn);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, type: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type, code: String(status) } }));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
