@@ -1,0 +1,33 @@
+import { Testing } from 'cdk8s';
+import { SyncedSecret, postgresSources, postgresUrlTemplate } from '../../../k8s/constructs/synced-secret';
+
+describe('SyncedSecret', () => {
+  test('writes an ExternalSecret reading from the cluster store with the given templates', () => {
+    const chart = Testing.chart();
+    new SyncedSecret(chart, 'S', { name: 'app', namespace: 'ns', sources: { key: { key: 'arn:1', property: 'value' } }, keys: { TOKEN: 'sk-{{ .key }}' } });
+    const [es] = Testing.synth(chart);
+    expect(es.spec).toMatchObject({
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+      target: { name: 'app', creationPolicy: 'Owner', template: { data: { TOKEN: 'sk-{{ .key }}' } } },
+      data: [{ secretKey: 'key', remoteRef: { key: 'arn:1', property: 'value' } }],
+    });
+  });
+
+  test('rejects aliases a template cannot name and an empty key list, building nothing', () => {
+    const chart = Testing.chart();
+    expect(() => new SyncedSecret(chart, 'A', { name: 'a', namespace: 'n', sources: { 'bad-alias': { key: 'k' } }, keys: { K: 'v' } })).toThrow(
+      'sources: "bad-alias" is not a template alias (use letters, digits and _; start with a letter)',
+    );
+    expect(() => new SyncedSecret(chart, 'B', { name: 'a', namespace: 'n', sources: {}, keys: {} })).toThrow(
+      'keys: is empty (give at least one key of the Secret to write)',
+    );
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('composes a PostgreSQL URL from the three fields of a database secret', () => {
+    expect(Object.keys(postgresSources('db', 'arn'))).toEqual(['dbUsername', 'dbPassword', 'dbDbname']);
+    expect(postgresUrlTemplate('db', 'h', '5432')).toBe(
+      'postgresql://{{ .dbUsername | urlquery }}:{{ .dbPassword | urlquery }}@h:5432/{{ .dbDbname }}?sslmode=require',
+    );
+  });
+});
