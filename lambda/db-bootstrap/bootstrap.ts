@@ -63,7 +63,7 @@ async function ensureRole(
     );
     record(`role "${db.username}": created`);
   } else {
-    // Only the attributes that drifted: a non-superuser may not even mention NOSUPERUSER.
+    // Only the attributes that drifted: ALTER ROLE by a non-superuser may not even mention NOSUPERUSER.
     const fixes = [
       existing.rolcanlogin ? undefined : 'LOGIN',
       existing.rolsuper ? 'NOSUPERUSER' : undefined,
