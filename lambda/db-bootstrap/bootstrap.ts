@@ -1,7 +1,6 @@
 import { escapeIdentifier, escapeLiteral, type Client } from 'pg';
 import type { Connect } from './connect';
 import type { ApplicationDatabase } from './properties';
-import { scramSha256Verifier } from './scram';
 
 /** PostgreSQL's invalid_password: the role exists but the password does not match. */
 const INVALID_PASSWORD = '28P01';
@@ -57,9 +56,9 @@ async function ensureRole(
   );
   const existing = rows[0];
   if (existing === undefined) {
-    // A verifier, not the password: CREATE ROLE statements may be written to the server log.
+    // Sent over TLS; the server hashes it (SCRAM). Statement logging stays off in the parameter group.
     await master.query(
-      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(scramSha256Verifier(db.password))}`,
+      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(db.password)}`,
     );
     record(`role "${db.username}": created`);
   } else {
@@ -114,7 +113,7 @@ async function ensureDatabase(master: Client, db: ApplicationDatabase, record: (
 async function ensurePassword(options: BootstrapOptions, db: ApplicationDatabase, record: (change: string) => void) {
   if (await canLogIn(options.connect, db)) return;
   await options.master.query(
-    `ALTER ROLE ${escapeIdentifier(db.username)} PASSWORD ${escapeLiteral(scramSha256Verifier(db.password))}`,
+    `ALTER ROLE ${escapeIdentifier(db.username)} PASSWORD ${escapeLiteral(db.password)}`,
   );
   record(`role "${db.username}": password set from its secret`);
   if (!(await canLogIn(options.connect, db))) {

@@ -12,7 +12,7 @@ const RESERVED_DATABASES = new Set(['postgres', 'template0', 'template1', 'rdsad
 const RESERVED_ROLES = new Set(['postgres', 'rdsadmin', 'public', 'none', 'current_user', 'current_role', 'session_user']);
 const RESERVED_ROLE_PREFIXES = ['pg_', 'rds_'];
 
-/** Printable ASCII: PostgreSQL's SASLprep leaves it unchanged, so our SCRAM verifier matches the server's. */
+/** Printable ASCII only: a generated password never needs SASLprep normalisation or escaping beyond a literal. */
 const PASSWORD_PATTERN = /^[\x20-\x7e]{8,256}$/;
 
 /** One application's database, role and password, ready for the bootstrap. */

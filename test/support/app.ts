@@ -13,8 +13,11 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
+/** Context that skips esbuild bundling: the Lambda tests cover the code, stack tests the wiring. */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
 /** A fresh app, as `bin/app.ts` makes it, with extra context on top of cdk.json's. */
-export function testApp(context: Record<string, unknown> = {}): App {
+export function testApp(context: Record<string, unknown> = SKIP_BUNDLING): App {
   return new App({ context: { ...cdkJsonContext(), ...context } });
 }
 
@@ -43,4 +46,12 @@ export function synthEnvironment(name: string): SynthesizedEnvironment {
   };
   cache.set(name, result);
   return result;
+}
+
+/**
+ * A template for a snapshot, with asset hashes masked: they change with every edit to Lambda code,
+ * which the Lambda tests already cover, and would bury the infrastructure change a reviewer wants to see.
+ */
+export function snapshotOf(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>$1'));
 }
