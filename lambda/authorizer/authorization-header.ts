@@ -14,18 +14,21 @@ const BEARER = /^bearer$/i;
 export function extractBearerToken(source: HeaderSource, maxTokenLength: number): string {
   const values: string[] = [];
   let multiValueCount = 0;
-  for (const [name, list] of Object.entries(source.multiValueHeaders ?? {})) {
-    if (name.toLowerCase() === 'authorization' && list) {
+  const multi = source.multiValueHeaders ?? {};
+  for (const name in multi) {
+    const list = multi[name];
+    if (list && name.length === 13 && name.toLowerCase() === 'authorization') {
       multiValueCount += list.length;
       values.push(...list);
     }
   }
-  for (const [name, value] of Object.entries(source.headers ?? {})) {
-    if (name.toLowerCase() === 'authorization' && value !== undefined) values.push(value);
+  const single = source.headers ?? {};
+  for (const name in single) {
+    const value = single[name];
+    if (value !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') values.push(value);
   }
-  const distinct = new Set(values);
   // API Gateway lists a repeated header in multiValueHeaders and keeps the last one in headers.
-  if (multiValueCount > 1 || distinct.size > 1) throw new Denial('multiple_authorization');
+  if (multiValueCount > 1 || values.some((v) => v !== values[0])) throw new Denial('multiple_authorization');
   const value = values[0];
   if (value === undefined || value.trim() === '') throw new Denial('missing_token');
 

@@ -111,7 +111,10 @@ export class RateLimitedJwksCache implements JwksCache {
   getCachedJwk(jwksUri: string, decomposedJwt: { header: JwtHeader; payload: JwtPayload }): JwkWithKid {
     const kid = kidOf(decomposedJwt.header);
     const entry = this.entries.get(jwksUri);
-    if (!entry) throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} not cached`);
+    // Too old counts as absent, so callers take the async path that refreshes it.
+    if (!entry || this.props.clock() - entry.fetchedAt >= this.props.maxAgeMs) {
+      throw new JwksNotAvailableInCacheError(`JWKS for ${jwksUri} not cached`);
+    }
     const jwk = findJwkInJwks(entry.jwks, kid);
     if (!jwk) throw new KidNotFoundInJwksError('kid not found in the JWKS');
     return jwk;

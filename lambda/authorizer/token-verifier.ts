@@ -153,9 +153,17 @@ export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCach
       if (token.length > maxLength) throw new Denial('token_too_large');
       let claims: JwtPayload;
       try {
-        claims = await verifier.verify(token);
+        // Fast path when the key is cached; the async path (JWKS fetch, rate-limited) only when it is not.
+        claims = verifier.verifySync(token);
       } catch (err) {
-        throw classifyVerificationError(err);
+        if (!(err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError)) {
+          throw classifyVerificationError(err);
+        }
+        try {
+          claims = await verifier.verify(token);
+        } catch (retryErr) {
+          throw classifyVerificationError(retryErr);
+        }
       }
       return { clientId: identifyClient(settings, claims), claims };
     },

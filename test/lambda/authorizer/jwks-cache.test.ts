@@ -104,6 +104,14 @@ describe('RateLimitedJwksCache', () => {
     expect(() => cache.getCachedJwk(URI, jwt('nope'))).toThrow(KidNotFoundInJwksError);
   });
 
+  test('treats a cached JWKS past its max age as absent on the synchronous path', async () => {
+    const { state, cache } = setup();
+    await cache.getJwk(URI, jwt('k1'));
+    expect(cache.getCachedJwk(URI, jwt('k1')).kid).toBe('k1');
+    state.now += 3_600_000;
+    expect(() => cache.getCachedJwk(URI, jwt('k1'))).toThrow('not cached');
+  });
+
   test('getJwks fetches and returns the document', async () => {
     const { cache } = setup();
     expect((await cache.getJwks(URI)).keys).toHaveLength(1);

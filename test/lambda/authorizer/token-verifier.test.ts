@@ -7,7 +7,7 @@ import { RateLimitedJwksCache } from '../../../lambda/authorizer/jwks-cache';
 import { AuthorizerFault, Denial } from '../../../lambda/authorizer/outcome';
 import { classifyVerificationError, createTokenVerifier, identifyClient } from '../../../lambda/authorizer/token-verifier';
 import { testConfig } from '../../support/authorizer-harness';
-import { accessClaims, CLIENT_ID, ecKey, ENTRA_ISSUER, ISSUER, jwksOf, mint, nowSeconds, rsaKey, type TestKey } from '../../support/authorizer-tokens';
+import { accessClaims, CLIENT_ID, ecKey, ENTRA_ISSUER, jwksOf, mint, nowSeconds, rsaKey, type TestKey } from '../../support/authorizer-tokens';
 
 const ENTRA_JWKS = 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys';
 
