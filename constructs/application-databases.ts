@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { POSTGRES_PORT } from './aurora-postgres';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -68,7 +69,7 @@ export class ApplicationDatabases extends Construct {
       allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
-    securityGroup.connections.allowTo(props.clusterSecurityGroup, ec2.Port.tcp(props.cluster.clusterEndpoint.port), 'Bootstrap to Aurora');
+    securityGroup.connections.allowTo(props.clusterSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Bootstrap to Aurora');
 
     const onEvent = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', 'lambda', 'db-bootstrap', 'index.ts'),

@@ -10,6 +10,8 @@ const ENGINE_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVersion>>
   '17.7': rds.AuroraPostgresEngineVersion.VER_17_7,
 };
 
+export const POSTGRES_PORT = 5432;
+
 export interface AuroraPostgresProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
@@ -79,6 +81,7 @@ export class AuroraPostgres extends Construct {
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine,
       clusterIdentifier: props.clusterIdentifier,
+      port: POSTGRES_PORT,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],

@@ -6,7 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { POSTGRES_PORT } from '../constructs/aurora-postgres';
 import { ServiceAccountRole } from '../constructs/service-account-role';
+import { CACHE_PORT } from '../constructs/valkey-cache';
 import { IDENTITIES, type WorkloadName } from '../k8s/identities';
 import { bedrockInvokeStatements } from './bedrock-access';
 import type { EnvironmentConfig } from './config/schema';
@@ -89,8 +91,8 @@ export class ClusterStack extends Stack {
       ]);
     });
 
-    this.allowClusterTo('Aurora', data.database.securityGroup, data.database.cluster.clusterEndpoint.port);
-    this.allowClusterTo('Valkey', data.cache.securityGroup, Number(data.cache.replicationGroup.port));
+    this.allowClusterTo('Aurora', data.database.securityGroup, POSTGRES_PORT);
+    this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
 
     this.serviceAccountRoles = this.createServiceAccountRoles(config, data);
   }

@@ -1,0 +1,168 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IDENTITIES } from '../../k8s/identities';
+import { parseEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
+import { snapshotOf, synthEnvironment, testApp } from '../support/app';
+
+/** The resolved trust conditions of one workload role, as `{ "<issuer>:sub": ..., "<issuer>:aud": ... }` with the issuer elided. */
+function trustConditions(cluster: Template, idPrefix: string): Record<string, string> {
+  const [, json] = Object.entries(cluster.findResources('Custom::AWSCDKCfnJson')).find(([id]) => id.startsWith(idPrefix))!;
+  const parts = json.Properties.Value['Fn::Join'][1] as unknown[];
+  const text = parts.map((p) => (typeof p === 'string' ? p : '<issuer>')).join('');
+  return JSON.parse(text) as Record<string, string>;
+}
+
+describe('ClusterStack', () => {
+  describe.each(['dev', 'prod'])('%s', (name) => {
+    const { config, templates } = synthEnvironment(name);
+    const cluster = templates.cluster;
+
+    test('matches the snapshot', () => {
+      expect(snapshotOf(cluster)).toMatchSnapshot();
+    });
+
+    test('runs EKS Auto Mode on the configured version, private endpoint, secrets encrypted with its own key', () => {
+      cluster.hasResourceProperties('AWS::EKS::Cluster', {
+        Name: `genai-${name}`,
+        Version: config.cluster.kubernetesVersion,
+        ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'] },
+        ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
+        EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretsKey'), 'Arn'] } }, Resources: ['secrets'] }],
+        AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+      });
+      cluster.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    test('logs every control-plane type to a pre-created log group with retention, deleted after the cluster', () => {
+      cluster.hasResourceProperties('AWS::EKS::Cluster', {
+        Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) } },
+      });
+      cluster.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/eks/genai-${name}/cluster`, RetentionInDays: config.cluster.logRetentionDays });
+      const [clusterResource] = Object.values(cluster.findResources('AWS::EKS::Cluster'));
+      expect(clusterResource!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ControlPlaneLogs/)]));
+    });
+
+    test('has a kubectl provider with the kubectl 1.35 layer inside the VPC', () => {
+      cluster.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp('kubectl') });
+      cluster.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'onEvent handler for EKS kubectl resource provider',
+        VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      });
+    });
+
+    test('opens Aurora and Valkey to the cluster security group only, on their ports', () => {
+      const rules = Object.values(cluster.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+      expect(rules.map((r) => r.FromPort).sort()).toEqual([5432, 6379]);
+      for (const rule of rules) {
+        expect(rule.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'ClusterSecurityGroupId'] });
+        expect(rule.CidrIp).toBeUndefined();
+      }
+    });
+
+    test.each(Object.entries(IDENTITIES))('lets exactly one service account assume the %s role', (workload, identity) => {
+      const prefix = `${workload.charAt(0).toUpperCase()}${workload.slice(1)}ServiceAccountTrustConditions`;
+      expect(trustConditions(cluster, prefix)).toEqual({
+        '<issuer>:sub': `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
+        '<issuer>:aud': 'sts.amazonaws.com',
+      });
+      const roles = cluster.findResources('AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Value'] } } })] } },
+      });
+      expect(Object.keys(roles)).toHaveLength(1);
+    });
+
+    test('lets LiteLLM invoke exactly the configured models and inference profiles', () => {
+      cluster.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Sid: 'InvokeConfiguredModels',
+              Effect: 'Allow',
+              Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+              Resource: Match.arrayWith([
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0']] },
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0']] },
+              ]),
+            },
+          ],
+        },
+        Roles: [{ Ref: Match.stringLikeRegexp('^LitellmServiceAccountRole') }],
+      });
+    });
+
+    test('attaches the data stack\'s access policies to the Langfuse, ClickHouse and secrets-sync roles', () => {
+      for (const workload of ['Langfuse', 'Clickhouse', 'SecretsSync']) {
+        const roles = Object.entries(cluster.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith(`${workload}ServiceAccountRole`));
+        expect(roles).toHaveLength(1);
+        expect(roles[0]![1].Properties.ManagedPolicyArns).toHaveLength(1);
+      }
+    });
+
+    test('grants no wildcard action anywhere', () => {
+      for (const policy of Object.values(cluster.findResources('AWS::IAM::Policy'))) {
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
+        }
+      }
+    });
+  });
+
+  describe('with admin roles, a public allowlist and cross-account models', () => {
+    const config = parseEnvironment({
+      name: 'custom',
+      ephemeral: true,
+      region: 'us-east-1',
+      cluster: {
+        adminRoleArns: ['arn:aws:iam::123456789012:role/PlatformAdmin', 'arn:aws:iam::123456789012:role/BreakGlass'],
+        endpointAccess: { mode: 'public-and-private', publicCidrs: ['203.0.113.0/24'] },
+      },
+      models: [
+        { provider: 'bedrock', name: 'remote-sonnet', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-west-2', crossAccountRoleArn: 'arn:aws:iam::210987654321:role/BedrockAccess' },
+        { provider: 'bedrock', name: 'local-haiku', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1' },
+        { provider: 'azure', name: 'gpt-4o', deployment: 'gpt-4o', apiBase: 'https://contoso.openai.azure.com', apiVersion: '2024-10-21', apiKeySecretName: 'genai/azure-openai' },
+      ],
+    });
+    const stage = createStacks(testApp(), config);
+    const cluster = Template.fromStack(stage.cluster);
+    const data = Template.fromStack(stage.data);
+
+    test('grants cluster admin to every configured role through access entries', () => {
+      for (const arn of config.cluster.adminRoleArns) {
+        cluster.hasResourceProperties('AWS::EKS::AccessEntry', {
+          PrincipalArn: arn,
+          AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']) ] }) }],
+        });
+      }
+    });
+
+    test('opens the public endpoint to the allowlist only', () => {
+      cluster.hasResourceProperties('AWS::EKS::Cluster', {
+        ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+      });
+    });
+
+    test('lets LiteLLM assume the cross-account role instead of invoking that model itself', () => {
+      cluster.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Sid: 'InvokeConfiguredModels', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0']] } }),
+            { Sid: 'AssumeCrossAccountBedrockRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::210987654321:role/BedrockAccess' },
+          ],
+        },
+      });
+    });
+
+    test('lets the secrets sync read the third-party model key by name', () => {
+      data.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'ReadModelApiKeys',
+              Resource: { 'Fn::Join': ['', Match.arrayWith([':secret:genai/azure-openai-??????'])] },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+});

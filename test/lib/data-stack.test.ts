@@ -1,0 +1,160 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { snapshotOf, synthEnvironment } from '../support/app';
+
+/** Logical IDs of stateful resources. A change here replaces a database, a cache or a bucket: never rename them casually. */
+const STATEFUL_LOGICAL_IDS = {
+  'AWS::KMS::Key': ['DataKey17AFBB84'],
+  'AWS::RDS::DBCluster': ['AuroraClusterD4EFE71C'],
+  'AWS::ElastiCache::ReplicationGroup': ['ValkeyReplicationGroup77C9E011'],
+  'AWS::S3::Bucket': ['BucketsAccessLogsA5F88218', 'BucketsClickHouseDC3E2332', 'BucketsLangfuseDA1419C6'],
+};
+
+describe('DataStack', () => {
+  describe.each(['dev', 'prod'])('%s', (name) => {
+    const { config, templates } = synthEnvironment(name);
+    const data = templates.data;
+
+    test('matches the snapshot', () => {
+      expect(snapshotOf(data)).toMatchSnapshot();
+    });
+
+    test('keeps the logical IDs of stateful resources', () => {
+      for (const [type, ids] of Object.entries(STATEFUL_LOGICAL_IDS)) {
+        expect(Object.keys(data.findResources(type)).sort()).toEqual(ids);
+      }
+    });
+
+    test('runs Aurora PostgreSQL Serverless v2 on the pinned version, encrypted with the data key', () => {
+      data.hasResourceProperties('AWS::RDS::DBCluster', {
+        Engine: 'aurora-postgresql',
+        EngineVersion: config.database.engineVersion,
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] },
+        DeletionProtection: config.deletionProtection,
+        ServerlessV2ScalingConfiguration: Match.objectLike({ MinCapacity: config.database.minCapacity, MaxCapacity: config.database.maxCapacity }),
+      });
+      data.resourceCountIs('AWS::RDS::DBInstance', 1 + config.database.readers);
+      data.allResourcesProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
+    });
+
+    test('forces TLS on every database connection', () => {
+      data.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+    });
+
+    test('admits nothing into the database security group but the bootstrap function (the cluster rule lives in the cluster stack)', () => {
+      const ingress = Object.values(data.findResources('AWS::EC2::SecurityGroupIngress'));
+      expect(ingress).toHaveLength(1);
+      expect(ingress[0]!.Properties).toMatchObject({ FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ApplicationDatabasesSecurityGroup/), 'GroupId'] } });
+      const groups = data.findResources('AWS::EC2::SecurityGroup');
+      for (const group of Object.values(groups)) expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    });
+
+    test('runs Valkey with TLS, AUTH from a secret, encryption at rest and noeviction', () => {
+      data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+        CacheParameterGroupFamily: 'valkey8',
+        Properties: { 'maxmemory-policy': 'noeviction' },
+      });
+      data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        Engine: 'valkey',
+        TransitEncryptionEnabled: true,
+        TransitEncryptionMode: 'required',
+        AtRestEncryptionEnabled: true,
+        AuthToken: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^ValkeyAuthToken') }, ':SecretString:password::}}']] },
+        NumCacheClusters: 1 + config.cache.replicas,
+        MultiAZEnabled: config.cache.multiAz,
+        AutomaticFailoverEnabled: config.cache.multiAz,
+      });
+    });
+
+    test('keeps the ClickHouse bucket free of versioning and lifecycle rules', () => {
+      const clickhouse = data.findResources('AWS::S3::Bucket')['BucketsClickHouseDC3E2332']!;
+      expect(clickhouse.Properties.VersioningConfiguration).toBeUndefined();
+      expect(clickhouse.Properties.LifecycleConfiguration).toBeUndefined();
+    });
+
+    test('versions the Langfuse bucket and tiers its events and media', () => {
+      data.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'tier-events', Prefix: 'events/', Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }] }),
+            Match.objectLike({ Id: 'tier-media', Prefix: 'media/' }),
+            Match.objectLike({ Id: 'expire-exports', Prefix: 'exports/', ExpirationInDays: 7 }),
+          ]),
+        },
+      });
+    });
+
+    test('blocks public access, encrypts and requires TLS on every bucket', () => {
+      const buckets = data.findResources('AWS::S3::Bucket');
+      for (const [id, bucket] of Object.entries(buckets)) {
+        expect({ id, block: bucket.Properties.PublicAccessBlockConfiguration }).toEqual({
+          id,
+          block: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        });
+        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toHaveLength(1);
+        data.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: id },
+          PolicyDocument: {
+            Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+          },
+        });
+      }
+    });
+
+    test('generates the Langfuse encryption key as exactly 64 hex characters', () => {
+      data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({
+          PasswordLength: 64,
+          ExcludeUppercase: true,
+          ExcludePunctuation: true,
+          ExcludeCharacters: 'ghijklmnopqrstuvwxyz',
+          GenerateStringKey: 'value',
+        }),
+      });
+    });
+
+    test('generates a login secret per application database and bootstraps them with a custom resource', () => {
+      for (const app of ['litellm', 'langfuse']) {
+        data.hasResourceProperties('AWS::SecretsManager::Secret', {
+          GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: app, dbname: app }), GenerateStringKey: 'password', ExcludePunctuation: true }),
+        });
+      }
+      data.hasResourceProperties('Custom::ApplicationDatabases', {
+        MasterSecretArn: { Ref: Match.stringLikeRegexp('AuroraClusterSecretAttachment') },
+        Databases: [
+          { Name: 'litellm', UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesLitellmUser') } },
+          { Name: 'langfuse', UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesLangfuseUser') } },
+        ],
+      });
+    });
+
+    test('publishes access policies without wildcard actions', () => {
+      const policies = data.findResources('AWS::IAM::ManagedPolicy');
+      expect(Object.keys(policies)).toHaveLength(3);
+      for (const policy of Object.values(policies)) {
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          for (const action of [statement.Action].flat()) expect(action).not.toContain('*');
+        }
+      }
+    });
+
+    test('never lets the secrets sync read the Aurora master secret', () => {
+      const sync = Object.entries(data.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('SecretsSyncAccess'))![1];
+      expect(JSON.stringify(sync)).not.toMatch(/AuroraCluster(Secret|SecretAttachment)/);
+      expect(JSON.stringify(sync)).toMatch(/ApplicationDatabasesLitellmUser/);
+    });
+  });
+
+  test('lets dev Aurora scale to zero and pause', () => {
+    synthEnvironment('dev').templates.data.hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 600 },
+    });
+  });
+
+  test('keeps prod Aurora warm, with a reader', () => {
+    const prod = synthEnvironment('prod').templates.data;
+    prod.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
+    prod.resourceCountIs('AWS::RDS::DBInstance', 2);
+  });
+});
