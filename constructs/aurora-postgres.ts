@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 const ENGINE_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVersion>> = {
@@ -105,5 +106,10 @@ export class AuroraPostgres extends Construct {
     });
     // Deleted after the cluster, so RDS cannot re-create it while shutting down.
     this.cluster.node.addDependency(logGroup);
+    // A kept snapshot is only useful with the master login that goes with it.
+    const masterSecret = this.cluster.node.tryFindChild('Secret');
+    if (masterSecret instanceof secretsmanager.Secret) {
+      masterSecret.applyRemovalPolicy(props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy);
+    }
   }
 }
