@@ -1,0 +1,58 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AuroraPostgres, type AuroraPostgresProps } from '../../constructs/aurora-postgres';
+
+function build(overrides: Partial<AuroraPostgresProps> = {}) {
+  const stack = new Stack();
+  const vpc = new ec2.Vpc(stack, 'Vpc');
+  const props: AuroraPostgresProps = {
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    engineVersion: '16.13',
+    minCapacity: 0,
+    maxCapacity: 2,
+    autoPause: Duration.minutes(5),
+    readers: 0,
+    backupRetention: Duration.days(1),
+    deletionProtection: false,
+    encryptionKey: new kms.Key(stack, 'Key'),
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    clusterIdentifier: 'genai-test-postgres',
+    ...overrides,
+  };
+  return { stack, construct: () => new AuroraPostgres(stack, 'Aurora', props) };
+}
+
+describe('AuroraPostgres', () => {
+  test.each<[string, Partial<AuroraPostgresProps>, string]>([
+    ['an unpinned engine version', { engineVersion: '15.4' }, 'engineVersion: "15.4" is not pinned here (allowed: 16.13, 17.7)'],
+    ['an invalid identifier', { clusterIdentifier: 'Genai--x' }, 'clusterIdentifier: "Genai--x" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)'],
+    ['min capacity above max', { minCapacity: 4, maxCapacity: 2 }, 'minCapacity: 4 is above maxCapacity 2'],
+  ])('rejects %s and builds nothing', (_what, overrides, message) => {
+    const { stack, construct } = build(overrides);
+    expect(construct).toThrow(message);
+    expect(stack.node.tryFindChild('Aurora')?.node.children ?? []).toHaveLength(0);
+  });
+
+  test('pauses only when it may scale to zero', () => {
+    const zero = build();
+    zero.construct();
+    Template.fromStack(zero.stack).hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 } });
+
+    const warm = build({ minCapacity: 0.5 });
+    warm.construct();
+    Template.fromStack(warm.stack).hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 } });
+  });
+
+  test('creates the PostgreSQL log group itself and keeps it when the cluster is snapshotted', () => {
+    const { stack, construct } = build({ removalPolicy: RemovalPolicy.SNAPSHOT });
+    construct();
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { LogGroupName: '/aws/rds/cluster/genai-test-postgres/postgresql', RetentionInDays: 7 } });
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', Properties: { EnableCloudwatchLogsExports: ['postgresql'] } });
+  });
+});
