@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from './config/schema';
 import { DataStack } from './data-stack';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { NetworkStack } from './network-stack';
+import { PlatformStack } from './platform-stack';
 import { removalPolicyFor } from './removal';
 
 export interface PlatformStageProps extends StageProps {
@@ -18,6 +19,7 @@ export class PlatformStage extends Stage {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly cluster: ClusterStack;
+  readonly platform: PlatformStack;
 
   constructor(scope: Construct, id: string, props: PlatformStageProps) {
     const { config } = props;
@@ -37,6 +39,15 @@ export class PlatformStage extends Stage {
       data: this.data,
       stackName: stackName('cluster'),
       description: `GenAI platform ${config.name}: EKS Auto Mode and workload IAM roles`,
+    });
+
+    this.platform = new PlatformStack(this, 'Platform', {
+      config,
+      cluster: this.cluster.cluster,
+      serviceAccountRoles: this.cluster.serviceAccountRoles,
+      data: this.data,
+      stackName: stackName('platform'),
+      description: `GenAI platform ${config.name}: External Secrets, LiteLLM, Langfuse, ClickHouse on Kubernetes`,
     });
 
     acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster });

@@ -1,0 +1,109 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
+import type { Construct } from 'constructs';
+import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
+import type { WorkloadName } from '../k8s/identities';
+import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
+import type { PlatformAwsValues } from '../k8s/platform-props';
+import { HELM_CHARTS } from '../k8s/versions';
+import type { EnvironmentConfig } from './config/schema';
+import type { DataStack } from './data-stack';
+
+export interface PlatformStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly cluster: eks.ICluster;
+  readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.IRole>>;
+  readonly data: DataStack;
+  /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
+  readonly litellmTargetGroupArn?: string;
+  /**
+   * URL people open the Langfuse UI at (NEXTAUTH_URL).
+   * @default http://localhost:3000 — the UI is reached through `kubectl port-forward`
+   */
+  readonly langfuseUrl?: string;
+}
+
+/** Local port of the documented port-forward to the Langfuse UI. */
+export const LANGFUSE_PORT_FORWARD_URL = 'http://localhost:3000';
+
+/**
+ * The workloads: the External Secrets Operator (Helm), then the cdk8s charts in dependency order
+ * (base → ClickHouse → Langfuse → LiteLLM), applied through the cluster's kubectl provider.
+ */
+export class PlatformStack extends Stack {
+  /** The applied charts by name, in apply order. */
+  readonly manifests: Readonly<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>>;
+  readonly externalSecrets: eks.HelmChart;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { config, cluster, serviceAccountRoles: roles, data } = props;
+
+    const eso = HELM_CHARTS.externalSecrets;
+    this.externalSecrets = new eks.HelmChart(this, 'ExternalSecrets', {
+      cluster,
+      chart: eso.chart,
+      repository: eso.repository,
+      version: eso.version,
+      release: eso.release,
+      namespace: eso.namespace,
+      createNamespace: true,
+      // CRDs and the webhook must be ready before the base chart creates its ClusterSecretStore.
+      wait: true,
+      atomic: true,
+      timeout: Duration.minutes(10),
+      values: externalSecretsHelmValues(roles.secretsSync.roleArn),
+    });
+
+    const aws: PlatformAwsValues = {
+      region: this.region,
+      roleArns: {
+        litellm: roles.litellm.roleArn,
+        langfuse: roles.langfuse.roleArn,
+        clickhouse: roles.clickhouse.roleArn,
+        secretsSync: roles.secretsSync.roleArn,
+      },
+      database: {
+        host: data.database.cluster.clusterEndpoint.hostname,
+        port: String(data.database.cluster.clusterEndpoint.port),
+        litellmSecretArn: data.applicationDatabases.userSecrets.litellm!.secretArn,
+        langfuseSecretArn: data.applicationDatabases.userSecrets.langfuse!.secretArn,
+      },
+      cache: { host: data.cache.endpointAddress, port: data.cache.endpointPort, authSecretArn: data.cache.authSecret.secretArn },
+      buckets: { langfuse: data.buckets.langfuse.bucketName, clickhouse: data.buckets.clickhouse.bucketName },
+      secretArns: {
+        litellmMasterKey: data.secrets.secrets.litellmMasterKey.secretArn,
+        litellmSaltKey: data.secrets.secrets.litellmSaltKey.secretArn,
+        langfuseNextAuthSecret: data.secrets.secrets.langfuseNextAuthSecret.secretArn,
+        langfuseSalt: data.secrets.secrets.langfuseSalt.secretArn,
+        langfuseEncryptionKey: data.secrets.secrets.langfuseEncryptionKey.secretArn,
+        langfuseInitPublicKey: data.secrets.secrets.langfuseInitPublicKey.secretArn,
+        langfuseInitSecretKey: data.secrets.secrets.langfuseInitSecretKey.secretArn,
+        langfuseAdminPassword: data.secrets.secrets.langfuseAdminPassword.secretArn,
+        clickhousePassword: data.secrets.secrets.clickhousePassword.secretArn,
+      },
+      modelApiKeySecretNames: Object.fromEntries(config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]]))),
+      ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
+      langfuseUrl: props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
+    };
+
+    // The charts are built in a cdk8s app of their own; their JSON (with tokens) goes to the kubectl provider.
+    const charts = createPlatformCharts(new cdk8s.App(), { config, aws });
+    let previous: Construct = this.externalSecrets;
+    const manifests: Partial<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>> = {};
+    for (const name of CHART_ORDER) {
+      const manifest = new eks.KubernetesManifest(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Chart`, {
+        cluster,
+        manifest: charts[name].toJson(),
+        // Objects removed from a chart are deleted from the cluster on the next deploy.
+        prune: true,
+      });
+      manifest.node.addDependency(previous);
+      previous = manifest;
+      manifests[name] = manifest;
+    }
+    this.manifests = manifests as Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>;
+  }
+}

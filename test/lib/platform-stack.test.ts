@@ -1,0 +1,65 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { HELM_CHARTS } from '../../k8s/versions';
+import { snapshotOf, synthEnvironment } from '../support/app';
+
+type Manifest = { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown };
+
+/** The Kubernetes objects of one applied chart, with CloudFormation intrinsics flattened to `<ref>`. */
+function objectsOf(resource: { Properties: { Manifest: unknown } }): Manifest[] {
+  const manifest = resource.Properties.Manifest;
+  const text =
+    typeof manifest === 'string'
+      ? manifest
+      : ((manifest as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : '<ref>')).join(''));
+  return JSON.parse(text) as Manifest[];
+}
+
+describe('PlatformStack', () => {
+  describe.each(['dev', 'prod'])('%s', (name) => {
+    const { templates } = synthEnvironment(name);
+    const platform = templates.platform;
+    const manifests = platform.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+
+    test('matches the snapshot', () => {
+      expect(snapshotOf(platform)).toMatchSnapshot();
+    });
+
+    test('installs the pinned External Secrets Operator chart with the secrets-sync role', () => {
+      const eso = HELM_CHARTS.externalSecrets;
+      platform.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+        Chart: eso.chart,
+        Repository: eso.repository,
+        Version: eso.version,
+        Namespace: eso.namespace,
+        CreateNamespace: true,
+        Wait: true,
+        Values: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('eks.amazonaws.com/role-arn')])]) }),
+      });
+    });
+
+    test('applies the charts in dependency order: operator, base, ClickHouse, Langfuse, LiteLLM', () => {
+      const order = ['Base', 'Clickhouse', 'Langfuse', 'Litellm'];
+      const idOf = (prefix: string) => Object.keys(manifests).find((id) => id.startsWith(`${prefix}Chart`))!;
+      const helm = Object.keys(platform.findResources('Custom::AWSCDK-EKS-HelmChart'))[0]!;
+      expect(manifests[idOf('Base')]!.DependsOn).toEqual([helm]);
+      for (let i = 1; i < order.length; i++) expect(manifests[idOf(order[i]!)]!.DependsOn).toEqual([idOf(order[i - 1]!)]);
+    });
+
+    test('binds every workload service account to its IAM role by reference, never by a literal ARN', () => {
+      const accounts = Object.values(manifests).flatMap((m) => objectsOf(m as never)).filter((o) => o.kind === 'ServiceAccount');
+      expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual(['langfuse/clickhouse', 'langfuse/langfuse', 'litellm/litellm']);
+      for (const account of accounts) expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('<ref>');
+    });
+
+    test('puts no Secret object into a manifest: values come from the in-cluster sync', () => {
+      const kinds = Object.values(manifests).flatMap((m) => objectsOf(m as never)).map((o) => o.kind);
+      expect(kinds).not.toContain('Secret');
+      expect(kinds).toContain('ExternalSecret');
+    });
+
+    test('leaves the TargetGroupBinding out until the edge provides a target group', () => {
+      const kinds = Object.values(manifests).flatMap((m) => objectsOf(m as never)).map((o) => o.kind);
+      expect(kinds).not.toContain('TargetGroupBinding');
+    });
+  });
+});
