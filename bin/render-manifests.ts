@@ -29,13 +29,17 @@ function committedFiles(): Record<string, string> {
 function main(argv: readonly string[]): number {
   const check = argv.includes('--check');
   // Region fallback only matters for overlays that leave it out; the render must not depend on the shell.
-  const configs = Object.keys(ENVIRONMENTS).sort().map((name) => loadEnvironment(name, { region: 'us-east-1' }));
+  const configs = Object.keys(ENVIRONMENTS)
+    .sort()
+    .map((name) => loadEnvironment(name, { region: 'us-east-1' }));
   const expected = renderAllManifests(configs);
   const actual = committedFiles();
   const stale = staleManifests(expected, actual);
   if (check) {
     if (stale.length > 0) {
-      console.error(`Stale Kubernetes manifests (run \`npx tsx bin/render-manifests.ts\` and commit):\n${stale.map((p) => `  ${p}`).join('\n')}`);
+      console.error(
+        `Stale Kubernetes manifests (run \`npx tsx bin/render-manifests.ts\` and commit):\n${stale.map((p) => `  ${p}`).join('\n')}`,
+      );
       return 1;
     }
     console.log(`Kubernetes manifests are up to date (${Object.keys(expected).length} files).`);

@@ -106,7 +106,10 @@ export class BaseChart extends Chart {
       podLabels: LABELS.langfuseWeb,
       ingress: [{ from: [podsIn(ns.litellm, LABELS.litellmGateway)], ports: [tcp(NAMES.langfuseWeb.port)] }],
     });
-    for (const [id, labels] of [['LangfuseWebEgress', LABELS.langfuseWeb], ['LangfuseWorkerEgress', LABELS.langfuseWorker]] as const) {
+    for (const [id, labels] of [
+      ['LangfuseWebEgress', LABELS.langfuseWeb],
+      ['LangfuseWorkerEgress', LABELS.langfuseWorker],
+    ] as const) {
       new AllowPolicy(this, id, {
         name: `${labels['app.kubernetes.io/name']}-${labels['app.kubernetes.io/component']}-egress`,
         namespace: ns.langfuse,
@@ -121,7 +124,12 @@ export class BaseChart extends Chart {
     }
 
     // --- ClickHouse
-    const clickhousePeerPorts = [NAMES.clickhouse.tcpPort, NAMES.clickhouse.interserverPort, NAMES.clickhouse.keeperPort, NAMES.clickhouse.raftPort].map(tcp);
+    const clickhousePeerPorts = [
+      NAMES.clickhouse.tcpPort,
+      NAMES.clickhouse.interserverPort,
+      NAMES.clickhouse.keeperPort,
+      NAMES.clickhouse.raftPort,
+    ].map(tcp);
     new AllowPolicy(this, 'ClickhouseIngress', {
       name: 'clickhouse-ingress',
       namespace: ns.langfuse,

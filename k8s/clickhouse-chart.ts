@@ -2,7 +2,14 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import { Availability } from './constructs/availability';
-import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs, secretEnv, spreadAcrossZones } from './constructs/pod-security';
+import {
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+  secretEnv,
+  spreadAcrossZones,
+} from './constructs/pod-security';
 import { SyncedSecret } from './constructs/synced-secret';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
@@ -19,7 +26,10 @@ export type ClickHouseChartProps = PlatformChartsProps & ChartProps;
 
 /** Host names of the StatefulSet's pods behind the headless Service, in ordinal order. */
 export function clickhouseReplicaHosts(replicas: number, namespace: string = IDENTITIES.clickhouse.namespace): string[] {
-  return Array.from({ length: replicas }, (_, i) => `${NAMES.clickhouse.statefulSet}-${i}.${serviceHost(NAMES.clickhouse.headlessService, namespace)}`);
+  return Array.from(
+    { length: replicas },
+    (_, i) => `${NAMES.clickhouse.statefulSet}-${i}.${serviceHost(NAMES.clickhouse.headlessService, namespace)}`,
+  );
 }
 
 /**
@@ -63,7 +73,12 @@ export class ClickHouseChart extends Chart {
       { name: 'http', containerPort: n.httpPort },
       { name: 'tcp', containerPort: n.tcpPort },
       { name: 'interserver', containerPort: n.interserverPort },
-      ...(replicated ? [{ name: 'keeper', containerPort: n.keeperPort }, { name: 'raft', containerPort: n.raftPort }] : []),
+      ...(replicated
+        ? [
+            { name: 'keeper', containerPort: n.keeperPort },
+            { name: 'raft', containerPort: n.raftPort },
+          ]
+        : []),
     ];
     const scratch = scratchDirs({ tmp: '/tmp', logs: '/var/log/clickhouse-server' });
     const ping: k8s.HttpGetAction = { path: '/ping', port: k8s.IntOrString.fromString('http') };
@@ -108,7 +123,10 @@ export class ClickHouseChart extends Chart {
                   { name: CLICKHOUSE_ENV.podFqdn, value: `$(${CLICKHOUSE_ENV.podName}).${serviceHost(n.headlessService, namespace)}` },
                   { name: CLICKHOUSE_ENV.region, value: aws.region },
                   // Each replica writes under its own prefix of the ClickHouse bucket.
-                  { name: CLICKHOUSE_ENV.s3Endpoint, value: `https://${aws.buckets.clickhouse}.s3.${aws.region}.amazonaws.com/data/$(${CLICKHOUSE_ENV.podName})/` },
+                  {
+                    name: CLICKHOUSE_ENV.s3Endpoint,
+                    value: `https://${aws.buckets.clickhouse}.s3.${aws.region}.amazonaws.com/data/$(${CLICKHOUSE_ENV.podName})/`,
+                  },
                   secretEnv(CLICKHOUSE_ENV.password, secret.secretName),
                 ],
                 securityContext: restrictedContainerSecurityContext(),

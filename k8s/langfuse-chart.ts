@@ -151,7 +151,9 @@ export class LangfuseChart extends Chart {
         LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
         AWS_REGION: aws.region,
       }),
-      ...['DATABASE_URL', 'NEXTAUTH_SECRET', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'].map((key) => secretEnv(key, secret.secretName)),
+      ...['DATABASE_URL', 'NEXTAUTH_SECRET', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'].map((key) =>
+        secretEnv(key, secret.secretName),
+      ),
     ];
     const webEnv: k8s.EnvVar[] = [
       ...commonEnv,
@@ -205,7 +207,11 @@ export class LangfuseChart extends Chart {
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: webScratch.mounts,
                 // Migrations run before the server listens; allow them up to ten minutes.
-                startupProbe: { httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 60 },
+                startupProbe: {
+                  httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                  failureThreshold: 60,
+                },
                 livenessProbe: {
                   httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') },
                   periodSeconds: 15,
@@ -251,7 +257,11 @@ export class LangfuseChart extends Chart {
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: workerScratch.mounts,
-                startupProbe: { httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 30 },
+                startupProbe: {
+                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                  failureThreshold: 30,
+                },
                 livenessProbe: {
                   httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
                   periodSeconds: 15,

@@ -28,7 +28,12 @@ export type LitellmChartProps = PlatformChartsProps & ChartProps;
 
 /** Name of the migration Job: one per image version, so a changed version runs the migrations once more. */
 export function litellmMigrationJobName(tag: string = IMAGES.litellm.tag): string {
-  return `litellm-migrate-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 63).replace(/-+$/, '');
+  return `litellm-migrate-${tag
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 /**
@@ -45,7 +50,9 @@ export class LitellmChart extends Chart {
     const keyed = modelsWithApiKeys(config.models);
     const missing = keyed.filter((m) => !aws.modelApiKeySecretNames[m.name]).map((m) => m.name);
     if (missing.length > 0) {
-      throw new Error(`aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`);
+      throw new Error(
+        `aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`,
+      );
     }
 
     const configYaml = renderLiteLlmConfig({ environment: config.name, models: config.models });
@@ -138,10 +145,7 @@ export class LitellmChart extends Chart {
                 image,
                 imagePullPolicy: 'IfNotPresent',
                 args: ['--config', CONFIG_PATH, '--skip_server_startup'],
-                env: [
-                  ...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'),
-                  { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' },
-                ],
+                env: [...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'), { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' }],
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources({ cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1' }),
                 volumeMounts: [...scratch.mounts, configMount],
@@ -160,7 +164,10 @@ export class LitellmChart extends Chart {
         replicas: config.workloads.litellm.minReplicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...LABELS.litellmGateway } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+        },
         template: {
           metadata: {
             labels: { ...LABELS.litellmGateway },

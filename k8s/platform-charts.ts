@@ -26,7 +26,11 @@ export const CHART_ORDER = ['base', 'clickhouse', 'langfuse', 'litellm'] as cons
 
 /** Common labels on every object (not on pod templates or selectors, which must stay stable). */
 function chartLabels(config: EnvironmentConfig): Record<string, string> {
-  return { 'app.kubernetes.io/part-of': 'genai-platform', 'app.kubernetes.io/managed-by': 'cdk8s', 'platform.genai/environment': config.name };
+  return {
+    'app.kubernetes.io/part-of': 'genai-platform',
+    'app.kubernetes.io/managed-by': 'cdk8s',
+    'platform.genai/environment': config.name,
+  };
 }
 
 export function createPlatformCharts(app: App, props: PlatformChartsProps): PlatformCharts {

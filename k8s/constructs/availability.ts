@@ -43,7 +43,10 @@ export class Availability extends Construct {
           minReplicas: props.minReplicas,
           maxReplicas,
           metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCpuPercent ?? 70 } } },
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCpuPercent ?? 70 } },
+            },
           ],
         },
       });

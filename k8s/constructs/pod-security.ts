@@ -43,7 +43,10 @@ export function resources(sizes: ResourceSizes): k8s.ResourceRequirements {
 }
 
 /** Writable scratch directories for a read-only root filesystem: one emptyDir per path. */
-export function scratchDirs(paths: Readonly<Record<string, string>>, sizeLimit = '1Gi'): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+export function scratchDirs(
+  paths: Readonly<Record<string, string>>,
+  sizeLimit = '1Gi',
+): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const names = Object.keys(paths);
   return {
     volumes: names.map((name) => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeLimit) } })),
@@ -54,7 +57,12 @@ export function scratchDirs(paths: Readonly<Record<string, string>>, sizeLimit =
 /** Spread replicas across zones (hard) and nodes (soft). */
 export function spreadAcrossZones(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
   return [
-    { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
+    {
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: selector },
+    },
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
   ];
 }

@@ -78,7 +78,12 @@ export class ClusterSecretStore extends ApiObject {
   }
 }
 
-const objectMeta = z.looseObject({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(253) });
+const objectMeta = z.looseObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(253),
+});
 const duration = z.string().regex(/^(\d+(ns|us|µs|ms|s|m|h))+$/);
 
 /** The subset of the ExternalSecret v1 CRD schema this project relies on. */

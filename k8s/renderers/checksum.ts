@@ -7,7 +7,11 @@ export const CONFIG_CHECKSUM_ANNOTATION = 'platform.genai/config-checksum';
 export function configChecksum(files: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
   for (const name of Object.keys(files).sort()) {
-    hash.update(name).update('\0').update(files[name] ?? '').update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(files[name] ?? '')
+      .update('\0');
   }
   return hash.digest('hex');
 }

@@ -45,7 +45,13 @@ export interface ClickHouseConfigInput {
   readonly replicas: 1 | 3;
   /** Host names of the replicas, in ordinal order (pod DNS names behind the headless Service). */
   readonly replicaHosts: readonly string[];
-  readonly ports: { readonly http: number; readonly tcp: number; readonly interserver: number; readonly keeper: number; readonly raft: number };
+  readonly ports: {
+    readonly http: number;
+    readonly tcp: number;
+    readonly interserver: number;
+    readonly keeper: number;
+    readonly raft: number;
+  };
   /** Local disk space for caching S3 reads, e.g. `8Gi`. */
   readonly s3CacheSize: string;
   /** Days the query log is kept. */
@@ -59,10 +65,16 @@ export interface ClickHouseConfigFiles {
   readonly 'users.xml': string;
 }
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+});
 
 function toXml(root: Record<string, unknown>): string {
-  return `<?xml version="1.0"?>\n${builder.build({ clickhouse: root }) as string}`;
+  return `<?xml version="1.0"?>\n${builder.build({ clickhouse: root })}`;
 }
 
 const fromEnv = (name: string) => ({ '@_from_env': name });

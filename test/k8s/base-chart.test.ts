@@ -36,7 +36,10 @@ describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
   test('denies all traffic by default and allows DNS in every namespace it isolates', () => {
     for (const namespace of ['litellm', 'langfuse', 'external-secrets']) {
       expect(policies).toContainEqual(
-        expect.objectContaining({ metadata: expect.objectContaining({ name: 'default-deny', namespace }), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } }),
+        expect.objectContaining({
+          metadata: expect.objectContaining({ name: 'default-deny', namespace }),
+          spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+        }),
       );
       expect(policies.find((p) => p.metadata.name === 'allow-dns' && p.metadata.namespace === namespace)).toBeDefined();
     }

@@ -82,18 +82,30 @@ describe('LitellmChart options', () => {
     const cfg = {
       ...config('dev'),
       models: [
-        { provider: 'azure' as const, name: 'gpt-4o', deployment: 'gpt-4o', apiBase: 'https://acme.openai.azure.com', apiVersion: '2024-10-21', apiKeySecretName: 'azure-key' },
+        {
+          provider: 'azure' as const,
+          name: 'gpt-4o',
+          deployment: 'gpt-4o',
+          apiBase: 'https://acme.openai.azure.com',
+          apiVersion: '2024-10-21',
+          apiKeySecretName: 'azure-key',
+        },
       ],
     };
     const manifests = Testing.synth(charts(cfg).litellm) as Manifest[];
     const es = find(manifests, 'ExternalSecret', 'litellm-env');
     expect(es.spec.data).toContainEqual({ secretKey: 'modelKey0', remoteRef: { key: 'azure-key' } });
     expect(es.spec.target.template.data.AZURE_API_KEY_GPT_4O).toBe('{{ .modelKey0 }}');
-    expect(envOf(find(manifests, 'Deployment', 'litellm').spec.template.spec.containers[0]).AZURE_API_KEY_GPT_4O).toBe('secret:litellm-env/AZURE_API_KEY_GPT_4O');
+    expect(envOf(find(manifests, 'Deployment', 'litellm').spec.template.spec.containers[0]).AZURE_API_KEY_GPT_4O).toBe(
+      'secret:litellm-env/AZURE_API_KEY_GPT_4O',
+    );
   });
 
   test('rejects a keyed model without a secret name, naming the prop', () => {
-    const cfg = { ...config('dev'), models: [{ provider: 'gemini' as const, name: 'gemini-pro', model: 'gemini-2.5-pro', apiKeySecretName: 'g' }] };
+    const cfg = {
+      ...config('dev'),
+      models: [{ provider: 'gemini' as const, name: 'gemini-pro', model: 'gemini-2.5-pro', apiKeySecretName: 'g' }],
+    };
     expect(() => charts(cfg, { ...placeholderAwsValues(cfg), modelApiKeySecretNames: {} })).toThrow(
       "aws.modelApiKeySecretNames: has no secret for model(s) gemini-pro (add the secret name holding each model's API key)",
     );

@@ -8,7 +8,11 @@ import { ENVIRONMENT_NAMES, allManifests, config, envOf, podOwners, validate, ty
 function tokenLike(aws: PlatformAwsValues): PlatformAwsValues {
   let n = 0;
   const swap = (v: unknown): unknown =>
-    typeof v === 'string' && v.startsWith('<') ? `\${Token[TOKEN.${++n}]}` : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)])) : v;
+    typeof v === 'string' && v.startsWith('<')
+      ? `\${Token[TOKEN.${++n}]}`
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
+        : v;
   return swap(aws) as PlatformAwsValues;
 }
 
@@ -16,7 +20,9 @@ describe.each(ENVIRONMENT_NAMES)('platform charts (%s)', (env) => {
   const cfg = config(env);
   const manifests = allManifests(cfg);
   const owners = podOwners(manifests);
-  const containers = owners.flatMap((o) => [...(o.podSpec.initContainers ?? []), ...o.podSpec.containers].map((c: Manifest) => ({ owner: o, c })));
+  const containers = owners.flatMap((o) =>
+    [...(o.podSpec.initContainers ?? []), ...o.podSpec.containers].map((c: Manifest) => ({ owner: o, c })),
+  );
 
   test('every object validates against the Kubernetes OpenAPI schema or its CRD schema', () => {
     for (const m of manifests) {
@@ -83,7 +89,11 @@ describe.each(ENVIRONMENT_NAMES)('platform charts (%s)', (env) => {
   test('every workload with more than one replica has a disruption budget selecting its pods', () => {
     const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
     for (const { manifest, replicas } of owners.filter((o) => o.replicas > 1)) {
-      const pdb = pdbs.find((p) => p.metadata.namespace === manifest.metadata.namespace && JSON.stringify(p.spec.selector) === JSON.stringify(manifest.spec.selector));
+      const pdb = pdbs.find(
+        (p) =>
+          p.metadata.namespace === manifest.metadata.namespace &&
+          JSON.stringify(p.spec.selector) === JSON.stringify(manifest.spec.selector),
+      );
       expect([manifest.metadata.name, replicas, pdb ? 'has pdb' : 'no pdb']).toEqual([manifest.metadata.name, replicas, 'has pdb']);
     }
   });
@@ -106,7 +116,9 @@ describe.each(ENVIRONMENT_NAMES)('platform charts (%s)', (env) => {
 
   test('every Secret a pod reads is written by an ExternalSecret in its namespace', () => {
     const written = new Set(
-      manifests.filter((m) => m.kind === 'ExternalSecret').flatMap((m) => Object.keys(m.spec.target.template.data).map((k) => `${m.metadata.namespace}/${m.spec.target.name}/${k}`)),
+      manifests
+        .filter((m) => m.kind === 'ExternalSecret')
+        .flatMap((m) => Object.keys(m.spec.target.template.data).map((k) => `${m.metadata.namespace}/${m.spec.target.name}/${k}`)),
     );
     for (const { owner, c } of containers) {
       for (const value of Object.values(envOf(c)).filter((v) => v.startsWith('secret:'))) {

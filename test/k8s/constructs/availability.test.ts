@@ -20,11 +20,16 @@ describe('Availability', () => {
 
   test('an autoscaler when the maximum is above the minimum', () => {
     const [hpa] = synth({ maxReplicas: 3, deploymentName: 'app' });
-    expect(hpa).toMatchObject({ kind: 'HorizontalPodAutoscaler', spec: { minReplicas: 1, maxReplicas: 3, scaleTargetRef: { name: 'app' } } });
+    expect(hpa).toMatchObject({
+      kind: 'HorizontalPodAutoscaler',
+      spec: { minReplicas: 1, maxReplicas: 3, scaleTargetRef: { name: 'app' } },
+    });
   });
 
   test('rejects a maximum below the minimum and an autoscaler without a target', () => {
     expect(() => synth({ minReplicas: 3, maxReplicas: 2 })).toThrow('maxReplicas: 2 is below minReplicas 3 (use a value >= minReplicas)');
-    expect(() => synth({ maxReplicas: 2 })).toThrow('deploymentName: is required when maxReplicas is above minReplicas (the autoscaler needs a target)');
+    expect(() => synth({ maxReplicas: 2 })).toThrow(
+      'deploymentName: is required when maxReplicas is above minReplicas (the autoscaler needs a target)',
+    );
   });
 });

@@ -1,9 +1,24 @@
-import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchDirs, spreadAcrossZones } from '../../../k8s/constructs/pod-security';
+import {
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+  spreadAcrossZones,
+} from '../../../k8s/constructs/pod-security';
 
 describe('pod security helpers', () => {
   test('restricted contexts drop every capability, forbid escalation and use the runtime seccomp profile', () => {
-    expect(restrictedContainerSecurityContext()).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
-    expect(restrictedPodSecurityContext(101)).toMatchObject({ runAsNonRoot: true, runAsUser: 101, fsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(restrictedContainerSecurityContext()).toMatchObject({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+    });
+    expect(restrictedPodSecurityContext(101)).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 101,
+      fsGroup: 101,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
   });
 
   test('memory limit defaults to the request', () => {

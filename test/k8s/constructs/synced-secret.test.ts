@@ -4,7 +4,12 @@ import { SyncedSecret, postgresSources, postgresUrlTemplate } from '../../../k8s
 describe('SyncedSecret', () => {
   test('writes an ExternalSecret reading from the cluster store with the given templates', () => {
     const chart = Testing.chart();
-    new SyncedSecret(chart, 'S', { name: 'app', namespace: 'ns', sources: { key: { key: 'arn:1', property: 'value' } }, keys: { TOKEN: 'sk-{{ .key }}' } });
+    new SyncedSecret(chart, 'S', {
+      name: 'app',
+      namespace: 'ns',
+      sources: { key: { key: 'arn:1', property: 'value' } },
+      keys: { TOKEN: 'sk-{{ .key }}' },
+    });
     const [es] = Testing.synth(chart);
     expect(es.spec).toMatchObject({
       secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
@@ -15,9 +20,9 @@ describe('SyncedSecret', () => {
 
   test('rejects aliases a template cannot name and an empty key list, building nothing', () => {
     const chart = Testing.chart();
-    expect(() => new SyncedSecret(chart, 'A', { name: 'a', namespace: 'n', sources: { 'bad-alias': { key: 'k' } }, keys: { K: 'v' } })).toThrow(
-      'sources: "bad-alias" is not a template alias (use letters, digits and _; start with a letter)',
-    );
+    expect(
+      () => new SyncedSecret(chart, 'A', { name: 'a', namespace: 'n', sources: { 'bad-alias': { key: 'k' } }, keys: { K: 'v' } }),
+    ).toThrow('sources: "bad-alias" is not a template alias (use letters, digits and _; start with a letter)');
     expect(() => new SyncedSecret(chart, 'B', { name: 'a', namespace: 'n', sources: {}, keys: {} })).toThrow(
       'keys: is empty (give at least one key of the Secret to write)',
     );

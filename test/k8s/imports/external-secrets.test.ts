@@ -13,7 +13,10 @@ describe('External Secrets CRD wrappers', () => {
         data: [{ secretKey: 'v', remoteRef: { key: 'arn:secret', property: 'value' } }],
       },
     });
-    new ClusterSecretStore(chart, 'Store', { metadata: { name: 'store' }, spec: { provider: { aws: { service: 'SecretsManager', region: 'us-east-1' } } } });
+    new ClusterSecretStore(chart, 'Store', {
+      metadata: { name: 'store' },
+      spec: { provider: { aws: { service: 'SecretsManager', region: 'us-east-1' } } },
+    });
     const [es, store] = Testing.synth(chart);
     expect(externalSecretSchema.parse(es).apiVersion).toBe('external-secrets.io/v1');
     expect(clusterSecretStoreSchema.parse(store).kind).toBe('ClusterSecretStore');
@@ -24,7 +27,12 @@ describe('External Secrets CRD wrappers', () => {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: 'a', namespace: 'b' },
-      spec: { refreshInterval: '1h', secretStoreRef: { kind: 'ClusterSecretStore', name: 's' }, target: { name: 'a', creationPolicy: 'Owner' }, data: [{ secretKey: 'k', remoteRef: { key: 'x' } }] },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 's' },
+        target: { name: 'a', creationPolicy: 'Owner' },
+        data: [{ secretKey: 'k', remoteRef: { key: 'x' } }],
+      },
     };
     expect(externalSecretSchema.safeParse(valid).success).toBe(true);
     expect(externalSecretSchema.safeParse({ ...valid, spec: { ...valid.spec, refreshInterval: 'hourly' } }).success).toBe(false);

@@ -1,5 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { CLICKHOUSE_ENV, CLICKHOUSE_USER, TRIMMED_SYSTEM_LOGS, renderClickHouseConfig, type ClickHouseConfigInput } from '../../../k8s/renderers/clickhouse-config';
+import {
+  CLICKHOUSE_ENV,
+  CLICKHOUSE_USER,
+  TRIMMED_SYSTEM_LOGS,
+  renderClickHouseConfig,
+  type ClickHouseConfigInput,
+} from '../../../k8s/renderers/clickhouse-config';
 
 const ports = { http: 8123, tcp: 9000, interserver: 9009, keeper: 9181, raft: 9234 };
 const input = (replicas: 1 | 3): ClickHouseConfigInput => ({
@@ -9,7 +15,11 @@ const input = (replicas: 1 | 3): ClickHouseConfigInput => ({
   s3CacheSize: '8Gi',
   queryLogDays: 7,
 });
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['replica', 'node', 'server', 'ip'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  isArray: (name) => ['replica', 'node', 'server', 'ip'].includes(name),
+});
 const parse = (xml: string) => parser.parse(xml).clickhouse;
 
 describe('renderClickHouseConfig', () => {

@@ -11,7 +11,13 @@ import type { ModelConfig } from '../../../lib/config/schema';
 import { config } from '../support/charts';
 
 const mixed: ModelConfig[] = [
-  { provider: 'bedrock', name: 'claude-sonnet-4', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+  {
+    provider: 'bedrock',
+    name: 'claude-sonnet-4',
+    modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+    inferenceProfile: 'us',
+    region: 'us-east-1',
+  },
   {
     provider: 'bedrock',
     name: 'titan',
@@ -19,7 +25,14 @@ const mixed: ModelConfig[] = [
     region: 'eu-west-1',
     crossAccountRoleArn: 'arn:aws:iam::123456789012:role/bedrock-access',
   },
-  { provider: 'azure', name: 'gpt-4o', deployment: 'gpt4o-prod', apiBase: 'https://acme.openai.azure.com', apiVersion: '2024-10-21', apiKeySecretName: 'azure' },
+  {
+    provider: 'azure',
+    name: 'gpt-4o',
+    deployment: 'gpt4o-prod',
+    apiBase: 'https://acme.openai.azure.com',
+    apiVersion: '2024-10-21',
+    apiKeySecretName: 'azure',
+  },
   { provider: 'gemini', name: 'gemini-2.5-pro', model: 'gemini-2.5-pro', apiKeySecretName: 'gemini' },
 ];
 
@@ -27,9 +40,18 @@ describe('renderLiteLlmConfig', () => {
   test('parses back to the default dev models as us. inference profiles in us-east-1', () => {
     const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: config('dev').models }));
     expect(parsed.model_list).toEqual([
-      { model_name: 'claude-3-7-sonnet', litellm_params: { model: 'bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0', aws_region_name: 'us-east-1' } },
-      { model_name: 'claude-sonnet-4', litellm_params: { model: 'bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0', aws_region_name: 'us-east-1' } },
-      { model_name: 'claude-opus-4', litellm_params: { model: 'bedrock/us.anthropic.claude-opus-4-20250514-v1:0', aws_region_name: 'us-east-1' } },
+      {
+        model_name: 'claude-3-7-sonnet',
+        litellm_params: { model: 'bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0', aws_region_name: 'us-east-1' },
+      },
+      {
+        model_name: 'claude-sonnet-4',
+        litellm_params: { model: 'bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0', aws_region_name: 'us-east-1' },
+      },
+      {
+        model_name: 'claude-opus-4',
+        litellm_params: { model: 'bedrock/us.anthropic.claude-opus-4-20250514-v1:0', aws_region_name: 'us-east-1' },
+      },
     ]);
   });
 
@@ -47,7 +69,10 @@ describe('renderLiteLlmConfig', () => {
       api_version: '2024-10-21',
       api_key: 'os.environ/AZURE_API_KEY_GPT_4O',
     });
-    expect(parsed.model_list[3].litellm_params).toEqual({ model: 'gemini/gemini-2.5-pro', api_key: 'os.environ/GEMINI_API_KEY_GEMINI_2_5_PRO' });
+    expect(parsed.model_list[3].litellm_params).toEqual({
+      model: 'gemini/gemini-2.5-pro',
+      api_key: 'os.environ/GEMINI_API_KEY_GEMINI_2_5_PRO',
+    });
   });
 
   test('sets the key header, the Langfuse callback and production settings', () => {
