@@ -30,7 +30,8 @@ export interface ParsedDiff {
   readonly stacks: readonly StackDiff[];
 }
 
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+// Colour and cursor escapes (ESC [ ... final byte), in case a tool ignores --no-color.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
 const STACK_HEADER = /^Stack (\S+)(?: \(([^)]+)\))?\s*$/;
 const CHANGE = /^\[[-+~]\]/;
 
@@ -90,7 +91,10 @@ export function renderSection(input: SectionInput): string {
   }
   if (input.exitCode !== 0) {
     const log = trimBlank([...preamble, ...stacks.flatMap((s) => [`Stack ${s.id}`, ...s.lines])]);
-    parts.push(details(`cdk diff failed (exit ${input.exitCode}): last lines of its output`, fence('text', truncate(log, perBlock, 'start'))), '');
+    parts.push(
+      details(`cdk diff failed (exit ${input.exitCode}): last lines of its output`, fence('text', truncate(log, perBlock, 'start'))),
+      '',
+    );
   }
   parts.push(...fixed);
   return `${parts.join('\n').trimEnd()}\n`;
@@ -99,7 +103,9 @@ export function renderSection(input: SectionInput): string {
 function headline(exitCode: number, changed: number, total: number): string {
   if (exitCode !== 0) return `:x: cdk diff failed (exit ${exitCode}); see the job log`;
   if (total === 0) return 'no stacks in the diff output';
-  return changed === 0 ? `no differences in ${total} stack${total === 1 ? '' : 's'}` : `${changed} of ${total} stack${total === 1 ? '' : 's'} changed`;
+  return changed === 0
+    ? `no differences in ${total} stack${total === 1 ? '' : 's'}`
+    : `${changed} of ${total} stack${total === 1 ? '' : 's'} changed`;
 }
 
 /** cdk marks changes with [+] / [-]; a leading +/- lets GitHub colour them. */

@@ -90,7 +90,11 @@ export interface CdkInvocation {
 }
 
 /** The exact `npx cdk ...` argv for one environment's stage. */
-export function cdkInvocation(verb: Verb, config: Pick<EnvironmentConfig, 'name' | 'region'>, options: CdkInvocationOptions): CdkInvocation {
+export function cdkInvocation(
+  verb: Verb,
+  config: Pick<EnvironmentConfig, 'name' | 'region'>,
+  options: CdkInvocationOptions,
+): CdkInvocation {
   const env = config.name;
   const stacks = `${env}/*`;
   const common = options.ci ? ['--no-color'] : [];

@@ -64,16 +64,23 @@ export async function runPlan(plan: EnvCommandPlan, effects: RunEffects, options
 }
 
 /** One line per stack left behind, or why they could not be listed. */
-export async function describeRemaining(invocation: Pick<CdkInvocation, 'environment' | 'region'>, listStacks: ListStacks): Promise<string[]> {
+export async function describeRemaining(
+  invocation: Pick<CdkInvocation, 'environment' | 'region'>,
+  listStacks: ListStacks,
+): Promise<string[]> {
   const prefix = stackPrefix(invocation.environment);
   let stacks: readonly RemainingStack[];
   try {
     stacks = await listStacks(invocation.region, prefix);
   } catch (e) {
-    return [`${invocation.environment}: could not list the stacks left in ${invocation.region} (${errorMessage(e)}); check ${prefix}* by hand`];
+    return [
+      `${invocation.environment}: could not list the stacks left in ${invocation.region} (${errorMessage(e)}); check ${prefix}* by hand`,
+    ];
   }
   if (stacks.length === 0) {
-    return [`${invocation.environment}: no ${prefix}* stack is left in ${invocation.region}; the failure was outside CloudFormation (rerun the destroy)`];
+    return [
+      `${invocation.environment}: no ${prefix}* stack is left in ${invocation.region}; the failure was outside CloudFormation (rerun the destroy)`,
+    ];
   }
   return [
     `${invocation.environment}: ${stacks.length} stack(s) left in ${invocation.region}:`,

@@ -11,7 +11,9 @@ export interface ListStacksClient {
 const LIVE_STATUSES = Object.values(StackStatus).filter((s) => s !== StackStatus.DELETE_COMPLETE);
 
 /** Lists an environment's stacks that still exist, sorted by name. */
-export function cloudFormationStackLister(clientFor: (region: string) => ListStacksClient = (region) => new CloudFormationClient({ region })): ListStacks {
+export function cloudFormationStackLister(
+  clientFor: (region: string) => ListStacksClient = (region) => new CloudFormationClient({ region }),
+): ListStacks {
   return async (region, prefix) => {
     const client = clientFor(region);
     const stacks: RemainingStack[] = [];

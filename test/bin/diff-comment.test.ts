@@ -115,7 +115,11 @@ describe('truncate', () => {
   });
 
   test('keeps the tail of a log', () => {
-    expect(truncate(['aaaa', 'bbbb', 'cccc'], 10, 'start')).toEqual(['... 1 more line(s) cut; the full output is in the job log', 'bbbb', 'cccc']);
+    expect(truncate(['aaaa', 'bbbb', 'cccc'], 10, 'start')).toEqual([
+      '... 1 more line(s) cut; the full output is in the job log',
+      'bbbb',
+      'cccc',
+    ]);
   });
 
   test('leaves short output alone', () => {

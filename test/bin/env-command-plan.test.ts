@@ -30,11 +30,19 @@ describe('parseArgs', () => {
   });
 
   test('reads the loud force flag on destroy, before or after the name', () => {
-    expect(parseArgs(['destroy', FORCE_NON_EPHEMERAL_FLAG, 'prod'])).toEqual({ verb: 'destroy', target: { environment: 'prod' }, forceNonEphemeral: true });
+    expect(parseArgs(['destroy', FORCE_NON_EPHEMERAL_FLAG, 'prod'])).toEqual({
+      verb: 'destroy',
+      target: { environment: 'prod' },
+      forceNonEphemeral: true,
+    });
   });
 
   test('reads --all-ephemeral on destroy', () => {
-    expect(parseArgs(['destroy', ALL_EPHEMERAL_FLAG])).toEqual({ verb: 'destroy', target: { allEphemeral: true }, forceNonEphemeral: false });
+    expect(parseArgs(['destroy', ALL_EPHEMERAL_FLAG])).toEqual({
+      verb: 'destroy',
+      target: { allEphemeral: true },
+      forceNonEphemeral: false,
+    });
   });
 
   test.each([
@@ -46,9 +54,15 @@ describe('parseArgs', () => {
     [['deploy', ALL_EPHEMERAL_FLAG], `unknown option "${ALL_EPHEMERAL_FLAG}" for deploy (allowed: none)`],
     [['diff', 'prod', FORCE_NON_EPHEMERAL_FLAG], `unknown option "${FORCE_NON_EPHEMERAL_FLAG}" for diff`],
     [['destroy', 'dev', '--yes'], `unknown option "--yes" for destroy (allowed: ${FORCE_NON_EPHEMERAL_FLAG}, ${ALL_EPHEMERAL_FLAG})`],
-    [['destroy', 'prod', '--force'], `--force is not an option: destroy never prompts. To destroy an environment that is not ephemeral, pass ${FORCE_NON_EPHEMERAL_FLAG}`],
+    [
+      ['destroy', 'prod', '--force'],
+      `--force is not an option: destroy never prompts. To destroy an environment that is not ephemeral, pass ${FORCE_NON_EPHEMERAL_FLAG}`,
+    ],
     [['destroy', ALL_EPHEMERAL_FLAG, 'dev'], `${ALL_EPHEMERAL_FLAG} takes no environment name (got dev)`],
-    [['destroy', ALL_EPHEMERAL_FLAG, FORCE_NON_EPHEMERAL_FLAG], `${ALL_EPHEMERAL_FLAG} cannot be combined with ${FORCE_NON_EPHEMERAL_FLAG}`],
+    [
+      ['destroy', ALL_EPHEMERAL_FLAG, FORCE_NON_EPHEMERAL_FLAG],
+      `${ALL_EPHEMERAL_FLAG} cannot be combined with ${FORCE_NON_EPHEMERAL_FLAG}`,
+    ],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -67,7 +81,19 @@ describe('cdkInvocation', () => {
       environment: 'dev',
       region: 'eu-west-1',
       command: 'npx',
-      args: ['cdk', 'deploy', '-c', 'env=dev', 'dev/*', '--require-approval', 'never', '--concurrency', '2', '--outputs-file', 'cdk.out/dev-outputs.json'],
+      args: [
+        'cdk',
+        'deploy',
+        '-c',
+        'env=dev',
+        'dev/*',
+        '--require-approval',
+        'never',
+        '--concurrency',
+        '2',
+        '--outputs-file',
+        'cdk.out/dev-outputs.json',
+      ],
     });
   });
 
@@ -76,7 +102,17 @@ describe('cdkInvocation', () => {
   });
 
   test('diff compares templates through the read-only lookup role and never fails on a difference', () => {
-    expect(cdkInvocation('diff', dev, local).args).toEqual(['cdk', 'diff', '--context', 'env=dev', 'dev/*', '--method', 'template', '--fail-on', 'never']);
+    expect(cdkInvocation('diff', dev, local).args).toEqual([
+      'cdk',
+      'diff',
+      '--context',
+      'env=dev',
+      'dev/*',
+      '--method',
+      'template',
+      '--fail-on',
+      'never',
+    ]);
   });
 
   test('in CI the output has no colour and deploy progress is one event per line', () => {
@@ -101,7 +137,9 @@ describe('planEnvCommand', () => {
 
   test('an unknown environment is a usage error naming the allowed ones', () => {
     expect(() => planEnvCommand(parseArgs(['deploy', 'stg']), names, load, local)).toThrow(UsageError);
-    expect(() => planEnvCommand(parseArgs(['deploy', 'stg']), names, load, local)).toThrow('unknown environment "stg" (allowed: dev, qa, prod)');
+    expect(() => planEnvCommand(parseArgs(['deploy', 'stg']), names, load, local)).toThrow(
+      'unknown environment "stg" (allowed: dev, qa, prod)',
+    );
   });
 
   test('refuses to destroy an environment that is not ephemeral', () => {
@@ -150,7 +188,9 @@ describe('with the real environments', () => {
   });
 
   test('prod is protected from a plain destroy', () => {
-    expect(() => planEnvCommand(parseArgs(['destroy', 'prod']), Object.keys(ENVIRONMENTS), real, local)).toThrow('refusing to destroy "prod"');
+    expect(() => planEnvCommand(parseArgs(['destroy', 'prod']), Object.keys(ENVIRONMENTS), real, local)).toThrow(
+      'refusing to destroy "prod"',
+    );
   });
 });
 

@@ -1,9 +1,8 @@
 import { EXIT_FAILED, EXIT_OK, cdkInvocation, type EnvCommandPlan } from '../../bin/env-command-plan';
 import { describeRemaining, runPlan, stackPrefix, type ListStacks, type RunEffects } from '../../bin/env-command-run';
-import type { EnvironmentConfig } from '../../lib/config/schema';
 
 const invocation = (name: string, verb: 'destroy' | 'deploy' = 'destroy') =>
-  cdkInvocation(verb, { name, region: 'us-east-1' } as EnvironmentConfig, { ci: false });
+  cdkInvocation(verb, { name, region: 'us-east-1' }, { ci: false });
 
 function harness(exitCodes: Record<string, number>, listStacks: ListStacks = async () => []) {
   const ran: string[] = [];
@@ -22,7 +21,12 @@ function harness(exitCodes: Record<string, number>, listStacks: ListStacks = asy
   return { effects, ran, out, err, lister };
 }
 
-const destroyPlan = (...envs: string[]): EnvCommandPlan => ({ verb: 'destroy', invocations: envs.map((e) => invocation(e)), problems: [], skipped: [] });
+const destroyPlan = (...envs: string[]): EnvCommandPlan => ({
+  verb: 'destroy',
+  invocations: envs.map((e) => invocation(e)),
+  problems: [],
+  skipped: [],
+});
 
 describe('runPlan', () => {
   test('runs every invocation in order and exits 0 when all succeed', async () => {

@@ -66,7 +66,9 @@ describe.each(files)('%s', (file) => {
 });
 
 test('every npm script a workflow runs exists in package.json', () => {
-  const called = runs.flatMap(({ file, run }) => [...run.matchAll(/\bnpm (?:run(?:-script)? ([\w:.-]+)|(test|start)\b)/g)].map((m) => `${file}: ${m[1] ?? m[2]}`));
+  const called = runs.flatMap(({ file, run }) =>
+    [...run.matchAll(/\bnpm (?:run(?:-script)? ([\w:.-]+)|(test|start)\b)/g)].map((m) => `${file}: ${m[1] ?? m[2]}`),
+  );
   expect(called.length).toBeGreaterThan(0);
   const missing = called.filter((c) => !Object.prototype.hasOwnProperty.call(scripts, c.split(': ')[1] ?? ''));
   expect(missing).toEqual([]);
@@ -119,7 +121,9 @@ test('no run step interpolates an expression into the shell (values go through e
 
 test('checkouts do not leave the token in the git config', () => {
   const checkouts = steps.filter(({ step }) => step.uses?.startsWith('actions/checkout@'));
-  expect(checkouts.filter(({ step }) => step.with?.['persist-credentials'] !== false).map(({ file, job }) => `${file}: ${job}`)).toEqual([]);
+  expect(checkouts.filter(({ step }) => step.with?.['persist-credentials'] !== false).map(({ file, job }) => `${file}: ${job}`)).toEqual(
+    [],
+  );
 });
 
 describe('pull-request.yml', () => {
@@ -127,7 +131,8 @@ describe('pull-request.yml', () => {
   const diff = job('pull-request.yml', 'diff');
   const comment = job('pull-request.yml', 'comment');
   // Commands only (a line that starts with npm), not messages that mention one.
-  const scriptsRun = (j: Job) => (j.steps ?? []).flatMap((s) => [...(s.run ?? '').matchAll(/^\s*npm (?:run ([\w:.-]+)|(test|ci)\b)/gm)].map((m) => m[1] ?? m[2]));
+  const scriptsRun = (j: Job) =>
+    (j.steps ?? []).flatMap((s) => [...(s.run ?? '').matchAll(/^\s*npm (?:run ([\w:.-]+)|(test|ci)\b)/gm)].map((m) => m[1] ?? m[2]));
 
   test('runs every check in order from a lockfile install', () => {
     expect(scriptsRun(checks)).toEqual(['ci', 'typecheck', 'lint', 'test', 'synth:all', 'lint:cfn', 'manifests:check']);
