@@ -9,6 +9,7 @@ import {
   type Tag,
   type Volume,
 } from '@aws-sdk/client-ec2';
+import type { OwnershipTag } from './ownership';
 
 /** An EBS volume as the teardown sees it. */
 export interface VolumeRecord {
@@ -41,10 +42,10 @@ export type DeleteOutcome = { readonly result: 'deleted' } | { readonly result: 
 
 /** The EC2 calls the teardown makes; a fake stands in for it in unit tests. */
 export interface Ec2Resources {
-  /** Every volume carrying at least one of these tag keys (values are checked by the caller). */
-  listVolumes(tagKeys: readonly string[]): Promise<VolumeRecord[]>;
-  /** Every network interface in the VPC carrying at least one of these tag keys. */
-  listNetworkInterfaces(vpcId: string, tagKeys: readonly string[]): Promise<NetworkInterfaceRecord[]>;
+  /** Every volume carrying this tag with this value. */
+  listVolumes(tag: OwnershipTag): Promise<VolumeRecord[]>;
+  /** Every network interface in the VPC carrying this tag with this value. */
+  listNetworkInterfaces(vpcId: string, tag: OwnershipTag): Promise<NetworkInterfaceRecord[]>;
   deleteVolume(volumeId: string): Promise<DeleteOutcome>;
   deleteNetworkInterface(networkInterfaceId: string): Promise<DeleteOutcome>;
 }
@@ -58,25 +59,26 @@ export interface Ec2ResourcesOptions {
   readonly pageSize?: number;
 }
 
-/** Ec2Resources over an SDK client; Describe calls are paginated and narrowed by tag key on the server. */
+/**
+ * Ec2Resources over an SDK client. Describe calls are paginated and filtered on the server by one exact
+ * tag (`tag:<key>` = value): one call per tag rather than one `tag-key` filter listing several keys,
+ * whose any-of semantics some EC2 emulators get wrong.
+ */
 export function ec2Resources(client: EC2Client, options: Ec2ResourcesOptions = {}): Ec2Resources {
   const pageSize = options.pageSize ?? 200;
   return {
-    async listVolumes(tagKeys) {
+    async listVolumes(tag) {
       const volumes: VolumeRecord[] = [];
-      const filters: Filter[] = [{ Name: 'tag-key', Values: [...tagKeys] }];
+      const filters: Filter[] = [tagFilter(tag)];
       for await (const page of paginateDescribeVolumes({ client, pageSize }, { Filters: filters })) {
         for (const volume of page.Volumes ?? []) volumes.push(toVolumeRecord(volume));
       }
       return volumes;
     },
 
-    async listNetworkInterfaces(vpcId, tagKeys) {
+    async listNetworkInterfaces(vpcId, tag) {
       const interfaces: NetworkInterfaceRecord[] = [];
-      const filters: Filter[] = [
-        { Name: 'vpc-id', Values: [vpcId] },
-        { Name: 'tag-key', Values: [...tagKeys] },
-      ];
+      const filters: Filter[] = [{ Name: 'vpc-id', Values: [vpcId] }, tagFilter(tag)];
       for await (const page of paginateDescribeNetworkInterfaces({ client, pageSize }, { Filters: filters })) {
         for (const eni of page.NetworkInterfaces ?? []) interfaces.push(toNetworkInterfaceRecord(eni));
       }
@@ -116,6 +118,10 @@ async function classify(call: () => Promise<unknown>): Promise<DeleteOutcome> {
     if (BUSY.has(code)) return { result: 'busy', reason: text };
     throw new DeleteFailedError(text, code);
   }
+}
+
+function tagFilter(tag: OwnershipTag): Filter {
+  return { Name: `tag:${tag.key}`, Values: [tag.value] };
 }
 
 function errorCode(err: unknown): string {

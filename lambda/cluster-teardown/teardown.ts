@@ -1,5 +1,5 @@
 import { DeleteFailedError, type DeleteOutcome, type Ec2Resources } from './ec2-resources';
-import { matchOwnership, ownershipTags, provenanceTags, type ResourceKind } from './ownership';
+import { matchOwnership, ownershipTags, provenanceTags, type OwnershipTag, type ResourceKind } from './ownership';
 import type { TeardownProperties } from './properties';
 import { describeLeftover, timeoutMessage, type Leftover } from './report';
 
@@ -123,8 +123,8 @@ async function runPass(
   };
 
   if (props.mode === 'volumes' || props.deleteOrphans) {
-    const keys = ownershipTags(props.clusterName, 'volume').map((tag) => tag.key);
-    for (const volume of await deps.ec2.listVolumes(keys)) {
+    const volumes = await listEach(ownershipTags(props.clusterName, 'volume'), (tag) => deps.ec2.listVolumes(tag));
+    for (const volume of volumes) {
       const matchedTags = matchOwnership(volume.tags, props.clusterName, 'volume');
       if (Object.keys(matchedTags).length === 0 || volume.state === 'deleted') continue;
       const leftover: Leftover = {
@@ -146,8 +146,10 @@ async function runPass(
   }
 
   if (props.mode === 'network') {
-    const keys = ownershipTags(props.clusterName, 'network-interface').map((tag) => tag.key);
-    for (const eni of await deps.ec2.listNetworkInterfaces(props.vpcId, keys)) {
+    const interfaces = await listEach(ownershipTags(props.clusterName, 'network-interface'), (tag) =>
+      deps.ec2.listNetworkInterfaces(props.vpcId, tag),
+    );
+    for (const eni of interfaces) {
       const matchedTags = matchOwnership(eni.tags, props.clusterName, 'network-interface');
       // The VPC is checked here too, not only trusted to the server-side filter.
       if (Object.keys(matchedTags).length === 0 || eni.vpcId !== props.vpcId) continue;
@@ -172,6 +174,18 @@ async function runPass(
   }
 
   return { leftovers, deletedInPass };
+}
+
+/** One listing per ownership tag, merged: a resource with several of the tags appears once. */
+async function listEach<T extends { readonly id: string }>(
+  tags: readonly OwnershipTag[],
+  list: (tag: OwnershipTag) => Promise<T[]>,
+): Promise<T[]> {
+  const byId = new Map<string, T>();
+  for (const tag of tags) {
+    for (const item of await list(tag)) if (!byId.has(item.id)) byId.set(item.id, item);
+  }
+  return [...byId.values()];
 }
 
 function summary(props: TeardownProperties): Record<string, unknown> {

@@ -5,6 +5,7 @@ import type {
   NetworkInterfaceRecord,
   VolumeRecord,
 } from '../../../lambda/cluster-teardown/ec2-resources';
+import type { OwnershipTag } from '../../../lambda/cluster-teardown/ownership';
 import type { Clock } from '../../../lambda/cluster-teardown/teardown';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -18,6 +19,8 @@ export class FakeEc2 implements Ec2Resources {
   readonly deleteAnswers = new Map<string, DeleteOutcome | Error>();
   /** Like an emulator that ignores the vpc-id filter: proves the VPC is checked client-side too. */
   ignoreVpcFilter = false;
+  /** Like a server that filters by tag key only: proves tag values are checked client-side too. */
+  ignoreTagValues = false;
 
   addVolume(id: string, state: string, tags: Record<string, string>, attachedTo: string[] = []): this {
     this.volumes.set(id, { id, state, tags, attachedTo });
@@ -35,18 +38,21 @@ export class FakeEc2 implements Ec2Resources {
     return this;
   }
 
-  async listVolumes(tagKeys: readonly string[]): Promise<VolumeRecord[]> {
-    this.calls.push('listVolumes');
-    return [...this.volumes.values()]
-      .filter((volume) => tagKeys.some((key) => key in volume.tags))
-      .map((volume) => ({ ...volume }));
+  async listVolumes(tag: OwnershipTag): Promise<VolumeRecord[]> {
+    this.calls.push(`listVolumes ${tag.key}`);
+    return [...this.volumes.values()].filter((volume) => this.carries(volume.tags, tag)).map((volume) => ({ ...volume }));
   }
 
-  async listNetworkInterfaces(vpcId: string, tagKeys: readonly string[]): Promise<NetworkInterfaceRecord[]> {
-    this.calls.push('listNetworkInterfaces');
+  async listNetworkInterfaces(vpcId: string, tag: OwnershipTag): Promise<NetworkInterfaceRecord[]> {
+    this.calls.push(`listNetworkInterfaces ${tag.key}`);
     return [...this.interfaces.values()]
-      .filter((eni) => (this.ignoreVpcFilter || eni.vpcId === vpcId) && tagKeys.some((key) => key in eni.tags))
+      .filter((eni) => (this.ignoreVpcFilter || eni.vpcId === vpcId) && this.carries(eni.tags, tag))
       .map((eni) => ({ ...eni }));
+  }
+
+  /** Whether the tag is there; `ignoreTagValues` makes the fake answer by key only. */
+  private carries(tags: Readonly<Record<string, string>>, tag: OwnershipTag): boolean {
+    return this.ignoreTagValues ? tag.key in tags : tags[tag.key] === tag.value;
   }
 
   async deleteVolume(volumeId: string): Promise<DeleteOutcome> {

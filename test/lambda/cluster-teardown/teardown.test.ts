@@ -62,14 +62,19 @@ describe('mode "volumes"', () => {
     ec2.addVolume('vol-other', 'available', { 'eks:eks-cluster-name': 'prod' });
     await expect(teardown(props(), deps())).resolves.toEqual({ passes: 1, deleted: [] });
     expect(clock.sleeps).toEqual([]);
-    expect(ec2.calls).toEqual(['listVolumes']);
+    expect(ec2.calls).toEqual([
+      'listVolumes eks:eks-cluster-name',
+      'listVolumes kubernetes.io/cluster/dev',
+      'listVolumes KubernetesCluster',
+      'listVolumes ebs.csi.aws.com/cluster-name',
+    ]);
   });
 
   test('deletes only the detached volumes of this cluster, whichever cluster tag names it', async () => {
     // GIVEN
     ec2
       .addVolume('vol-eks', 'available', { ...OURS, CSIVolumeName: 'pvc-1', 'ebs.csi.eks.amazonaws.com/cluster': 'true' })
-      .addVolume('vol-k8s', 'available', { 'kubernetes.io/cluster/dev': 'owned' })
+      .addVolume('vol-k8s', 'available', { 'kubernetes.io/cluster/dev': 'owned', KubernetesCluster: 'dev' })
       .addVolume('vol-legacy', 'available', { KubernetesCluster: 'dev' })
       .addVolume('vol-csi', 'available', { 'ebs.csi.aws.com/cluster-name': 'dev' })
       .addVolume('vol-attached', 'in-use', OURS, ['i-1'])
@@ -135,7 +140,7 @@ describe('mode "volumes"', () => {
 
     expect(clock.sleeps).toEqual([15_000, 15_000, 10_000]);
     expect(clock.elapsedSeconds).toBe(40);
-    expect(ec2.calls.filter((call) => call === 'listVolumes')).toHaveLength(4);
+    expect(ec2.calls.filter((call) => call === 'listVolumes eks:eks-cluster-name')).toHaveLength(4);
   });
 
   test('leaves detached volumes alone when DeleteOrphans is "false", and says so when time runs out', async () => {
@@ -182,10 +187,21 @@ describe('mode "volumes"', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  test('never deletes a volume whose tag names another cluster, even when the server filters by key only', async () => {
+    ec2.ignoreTagValues = true;
+    ec2
+      .addVolume('vol-prod', 'available', { 'eks:eks-cluster-name': 'prod', KubernetesCluster: 'prod' })
+      .addVolume('vol-shared', 'available', { 'kubernetes.io/cluster/dev': 'shared' });
+
+    await expect(teardown(props(), deps())).resolves.toEqual({ passes: 1, deleted: [] });
+
+    expect(ec2.deletes).toEqual([]);
+  });
+
   test('does not look at network interfaces', async () => {
     ec2.addInterface('eni-1', 'available', VPC, OURS);
     await teardown(props(), deps());
-    expect(ec2.calls).toEqual(['listVolumes']);
+    expect(ec2.calls.some((call) => call.startsWith('listNetworkInterfaces'))).toBe(false);
     expect(ec2.interfaces.has('eni-1')).toBe(true);
   });
 });
@@ -214,7 +230,16 @@ describe('mode "network"', () => {
     ]);
     expect([...ec2.interfaces.keys()]).toEqual(['eni-prod', 'eni-untagged']);
     // DeleteOrphans "false": volumes are not this instance's business.
-    expect(ec2.calls).not.toContain('listVolumes');
+    expect(ec2.calls.some((call) => call.startsWith('listVolumes'))).toBe(false);
+  });
+
+  test('never deletes an interface whose tag names another cluster, even when the server filters by key only', async () => {
+    ec2.ignoreTagValues = true;
+    ec2.addInterface('eni-prod', 'available', VPC, { 'eks:eks-cluster-name': 'prod', 'kubernetes.io/cluster/dev': 'shared' });
+
+    await expect(teardown(props({ mode: 'network' }), deps())).resolves.toEqual({ passes: 1, deleted: [] });
+
+    expect(ec2.deletes).toEqual([]);
   });
 
   test('never touches an interface of another VPC, even one tagged for this cluster', async () => {
