@@ -38,7 +38,8 @@ export interface NetworkInterfaceRecord {
  * What a delete call achieved. `gone`: it no longer existed; `busy`: its state forbids deleting it now
  * (attached again, say), so a later pass may try again.
  */
-export type DeleteOutcome = { readonly result: 'deleted' } | { readonly result: 'gone' } | { readonly result: 'busy'; readonly reason: string };
+export type DeleteOutcome =
+  { readonly result: 'deleted' } | { readonly result: 'gone' } | { readonly result: 'busy'; readonly reason: string };
 
 /** The EC2 calls the teardown makes; a fake stands in for it in unit tests. */
 export interface Ec2Resources {

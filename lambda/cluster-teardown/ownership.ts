@@ -40,19 +40,11 @@ export function ownershipTags(clusterName: string, kind: ResourceKind): Ownershi
     { key: `kubernetes.io/cluster/${clusterName}`, value: 'owned' },
   ];
   if (kind === 'network-interface') return common;
-  return [
-    ...common,
-    { key: 'KubernetesCluster', value: clusterName },
-    { key: 'ebs.csi.aws.com/cluster-name', value: clusterName },
-  ];
+  return [...common, { key: 'KubernetesCluster', value: clusterName }, { key: 'ebs.csi.aws.com/cluster-name', value: clusterName }];
 }
 
 /** The resource's tags that make it the cluster's; empty when it is not. */
-export function matchOwnership(
-  tags: Readonly<Record<string, string>>,
-  clusterName: string,
-  kind: ResourceKind,
-): Record<string, string> {
+export function matchOwnership(tags: Readonly<Record<string, string>>, clusterName: string, kind: ResourceKind): Record<string, string> {
   const matched: Record<string, string> = {};
   for (const { key, value } of ownershipTags(clusterName, kind)) {
     if (tags[key] === value) matched[key] = value;

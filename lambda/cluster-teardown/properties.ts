@@ -22,14 +22,14 @@ export class InvalidPropertiesError extends Error {
 const resourcePropertiesSchema = z.object({
   ClusterName: z
     .string({ error: 'is required (the EKS cluster name, a string)' })
-    .regex(CLUSTER_NAME_PATTERN, { error: 'must be an EKS cluster name: 1 to 100 letters, digits, "-" or "_", starting with a letter or digit' }),
+    .regex(CLUSTER_NAME_PATTERN, {
+      error: 'must be an EKS cluster name: 1 to 100 letters, digits, "-" or "_", starting with a letter or digit',
+    }),
   VpcId: z
     .string({ error: 'is required (the id of the cluster VPC, a string)' })
     .regex(VPC_ID_PATTERN, { error: 'must be a VPC id like "vpc-0123456789abcdef0"' }),
   Mode: z.enum(['volumes', 'network'], { error: 'must be "volumes" or "network"' }),
-  DeleteOrphans: z
-    .enum(['true', 'false'], { error: 'must be the string "true" or "false"' })
-    .transform((value) => value === 'true'),
+  DeleteOrphans: z.enum(['true', 'false'], { error: 'must be the string "true" or "false"' }).transform((value) => value === 'true'),
   TimeoutSeconds: z
     .string({ error: `is required (a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, as a string)` })
     .regex(/^\d{1,6}$/, { error: `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}` })

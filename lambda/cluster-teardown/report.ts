@@ -68,9 +68,7 @@ function commands(leftover: Leftover, region: string | undefined): string[] {
   // Only the AWS service that made a requester-managed interface can delete it.
   if (leftover.requesterManaged) return [];
   return [
-    ...(leftover.attachmentId !== undefined
-      ? [`aws ec2 detach-network-interface --attachment-id ${leftover.attachmentId}${suffix}`]
-      : []),
+    ...(leftover.attachmentId !== undefined ? [`aws ec2 detach-network-interface --attachment-id ${leftover.attachmentId}${suffix}`] : []),
     `aws ec2 delete-network-interface --network-interface-id ${leftover.id}${suffix}`,
   ];
 }

@@ -146,13 +146,17 @@ describe('ec2Resources paging and errors', () => {
     // GIVEN a client whose Describe answers come in two pages
     const paged = new EC2Client({ region: 'us-east-1', credentials: moto.credentials });
     const inputs: { command: string; input: Record<string, unknown> }[] = [];
-    jest.spyOn(paged, 'send').mockImplementation(async (command: unknown) => {
+    // send() is overloaded with callback forms; the test only needs the promise one.
+    const send = jest.spyOn(paged, 'send') as unknown as jest.Mock<Promise<unknown>, [unknown]>;
+    send.mockImplementation(async (command: unknown) => {
       const { input } = command as { input: Record<string, unknown> };
       // The paginator reuses its input object: keep a copy of each request.
       inputs.push({ command: (command as object).constructor.name, input: { ...input } });
       const second = input.NextToken === 'page-2';
       if (command instanceof DescribeVolumesCommand) {
-        return second ? { Volumes: [{ VolumeId: 'vol-2', State: 'available' }] } : { Volumes: [{ VolumeId: 'vol-1', State: 'in-use' }], NextToken: 'page-2' };
+        return second
+          ? { Volumes: [{ VolumeId: 'vol-2', State: 'available' }] }
+          : { Volumes: [{ VolumeId: 'vol-1', State: 'in-use' }], NextToken: 'page-2' };
       }
       if (command instanceof DescribeNetworkInterfacesCommand) {
         return second
@@ -186,7 +190,8 @@ describe('ec2Resources paging and errors', () => {
 
   test('raises DeleteFailedError for a refusal that waiting cannot fix', async () => {
     const denied = new EC2Client({ region: 'us-east-1', credentials: moto.credentials });
-    jest.spyOn(denied, 'send').mockImplementation(async () => {
+    const send = jest.spyOn(denied, 'send') as unknown as jest.Mock<Promise<unknown>, []>;
+    send.mockImplementation(async () => {
       throw Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' });
     });
 

@@ -1,10 +1,5 @@
 /** In-memory stand-ins for EC2 and time, shared by the cluster-teardown unit tests. */
-import type {
-  DeleteOutcome,
-  Ec2Resources,
-  NetworkInterfaceRecord,
-  VolumeRecord,
-} from '../../../lambda/cluster-teardown/ec2-resources';
+import type { DeleteOutcome, Ec2Resources, NetworkInterfaceRecord, VolumeRecord } from '../../../lambda/cluster-teardown/ec2-resources';
 import type { OwnershipTag } from '../../../lambda/cluster-teardown/ownership';
 import type { Clock } from '../../../lambda/cluster-teardown/teardown';
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
   // Loaded only now, after the environment is set, as Lambda would load it.
-  ({ handler } = require('../../../lambda/cluster-teardown/index') as typeof import('../../../lambda/cluster-teardown/index'));
+  ({ handler } = jest.requireActual<typeof import('../../../lambda/cluster-teardown/index')>('../../../lambda/cluster-teardown/index'));
   ec2 = new EC2Client({});
   ({ vpcId, subnetId } = await vpcWithSubnet('10.0.0.0/16'));
   ({ subnetId: otherSubnetId } = await vpcWithSubnet('10.1.0.0/16'));
@@ -74,7 +74,9 @@ async function volume(tags: Record<string, string>): Promise<string> {
 }
 
 async function networkInterface(subnet: string, tags: Record<string, string>): Promise<string> {
-  const created = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, TagSpecifications: tagSpec('network-interface', tags) }));
+  const created = await ec2.send(
+    new CreateNetworkInterfaceCommand({ SubnetId: subnet, TagSpecifications: tagSpec('network-interface', tags) }),
+  );
   return created.NetworkInterface!.NetworkInterfaceId!;
 }
 
@@ -165,7 +167,9 @@ describe('handler (real SDK against moto_server)', () => {
     const started = Date.now();
 
     // WHEN
-    const result = handler(deleteEvent({ ClusterName: 'stuck', VpcId: vpcId, Mode: 'volumes', DeleteOrphans: 'true', TimeoutSeconds: '1' }));
+    const result = handler(
+      deleteEvent({ ClusterName: 'stuck', VpcId: vpcId, Mode: 'volumes', DeleteOrphans: 'true', TimeoutSeconds: '1' }),
+    );
 
     // THEN
     await expect(result).rejects.toThrow(

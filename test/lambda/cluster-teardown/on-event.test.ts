@@ -30,7 +30,10 @@ function onEvent() {
   });
 }
 
-function event(requestType: 'Create' | 'Update' | 'Delete', properties: Record<string, unknown> = PROPERTIES): CloudFormationCustomResourceEvent {
+function event(
+  requestType: 'Create' | 'Update' | 'Delete',
+  properties: Record<string, unknown> = PROPERTIES,
+): CloudFormationCustomResourceEvent {
   const common = {
     ServiceToken: PROPERTIES.ServiceToken,
     ResponseURL: 'https://cloudformation-custom-resource-response.example/',
@@ -42,7 +45,12 @@ function event(requestType: 'Create' | 'Update' | 'Delete', properties: Record<s
   };
   if (requestType === 'Create') return { ...common, RequestType: 'Create' };
   if (requestType === 'Update') {
-    return { ...common, RequestType: 'Update', PhysicalResourceId: 'teardown-dev-network', OldResourceProperties: common.ResourceProperties };
+    return {
+      ...common,
+      RequestType: 'Update',
+      PhysicalResourceId: 'teardown-dev-network',
+      OldResourceProperties: common.ResourceProperties,
+    };
   }
   return { ...common, RequestType: 'Delete', PhysicalResourceId: 'teardown-dev-network' };
 }

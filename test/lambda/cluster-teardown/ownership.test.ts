@@ -46,10 +46,7 @@ describe('ownershipTags', () => {
       'KubernetesCluster',
       'ebs.csi.aws.com/cluster-name',
     ]);
-    expect(ownershipTags('dev', 'network-interface').map((tag) => tag.key)).toEqual([
-      'eks:eks-cluster-name',
-      'kubernetes.io/cluster/dev',
-    ]);
+    expect(ownershipTags('dev', 'network-interface').map((tag) => tag.key)).toEqual(['eks:eks-cluster-name', 'kubernetes.io/cluster/dev']);
   });
 });
 

@@ -149,7 +149,9 @@ describe('mode "volumes"', () => {
     const err = await timeoutOf(teardown(props({ deleteOrphans: false, timeoutSeconds: 30 }), deps()));
 
     expect(ec2.deletes).toEqual([]);
-    expect(err.message).toContain('volume vol-orphan: available; matched eks:eks-cluster-name=dev; detached but not deleted: DeleteOrphans is "false"');
+    expect(err.message).toContain(
+      'volume vol-orphan: available; matched eks:eks-cluster-name=dev; detached but not deleted: DeleteOrphans is "false"',
+    );
     expect(err.message).toContain('  aws ec2 delete-volume --volume-id vol-orphan --region eu-west-1');
     expect(err.message).not.toContain('detach-volume');
   });
@@ -162,7 +164,10 @@ describe('mode "volumes"', () => {
 
     expect(ec2.deletes).toEqual(['deleteVolume vol-1', 'deleteVolume vol-1']);
     expect(result.deleted).toEqual([{ kind: 'volume', id: 'vol-1' }]);
-    expect(logs.find((entry) => entry.event === 'delete-deferred')).toMatchObject({ id: 'vol-1', reason: 'VolumeInUse: vol-1 is attached' });
+    expect(logs.find((entry) => entry.event === 'delete-deferred')).toMatchObject({
+      id: 'vol-1',
+      reason: 'VolumeInUse: vol-1 is attached',
+    });
   });
 
   test('counts a volume that vanished before its delete as gone', async () => {
@@ -210,7 +215,13 @@ describe('mode "network"', () => {
   test('waits for the nodes to release their interfaces, then deletes the detached ones of this cluster in this VPC', async () => {
     // GIVEN an interface still attached to a terminating node, a detached one, and decoys
     ec2
-      .addInterface('eni-node', 'in-use', VPC, { ...OURS, 'eks:kubernetes-cni-node-name': 'i-1' }, { attachment: { id: 'eni-attach-1', instanceId: 'i-1' } })
+      .addInterface(
+        'eni-node',
+        'in-use',
+        VPC,
+        { ...OURS, 'eks:kubernetes-cni-node-name': 'i-1' },
+        { attachment: { id: 'eni-attach-1', instanceId: 'i-1' } },
+      )
       .addInterface('eni-free', 'available', VPC, { 'kubernetes.io/cluster/dev': 'owned' })
       .addInterface('eni-prod', 'available', VPC, { 'eks:eks-cluster-name': 'prod' })
       .addInterface('eni-untagged', 'available', VPC, { Name: 'dev' });
@@ -302,7 +313,7 @@ describe('mode "network"', () => {
     ec2.deleteAnswers.set('eni-1', new DeleteFailedError('UnauthorizedOperation: no', 'UnauthorizedOperation'));
 
     await expect(teardown(props({ mode: 'network' }), deps())).rejects.toThrow(
-      "(ec2:DeleteNetworkInterface), or delete it in the EC2 console; then retry cdk destroy.",
+      '(ec2:DeleteNetworkInterface), or delete it in the EC2 console; then retry cdk destroy.',
     );
   });
 });
@@ -314,7 +325,14 @@ describe('logging', () => {
     await teardown(props(), deps());
 
     expect(logs.map((entry) => entry.event)).toEqual(['teardown-started', 'deleted', 'waiting', 'teardown-complete']);
-    expect(logs[0]).toEqual({ event: 'teardown-started', cluster: 'dev', vpcId: VPC, mode: 'volumes', deleteOrphans: true, timeoutSeconds: 600 });
+    expect(logs[0]).toEqual({
+      event: 'teardown-started',
+      cluster: 'dev',
+      vpcId: VPC,
+      mode: 'volumes',
+      deleteOrphans: true,
+      timeoutSeconds: 600,
+    });
     expect(logs[2]).toMatchObject({ event: 'waiting', pass: 1, waitingFor: [{ id: 'vol-1', state: 'deleting' }], nextCheckInSeconds: 2 });
   });
 });
