@@ -4,6 +4,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { LANGFUSE_PREFIXES } from '../constructs/platform-buckets';
 import type { ClusterStack } from './cluster-stack';
 import type { EnvironmentConfig } from './config/schema';
+import { virtualKeySecretPrefix, type EdgeStack } from './edge-stack';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
 
@@ -12,10 +13,14 @@ import type { NetworkStack } from './network-stack';
  * Findings with several occurrences (IAM4, IAM5) are acknowledged one occurrence at a time,
  * so a new managed policy or wildcard still fails the check.
  */
-export function acknowledgeNagFindings(config: EnvironmentConfig, stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack }): void {
+export function acknowledgeNagFindings(
+  config: EnvironmentConfig,
+  stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack; edge: EdgeStack },
+): void {
   acknowledgeNetwork(stacks.network);
   acknowledgeData(config, stacks.data);
   acknowledgeCluster(config, stacks.cluster, stacks.data);
+  acknowledgeEdge(stacks.edge);
 }
 
 function ack(scope: IConstruct, rule: string, reason: string, findings?: readonly string[]): void {
@@ -94,4 +99,25 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
   ack(data.accessPolicies.clickhouse, 'IAM5', 'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.', [
     resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`),
   ]);
+}
+
+function acknowledgeEdge(edge: EdgeStack): void {
+  const authorizer = edge.node.findChild('JwtAuthorizer');
+  for (const method of edge.api.methods) {
+    ack(method, 'COG4', 'The Lambda authorizer verifies the Cognito (or OIDC) access token with aws-jwt-verify and also injects the caller\'s virtual key, which a Cognito authorizer cannot do.');
+  }
+  ack(authorizer, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [policy('service-role/AWSLambdaBasicExecutionRole')]);
+  ack(authorizer, 'IAM5', 'One secret per client under this environment\'s virtual-key prefix; onboarding creates them, so their names are not known at deploy time.', [
+    resourceFinding(authorizer, `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${virtualKeyPrefixOf(edge)}*`),
+  ]);
+  ack(edge.api, 'APIG2', 'A request validator checks path parameters; bodies are validated by LiteLLM against the OpenAI schema, which an API Gateway model would have to track release by release.');
+  ack(edge.gateway.securityGroup, 'EC23', 'Ingress is HTTP from the VPC CIDR only; nag cannot evaluate the CIDR token.');
+  ack(edge.gateway.loadBalancer, 'ELB2', 'A TCP listener has no NLB access logs; every request is logged by the API Gateway access log and WAF instead.');
+  if (edge.identity) {
+    ack(edge.identity.userPool, 'COG8', 'Machine clients only (client-credentials): the Plus tier\'s threat protection guards human sign-ins, which this pool does not allow.');
+  }
+}
+
+function virtualKeyPrefixOf(edge: EdgeStack): string {
+  return virtualKeySecretPrefix(edge.node.scope!.node.id);
 }

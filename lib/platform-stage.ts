@@ -6,6 +6,7 @@ import { ClusterStack } from './cluster-stack';
 import type { EnvironmentConfig } from './config/schema';
 import { DataStack } from './data-stack';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
 import { removalPolicyFor } from './removal';
@@ -19,6 +20,7 @@ export class PlatformStage extends Stage {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly cluster: ClusterStack;
+  readonly edge: EdgeStack;
   readonly platform: PlatformStack;
 
   constructor(scope: Construct, id: string, props: PlatformStageProps) {
@@ -41,8 +43,17 @@ export class PlatformStage extends Stage {
       description: `GenAI platform ${config.name}: EKS Auto Mode and workload IAM roles`,
     });
 
+    this.edge = new EdgeStack(this, 'Edge', {
+      config,
+      vpc: this.network.vpc,
+      clusterSecurityGroupId: this.cluster.cluster.clusterSecurityGroupId,
+      stackName: stackName('edge'),
+      description: `GenAI platform ${config.name}: API Gateway, JWT authorizer, WAF, internal load balancer, identity`,
+    });
+
     this.platform = new PlatformStack(this, 'Platform', {
       config,
+      litellmTargetGroupArn: this.edge.litellmTargetGroupArn,
       cluster: this.cluster.cluster,
       serviceAccountRoles: this.cluster.serviceAccountRoles,
       data: this.data,
@@ -50,11 +61,13 @@ export class PlatformStage extends Stage {
       description: `GenAI platform ${config.name}: External Secrets, LiteLLM, Langfuse, ClickHouse on Kubernetes`,
     });
 
-    acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster });
+    acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster, edge: this.edge });
     Aspects.of(this).add(
       new FunctionLogGroups({ retention: config.cluster.logRetentionDays as logs.RetentionDays, removalPolicy: removalPolicyFor(config) }),
     );
-    Tags.of(this).add('genai:environment', config.name);
-    Tags.of(this).add('genai:ephemeral', String(config.ephemeral));
+    // Listener tags are not in the CloudFormation schema cfn-lint validates against; listeners are never billed alone.
+    const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
+    Tags.of(this).add('genai:environment', config.name, tagOptions);
+    Tags.of(this).add('genai:ephemeral', String(config.ephemeral), tagOptions);
   }
 }

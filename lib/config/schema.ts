@@ -104,6 +104,42 @@ const workloadsSchema = z.strictObject({
   }).default({ replicas: 1, volumeSizeGi: 20 }),
 });
 
+const CONSUMER_NAME = /^[a-z][a-z0-9-]{1,62}$/;
+
+const identitySchema = z.discriminatedUnion('provider', [
+  z.strictObject({
+    provider: z.literal('cognito'),
+    /** Machine-to-machine clients, one Cognito app client each (client-credentials flow). */
+    consumers: z.array(z.string().regex(CONSUMER_NAME, 'is not a consumer name (lowercase letters, digits, -)')).default([]),
+  }),
+  z.strictObject({
+    /** An external OpenID Connect issuer such as Entra ID. */
+    provider: z.literal('oidc'),
+    issuers: z.array(z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https issuer URL')).min(1, 'needs at least one issuer'),
+    jwksUri: z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https URL'),
+    audience: z.array(z.string().min(1)).min(1, 'needs at least one audience (the gateway\'s application id URI)'),
+    /** `azp` for Entra ID v2 tokens, `appid` for v1; `azp,appid` accepts both. */
+    clientIdClaim: z.enum(['azp', 'appid', 'azp,appid', 'client_id']).default('azp'),
+    requiredScope: z.string().min(1).optional(),
+  }),
+]);
+
+const edgeSchema = z.strictObject({
+  /** `inject`: the gateway looks up the caller's virtual key; `passthrough`: the caller sends its own. */
+  mode: z.enum(['inject', 'passthrough']).default('inject'),
+  identity: identitySchema.default({ provider: 'cognito', consumers: [] }),
+  /** How long API Gateway caches an authorizer decision per Authorization header. */
+  authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
+  /** Streaming completions can run for minutes; API Gateway allows up to 15 minutes when streaming. */
+  integrationTimeoutSeconds: z.number().int().min(1).max(900).default(300),
+  throttle: z
+    .strictObject({ rateLimit: z.number().int().min(1).max(10000).default(50), burstLimit: z.number().int().min(1).max(5000).default(100) })
+    .default({ rateLimit: 50, burstLimit: 100 }),
+  /** Requests per 5 minutes from one IP before WAF blocks it. */
+  wafRateLimit: z.number().int().min(10).max(2_000_000_000).default(2000),
+  accessLogRetentionDays: logRetention.default(30),
+});
+
 const bedrockModel = z.strictObject({
   provider: z.literal('bedrock'),
   /** Name clients ask for (the OpenAI `model` field). */
@@ -161,6 +197,7 @@ export const environmentSchema = z
     cache: cacheSchema.default(() => cacheSchema.parse({})),
     cluster: clusterSchema.default(() => clusterSchema.parse({})),
     workloads: workloadsSchema.default(() => workloadsSchema.parse({})),
+    edge: edgeSchema.default(() => edgeSchema.parse({})),
     models: z.array(modelSchema).min(1, 'needs at least one model').default(DEFAULT_MODELS),
   })
   .superRefine((env, ctx) => {

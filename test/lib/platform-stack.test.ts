@@ -57,9 +57,10 @@ describe('PlatformStack', () => {
       expect(kinds).toContain('ExternalSecret');
     });
 
-    test('leaves the TargetGroupBinding out until the edge provides a target group', () => {
-      const kinds = Object.values(manifests).flatMap((m) => objectsOf(m as never)).map((o) => o.kind);
-      expect(kinds).not.toContain('TargetGroupBinding');
+    test('registers the LiteLLM pods in the edge load balancer\'s target group', () => {
+      const bindings = Object.values(manifests).flatMap((m) => objectsOf(m as never)).filter((o) => o.kind === 'TargetGroupBinding');
+      expect(bindings).toHaveLength(1);
+      expect(bindings[0]!.spec).toMatchObject({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } });
     });
   });
 });

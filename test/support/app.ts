@@ -24,7 +24,7 @@ export function testApp(context: Record<string, unknown> = SKIP_BUNDLING): App {
 export interface SynthesizedEnvironment {
   readonly config: EnvironmentConfig;
   readonly stage: PlatformStage;
-  readonly templates: Readonly<Record<'network' | 'data' | 'cluster' | 'platform', Template>>;
+  readonly templates: Readonly<Record<'network' | 'data' | 'cluster' | 'edge' | 'platform', Template>>;
 }
 
 const cache = new Map<string, SynthesizedEnvironment>();
@@ -42,6 +42,7 @@ export function synthEnvironment(name: string): SynthesizedEnvironment {
       network: Template.fromStack(stage.network),
       data: Template.fromStack(stage.data),
       cluster: Template.fromStack(stage.cluster),
+      edge: Template.fromStack(stage.edge),
       platform: Template.fromStack(stage.platform),
     },
   };

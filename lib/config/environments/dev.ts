@@ -13,4 +13,5 @@ export const dev: EnvironmentInput = {
   database: { minCapacity: 0, maxCapacity: 4, autoPauseMinutes: 10, readers: 0 },
   cache: { replicas: 0, multiAz: false },
   cluster: { endpointAccess: { mode: 'private' } },
+  edge: { identity: { provider: 'cognito', consumers: ['demo-app'] } },
 };

@@ -21,4 +21,10 @@ export const prod: EnvironmentInput = {
     clickhouse: { replicas: 3, volumeSizeGi: 200 },
   },
   cluster: { endpointAccess: { mode: 'private' }, logRetentionDays: 90 },
+  edge: {
+    identity: { provider: 'cognito', consumers: ['support-bot', 'analytics'] },
+    throttle: { rateLimit: 200, burstLimit: 400 },
+    wafRateLimit: 5000,
+    accessLogRetentionDays: 365,
+  },
 };

@@ -1,0 +1,237 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { GatewayFirewall } from '../constructs/gateway-firewall';
+import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
+import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
+import { MachineIdentity } from '../constructs/machine-identity';
+import { OPENAI_ROUTES, pathParameters } from '../constructs/openai-routes';
+import { LITELLM_KEY_HEADER_NAME } from '../k8s/renderers/litellm-config';
+import type { EnvironmentConfig } from './config/schema';
+import { SUBNETS } from './network-stack';
+import { removalPolicyFor } from './removal';
+
+export interface EdgeStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly vpc: ec2.IVpc;
+  /** Security group of the EKS cluster's pods (Auto Mode nodes carry it). */
+  readonly clusterSecurityGroupId: string;
+}
+
+/** Port and health path of the LiteLLM pods the load balancer targets. */
+export const LITELLM_PORT = 4000;
+export const LITELLM_HEALTH_PATH = '/health/liveliness';
+/** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
+export const STAGE_NAME = 'api';
+
+/** OpenAI-style error bodies for the responses API Gateway produces itself. */
+const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string, string, string]> = [
+  [apigateway.ResponseType.UNAUTHORIZED, '401', 'invalid_request_error', 'invalid_api_key'],
+  [apigateway.ResponseType.ACCESS_DENIED, '403', 'permission_error', 'access_denied'],
+  [apigateway.ResponseType.AUTHORIZER_FAILURE, '500', 'api_error', 'authorizer_failure'],
+  [apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, '500', 'api_error', 'authorizer_failure'],
+  [apigateway.ResponseType.THROTTLED, '429', 'rate_limit_error', 'rate_limit_exceeded'],
+  [apigateway.ResponseType.QUOTA_EXCEEDED, '429', 'rate_limit_error', 'quota_exceeded'],
+  [apigateway.ResponseType.WAF_FILTERED, '403', 'permission_error', 'request_blocked'],
+  [apigateway.ResponseType.RESOURCE_NOT_FOUND, '404', 'invalid_request_error', 'unknown_route'],
+  [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'invalid_request_error', 'unknown_route'],
+  [apigateway.ResponseType.INTEGRATION_TIMEOUT, '504', 'api_error', 'upstream_timeout'],
+  [apigateway.ResponseType.DEFAULT_4XX, '400', 'invalid_request_error', 'bad_request'],
+  [apigateway.ResponseType.DEFAULT_5XX, '502', 'api_error', 'upstream_error'],
+];
+
+/**
+ * The API-Management-equivalent edge: a regional REST API exposing only the OpenAI-compatible routes,
+ * a JWT authorizer that injects the caller's LiteLLM virtual key, streaming HTTP_PROXY integrations over
+ * a VPC link to a CDK-owned internal load balancer, WAF, throttling and JSON access logs.
+ */
+export class EdgeStack extends Stack {
+  readonly api: apigateway.RestApi;
+  readonly gateway: GatewayLoadBalancer;
+  readonly identity?: MachineIdentity;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    const { config, vpc } = props;
+    const { edge } = config;
+    const removalPolicy = removalPolicyFor(config);
+
+    this.gateway = new GatewayLoadBalancer(this, 'Gateway', {
+      vpc,
+      subnets: { subnetGroupName: SUBNETS.workloads },
+      targetPort: LITELLM_PORT,
+      healthCheckPath: LITELLM_HEALTH_PATH,
+      deletionProtection: !config.ephemeral,
+    });
+    // Pods carry the cluster security group; the load balancer reaches them on the gateway port only.
+    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerToLiteLLM', {
+      groupId: props.clusterSecurityGroupId,
+      sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: LITELLM_PORT,
+      toPort: LITELLM_PORT,
+      description: 'Gateway load balancer to LiteLLM pods',
+    });
+
+    const identity = edge.identity;
+    this.identity =
+      identity.provider === 'cognito'
+        ? new MachineIdentity(this, 'Identity', { consumers: identity.consumers, domainPrefix: `genai-${config.name}`, removalPolicy })
+        : undefined;
+    const issuer = tokenIssuer(config, this.identity);
+    const authorizer = new JwtAuthorizer(this, 'JwtAuthorizer', {
+      mode: edge.mode,
+      issuer,
+      virtualKeySecretPrefix: virtualKeySecretPrefix(config.name),
+      cacheTtl: Duration.seconds(edge.authorizerCacheTtlSeconds),
+      logRetention: edge.accessLogRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: edge.accessLogRetentionDays as logs.RetentionDays, removalPolicy });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      description: `GenAI gateway ${config.name}: OpenAI-compatible routes only`,
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      disableExecuteApiEndpoint: false,
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        throttlingRateLimit: edge.throttle.rateLimit,
+        throttlingBurstLimit: edge.throttle.burstLimit,
+        metricsEnabled: true,
+        // Errors only, and never data tracing: that would record headers, including the injected key.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+      },
+    });
+
+    // Rejects requests missing a declared path parameter before the authorizer or LiteLLM see them.
+    const validator = this.api.addRequestValidator('Parameters', { validateRequestParameters: true, validateRequestBody: false });
+    const vpcLink = new apigateway.VpcLink(this, 'VpcLink', { targets: [this.gateway.loadBalancer], description: `GenAI gateway ${config.name}` });
+    const upstream = `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${this.gateway.listenerPort}`;
+    for (const route of OPENAI_ROUTES) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const params = pathParameters(route);
+      for (const method of route.methods) {
+        resource.addMethod(
+          method,
+          new apigateway.Integration({
+            type: apigateway.IntegrationType.HTTP_PROXY,
+            integrationHttpMethod: method,
+            uri: `${upstream}/${route.path}`,
+            options: {
+              connectionType: apigateway.ConnectionType.VPC_LINK,
+              vpcLink,
+              // Server-sent events reach the client as LiteLLM produces them.
+              responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+              timeout: Duration.seconds(edge.integrationTimeoutSeconds),
+              requestParameters: {
+                ...Object.fromEntries(params.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
+                // Overwrites any key the client sent: LiteLLM reads only this header.
+                ...(edge.mode === 'inject' ? { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' } : {}),
+              },
+            },
+          }),
+          {
+            authorizer: authorizer.authorizer,
+            authorizationType: apigateway.AuthorizationType.CUSTOM,
+            requestValidator: validator,
+            requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+          },
+        );
+      }
+    }
+
+    for (const [type, statusCode, errorType, code] of GATEWAY_ERRORS) {
+      this.api.addGatewayResponse(`Error${type.responseType}`, {
+        type,
+        statusCode,
+        templates: { 'application/json': openAiError(errorType, code) },
+      });
+    }
+
+    new GatewayFirewall(this, 'Firewall', {
+      stageArn: this.api.deploymentStage.stageArn,
+      rateLimit: edge.wafRateLimit,
+      logGroupName: `aws-waf-logs-genai-${config.name}-gateway`,
+      logRetention: edge.accessLogRetentionDays as logs.RetentionDays,
+      removalPolicy,
+      redactedHeaders: ['authorization', LITELLM_KEY_HEADER_NAME],
+    });
+
+    new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
+    new CfnOutput(this, 'InternalGatewayUrl', { value: `${upstream}/v1`, description: 'LiteLLM through the internal load balancer (inside the VPC only)' });
+    new CfnOutput(this, 'VirtualKeySecretPrefix', { value: virtualKeySecretPrefix(config.name), description: 'Secrets Manager name prefix of per-client virtual keys' });
+    if (this.identity) {
+      new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
+      new CfnOutput(this, 'Scope', { value: this.identity.scope });
+      for (const [name, client] of Object.entries(this.identity.clients)) {
+        new CfnOutput(this, `ClientId${name.replace(/-/g, '')}`, { value: client.userPoolClientId, description: `App client id of consumer ${name}` });
+      }
+    }
+  }
+
+  /** The target group the LiteLLM pods register in (TargetGroupBinding). */
+  get litellmTargetGroupArn(): string {
+    return this.gateway.targetGroup.targetGroupArn;
+  }
+
+}
+
+/** The issuer settings the authorizer verifies tokens against. */
+function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity | undefined): TokenIssuer {
+  const identity = config.edge.identity;
+  if (identity.provider === 'oidc') {
+    return {
+      kind: 'oidc',
+      issuers: identity.issuers,
+      jwksUri: identity.jwksUri,
+      audience: identity.audience,
+      clientIdClaim: identity.clientIdClaim,
+      ...(identity.requiredScope ? { requiredScope: identity.requiredScope } : {}),
+    };
+  }
+  if (!machineIdentity) throw new Error('edge.identity: cognito needs the machine identity user pool');
+  return {
+    kind: 'cognito',
+    issuer: machineIdentity.issuer,
+    clientIds: Object.values(machineIdentity.clients).map((c) => c.userPoolClientId),
+    requiredScope: machineIdentity.scope,
+  };
+}
+
+/** Where each client's virtual key lives: created by onboarding, outside the stacks, so it survives the nightly destroy. */
+export function virtualKeySecretPrefix(environment: string): string {
+  return `genai-gateway/${environment}/virtual-keys/`;
+}
+
+function openAiError(type: string, code: string): string {
+  return `{"error":{"message":$context.error.messageString,"type":"${type}","code":"${code}","request_id":"$context.requestId"}}`;
+}
+
+/** One JSON line per request. The principal is the client id; the virtual key is never logged. */
+function accessLogFormat(): apigateway.AccessLogFormat {
+  return apigateway.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      time: '$context.requestTimeEpoch',
+      ip: '$context.identity.sourceIp',
+      client: '$context.authorizer.principalId',
+      method: '$context.httpMethod',
+      path: '$context.path',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationLatencyMs: '$context.integration.latency',
+      integrationStatus: '$context.integration.status',
+      authorizerError: '$context.authorizer.error',
+      authorizerLatencyMs: '$context.authorizer.latency',
+      wafStatus: '$context.waf.status',
+      error: '$context.error.message',
+    }),
+  );
+}

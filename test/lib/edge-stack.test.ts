@@ -1,0 +1,171 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { OPENAI_ROUTES } from '../../constructs/openai-routes';
+import { parseEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
+import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
+import { snapshotOf, synthEnvironment, testApp } from '../support/app';
+
+
+describe('EdgeStack', () => {
+  describe.each(['dev', 'prod'])('%s', (name) => {
+    const { config, templates } = synthEnvironment(name);
+    const edge = templates.edge;
+
+    test('matches the snapshot', () => {
+      expect(snapshotOf(edge)).toMatchSnapshot();
+    });
+
+    test('exposes exactly the OpenAI-compatible routes and no LiteLLM admin route', () => {
+      const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
+      expect(methods).toHaveLength(OPENAI_ROUTES.reduce((n, r) => n + r.methods.length, 0));
+      for (const admin of ['key', 'team', 'user', 'spend', 'ui', 'global', 'model', 'health', 'config']) expect(resources).not.toContain(admin);
+      for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
+    });
+
+    test('streams every integration over the VPC link with a long timeout', () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
+      for (const method of methods) {
+        expect(method.Properties.Integration).toMatchObject({
+          Type: 'HTTP_PROXY',
+          ConnectionType: 'VPC_LINK',
+          ResponseTransferMode: 'STREAM',
+          TimeoutInMillis: config.edge.integrationTimeoutSeconds * 1000,
+        });
+      }
+    });
+
+    test('writes the virtual key from the authorizer context into the header LiteLLM reads, overwriting the client\'s', () => {
+      edge.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'POST',
+        Integration: Match.objectLike({
+          Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/v1/chat/completions$')])] }),
+          RequestParameters: { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' },
+        }),
+      });
+    });
+
+    test('caches authorizer decisions per Authorization header for the configured TTL', () => {
+      edge.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'REQUEST',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerResultTtlInSeconds: config.edge.authorizerCacheTtlSeconds,
+      });
+    });
+
+    test('throttles the stage and writes JSON access logs without the key, kept for the configured days', () => {
+      const [stage] = Object.values(edge.findResources('AWS::ApiGateway::Stage'));
+      expect(stage!.Properties.MethodSettings).toEqual([
+        expect.objectContaining({ ThrottlingRateLimit: config.edge.throttle.rateLimit, ThrottlingBurstLimit: config.edge.throttle.burstLimit, DataTraceEnabled: false }),
+      ]);
+      const format = stage!.Properties.AccessLogSetting.Format as string;
+      expect(JSON.parse(format)).toMatchObject({ client: '$context.authorizer.principalId', status: '$context.status' });
+      expect(format).not.toMatch(/virtualKey|Authorization/i);
+      edge.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: config.edge.accessLogRetentionDays });
+    });
+
+    test('answers gateway errors in the OpenAI error shape', () => {
+      for (const [type, status] of [['UNAUTHORIZED', '401'], ['ACCESS_DENIED', '403'], ['THROTTLED', '429'], ['DEFAULT_5XX', '502']]) {
+        edge.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          StatusCode: status,
+          ResponseTemplates: { 'application/json': Match.stringLikeRegexp('^\\{"error":\\{"message":\\$context.error.messageString,"type":') },
+        });
+      }
+    });
+
+    test('protects the stage with WAF: rate limit, reputation, common rules counting large or code-like prompts', () => {
+      edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        Rules: Match.arrayWith([
+          Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { Limit: config.edge.wafRateLimit, AggregateKeyType: 'IP' } }, Action: { Block: {} } }),
+          Match.objectLike({ Name: 'AWSManagedRulesAmazonIpReputationList' }),
+          Match.objectLike({
+            Name: 'AWSManagedRulesCommonRuleSet',
+            Statement: { ManagedRuleGroupStatement: Match.objectLike({ RuleActionOverrides: [
+              { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+              { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+            ] }) },
+          }),
+          Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
+        ]),
+      });
+      edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: LITELLM_KEY_HEADER_NAME } }],
+      });
+    });
+
+    test('owns an internal network load balancer whose IP target group the pods join', () => {
+      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Port: 4000, Protocol: 'TCP', HealthCheckPath: '/health/liveliness' });
+      edge.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 4000, ToPort: 4000, Description: 'Gateway load balancer to LiteLLM pods' });
+    });
+
+    test('issues machine tokens from a Cognito pool with one client-credentials client per consumer', () => {
+      const consumers = config.edge.identity.provider === 'cognito' ? config.edge.identity.consumers : [];
+      const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));
+      expect(clients.map((c) => c.Properties.ClientName).sort()).toEqual([...consumers].sort());
+      for (const client of clients) {
+        expect(client.Properties).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^IdentityUserPoolResourceServer/) }, '/invoke']] }] });
+      }
+      edge.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    });
+
+    test('lets the authorizer read only this environment\'s virtual keys', () => {
+      edge.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Sid: 'ReadVirtualKeys',
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: { 'Fn::Join': ['', Match.arrayWith([`:secret:genai-gateway/${name}/virtual-keys/*`])] },
+            },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('with an external OIDC issuer in passthrough mode', () => {
+    const config = parseEnvironment({
+      name: 'entra',
+      ephemeral: true,
+      region: 'us-east-1',
+      edge: {
+        mode: 'passthrough',
+        identity: {
+          provider: 'oidc',
+          issuers: ['https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'],
+          jwksUri: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys',
+          audience: ['api://genai-gateway'],
+          clientIdClaim: 'azp,appid',
+        },
+      },
+    });
+    const edge = Template.fromStack(createStacks(testApp(), config).edge);
+
+    test('configures the authorizer for the external issuer and creates no user pool', () => {
+      edge.resourceCountIs('AWS::Cognito::UserPool', 0);
+      edge.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            AUTH_MODE: 'passthrough',
+            JWT_ISSUERS: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+            JWT_AUDIENCE: 'api://genai-gateway',
+            CLIENT_ID_CLAIM: 'azp,appid',
+            JWT_TOKEN_USE: 'none',
+          }),
+        },
+      });
+    });
+
+    test('forwards the client\'s own key and never reads Secrets Manager', () => {
+      for (const method of Object.values(edge.findResources('AWS::ApiGateway::Method'))) {
+        expect(JSON.stringify(method.Properties.Integration.RequestParameters ?? {})).not.toContain('virtualKey');
+      }
+      expect(JSON.stringify(edge.findResources('AWS::IAM::Policy'))).not.toContain('secretsmanager');
+    });
+  });
+});
