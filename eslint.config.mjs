@@ -14,6 +14,10 @@ export default defineConfig(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // `const { secret: _secret, ...rest } = x` drops a field on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
   },
   {
     // Tests read synthesized templates, rendered manifests and parsed YAML/JSON, which are `any` by nature; the

@@ -34,7 +34,11 @@ const ENV = {
 
 const fmtUs = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 const line = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(38)} ${value.padEnd(22)} ${note}`);
 
 async function bundle(outDir: string): Promise<string> {
@@ -54,14 +58,18 @@ async function bundle(outDir: string): Promise<string> {
   const bytes = statSync(outfile).size;
   const gz = gzipSync(readFileSync(outfile)).length;
   console.log('\nBundle (esbuild: minify, cjs, platform node, target node22, external @aws-sdk/*)');
-  line('size', `${(bytes / 1024).toFixed(1)} KB`, `target ≤ ${TARGETS.bundleBytes / 1024} KB: ${bytes <= TARGETS.bundleBytes ? 'met' : 'MISSED'}`);
+  line(
+    'size',
+    `${(bytes / 1024).toFixed(1)} KB`,
+    `target ≤ ${TARGETS.bundleBytes / 1024} KB: ${bytes <= TARGETS.bundleBytes ? 'met' : 'MISSED'}`,
+  );
   line('gzipped', `${(gz / 1024).toFixed(1)} KB`);
   line('AWS SDK bundled?', 'no', '@aws-sdk/* external: provided by the Lambda Node.js 22 runtime');
   const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
   const byPackage = new Map<string, number>();
   for (const [path, info] of Object.entries(inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-    const name = m ? m[1] as string : 'lambda/authorizer (own code)';
+    const name = m ? (m[1] as string) : 'lambda/authorizer (own code)';
     byPackage.set(name, (byPackage.get(name) ?? 0) + info.bytesInOutput);
   }
   for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) line(`  ${name}`, `${(size / 1024).toFixed(1)} KB`);
@@ -98,10 +106,10 @@ async function warm(): Promise<void> {
     logger: createLogger({ write: sink, clock: () => clock.now }),
     metrics: createEmfMetrics({ write: sink, clock: () => clock.now }),
     clock: () => clock.now,
-    fetchJwks: async () => jwksOf(key) as never,
-    secretSource: async () => {
+    fetchJwks: () => Promise.resolve(jwksOf(key) as never),
+    secretSource: () => {
       smCalls += 1;
-      return 'sk-bench_virtual_key_0123456789';
+      return Promise.resolve('sk-bench_virtual_key_0123456789');
     },
   });
   const event = {
@@ -153,10 +161,26 @@ async function warm(): Promise<void> {
   raw.sort((a, b) => a - b);
   const ratio50 = pct(decision, 50) / pct(raw, 50);
   console.log(`\nWarm decision on a cache hit (JWKS + virtual key cached), ${N} iterations, one core`);
-  line('raw RS256 verify (node:crypto) p50/p99', `${fmtUs(pct(raw, 50))} / ${fmtUs(pct(raw, 99))}`, `${Math.round(N / (rawTotal / 1e9)).toLocaleString('en')} verifies/s`);
-  line('aws-jwt-verify verifySync alone p50/p99', `${fmtUs(pct(lib, 50))} / ${fmtUs(pct(lib, 99))}`, `${(pct(lib, 50) / pct(raw, 50)).toFixed(2)}x raw: the library's own parse and checks`);
-  line('authorizer decision p50/p99', `${fmtUs(pct(decision, 50))} / ${fmtUs(pct(decision, 99))}`, `${Math.round(N / (decisionTotal / 1e9)).toLocaleString('en')} decisions/s per core`);
-  line('decision / raw verify (p50)', `${ratio50.toFixed(2)}x`, `target ≤ ${TARGETS.warmRatio}x: ${ratio50 <= TARGETS.warmRatio ? 'met' : 'MISSED'}`);
+  line(
+    'raw RS256 verify (node:crypto) p50/p99',
+    `${fmtUs(pct(raw, 50))} / ${fmtUs(pct(raw, 99))}`,
+    `${Math.round(N / (rawTotal / 1e9)).toLocaleString('en')} verifies/s`,
+  );
+  line(
+    'aws-jwt-verify verifySync alone p50/p99',
+    `${fmtUs(pct(lib, 50))} / ${fmtUs(pct(lib, 99))}`,
+    `${(pct(lib, 50) / pct(raw, 50)).toFixed(2)}x raw: the library's own parse and checks`,
+  );
+  line(
+    'authorizer decision p50/p99',
+    `${fmtUs(pct(decision, 50))} / ${fmtUs(pct(decision, 99))}`,
+    `${Math.round(N / (decisionTotal / 1e9)).toLocaleString('en')} decisions/s per core`,
+  );
+  line(
+    'decision / raw verify (p50)',
+    `${ratio50.toFixed(2)}x`,
+    `target ≤ ${TARGETS.warmRatio}x: ${ratio50 <= TARGETS.warmRatio ? 'met' : 'MISSED'}`,
+  );
   line('decision / raw verify (mean)', `${(decisionTotal / rawTotal).toFixed(2)}x`);
   line('log + EMF lines written (to a sink)', `${lines}`, 'one EMF line per decision; allows log at DEBUG only');
 
@@ -170,7 +194,11 @@ async function warm(): Promise<void> {
   }
   const perTtl = (smCalls - before) / 3;
   console.log('\nSecrets Manager calls (one client, 3 TTL periods × (200 concurrent + 1000 sequential) decisions)');
-  line('calls per client per TTL', `${perTtl}`, `target ≤ ${TARGETS.smCallsPerClientPerTtl}: ${perTtl <= TARGETS.smCallsPerClientPerTtl ? 'met' : 'MISSED'}`);
+  line(
+    'calls per client per TTL',
+    `${perTtl}`,
+    `target ≤ ${TARGETS.smCallsPerClientPerTtl}: ${perTtl <= TARGETS.smCallsPerClientPerTtl ? 'met' : 'MISSED'}`,
+  );
   line('calls during the warm run', `${before}`, `${N + 3001} decisions, all for one client`);
 }
 

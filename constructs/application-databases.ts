@@ -38,7 +38,9 @@ export class ApplicationDatabases extends Construct {
     super(scope, id);
     const invalid = props.databases.filter((name) => !IDENTIFIER.test(name));
     if (invalid.length > 0) {
-      throw new Error(`databases: ${invalid.map((n) => `"${n}"`).join(', ')} not valid PostgreSQL identifiers (lowercase letters, digits, _; at most 63)`);
+      throw new Error(
+        `databases: ${invalid.map((n) => `"${n}"`).join(', ')} not valid PostgreSQL identifiers (lowercase letters, digits, _; at most 63)`,
+      );
     }
     if (!props.cluster.secret) {
       throw new Error('cluster: has no master secret (create it with Credentials.fromGeneratedSecret)');

@@ -49,7 +49,9 @@ export class AuroraPostgres extends Construct {
       throw new Error(`engineVersion: "${props.engineVersion}" is not pinned here (allowed: ${Object.keys(ENGINE_VERSIONS).join(', ')})`);
     }
     if (!/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/.test(props.clusterIdentifier)) {
-      throw new Error(`clusterIdentifier: "${props.clusterIdentifier}" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)`);
+      throw new Error(
+        `clusterIdentifier: "${props.clusterIdentifier}" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)`,
+      );
     }
     if (props.minCapacity > props.maxCapacity) {
       throw new Error(`minCapacity: ${props.minCapacity} is above maxCapacity ${props.maxCapacity}`);

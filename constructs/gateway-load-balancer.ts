@@ -32,7 +32,11 @@ export class GatewayLoadBalancer extends Construct {
       description: 'Internal gateway load balancer: HTTP from inside the VPC only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(this.listenerPort), 'Platform team and VPC clients');
+    this.securityGroup.addIngressRule(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(this.listenerPort),
+      'Platform team and VPC clients',
+    );
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(props.targetPort), 'LiteLLM pods');
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
@@ -63,6 +67,10 @@ export class GatewayLoadBalancer extends Construct {
       },
     });
 
-    this.loadBalancer.addListener('Http', { port: this.listenerPort, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [this.targetGroup] });
+    this.loadBalancer.addListener('Http', {
+      port: this.listenerPort,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [this.targetGroup],
+    });
   }
 }

@@ -41,7 +41,9 @@ export class JwtAuthorizer extends Construct {
   constructor(scope: Construct, id: string, props: JwtAuthorizerProps) {
     super(scope, id);
     if (props.mode === 'inject' && !/^[A-Za-z0-9/_+=.@-]+\/$/.test(props.virtualKeySecretPrefix)) {
-      throw new Error(`virtualKeySecretPrefix: "${props.virtualKeySecretPrefix}" must be a secret name path ending in / (e.g. genai-gateway/dev/virtual-keys/)`);
+      throw new Error(
+        `virtualKeySecretPrefix: "${props.virtualKeySecretPrefix}" must be a secret name path ending in / (e.g. genai-gateway/dev/virtual-keys/)`,
+      );
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -76,7 +78,9 @@ export class JwtAuthorizer extends Construct {
 }
 
 /** The authorizer's configuration, in the environment variables lambda/authorizer/config.ts reads. */
-export function authorizerEnvironment(props: Pick<JwtAuthorizerProps, 'mode' | 'issuer' | 'virtualKeySecretPrefix' | 'cacheTtl'>): Record<string, string> {
+export function authorizerEnvironment(
+  props: Pick<JwtAuthorizerProps, 'mode' | 'issuer' | 'virtualKeySecretPrefix' | 'cacheTtl'>,
+): Record<string, string> {
   const env: Record<string, string> = {
     AUTH_MODE: props.mode,
     KEY_CACHE_TTL_SECONDS: String(Math.max(props.cacheTtl.toSeconds(), 60)),

@@ -56,7 +56,6 @@ export class PlatformSecrets extends Construct {
     this.secrets = secrets as Record<PlatformSecretName, secretsmanager.ISecret>;
   }
 
-
   private createSecret(name: string, spec: SecretSpec, props: PlatformSecretsProps): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, pascalCase(name), {
       description: spec.description,

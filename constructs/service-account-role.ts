@@ -22,8 +22,10 @@ export class ServiceAccountRole extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
     super(scope, id);
     const name = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-    if (!name.test(props.namespace)) throw new Error(`namespace: "${props.namespace}" is not a Kubernetes name (lowercase letters, digits, -)`);
-    if (!name.test(props.serviceAccount)) throw new Error(`serviceAccount: "${props.serviceAccount}" is not a Kubernetes name (lowercase letters, digits, -)`);
+    if (!name.test(props.namespace))
+      throw new Error(`namespace: "${props.namespace}" is not a Kubernetes name (lowercase letters, digits, -)`);
+    if (!name.test(props.serviceAccount))
+      throw new Error(`serviceAccount: "${props.serviceAccount}" is not a Kubernetes name (lowercase letters, digits, -)`);
 
     // The issuer is a deploy-time value and condition keys must be literal: CfnJson resolves the keys.
     const conditions = new CfnJson(this, 'TrustConditions', {

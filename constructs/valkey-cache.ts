@@ -38,7 +38,9 @@ export class ValkeyCache extends Construct {
     super(scope, id);
     const family = PARAMETER_FAMILIES[props.engineVersion];
     if (!family) {
-      throw new Error(`engineVersion: "${props.engineVersion}" has no parameter group family here (allowed: ${Object.keys(PARAMETER_FAMILIES).join(', ')})`);
+      throw new Error(
+        `engineVersion: "${props.engineVersion}" has no parameter group family here (allowed: ${Object.keys(PARAMETER_FAMILIES).join(', ')})`,
+      );
     }
     if (props.multiAz && props.replicas < 1) {
       throw new Error('replicas: must be at least 1 when multiAz is true (a primary cannot fail over to nothing)');

@@ -25,7 +25,9 @@ export function bedrockInvokeStatements(models: readonly ModelConfig[], scope: B
 
   const crossAccountRoles = [...new Set(bedrock.flatMap((m) => (m.crossAccountRoleArn ? [m.crossAccountRoleArn] : [])))].sort();
   if (crossAccountRoles.length > 0) {
-    statements.push(new iam.PolicyStatement({ sid: 'AssumeCrossAccountBedrockRoles', actions: ['sts:AssumeRole'], resources: crossAccountRoles }));
+    statements.push(
+      new iam.PolicyStatement({ sid: 'AssumeCrossAccountBedrockRoles', actions: ['sts:AssumeRole'], resources: crossAccountRoles }),
+    );
   }
   return statements;
 }

@@ -22,7 +22,9 @@ export interface ClusterStackProps extends StackProps {
   readonly data: DataStack;
 }
 
-const KUBERNETES_VERSIONS: Readonly<Record<string, { version: eks.KubernetesVersion; kubectlLayer: (scope: Construct) => KubectlV35Layer }>> = {
+const KUBERNETES_VERSIONS: Readonly<
+  Record<string, { version: eks.KubernetesVersion; kubectlLayer: (scope: Construct) => KubectlV35Layer }>
+> = {
   '1.35': { version: eks.KubernetesVersion.V1_35, kubectlLayer: (scope) => new KubectlV35Layer(scope, 'KubectlLayer') },
 };
 
@@ -46,7 +48,10 @@ export class ClusterStack extends Stack {
     super(scope, id, props);
     const { config, vpc, data } = props;
     const versions = KUBERNETES_VERSIONS[config.cluster.kubernetesVersion];
-    if (!versions) throw new Error(`kubernetesVersion: "${config.cluster.kubernetesVersion}" has no kubectl layer here (allowed: ${Object.keys(KUBERNETES_VERSIONS).join(', ')})`);
+    if (!versions)
+      throw new Error(
+        `kubernetesVersion: "${config.cluster.kubernetesVersion}" has no kubectl layer here (allowed: ${Object.keys(KUBERNETES_VERSIONS).join(', ')})`,
+      );
     const removalPolicy = removalPolicyFor(config);
     const clusterName = `genai-${config.name}`;
 
@@ -71,7 +76,8 @@ export class ClusterStack extends Stack {
       compute: { nodePools: ['system', 'general-purpose'] },
       vpc,
       vpcSubnets: [{ subnetGroupName: SUBNETS.workloads }],
-      endpointAccess: endpoint.mode === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...endpoint.publicCidrs),
+      endpointAccess:
+        endpoint.mode === 'private' ? eks.EndpointAccess.PRIVATE : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...endpoint.publicCidrs),
       secretsEncryptionKey: secretsKey,
       clusterLogging: CONTROL_PLANE_LOGS,
       // Admins come from access entries below, not from whoever ran the first deploy.
@@ -133,7 +139,7 @@ export class ClusterStack extends Stack {
     const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
     clickhouse.addManagedPolicy(data.accessPolicies.clickhouse);
 
-    const secretsSync = roleFor('secretsSync', 'In-cluster secrets sync: read this environment\'s application secrets');
+    const secretsSync = roleFor('secretsSync', "In-cluster secrets sync: read this environment's application secrets");
     secretsSync.addManagedPolicy(data.accessPolicies.secretsSync);
 
     return { litellm, langfuse, clickhouse, secretsSync };

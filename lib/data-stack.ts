@@ -110,8 +110,15 @@ export class DataStack extends Stack {
   }
 
   private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {
-    const secrets = [...Object.values(this.secrets.secrets), this.cache.authSecret, ...Object.values(this.applicationDatabases.userSecrets)];
-    const statements = secretReadStatements(secrets.map((s) => s.secretArn), this.key);
+    const secrets = [
+      ...Object.values(this.secrets.secrets),
+      this.cache.authSecret,
+      ...Object.values(this.applicationDatabases.userSecrets),
+    ];
+    const statements = secretReadStatements(
+      secrets.map((s) => s.secretArn),
+      this.key,
+    );
     // Third-party model keys live outside the environment so they survive the nightly destroy.
     const modelKeyNames = [...new Set(config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName])))];
     if (modelKeyNames.length > 0) {

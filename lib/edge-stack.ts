@@ -86,11 +86,14 @@ export class EdgeStack extends Stack {
       issuer,
       virtualKeySecretPrefix: virtualKeySecretPrefix(config.name),
       cacheTtl: Duration.seconds(edge.authorizerCacheTtlSeconds),
-      logRetention: edge.accessLogRetentionDays as logs.RetentionDays,
+      logRetention: edge.accessLogRetentionDays,
       removalPolicy,
     });
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: edge.accessLogRetentionDays as logs.RetentionDays, removalPolicy });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: edge.accessLogRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
     this.api = new apigateway.RestApi(this, 'Api', {
       description: `GenAI gateway ${config.name}: OpenAI-compatible routes only`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
@@ -112,7 +115,10 @@ export class EdgeStack extends Stack {
 
     // Rejects requests missing a declared path parameter before the authorizer or LiteLLM see them.
     const validator = this.api.addRequestValidator('Parameters', { validateRequestParameters: true, validateRequestBody: false });
-    const vpcLink = new apigateway.VpcLink(this, 'VpcLink', { targets: [this.gateway.loadBalancer], description: `GenAI gateway ${config.name}` });
+    const vpcLink = new apigateway.VpcLink(this, 'VpcLink', {
+      targets: [this.gateway.loadBalancer],
+      description: `GenAI gateway ${config.name}`,
+    });
     const upstream = `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${this.gateway.listenerPort}`;
     for (const route of OPENAI_ROUTES) {
       const resource = this.api.root.resourceForPath(route.path);
@@ -133,7 +139,9 @@ export class EdgeStack extends Stack {
               requestParameters: {
                 ...Object.fromEntries(params.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
                 // Overwrites any key the client sent: LiteLLM reads only this header.
-                ...(edge.mode === 'inject' ? { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' } : {}),
+                ...(edge.mode === 'inject'
+                  ? { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' }
+                  : {}),
               },
             },
           }),
@@ -159,19 +167,28 @@ export class EdgeStack extends Stack {
       stageArn: this.api.deploymentStage.stageArn,
       rateLimit: edge.wafRateLimit,
       logGroupName: `aws-waf-logs-genai-${config.name}-gateway`,
-      logRetention: edge.accessLogRetentionDays as logs.RetentionDays,
+      logRetention: edge.accessLogRetentionDays,
       removalPolicy,
       redactedHeaders: ['authorization', LITELLM_KEY_HEADER_NAME],
     });
 
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
-    new CfnOutput(this, 'InternalGatewayUrl', { value: `${upstream}/v1`, description: 'LiteLLM through the internal load balancer (inside the VPC only)' });
-    new CfnOutput(this, 'VirtualKeySecretPrefix', { value: virtualKeySecretPrefix(config.name), description: 'Secrets Manager name prefix of per-client virtual keys' });
+    new CfnOutput(this, 'InternalGatewayUrl', {
+      value: `${upstream}/v1`,
+      description: 'LiteLLM through the internal load balancer (inside the VPC only)',
+    });
+    new CfnOutput(this, 'VirtualKeySecretPrefix', {
+      value: virtualKeySecretPrefix(config.name),
+      description: 'Secrets Manager name prefix of per-client virtual keys',
+    });
     if (this.identity) {
       new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
       new CfnOutput(this, 'Scope', { value: this.identity.scope });
       for (const [name, client] of Object.entries(this.identity.clients)) {
-        new CfnOutput(this, `ClientId${name.replace(/-/g, '')}`, { value: client.userPoolClientId, description: `App client id of consumer ${name}` });
+        new CfnOutput(this, `ClientId${name.replace(/-/g, '')}`, {
+          value: client.userPoolClientId,
+          description: `App client id of consumer ${name}`,
+        });
       }
     }
   }
@@ -180,7 +197,6 @@ export class EdgeStack extends Stack {
   get litellmTargetGroupArn(): string {
     return this.gateway.targetGroup.targetGroupArn;
   }
-
 }
 
 /** The issuer settings the authorizer verifies tokens against. */

@@ -41,7 +41,11 @@ const GENERATED_SECRET_REASON =
 function acknowledgeNetwork(network: NetworkStack): void {
   for (const child of network.vpc.node.children) {
     if (child.node.id.endsWith('Endpoint') && child.node.tryFindChild('SecurityGroup')) {
-      ack(child.node.findChild('SecurityGroup'), 'EC23', 'CDK opens interface endpoints to HTTPS from the VPC CIDR only; nag cannot evaluate the CIDR token.');
+      ack(
+        child.node.findChild('SecurityGroup'),
+        'EC23',
+        'CDK opens interface endpoints to HTTPS from the VPC CIDR only; nag cannot evaluate the CIDR token.',
+      );
     }
   }
 }
@@ -50,42 +54,71 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
   for (const scope of [data.secrets, data.applicationDatabases, data.cache.authSecret, data.database.cluster]) {
     ack(scope, 'SMG4', GENERATED_SECRET_REASON);
   }
-  ack(data.database.cluster, 'RDS6', 'LiteLLM and Langfuse (Prisma) cannot use IAM auth tokens; each has its own password login, TLS is enforced (rds.force_ssl) and the security group admits only the cluster.');
+  ack(
+    data.database.cluster,
+    'RDS6',
+    'LiteLLM and Langfuse (Prisma) cannot use IAM auth tokens; each has its own password login, TLS is enforced (rds.force_ssl) and the security group admits only the cluster.',
+  );
   if (config.ephemeral) {
-    ack(data.database.cluster, 'RDS10', 'Ephemeral environment: destroyed every evening, so deletion protection would block the end-of-day destroy. Non-ephemeral environments must enable it (config schema).');
+    ack(
+      data.database.cluster,
+      'RDS10',
+      'Ephemeral environment: destroyed every evening, so deletion protection would block the end-of-day destroy. Non-ephemeral environments must enable it (config schema).',
+    );
   }
   if (!config.cache.multiAz) {
-    ack(data.cache.replicationGroup, 'AEC4', 'Single-node cache chosen in this environment\'s config to keep an ephemeral environment cheap; prod runs multi-AZ with failover.');
+    ack(
+      data.cache.replicationGroup,
+      'AEC4',
+      "Single-node cache chosen in this environment's config to keep an ephemeral environment cheap; prod runs multi-AZ with failover.",
+    );
   }
-  ack(data.applicationDatabases, 'IAM4', 'AWS Lambda execution policies attached by CDK: CloudWatch Logs writes and VPC network interfaces only.', LAMBDA_EXECUTION);
+  ack(
+    data.applicationDatabases,
+    'IAM4',
+    'AWS Lambda execution policies attached by CDK: CloudWatch Logs writes and VPC network interfaces only.',
+    LAMBDA_EXECUTION,
+  );
   const bootstrapFunction = data.applicationDatabases.node.findChild('Function') as IConstruct & { functionArn: string };
-  ack(data.applicationDatabases, 'IAM5', 'The CDK provider framework invokes any version of its own handler function (<arn>:*), nothing else.', [
-    resourceFinding(data.applicationDatabases, `${bootstrapFunction.functionArn}:*`),
-  ]);
+  ack(
+    data.applicationDatabases,
+    'IAM5',
+    'The CDK provider framework invokes any version of its own handler function (<arn>:*), nothing else.',
+    [resourceFinding(data.applicationDatabases, `${bootstrapFunction.functionArn}:*`)],
+  );
 }
 
 function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data: DataStack): void {
   const { cluster, serviceAccountRoles } = stack;
-  ack(cluster, 'IAM4', 'AWS managed policies EKS Auto Mode requires on its cluster and node roles, plus the Lambda execution and ECR read-only policies CDK attaches to the kubectl handler.', [
-    policy('AmazonEKSClusterPolicy'),
-    policy('AmazonEKSComputePolicy'),
-    policy('AmazonEKSBlockStoragePolicy'),
-    policy('AmazonEKSLoadBalancingPolicy'),
-    policy('AmazonEKSNetworkingPolicy'),
-    policy('AmazonEKSWorkerNodePolicy'),
-    policy('AmazonEC2ContainerRegistryReadOnly'),
-    ...LAMBDA_EXECUTION,
-    'Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}',
-  ]);
+  ack(
+    cluster,
+    'IAM4',
+    'AWS managed policies EKS Auto Mode requires on its cluster and node roles, plus the Lambda execution and ECR read-only policies CDK attaches to the kubectl handler.',
+    [
+      policy('AmazonEKSClusterPolicy'),
+      policy('AmazonEKSComputePolicy'),
+      policy('AmazonEKSBlockStoragePolicy'),
+      policy('AmazonEKSLoadBalancingPolicy'),
+      policy('AmazonEKSNetworkingPolicy'),
+      policy('AmazonEKSWorkerNodePolicy'),
+      policy('AmazonEC2ContainerRegistryReadOnly'),
+      ...LAMBDA_EXECUTION,
+      'Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}',
+    ],
+  );
   const kubectlHandler = cluster.node.findChild('KubectlProvider').node.findChild('Handler') as IConstruct & { functionArn: string };
-  ack(cluster, 'IAM5', 'The CDK provider framework invokes any version of the kubectl handler (<arn>:*), nothing else.', [resourceFinding(cluster, `${kubectlHandler.functionArn}:*`)]);
-  ack(kubectlHandler, 'L1', 'The kubectl handler is CDK\'s own Python function; CDK pins its runtime together with the kubectl layer.');
+  ack(cluster, 'IAM5', 'The CDK provider framework invokes any version of the kubectl handler (<arn>:*), nothing else.', [
+    resourceFinding(cluster, `${kubectlHandler.functionArn}:*`),
+  ]);
+  ack(kubectlHandler, 'L1', "The kubectl handler is CDK's own Python function; CDK pins its runtime together with the kubectl layer.");
   Validations.of(cluster).acknowledge({
     id: 'CloudFormation-Validate::W9009',
     reason: 'aws-eks-v2 writes EncryptionConfig.Resources = ["secrets"], which EKS still requires for envelope encryption.',
   });
 
-  const crossRegionModels = config.models.flatMap((m) => (m.provider === 'bedrock' && m.inferenceProfile && !m.crossAccountRoleArn ? [m.modelId] : []));
+  const crossRegionModels = config.models.flatMap((m) =>
+    m.provider === 'bedrock' && m.inferenceProfile && !m.crossAccountRoleArn ? [m.modelId] : [],
+  );
   if (crossRegionModels.length > 0) {
     ack(
       serviceAccountRoles.litellm,
@@ -94,27 +127,55 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
       [...new Set(crossRegionModels)].map((id) => `Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${id}`),
     );
   }
-  ack(data.accessPolicies.langfuse, 'IAM5', 'Object ARNs under Langfuse\'s own prefixes (events/, media/, exports/): the objects are created at run time.',
-    Object.values(LANGFUSE_PREFIXES).map((p) => resourceFinding(data.accessPolicies.langfuse, `${data.buckets.langfuse.bucketArn}/${p}*`)));
-  ack(data.accessPolicies.clickhouse, 'IAM5', 'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.', [
-    resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`),
-  ]);
+  ack(
+    data.accessPolicies.langfuse,
+    'IAM5',
+    "Object ARNs under Langfuse's own prefixes (events/, media/, exports/): the objects are created at run time.",
+    Object.values(LANGFUSE_PREFIXES).map((p) => resourceFinding(data.accessPolicies.langfuse, `${data.buckets.langfuse.bucketArn}/${p}*`)),
+  );
+  ack(
+    data.accessPolicies.clickhouse,
+    'IAM5',
+    'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
+    [resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`)],
+  );
 }
 
 function acknowledgeEdge(edge: EdgeStack): void {
   const authorizer = edge.node.findChild('JwtAuthorizer');
   for (const method of edge.api.methods) {
-    ack(method, 'COG4', 'The Lambda authorizer verifies the Cognito (or OIDC) access token with aws-jwt-verify and also injects the caller\'s virtual key, which a Cognito authorizer cannot do.');
+    ack(
+      method,
+      'COG4',
+      "The Lambda authorizer verifies the Cognito (or OIDC) access token with aws-jwt-verify and also injects the caller's virtual key, which a Cognito authorizer cannot do.",
+    );
   }
-  ack(authorizer, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [policy('service-role/AWSLambdaBasicExecutionRole')]);
-  ack(authorizer, 'IAM5', 'One secret per client under this environment\'s virtual-key prefix; onboarding creates them, so their names are not known at deploy time.', [
-    resourceFinding(authorizer, `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${virtualKeyPrefixOf(edge)}*`),
+  ack(authorizer, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [
+    policy('service-role/AWSLambdaBasicExecutionRole'),
   ]);
-  ack(edge.api, 'APIG2', 'A request validator checks path parameters; bodies are validated by LiteLLM against the OpenAI schema, which an API Gateway model would have to track release by release.');
+  ack(
+    authorizer,
+    'IAM5',
+    "One secret per client under this environment's virtual-key prefix; onboarding creates them, so their names are not known at deploy time.",
+    [resourceFinding(authorizer, `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${virtualKeyPrefixOf(edge)}*`)],
+  );
+  ack(
+    edge.api,
+    'APIG2',
+    'A request validator checks path parameters; bodies are validated by LiteLLM against the OpenAI schema, which an API Gateway model would have to track release by release.',
+  );
   ack(edge.gateway.securityGroup, 'EC23', 'Ingress is HTTP from the VPC CIDR only; nag cannot evaluate the CIDR token.');
-  ack(edge.gateway.loadBalancer, 'ELB2', 'A TCP listener has no NLB access logs; every request is logged by the API Gateway access log and WAF instead.');
+  ack(
+    edge.gateway.loadBalancer,
+    'ELB2',
+    'A TCP listener has no NLB access logs; every request is logged by the API Gateway access log and WAF instead.',
+  );
   if (edge.identity) {
-    ack(edge.identity.userPool, 'COG8', 'Machine clients only (client-credentials): the Plus tier\'s threat protection guards human sign-ins, which this pool does not allow.');
+    ack(
+      edge.identity.userPool,
+      'COG8',
+      "Machine clients only (client-credentials): the Plus tier's threat protection guards human sign-ins, which this pool does not allow.",
+    );
   }
 }
 

@@ -84,7 +84,9 @@ export class PlatformStack extends Stack {
         langfuseAdminPassword: data.secrets.secrets.langfuseAdminPassword.secretArn,
         clickhousePassword: data.secrets.secrets.clickhousePassword.secretArn,
       },
-      modelApiKeySecretNames: Object.fromEntries(config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]]))),
+      modelApiKeySecretNames: Object.fromEntries(
+        config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]])),
+      ),
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
       langfuseUrl: props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
     };
@@ -96,7 +98,7 @@ export class PlatformStack extends Stack {
     for (const name of CHART_ORDER) {
       const manifest = new eks.KubernetesManifest(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Chart`, {
         cluster,
-        manifest: charts[name].toJson(),
+        manifest: charts[name].toJson() as Record<string, unknown>[],
         // Objects removed from a chart are deleted from the cluster on the next deploy.
         prune: true,
       });

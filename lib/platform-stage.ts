@@ -1,5 +1,4 @@
 import { Aspects, Stage, Tags, type StageProps } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { FunctionLogGroups } from '../constructs/function-log-groups';
 import type { Construct } from 'constructs';
 import { ClusterStack } from './cluster-stack';
@@ -28,7 +27,11 @@ export class PlatformStage extends Stage {
     super(scope, id, { ...props, env: { account: config.account, region: config.region } });
     const stackName = (part: string) => `genai-${config.name}-${part}`;
 
-    this.network = new NetworkStack(this, 'Network', { config, stackName: stackName('network'), description: `GenAI platform ${config.name}: VPC` });
+    this.network = new NetworkStack(this, 'Network', {
+      config,
+      stackName: stackName('network'),
+      description: `GenAI platform ${config.name}: VPC`,
+    });
     this.data = new DataStack(this, 'Data', {
       config,
       vpc: this.network.vpc,
@@ -62,9 +65,7 @@ export class PlatformStage extends Stage {
     });
 
     acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster, edge: this.edge });
-    Aspects.of(this).add(
-      new FunctionLogGroups({ retention: config.cluster.logRetentionDays as logs.RetentionDays, removalPolicy: removalPolicyFor(config) }),
-    );
+    Aspects.of(this).add(new FunctionLogGroups({ retention: config.cluster.logRetentionDays, removalPolicy: removalPolicyFor(config) }));
     // Listener tags are not in the CloudFormation schema cfn-lint validates against; listeners are never billed alone.
     const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
     Tags.of(this).add('genai:environment', config.name, tagOptions);

@@ -124,9 +124,7 @@ const envSchema = z.object({
   JWKS_URI: z.optional(z.string()),
   JWT_TOKEN_USE: z.optional(z.enum(['access', 'none'], { error: 'JWT_TOKEN_USE: must be one of access, none' })),
   CLIENT_ID_CLAIM: z._default(z.string(), 'client_id'),
-  REQUIRED_SCOPE: z.optional(
-    z.string().check(z.regex(/^\S{1,256}$/, { error: 'REQUIRED_SCOPE: must be a single scope without spaces' })),
-  ),
+  REQUIRED_SCOPE: z.optional(z.string().check(z.regex(/^\S{1,256}$/, { error: 'REQUIRED_SCOPE: must be a single scope without spaces' }))),
   VIRTUAL_KEY_SECRET_PREFIX: z.optional(
     z.string().check(
       z.regex(SECRET_PREFIX, {
@@ -173,10 +171,7 @@ function cognitoJwksUri(issuer: string): string {
  * Parses and validates the authorizer environment once, at cold start.
  * Empty strings count as unset. Throws a ConfigError listing every problem.
  */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>>,
-  limits: AuthorizerLimits = DEFAULT_LIMITS,
-): AuthorizerConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, limits: AuthorizerLimits = DEFAULT_LIMITS): AuthorizerConfig {
   const raw: Record<string, string> = {};
   for (const name of ENV_VAR_NAMES) {
     const v = env[name]?.trim();

@@ -45,6 +45,8 @@ export function createHandler(deps: HandlerDeps): AuthorizerHandler {
       const fault = err instanceof AuthorizerFault ? err : new AuthorizerFault('internal_error', errorName(err));
       deps.metrics.decision('fault', fault.reason, deps.clock() - started);
       deps.logger.error('fault', { requestId, reason: fault.reason, cause: fault.causeName });
+      // A fresh error on purpose: nothing of the cause may reach API Gateway or the caller.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(AUTHORIZER_FAILURE);
     }
     const latency = deps.clock() - started;
@@ -62,10 +64,10 @@ export function createHandler(deps: HandlerDeps): AuthorizerHandler {
 
 /** A handler for a cold start whose configuration was rejected: every request fails closed. */
 export function createMisconfiguredHandler(deps: Pick<HandlerDeps, 'logger' | 'metrics'>): AuthorizerHandler {
-  return async (_event, context) => {
+  return (_event, context) => {
     deps.metrics.decision('fault', 'config_invalid', 0);
     deps.logger.error('fault', { requestId: context?.awsRequestId, reason: 'config_invalid' });
-    throw new Error(AUTHORIZER_FAILURE);
+    return Promise.reject(new Error(AUTHORIZER_FAILURE));
   };
 }
 

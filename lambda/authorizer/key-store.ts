@@ -82,7 +82,12 @@ export class VirtualKeyStore {
     const now = this.props.clock();
     const virtualKey = parseVirtualKeySecret(secretString);
     if (virtualKey === undefined) {
-      this.remember(clientId, { kind: 'fault', reason: 'invalid_key_secret', code: 'InvalidSecretValue', until: now + this.props.negativeTtlMs });
+      this.remember(clientId, {
+        kind: 'fault',
+        reason: 'invalid_key_secret',
+        code: 'InvalidSecretValue',
+        until: now + this.props.negativeTtlMs,
+      });
       throw new AuthorizerFault('invalid_key_secret', 'InvalidSecretValue');
     }
     this.remember(clientId, { kind: 'found', virtualKey, fetchedAt: now, retryAt: 0 });
@@ -101,13 +106,23 @@ export class VirtualKeyStore {
           this.remember(clientId, { ...previous, retryAt: now + this.props.errorBackoffMs });
           return { kind: 'found', virtualKey: previous.virtualKey };
         }
-        this.remember(clientId, { kind: 'fault', reason: 'key_store_unavailable', code: failure.code, until: now + this.props.errorBackoffMs });
+        this.remember(clientId, {
+          kind: 'fault',
+          reason: 'key_store_unavailable',
+          code: failure.code,
+          until: now + this.props.errorBackoffMs,
+        });
         throw new AuthorizerFault('key_store_unavailable', failure.code);
       case 'denied':
         this.remember(clientId, { kind: 'fault', reason: 'key_access_denied', code: failure.code, until: now + this.props.negativeTtlMs });
         throw new AuthorizerFault('key_access_denied', failure.code);
       default:
-        this.remember(clientId, { kind: 'fault', reason: 'key_store_unavailable', code: failure.code, until: now + this.props.errorBackoffMs });
+        this.remember(clientId, {
+          kind: 'fault',
+          reason: 'key_store_unavailable',
+          code: failure.code,
+          until: now + this.props.errorBackoffMs,
+        });
         throw new AuthorizerFault('key_store_unavailable', failure.code);
     }
   }

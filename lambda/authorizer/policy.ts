@@ -24,7 +24,8 @@ export function allowResult(resource: string, context: AuthorizerContext): APIGa
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
     },
-    context: context.virtualKey === undefined ? { clientId: context.clientId } : { clientId: context.clientId, virtualKey: context.virtualKey },
+    context:
+      context.virtualKey === undefined ? { clientId: context.clientId } : { clientId: context.clientId, virtualKey: context.virtualKey },
   };
 }
 

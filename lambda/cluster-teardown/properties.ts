@@ -20,11 +20,9 @@ export class InvalidPropertiesError extends Error {
 
 // CloudFormation passes every scalar as a string, so the schema takes strings and converts them.
 const resourcePropertiesSchema = z.object({
-  ClusterName: z
-    .string({ error: 'is required (the EKS cluster name, a string)' })
-    .regex(CLUSTER_NAME_PATTERN, {
-      error: 'must be an EKS cluster name: 1 to 100 letters, digits, "-" or "_", starting with a letter or digit',
-    }),
+  ClusterName: z.string({ error: 'is required (the EKS cluster name, a string)' }).regex(CLUSTER_NAME_PATTERN, {
+    error: 'must be an EKS cluster name: 1 to 100 letters, digits, "-" or "_", starting with a letter or digit',
+  }),
   VpcId: z
     .string({ error: 'is required (the id of the cluster VPC, a string)' })
     .regex(VPC_ID_PATTERN, { error: 'must be a VPC id like "vpc-0123456789abcdef0"' }),

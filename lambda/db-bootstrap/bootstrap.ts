@@ -57,9 +57,7 @@ async function ensureRole(
   const existing = rows[0];
   if (existing === undefined) {
     // Sent over TLS; the server hashes it (SCRAM). Statement logging stays off in the parameter group.
-    await master.query(
-      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(db.password)}`,
-    );
+    await master.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${escapeLiteral(db.password)}`);
     record(`role "${db.username}": created`);
   } else {
     // Only the attributes that drifted: ALTER ROLE by a non-superuser may not even mention NOSUPERUSER.
@@ -77,10 +75,7 @@ async function ensureRole(
 
   // The RDS master user is no superuser: it may hand a database to a role, or revoke on its
   // behalf, only as a member of that role.
-  const member = await master.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, $2) AS ok`, [
-    db.username,
-    setPrivilege,
-  ]);
+  const member = await master.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, $2) AS ok`, [db.username, setPrivilege]);
   if (!member.rows[0]?.ok) {
     await master.query(`GRANT ${role} TO CURRENT_USER`);
     record(`role "${db.username}": granted to the master user so it can manage the database`);
@@ -112,9 +107,7 @@ async function ensureDatabase(master: Client, db: ApplicationDatabase, record: (
 
 async function ensurePassword(options: BootstrapOptions, db: ApplicationDatabase, record: (change: string) => void) {
   if (await canLogIn(options.connect, db)) return;
-  await options.master.query(
-    `ALTER ROLE ${escapeIdentifier(db.username)} PASSWORD ${escapeLiteral(db.password)}`,
-  );
+  await options.master.query(`ALTER ROLE ${escapeIdentifier(db.username)} PASSWORD ${escapeLiteral(db.password)}`);
   record(`role "${db.username}": password set from its secret`);
   if (!(await canLogIn(options.connect, db))) {
     throw new Error(

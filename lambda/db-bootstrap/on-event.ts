@@ -40,7 +40,7 @@ export function createOnEventHandler(deps: OnEventDependencies) {
       readSecretString(deps.secretsManager, props.MasterSecretArn),
       ...props.Databases.map((db) => readSecretString(deps.secretsManager, db.UserSecretArn)),
     ]);
-    const master = parseMasterSecret(masterSecret!, props.MasterSecretArn);
+    const master = parseMasterSecret(masterSecret, props.MasterSecretArn);
     const databases = props.Databases.map((db, i) => parseUserSecret(userSecrets[i]!, db.UserSecretArn, db.Name));
     checkApplications(master.username, databases);
 

@@ -50,7 +50,10 @@ export function loadEnvironment(
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)';
+  return (
+    path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') ||
+    '(root)'
+  );
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { parseCidr } from './cidr';
 
 /** Log retention values CloudWatch accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Kubernetes versions this app has a matching kubectl layer for. */
 export const KUBERNETES_VERSIONS = ['1.35'] as const;
@@ -15,15 +17,13 @@ export const VALKEY_VERSIONS = ['8.0'] as const;
 
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
-const logRetention = z
-  .number()
-  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-    message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
-  });
+const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+  message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
+});
 
 const cidr = (minPrefix: number, maxPrefix: number) =>
   z.string().superRefine((value, ctx) => {
@@ -34,7 +34,10 @@ const cidr = (minPrefix: number, maxPrefix: number) =>
       const what = parsed.prefix > maxPrefix ? 'too small' : 'too large';
       ctx.addIssue({ code: 'custom', message: `"${value}" is ${what} (use a prefix length between /${minPrefix} and /${maxPrefix})` });
     } else if (!parsed.aligned) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})`,
+      });
     }
   });
 
@@ -65,7 +68,10 @@ const databaseSchema = z.strictObject({
 
 const cacheSchema = z.strictObject({
   engineVersion: z.enum(VALKEY_VERSIONS).default('8.0'),
-  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'is not a cache node type (e.g. cache.t4g.micro)').default('cache.t4g.micro'),
+  nodeType: z
+    .string()
+    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'is not a cache node type (e.g. cache.t4g.micro)')
+    .default('cache.t4g.micro'),
   /** Replicas besides the primary; at least 1 is needed for multi-AZ failover. */
   replicas: z.number().int().min(0).max(5).default(0),
   multiAz: z.boolean().default(false),
@@ -88,20 +94,28 @@ const clusterSchema = z.strictObject({
 });
 
 const workloadsSchema = z.strictObject({
-  litellm: z.strictObject({
-    minReplicas: z.number().int().min(1).max(50).default(1),
-    maxReplicas: z.number().int().min(1).max(100).default(2),
-  }).default({ minReplicas: 1, maxReplicas: 2 }),
-  langfuse: z.strictObject({
-    webReplicas: z.number().int().min(1).max(20).default(1),
-    webMaxReplicas: z.number().int().min(1).max(50).default(2),
-    workerReplicas: z.number().int().min(1).max(20).default(1),
-  }).default({ webReplicas: 1, webMaxReplicas: 2, workerReplicas: 1 }),
-  clickhouse: z.strictObject({
-    /** 1 runs standalone; 3 runs replicated with ClickHouse Keeper. */
-    replicas: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)' }).default(1),
-    volumeSizeGi: z.number().int().min(10).max(16000).default(20),
-  }).default({ replicas: 1, volumeSizeGi: 20 }),
+  litellm: z
+    .strictObject({
+      minReplicas: z.number().int().min(1).max(50).default(1),
+      maxReplicas: z.number().int().min(1).max(100).default(2),
+    })
+    .default({ minReplicas: 1, maxReplicas: 2 }),
+  langfuse: z
+    .strictObject({
+      webReplicas: z.number().int().min(1).max(20).default(1),
+      webMaxReplicas: z.number().int().min(1).max(50).default(2),
+      workerReplicas: z.number().int().min(1).max(20).default(1),
+    })
+    .default({ webReplicas: 1, webMaxReplicas: 2, workerReplicas: 1 }),
+  clickhouse: z
+    .strictObject({
+      /** 1 runs standalone; 3 runs replicated with ClickHouse Keeper. */
+      replicas: z
+        .union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)' })
+        .default(1),
+      volumeSizeGi: z.number().int().min(10).max(16000).default(20),
+    })
+    .default({ replicas: 1, volumeSizeGi: 20 }),
 });
 
 const CONSUMER_NAME = /^[a-z][a-z0-9-]{1,62}$/;
@@ -117,7 +131,7 @@ const identitySchema = z.discriminatedUnion('provider', [
     provider: z.literal('oidc'),
     issuers: z.array(z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https issuer URL')).min(1, 'needs at least one issuer'),
     jwksUri: z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https URL'),
-    audience: z.array(z.string().min(1)).min(1, 'needs at least one audience (the gateway\'s application id URI)'),
+    audience: z.array(z.string().min(1)).min(1, "needs at least one audience (the gateway's application id URI)"),
     /** `azp` for Entra ID v2 tokens, `appid` for v1; `azp,appid` accepts both. */
     clientIdClaim: z.enum(['azp', 'appid', 'azp,appid', 'client_id']).default('azp'),
     requiredScope: z.string().min(1).optional(),
@@ -157,7 +171,9 @@ const azureModel = z.strictObject({
   provider: z.literal('azure'),
   name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
   deployment: z.string().min(1),
-  apiBase: z.string().regex(/^https:\/\/[a-z0-9-]+\.openai\.azure\.com\/?$/, 'is not an Azure OpenAI endpoint (https://<resource>.openai.azure.com)'),
+  apiBase: z
+    .string()
+    .regex(/^https:\/\/[a-z0-9-]+\.openai\.azure\.com\/?$/, 'is not an Azure OpenAI endpoint (https://<resource>.openai.azure.com)'),
   apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'is not an API version (e.g. 2024-10-21)'),
   /** Existing Secrets Manager secret holding the API key; it outlives ephemeral environments. */
   apiKeySecretName: z.string().regex(SECRET_NAME, 'is not a secret name'),
@@ -176,9 +192,27 @@ const modelSchema = z.discriminatedUnion('provider', [bedrockModel, azureModel, 
 
 /** The design notes' default model list: Claude inference profiles in us-east-1. */
 const DEFAULT_MODELS: z.input<typeof modelSchema>[] = [
-  { provider: 'bedrock', name: 'claude-3-7-sonnet', modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
-  { provider: 'bedrock', name: 'claude-sonnet-4', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
-  { provider: 'bedrock', name: 'claude-opus-4', modelId: 'anthropic.claude-opus-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+  {
+    provider: 'bedrock',
+    name: 'claude-3-7-sonnet',
+    modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
+    inferenceProfile: 'us',
+    region: 'us-east-1',
+  },
+  {
+    provider: 'bedrock',
+    name: 'claude-sonnet-4',
+    modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+    inferenceProfile: 'us',
+    region: 'us-east-1',
+  },
+  {
+    provider: 'bedrock',
+    name: 'claude-opus-4',
+    modelId: 'anthropic.claude-opus-4-20250514-v1:0',
+    inferenceProfile: 'us',
+    region: 'us-east-1',
+  },
 ];
 
 export const environmentSchema = z
@@ -189,7 +223,9 @@ export const environmentSchema = z
     ephemeral: z.boolean(),
     account: z.string().regex(ACCOUNT, 'is not an AWS account id (12 digits)').optional(),
     /** Filled from CDK_DEFAULT_REGION when an overlay leaves it out. */
-    region: z.string({ error: 'is required (set region in the overlay or CDK_DEFAULT_REGION)' }).regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
+    region: z
+      .string({ error: 'is required (set region in the overlay or CDK_DEFAULT_REGION)' })
+      .regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
     /** Deletion protection on the database; required outside ephemeral environments. */
     deletionProtection: z.boolean().default(false),
     network: networkSchema.default(() => networkSchema.parse({})),
@@ -203,11 +239,17 @@ export const environmentSchema = z
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     if (env.database.minCapacity > env.database.maxCapacity) {
-      issue(['database', 'minCapacity'], `${env.database.minCapacity} is above maxCapacity ${env.database.maxCapacity} (allowed: 0 to maxCapacity)`);
+      issue(
+        ['database', 'minCapacity'],
+        `${env.database.minCapacity} is above maxCapacity ${env.database.maxCapacity} (allowed: 0 to maxCapacity)`,
+      );
     }
     const zones = env.network.availabilityZones.length;
     if (zones >= 2 && env.network.natGateways > zones) {
-      issue(['network', 'natGateways'], `${env.network.natGateways} is more than the ${env.network.availabilityZones.length} zones (allowed: 1 to the number of zones)`);
+      issue(
+        ['network', 'natGateways'],
+        `${env.network.natGateways} is more than the ${env.network.availabilityZones.length} zones (allowed: 1 to the number of zones)`,
+      );
     }
     if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
       issue(['network', 'availabilityZones'], 'lists a zone twice (allowed: distinct zone names)');
@@ -228,10 +270,16 @@ export const environmentSchema = z
     });
     const { litellm, langfuse } = env.workloads;
     if (litellm.minReplicas > litellm.maxReplicas) {
-      issue(['workloads', 'litellm', 'minReplicas'], `${litellm.minReplicas} is above maxReplicas ${litellm.maxReplicas} (allowed: 1 to maxReplicas)`);
+      issue(
+        ['workloads', 'litellm', 'minReplicas'],
+        `${litellm.minReplicas} is above maxReplicas ${litellm.maxReplicas} (allowed: 1 to maxReplicas)`,
+      );
     }
     if (langfuse.webReplicas > langfuse.webMaxReplicas) {
-      issue(['workloads', 'langfuse', 'webReplicas'], `${langfuse.webReplicas} is above webMaxReplicas ${langfuse.webMaxReplicas} (allowed: 1 to webMaxReplicas)`);
+      issue(
+        ['workloads', 'langfuse', 'webReplicas'],
+        `${langfuse.webReplicas} is above webMaxReplicas ${langfuse.webMaxReplicas} (allowed: 1 to webMaxReplicas)`,
+      );
     }
     const names = env.models.map((m) => m.name);
     names.forEach((name, i) => {

@@ -8,12 +8,16 @@ const root = path.join(__dirname, '..', '..');
 /** Runs the CDK app the way the CLI does: context and output directory through the environment. */
 function runApp(context: Record<string, unknown>) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-app-'));
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'bin', 'app.ts')], {
-    cwd: root,
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'bin', 'app.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const written = fs.readdirSync(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
   return { status: result.status, stderr: result.stderr, written };

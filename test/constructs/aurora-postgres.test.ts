@@ -30,7 +30,11 @@ function build(overrides: Partial<AuroraPostgresProps> = {}) {
 describe('AuroraPostgres', () => {
   test.each<[string, Partial<AuroraPostgresProps>, string]>([
     ['an unpinned engine version', { engineVersion: '15.4' }, 'engineVersion: "15.4" is not pinned here (allowed: 16.13, 17.7)'],
-    ['an invalid identifier', { clusterIdentifier: 'Genai--x' }, 'clusterIdentifier: "Genai--x" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)'],
+    [
+      'an invalid identifier',
+      { clusterIdentifier: 'Genai--x' },
+      'clusterIdentifier: "Genai--x" is not a valid identifier (lowercase letters, digits and single hyphens, 2-63 characters)',
+    ],
     ['min capacity above max', { minCapacity: 4, maxCapacity: 2 }, 'minCapacity: 4 is above maxCapacity 2'],
   ])('rejects %s and builds nothing', (_what, overrides, message) => {
     const { stack, construct } = build(overrides);
@@ -41,18 +45,28 @@ describe('AuroraPostgres', () => {
   test('pauses only when it may scale to zero', () => {
     const zero = build();
     zero.construct();
-    Template.fromStack(zero.stack).hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 } });
+    Template.fromStack(zero.stack).hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 },
+    });
 
     const warm = build({ minCapacity: 0.5 });
     warm.construct();
-    Template.fromStack(warm.stack).hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 } });
+    Template.fromStack(warm.stack).hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 },
+    });
   });
 
   test('creates the PostgreSQL log group itself and keeps it when the cluster is snapshotted', () => {
     const { stack, construct } = build({ removalPolicy: RemovalPolicy.SNAPSHOT });
     construct();
     const template = Template.fromStack(stack);
-    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { LogGroupName: '/aws/rds/cluster/genai-test-postgres/postgresql', RetentionInDays: 7 } });
-    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', Properties: { EnableCloudwatchLogsExports: ['postgresql'] } });
+    template.hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Retain',
+      Properties: { LogGroupName: '/aws/rds/cluster/genai-test-postgres/postgresql', RetentionInDays: 7 },
+    });
+    template.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Snapshot',
+      Properties: { EnableCloudwatchLogsExports: ['postgresql'] },
+    });
   });
 });

@@ -8,7 +8,11 @@ describe('FunctionLogGroups', () => {
   test('gives a function without a log group one the stack owns and deletes after it', () => {
     // GIVEN a function Lambda would log to /aws/lambda/<name> on its own
     const stack = new Stack();
-    new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    });
     Aspects.of(stack).add(new FunctionLogGroups({ retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY }));
 
     // WHEN / THEN

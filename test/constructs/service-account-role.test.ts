@@ -5,8 +5,19 @@ import { ServiceAccountRole } from '../../constructs/service-account-role';
 
 function build(namespace: string, serviceAccount: string) {
   const stack = new Stack();
-  const oidcProvider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Provider', 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC');
-  const role = () => new ServiceAccountRole(stack, 'Role', { oidcProvider, oidcIssuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC', namespace, serviceAccount, description: 'test' });
+  const oidcProvider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
+    stack,
+    'Provider',
+    'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC',
+  );
+  const role = () =>
+    new ServiceAccountRole(stack, 'Role', {
+      oidcProvider,
+      oidcIssuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC',
+      namespace,
+      serviceAccount,
+      description: 'test',
+    });
   return { stack, role };
 }
 
@@ -16,11 +27,21 @@ describe('ServiceAccountRole', () => {
     role();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('Custom::AWSCDKCfnJson', {
-      Value: JSON.stringify({ 'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:litellm:litellm', 'oidc.eks.us-east-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com' }),
+      Value: JSON.stringify({
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:litellm:litellm',
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com',
+      }),
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{ Action: 'sts:AssumeRoleWithWebIdentity', Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC' }, Condition: { StringEquals: { 'Fn::GetAtt': ['RoleTrustConditions4DCA6BFC', 'Value'] } } }],
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC' },
+            Condition: { StringEquals: { 'Fn::GetAtt': ['RoleTrustConditions4DCA6BFC', 'Value'] } },
+          },
+        ],
       },
     });
   });

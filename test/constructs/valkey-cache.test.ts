@@ -22,8 +22,16 @@ function build(overrides: Partial<ValkeyCacheProps> = {}) {
 
 describe('ValkeyCache', () => {
   test.each<[string, Partial<ValkeyCacheProps>, string]>([
-    ['an engine without a parameter family', { engineVersion: '7.2' }, 'engineVersion: "7.2" has no parameter group family here (allowed: 8.0)'],
-    ['multi-AZ without a replica', { multiAz: true, replicas: 0 }, 'replicas: must be at least 1 when multiAz is true (a primary cannot fail over to nothing)'],
+    [
+      'an engine without a parameter family',
+      { engineVersion: '7.2' },
+      'engineVersion: "7.2" has no parameter group family here (allowed: 8.0)',
+    ],
+    [
+      'multi-AZ without a replica',
+      { multiAz: true, replicas: 0 },
+      'replicas: must be at least 1 when multiAz is true (a primary cannot fail over to nothing)',
+    ],
   ])('rejects %s and builds nothing', (_what, overrides, message) => {
     const { stack, construct } = build(overrides);
     expect(construct).toThrow(message);

@@ -14,19 +14,45 @@ describe('bedrockInvokeStatements', () => {
     ],
     [
       'a cross-region inference profile',
-      { provider: 'bedrock', name: 'sonnet', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1', inferenceProfile: 'us' },
+      {
+        provider: 'bedrock',
+        name: 'sonnet',
+        modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+        region: 'us-east-1',
+        inferenceProfile: 'us',
+      },
       [
         'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
         'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
       ],
     ],
   ])('allows invoking %s and nothing else', (_what, model, resources) => {
-    expect(resolve([model])).toEqual([{ Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: resources.length === 1 ? resources[0] : resources }]);
+    expect(resolve([model])).toEqual([
+      {
+        Sid: 'InvokeConfiguredModels',
+        Effect: 'Allow',
+        Action: [...BEDROCK_INVOKE_ACTIONS],
+        Resource: resources.length === 1 ? resources[0] : resources,
+      },
+    ]);
   });
 
   test('assumes the cross-account role instead of invoking that model', () => {
-    const model: ModelConfig = { provider: 'bedrock', name: 'remote', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-west-2', crossAccountRoleArn: 'arn:aws:iam::210987654321:role/Bedrock' };
-    expect(resolve([model])).toEqual([{ Sid: 'AssumeCrossAccountBedrockRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::210987654321:role/Bedrock' }]);
+    const model: ModelConfig = {
+      provider: 'bedrock',
+      name: 'remote',
+      modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      region: 'us-west-2',
+      crossAccountRoleArn: 'arn:aws:iam::210987654321:role/Bedrock',
+    };
+    expect(resolve([model])).toEqual([
+      {
+        Sid: 'AssumeCrossAccountBedrockRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: 'arn:aws:iam::210987654321:role/Bedrock',
+      },
+    ]);
   });
 
   test('grants nothing for models of other providers', () => {

@@ -27,7 +27,9 @@ describe('ClusterStack', () => {
         Version: config.cluster.kubernetesVersion,
         ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'] },
         ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
-        EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretsKey'), 'Arn'] } }, Resources: ['secrets'] }],
+        EncryptionConfig: [
+          { Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretsKey'), 'Arn'] } }, Resources: ['secrets'] },
+        ],
         AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       });
       cluster.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -35,9 +37,14 @@ describe('ClusterStack', () => {
 
     test('logs every control-plane type to a pre-created log group with retention, deleted after the cluster', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
-        Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) } },
+        Logging: {
+          ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) },
+        },
       });
-      cluster.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/eks/genai-${name}/cluster`, RetentionInDays: config.cluster.logRetentionDays });
+      cluster.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/eks/genai-${name}/cluster`,
+        RetentionInDays: config.cluster.logRetentionDays,
+      });
       const [clusterResource] = Object.values(cluster.findResources('AWS::EKS::Cluster'));
       expect(clusterResource!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ControlPlaneLogs/)]));
     });
@@ -66,7 +73,13 @@ describe('ClusterStack', () => {
         '<issuer>:aud': 'sts.amazonaws.com',
       });
       const roles = cluster.findResources('AWS::IAM::Role', {
-        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Value'] } } })] } },
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [
+              Match.objectLike({ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Value'] } } }),
+            ],
+          },
+        },
       });
       expect(Object.keys(roles)).toHaveLength(1);
     });
@@ -80,8 +93,24 @@ describe('ClusterStack', () => {
               Effect: 'Allow',
               Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
               Resource: Match.arrayWith([
-                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0']] },
-                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0']] },
+                {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0'],
+                  ],
+                },
+                {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':bedrock:us-east-1:',
+                      { Ref: 'AWS::AccountId' },
+                      ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+                    ],
+                  ],
+                },
               ]),
             },
           ],
@@ -90,9 +119,11 @@ describe('ClusterStack', () => {
       });
     });
 
-    test('attaches the data stack\'s access policies to the Langfuse, ClickHouse and secrets-sync roles', () => {
+    test("attaches the data stack's access policies to the Langfuse, ClickHouse and secrets-sync roles", () => {
       for (const workload of ['Langfuse', 'Clickhouse', 'SecretsSync']) {
-        const roles = Object.entries(cluster.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith(`${workload}ServiceAccountRole`));
+        const roles = Object.entries(cluster.findResources('AWS::IAM::Role')).filter(([id]) =>
+          id.startsWith(`${workload}ServiceAccountRole`),
+        );
         expect(roles).toHaveLength(1);
         expect(roles[0]![1].Properties.ManagedPolicyArns).toHaveLength(1);
       }
@@ -117,9 +148,22 @@ describe('ClusterStack', () => {
         endpointAccess: { mode: 'public-and-private', publicCidrs: ['203.0.113.0/24'] },
       },
       models: [
-        { provider: 'bedrock', name: 'remote-sonnet', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-west-2', crossAccountRoleArn: 'arn:aws:iam::210987654321:role/BedrockAccess' },
+        {
+          provider: 'bedrock',
+          name: 'remote-sonnet',
+          modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+          region: 'us-west-2',
+          crossAccountRoleArn: 'arn:aws:iam::210987654321:role/BedrockAccess',
+        },
         { provider: 'bedrock', name: 'local-haiku', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1' },
-        { provider: 'azure', name: 'gpt-4o', deployment: 'gpt-4o', apiBase: 'https://contoso.openai.azure.com', apiVersion: '2024-10-21', apiKeySecretName: 'genai/azure-openai' },
+        {
+          provider: 'azure',
+          name: 'gpt-4o',
+          deployment: 'gpt-4o',
+          apiBase: 'https://contoso.openai.azure.com',
+          apiVersion: '2024-10-21',
+          apiKeySecretName: 'genai/azure-openai',
+        },
       ],
     });
     const stage = createStacks(testApp(), config);
@@ -130,14 +174,25 @@ describe('ClusterStack', () => {
       for (const arn of config.cluster.adminRoleArns) {
         cluster.hasResourceProperties('AWS::EKS::AccessEntry', {
           PrincipalArn: arn,
-          AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']) ] }) }],
+          AccessPolicies: [
+            {
+              AccessScope: { Type: 'cluster' },
+              PolicyArn: Match.objectLike({
+                'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])],
+              }),
+            },
+          ],
         });
       }
     });
 
     test('opens the public endpoint to the allowlist only', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
-        ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+        ResourcesVpcConfig: Match.objectLike({
+          EndpointPrivateAccess: true,
+          EndpointPublicAccess: true,
+          PublicAccessCidrs: ['203.0.113.0/24'],
+        }),
       });
     });
 
@@ -145,8 +200,21 @@ describe('ClusterStack', () => {
       cluster.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            Match.objectLike({ Sid: 'InvokeConfiguredModels', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0']] } }),
-            { Sid: 'AssumeCrossAccountBedrockRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::210987654321:role/BedrockAccess' },
+            Match.objectLike({
+              Sid: 'InvokeConfiguredModels',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0'],
+                ],
+              },
+            }),
+            {
+              Sid: 'AssumeCrossAccountBedrockRoles',
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Resource: 'arn:aws:iam::210987654321:role/BedrockAccess',
+            },
           ],
         },
       });

@@ -31,7 +31,10 @@ describe('DataStack', () => {
         StorageEncrypted: true,
         KmsKeyId: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] },
         DeletionProtection: config.deletionProtection,
-        ServerlessV2ScalingConfiguration: Match.objectLike({ MinCapacity: config.database.minCapacity, MaxCapacity: config.database.maxCapacity }),
+        ServerlessV2ScalingConfiguration: Match.objectLike({
+          MinCapacity: config.database.minCapacity,
+          MaxCapacity: config.database.maxCapacity,
+        }),
       });
       data.resourceCountIs('AWS::RDS::DBInstance', 1 + config.database.readers);
       data.allResourcesProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
@@ -44,7 +47,11 @@ describe('DataStack', () => {
     test('admits nothing into the database security group but the bootstrap function (the cluster rule lives in the cluster stack)', () => {
       const ingress = Object.values(data.findResources('AWS::EC2::SecurityGroupIngress'));
       expect(ingress).toHaveLength(1);
-      expect(ingress[0]!.Properties).toMatchObject({ FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ApplicationDatabasesSecurityGroup/), 'GroupId'] } });
+      expect(ingress[0]!.Properties).toMatchObject({
+        FromPort: 5432,
+        ToPort: 5432,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ApplicationDatabasesSecurityGroup/), 'GroupId'] },
+      });
       const groups = data.findResources('AWS::EC2::SecurityGroup');
       for (const group of Object.values(groups)) expect(group.Properties.SecurityGroupIngress).toBeUndefined();
     });
@@ -59,7 +66,12 @@ describe('DataStack', () => {
         TransitEncryptionEnabled: true,
         TransitEncryptionMode: 'required',
         AtRestEncryptionEnabled: true,
-        AuthToken: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^ValkeyAuthToken') }, ':SecretString:password::}}']] },
+        AuthToken: {
+          'Fn::Join': [
+            '',
+            ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^ValkeyAuthToken') }, ':SecretString:password::}}'],
+          ],
+        },
         NumCacheClusters: 1 + config.cache.replicas,
         MultiAZEnabled: config.cache.multiAz,
         AutomaticFailoverEnabled: config.cache.multiAz,
@@ -77,7 +89,11 @@ describe('DataStack', () => {
         VersioningConfiguration: { Status: 'Enabled' },
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
-            Match.objectLike({ Id: 'tier-events', Prefix: 'events/', Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }] }),
+            Match.objectLike({
+              Id: 'tier-events',
+              Prefix: 'events/',
+              Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
+            }),
             Match.objectLike({ Id: 'tier-media', Prefix: 'media/' }),
             Match.objectLike({ Id: 'expire-exports', Prefix: 'exports/', ExpirationInDays: 7 }),
           ]),
@@ -117,7 +133,11 @@ describe('DataStack', () => {
     test('generates a login secret per application database and bootstraps them with a custom resource', () => {
       for (const app of ['litellm', 'langfuse']) {
         data.hasResourceProperties('AWS::SecretsManager::Secret', {
-          GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: app, dbname: app }), GenerateStringKey: 'password', ExcludePunctuation: true }),
+          GenerateSecretString: Match.objectLike({
+            SecretStringTemplate: JSON.stringify({ username: app, dbname: app }),
+            GenerateStringKey: 'password',
+            ExcludePunctuation: true,
+          }),
         });
       }
       data.hasResourceProperties('Custom::ApplicationDatabases', {

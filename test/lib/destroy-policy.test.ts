@@ -62,7 +62,8 @@ function destroyViolations(name: string): string[] {
     const uniquePerStackInstance = JSON.stringify(physicalName ?? '').includes('AWS::StackId');
     if (physicalName !== undefined && !uniquePerStackInstance) {
       if (!REUSABLE_NAMES.has(r.Type)) violations.push(`${where}: fixed ${nameProperty} would collide when re-created the same day`);
-      else if (typeof physicalName === 'string' && !physicalName.includes(name)) violations.push(`${where}: ${nameProperty} "${physicalName}" does not carry the environment name`);
+      else if (typeof physicalName === 'string' && !physicalName.includes(name))
+        violations.push(`${where}: ${nameProperty} "${physicalName}" does not carry the environment name`);
     }
   }
   return violations;
@@ -82,14 +83,23 @@ describe('end-of-day destroy', () => {
     // GIVEN a persistent environment, which keeps its data on purpose
     const violations = destroyViolations(persistent[0]!);
     // THEN the same walk reports it, so a passing ephemeral check means something
-    expect(violations).toEqual(expect.arrayContaining([expect.stringMatching(/AWS::RDS::DBCluster\): Snapshot policy/), expect.stringMatching(/DeletionProtection is on/)]));
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/AWS::RDS::DBCluster\): Snapshot policy/),
+        expect.stringMatching(/DeletionProtection is on/),
+      ]),
+    );
   });
 
   describe.each(persistent)('%s', (name) => {
     const { templates } = synthEnvironment(name);
 
     test('snapshots Aurora and Valkey and protects Aurora from deletion', () => {
-      templates.data.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { DeletionProtection: true } });
+      templates.data.hasResource('AWS::RDS::DBCluster', {
+        DeletionPolicy: 'Snapshot',
+        UpdateReplacePolicy: 'Snapshot',
+        Properties: { DeletionProtection: true },
+      });
       templates.data.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot' });
     });
 

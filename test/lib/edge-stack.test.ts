@@ -5,7 +5,6 @@ import { createStacks } from '../../lib/create-stacks';
 import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
-
 describe('EdgeStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
     const { config, templates } = synthEnvironment(name);
@@ -19,7 +18,8 @@ describe('EdgeStack', () => {
       const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
       expect(methods).toHaveLength(OPENAI_ROUTES.reduce((n, r) => n + r.methods.length, 0));
-      for (const admin of ['key', 'team', 'user', 'spend', 'ui', 'global', 'model', 'health', 'config']) expect(resources).not.toContain(admin);
+      for (const admin of ['key', 'team', 'user', 'spend', 'ui', 'global', 'model', 'health', 'config'])
+        expect(resources).not.toContain(admin);
       for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
     });
 
@@ -35,7 +35,7 @@ describe('EdgeStack', () => {
       }
     });
 
-    test('writes the virtual key from the authorizer context into the header LiteLLM reads, overwriting the client\'s', () => {
+    test("writes the virtual key from the authorizer context into the header LiteLLM reads, overwriting the client's", () => {
       edge.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: 'POST',
         Integration: Match.objectLike({
@@ -56,7 +56,11 @@ describe('EdgeStack', () => {
     test('throttles the stage and writes JSON access logs without the key, kept for the configured days', () => {
       const [stage] = Object.values(edge.findResources('AWS::ApiGateway::Stage'));
       expect(stage!.Properties.MethodSettings).toEqual([
-        expect.objectContaining({ ThrottlingRateLimit: config.edge.throttle.rateLimit, ThrottlingBurstLimit: config.edge.throttle.burstLimit, DataTraceEnabled: false }),
+        expect.objectContaining({
+          ThrottlingRateLimit: config.edge.throttle.rateLimit,
+          ThrottlingBurstLimit: config.edge.throttle.burstLimit,
+          DataTraceEnabled: false,
+        }),
       ]);
       const format = stage!.Properties.AccessLogSetting.Format as string;
       expect(JSON.parse(format)).toMatchObject({ client: '$context.authorizer.principalId', status: '$context.status' });
@@ -65,11 +69,18 @@ describe('EdgeStack', () => {
     });
 
     test('answers gateway errors in the OpenAI error shape', () => {
-      for (const [type, status] of [['UNAUTHORIZED', '401'], ['ACCESS_DENIED', '403'], ['THROTTLED', '429'], ['DEFAULT_5XX', '502']]) {
+      for (const [type, status] of [
+        ['UNAUTHORIZED', '401'],
+        ['ACCESS_DENIED', '403'],
+        ['THROTTLED', '429'],
+        ['DEFAULT_5XX', '502'],
+      ]) {
         edge.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
           ResponseType: type,
           StatusCode: status,
-          ResponseTemplates: { 'application/json': Match.stringLikeRegexp('^\\{"error":\\{"message":\\$context.error.messageString,"type":') },
+          ResponseTemplates: {
+            'application/json': Match.stringLikeRegexp('^\\{"error":\\{"message":\\$context.error.messageString,"type":'),
+          },
         });
       }
     });
@@ -78,14 +89,22 @@ describe('EdgeStack', () => {
       edge.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
         Rules: Match.arrayWith([
-          Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { Limit: config.edge.wafRateLimit, AggregateKeyType: 'IP' } }, Action: { Block: {} } }),
+          Match.objectLike({
+            Name: 'RateLimitPerIp',
+            Statement: { RateBasedStatement: { Limit: config.edge.wafRateLimit, AggregateKeyType: 'IP' } },
+            Action: { Block: {} },
+          }),
           Match.objectLike({ Name: 'AWSManagedRulesAmazonIpReputationList' }),
           Match.objectLike({
             Name: 'AWSManagedRulesCommonRuleSet',
-            Statement: { ManagedRuleGroupStatement: Match.objectLike({ RuleActionOverrides: [
-              { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
-              { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
-            ] }) },
+            Statement: {
+              ManagedRuleGroupStatement: Match.objectLike({
+                RuleActionOverrides: [
+                  { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+                  { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+                ],
+              }),
+            },
           }),
           Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
         ]),
@@ -98,8 +117,17 @@ describe('EdgeStack', () => {
 
     test('owns an internal network load balancer whose IP target group the pods join', () => {
       edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
-      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Port: 4000, Protocol: 'TCP', HealthCheckPath: '/health/liveliness' });
-      edge.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 4000, ToPort: 4000, Description: 'Gateway load balancer to LiteLLM pods' });
+      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        TargetType: 'ip',
+        Port: 4000,
+        Protocol: 'TCP',
+        HealthCheckPath: '/health/liveliness',
+      });
+      edge.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 4000,
+        ToPort: 4000,
+        Description: 'Gateway load balancer to LiteLLM pods',
+      });
     });
 
     test('issues machine tokens from a Cognito pool with one client-credentials client per consumer', () => {
@@ -107,12 +135,16 @@ describe('EdgeStack', () => {
       const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));
       expect(clients.map((c) => c.Properties.ClientName).sort()).toEqual([...consumers].sort());
       for (const client of clients) {
-        expect(client.Properties).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^IdentityUserPoolResourceServer/) }, '/invoke']] }] });
+        expect(client.Properties).toMatchObject({
+          GenerateSecret: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^IdentityUserPoolResourceServer/) }, '/invoke']] }],
+        });
       }
       edge.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     });
 
-    test('lets the authorizer read only this environment\'s virtual keys', () => {
+    test("lets the authorizer read only this environment's virtual keys", () => {
       edge.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
@@ -161,7 +193,7 @@ describe('EdgeStack', () => {
       });
     });
 
-    test('forwards the client\'s own key and never reads Secrets Manager', () => {
+    test("forwards the client's own key and never reads Secrets Manager", () => {
       for (const method of Object.values(edge.findResources('AWS::ApiGateway::Method'))) {
         expect(JSON.stringify(method.Properties.Integration.RequestParameters ?? {})).not.toContain('virtualKey');
       }

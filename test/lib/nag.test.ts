@@ -35,7 +35,9 @@ describe('cdk-nag AwsSolutions', () => {
     const app = testApp();
     const stage = createStacks(app, loadEnvironment('dev'));
     const { PolicyStatement } = jest.requireActual<typeof import('aws-cdk-lib/aws-iam')>('aws-cdk-lib/aws-iam');
-    stage.cluster.serviceAccountRoles.litellm.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::other-bucket/*'] }));
+    stage.cluster.serviceAccountRoles.litellm.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::other-bucket/*'] }),
+    );
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
     // WHEN / THEN

@@ -33,10 +33,16 @@ describe('NetworkStack', () => {
     });
 
     test('does not route the data subnets to the internet', () => {
-      const dataSubnets = Object.keys(network.findResources('AWS::EC2::Subnet', { Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'Data' }]) } }));
+      const dataSubnets = Object.keys(
+        network.findResources('AWS::EC2::Subnet', {
+          Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'Data' }]) },
+        }),
+      );
       expect(dataSubnets).toHaveLength(config.network.availabilityZones.length);
       const associations = Object.values(network.findResources('AWS::EC2::SubnetRouteTableAssociation'));
-      const dataTables = associations.filter((a) => dataSubnets.includes(a.Properties.SubnetId.Ref)).map((a) => a.Properties.RouteTableId.Ref);
+      const dataTables = associations
+        .filter((a) => dataSubnets.includes(a.Properties.SubnetId.Ref))
+        .map((a) => a.Properties.RouteTableId.Ref);
       const routes = Object.values(network.findResources('AWS::EC2::Route'));
       expect(routes.filter((r) => dataTables.includes(r.Properties.RouteTableId.Ref))).toEqual([]);
     });

@@ -10,7 +10,7 @@ function objectsOf(resource: { Properties: { Manifest: unknown } }): Manifest[] 
   const text =
     typeof manifest === 'string'
       ? manifest
-      : ((manifest as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : '<ref>')).join(''));
+      : (manifest as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : '<ref>')).join('');
   return JSON.parse(text) as Manifest[];
 }
 
@@ -33,7 +33,9 @@ describe('PlatformStack', () => {
         Namespace: eso.namespace,
         CreateNamespace: true,
         Wait: true,
-        Values: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('eks.amazonaws.com/role-arn')])]) }),
+        Values: Match.objectLike({
+          'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('eks.amazonaws.com/role-arn')])]),
+        }),
       });
     });
 
@@ -46,19 +48,29 @@ describe('PlatformStack', () => {
     });
 
     test('binds every workload service account to its IAM role by reference, never by a literal ARN', () => {
-      const accounts = Object.values(manifests).flatMap((m) => objectsOf(m as never)).filter((o) => o.kind === 'ServiceAccount');
-      expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual(['langfuse/clickhouse', 'langfuse/langfuse', 'litellm/litellm']);
+      const accounts = Object.values(manifests)
+        .flatMap((m) => objectsOf(m as never))
+        .filter((o) => o.kind === 'ServiceAccount');
+      expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual([
+        'langfuse/clickhouse',
+        'langfuse/langfuse',
+        'litellm/litellm',
+      ]);
       for (const account of accounts) expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('<ref>');
     });
 
     test('puts no Secret object into a manifest: values come from the in-cluster sync', () => {
-      const kinds = Object.values(manifests).flatMap((m) => objectsOf(m as never)).map((o) => o.kind);
+      const kinds = Object.values(manifests)
+        .flatMap((m) => objectsOf(m as never))
+        .map((o) => o.kind);
       expect(kinds).not.toContain('Secret');
       expect(kinds).toContain('ExternalSecret');
     });
 
-    test('registers the LiteLLM pods in the edge load balancer\'s target group', () => {
-      const bindings = Object.values(manifests).flatMap((m) => objectsOf(m as never)).filter((o) => o.kind === 'TargetGroupBinding');
+    test("registers the LiteLLM pods in the edge load balancer's target group", () => {
+      const bindings = Object.values(manifests)
+        .flatMap((m) => objectsOf(m as never))
+        .filter((o) => o.kind === 'TargetGroupBinding');
       expect(bindings).toHaveLength(1);
       expect(bindings[0]!.spec).toMatchObject({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } });
     });

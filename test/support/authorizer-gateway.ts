@@ -21,11 +21,10 @@ export class GatewayStandIn {
   ) {}
 
   static async start(handler: AuthorizerHandler, upstream: string, cacheTtlMs = 300_000): Promise<GatewayStandIn> {
-    let self: GatewayStandIn | undefined;
     const server = createServer((req, res) => {
-      self?.handle(req, res).catch(() => sendError(res, 500, 'Internal server error', 'api_error'));
+      self.handle(req, res).catch(() => sendError(res, 500, 'Internal server error', 'api_error'));
     });
-    self = new GatewayStandIn(server, handler, upstream, cacheTtlMs);
+    const self = new GatewayStandIn(server, handler, upstream, cacheTtlMs);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
@@ -46,7 +45,14 @@ export class GatewayStandIn {
       headers[name] = list[list.length - 1] as string;
       multiValueHeaders[name] = list;
     }
-    const event = { type: 'REQUEST', methodArn, headers, multiValueHeaders, httpMethod: req.method, path: req.url } as unknown as APIGatewayRequestAuthorizerEvent;
+    const event = {
+      type: 'REQUEST',
+      methodArn,
+      headers,
+      multiValueHeaders,
+      httpMethod: req.method,
+      path: req.url,
+    } as unknown as APIGatewayRequestAuthorizerEvent;
     this.invocations += 1;
     let entry: { result?: APIGatewayAuthorizerResult; error?: Error };
     try {
@@ -55,7 +61,8 @@ export class GatewayStandIn {
       entry = { error: err as Error };
     }
     // API Gateway caches policies and 401s; an authorizer failure (500) is not cached.
-    if (entry.result || entry.error?.message === 'Unauthorized') this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
+    if (entry.result || entry.error?.message === 'Unauthorized')
+      this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
     return entry;
   }
 
@@ -106,7 +113,12 @@ export class GatewayStandIn {
 }
 
 function matches(pattern: string, arn: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(arn);
 }
 

@@ -25,7 +25,10 @@ export function testConfig(env: Record<string, string | undefined> = {}, limits:
   return loadConfig(baseEnv(env), { ...DEFAULT_LIMITS, ...limits });
 }
 
-export function requestEvent(authorization?: string | string[], extra: Partial<APIGatewayRequestAuthorizerEvent> = {}): APIGatewayRequestAuthorizerEvent {
+export function requestEvent(
+  authorization?: string | string[],
+  extra: Partial<APIGatewayRequestAuthorizerEvent> = {},
+): APIGatewayRequestAuthorizerEvent {
   const list = authorization === undefined ? [] : Array.isArray(authorization) ? authorization : [authorization];
   return {
     type: 'REQUEST',
@@ -98,7 +101,15 @@ export interface Harness extends AuthorizerParts {
 }
 
 /** The real handler over in-memory JWKS and secrets, with a controllable clock for the caches. */
-export function harness(opts: { env?: Record<string, string | undefined>; limits?: Partial<AuthorizerLimits>; secrets?: FakeSecrets; jwks?: FakeJwks; realClock?: boolean } = {}): Harness {
+export function harness(
+  opts: {
+    env?: Record<string, string | undefined>;
+    limits?: Partial<AuthorizerLimits>;
+    secrets?: FakeSecrets;
+    jwks?: FakeJwks;
+    realClock?: boolean;
+  } = {},
+): Harness {
   const config = testConfig(opts.env, opts.limits);
   const secrets = opts.secrets ?? new FakeSecrets();
   const jwks = opts.jwks ?? new FakeJwks();
@@ -127,7 +138,10 @@ export function harness(opts: { env?: Record<string, string | undefined>; limits
 export async function attempt(h: Pick<Harness, 'handler' | 'out'>, event: APIGatewayRequestAuthorizerEvent): Promise<string> {
   const before = h.out.lines.length;
   const lastReason = () => {
-    const entries = h.out.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => !('_aws' in l) && 'reason' in l);
+    const entries = h.out.lines
+      .slice(before)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => !('_aws' in l) && 'reason' in l);
     return String(entries[entries.length - 1]?.reason);
   };
   try {

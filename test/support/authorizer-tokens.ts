@@ -17,14 +17,26 @@ export function rsaKey(kid = 'rsa-1'): TestKey {
   const cached = rsaCache.get(kid);
   if (cached) return cached;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key: TestKey = { kid, alg: 'RS256', privateKey, publicKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'RS256', use: 'sig' } };
+  const key: TestKey = {
+    kid,
+    alg: 'RS256',
+    privateKey,
+    publicKey,
+    jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'RS256', use: 'sig' },
+  };
   rsaCache.set(kid, key);
   return key;
 }
 
 export function ecKey(kid = 'ec-1'): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid, alg: 'ES256', privateKey, publicKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'ES256', use: 'sig' } };
+  return {
+    kid,
+    alg: 'ES256',
+    privateKey,
+    publicKey,
+    jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'ES256', use: 'sig' },
+  };
 }
 
 export function jwksOf(...keys: TestKey[]): { keys: Record<string, string>[] } {

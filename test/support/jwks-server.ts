@@ -14,9 +14,8 @@ export class JwksServer {
   ) {}
 
   static async start(jwks: unknown): Promise<JwksServer> {
-    let self: JwksServer | undefined;
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => self?.handle(req, res));
-    self = new JwksServer(server, jwks);
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => self.handle(req, res));
+    const self = new JwksServer(server, jwks);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }

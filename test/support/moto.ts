@@ -29,7 +29,7 @@ export async function startMoto(options: { readyTimeoutMs?: number } = {}): Prom
   } catch (err) {
     process.removeListener('exit', killOnExit);
     await stopChild(child);
-    throw new Error(`${(err as Error).message}\nmoto_server output:\n${output}`);
+    throw new Error(`${(err as Error).message}\nmoto_server output:\n${output}`, { cause: err });
   }
 
   return {

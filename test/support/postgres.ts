@@ -98,18 +98,11 @@ export async function startPostgres(): Promise<LocalPostgres> {
     process.removeListener('exit', stopSync);
     const log = safeRead(join(dir, 'server.log'));
     stopSync();
-    throw new Error(`Could not start a test PostgreSQL: ${(err as Error).message}${log ? `\nserver log:\n${log}` : ''}`);
+    throw new Error(`Could not start a test PostgreSQL: ${(err as Error).message}${log ? `\nserver log:\n${log}` : ''}`, { cause: err });
   }
 }
 
-const INITDB_ARGS = [
-  '-U', 'postgres',
-  '--auth-local=trust',
-  '--auth-host=scram-sha-256',
-  '-E', 'UTF8',
-  '--locale=C',
-  '--no-sync',
-];
+const INITDB_ARGS = ['-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'];
 
 /**
  * initdb costs seconds of CPU, so it runs once per PostgreSQL version and machine; each server starts
@@ -120,7 +113,10 @@ async function templateDataDir(
   serverUser: { uid: number; gid: number } | undefined,
 ): Promise<string> {
   const { stdout: version } = await run('initdb', ['--version']);
-  const key = createHash('sha256').update(`${version}${INITDB_ARGS.join(' ')}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${version}${INITDB_ARGS.join(' ')}`)
+    .digest('hex')
+    .slice(0, 12);
   const template = join(tmpdir(), `pg-test-template-${key}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
 

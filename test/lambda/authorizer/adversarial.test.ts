@@ -2,7 +2,19 @@ import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telem
 import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
 import { SecretSourceError } from '../../../lambda/authorizer/secrets-manager-source';
 import { attempt, bearer, Captured, FakeSecrets, harness, requestEvent, testConfig, VIRTUAL_KEY } from '../../support/authorizer-harness';
-import { accessClaims, b64url, CLIENT_ID, encodeSegments, hmacToken, ISSUER, jwksOf, mint, nowSeconds, rsaKey, signWith } from '../../support/authorizer-tokens';
+import {
+  accessClaims,
+  b64url,
+  CLIENT_ID,
+  encodeSegments,
+  hmacToken,
+  ISSUER,
+  jwksOf,
+  mint,
+  nowSeconds,
+  rsaKey,
+  signWith,
+} from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
 
 const key = rsaKey();
@@ -55,24 +67,34 @@ describe('adversarial tokens', () => {
     test.each(['../../../../etc/passwd', "' OR '1'='1", '__proto__', 'constructor', 'k'.repeat(2000), '\u0000', 'rsa-1 ', 'RSA-1'])(
       'denies the injected kid %p',
       async (kid) => {
-        expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(/^401:(unknown_kid|token_too_large)$/);
+        expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(
+          /^401:(unknown_kid|token_too_large)$/,
+        );
       },
     );
 
     test.each([[42], [null], [{ $ne: '' }], [['rsa-1']]])('denies a non-string kid %p', async (kid) => {
-      expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(/^401:(malformed_token|unknown_kid)$/);
+      expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, kid }, accessClaims()))))).toMatch(
+        /^401:(malformed_token|unknown_kid)$/,
+      );
     });
 
     test('fetches the JWKS at most once per window for a flood of unknown kids', async () => {
       const flood = harness();
       expect(await attempt(flood, requestEvent(bearer(mint(key))))).toBe('allow');
       const outcomes = await Promise.all(
-        Array.from({ length: 300 }, (_, i) => attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `forged-${i}` }, accessClaims()))))),
+        Array.from({ length: 300 }, (_, i) =>
+          attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `forged-${i}` }, accessClaims())))),
+        ),
       );
       expect(new Set(outcomes)).toEqual(new Set(['401:unknown_kid']));
       expect(flood.jwks.fetches).toBe(1);
       flood.clock.advance(30_000);
-      await Promise.all(Array.from({ length: 300 }, (_, i) => attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `again-${i}` }, accessClaims()))))));
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          attempt(flood, requestEvent(bearer(signWith(attacker, { ...header, kid: `again-${i}` }, accessClaims())))),
+        ),
+      );
       expect(flood.jwks.fetches).toBe(2);
       expect(await attempt(flood, requestEvent(bearer(mint(key))))).toBe('allow');
     });
@@ -115,14 +137,27 @@ describe('adversarial tokens', () => {
       ['wrong issuer', accessClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Evil' }), '401:wrong_issuer'],
       ['issuer with a trailing slash', accessClaims({ iss: `${ISSUER}/` }), '401:wrong_issuer'],
       ['wrong client', accessClaims({ client_id: 'not-listed', sub: 'not-listed' }), '403:client_not_allowed'],
-      ['Cognito ID token', { ...omit(accessClaims(), 'client_id'), token_use: 'id', aud: CLIENT_ID, email: 'x@example.com' }, '401:wrong_token_use'],
+      [
+        'Cognito ID token',
+        { ...omit(accessClaims(), 'client_id'), token_use: 'id', aud: CLIENT_ID, email: 'x@example.com' },
+        '401:wrong_token_use',
+      ],
       ['ID token that also carries client_id', accessClaims({ token_use: 'id', aud: CLIENT_ID }), '401:wrong_token_use'],
     ])('denies a token with %s', async (_name, claims, expected) => {
       expect(await attempt(h, requestEvent(bearer(mint(key, claims))))).toBe(expected);
     });
 
     test('denies a token for another audience (Entra ID)', async () => {
-      const entra = harness({ env: { JWT_ISSUERS: 'https://login.microsoftonline.com/t/v2.0', JWKS_URI: 'https://login.microsoftonline.com/t/discovery/v2.0/keys', JWT_AUDIENCE: 'api://gateway', CLIENT_ID_CLAIM: 'azp', JWT_CLIENT_IDS: undefined, AUTH_MODE: 'passthrough' } });
+      const entra = harness({
+        env: {
+          JWT_ISSUERS: 'https://login.microsoftonline.com/t/v2.0',
+          JWKS_URI: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+          JWT_AUDIENCE: 'api://gateway',
+          CLIENT_ID_CLAIM: 'azp',
+          JWT_CLIENT_IDS: undefined,
+          AUTH_MODE: 'passthrough',
+        },
+      });
       const claims = { iss: 'https://login.microsoftonline.com/t/v2.0', azp: CLIENT_ID, iat: nowSeconds(), exp: nowSeconds() + 600 };
       expect(await attempt(entra, requestEvent(bearer(mint(key, { ...claims, aud: 'api://gateway' }))))).toBe('allow');
       expect(await attempt(entra, requestEvent(bearer(mint(key, { ...claims, aud: 'api://other' }))))).toBe('401:wrong_audience');

@@ -15,7 +15,11 @@ describe('extractBearerToken', () => {
   test.each<[string, HeaderSource, string]>([
     ['returns the token of a Bearer header', { headers: { Authorization: `Bearer ${TOKEN}` } }, `token:${TOKEN}`],
     ['accepts the scheme in any case', { headers: { authorization: `bEaReR ${TOKEN}` } }, `token:${TOKEN}`],
-    ['accepts the header repeated identically in both maps', { headers: { Authorization: `Bearer ${TOKEN}` }, multiValueHeaders: { Authorization: [`Bearer ${TOKEN}`] } }, `token:${TOKEN}`],
+    [
+      'accepts the header repeated identically in both maps',
+      { headers: { Authorization: `Bearer ${TOKEN}` }, multiValueHeaders: { Authorization: [`Bearer ${TOKEN}`] } },
+      `token:${TOKEN}`,
+    ],
     ['denies when there is no Authorization header', { headers: { 'x-api-key': 'sk-1' } }, 'missing_token'],
     ['denies when headers are null', { headers: null, multiValueHeaders: null }, 'missing_token'],
     ['denies a blank header', { headers: { Authorization: '   ' } }, 'missing_token'],
@@ -24,9 +28,21 @@ describe('extractBearerToken', () => {
     ['denies the DPoP scheme', { headers: { Authorization: `DPoP ${TOKEN}` } }, 'invalid_scheme'],
     ['denies "Bearer" with nothing after it', { headers: { Authorization: 'Bearer' } }, 'empty_token'],
     ['denies "Bearer " with only spaces after it', { headers: { Authorization: 'Bearer    ' } }, 'empty_token'],
-    ['denies two values in multiValueHeaders', { headers: { Authorization: `Bearer ${TOKEN}` }, multiValueHeaders: { Authorization: [`Bearer x.y.z`, `Bearer ${TOKEN}`] } }, 'multiple_authorization'],
-    ['denies two header names differing in case', { headers: { Authorization: `Bearer ${TOKEN}`, authorization: 'Bearer x.y.z' } }, 'multiple_authorization'],
-    ['denies values folded into one with a comma', { headers: { Authorization: `Bearer ${TOKEN}, Bearer x.y.z` } }, 'multiple_authorization'],
+    [
+      'denies two values in multiValueHeaders',
+      { headers: { Authorization: `Bearer ${TOKEN}` }, multiValueHeaders: { Authorization: [`Bearer x.y.z`, `Bearer ${TOKEN}`] } },
+      'multiple_authorization',
+    ],
+    [
+      'denies two header names differing in case',
+      { headers: { Authorization: `Bearer ${TOKEN}`, authorization: 'Bearer x.y.z' } },
+      'multiple_authorization',
+    ],
+    [
+      'denies values folded into one with a comma',
+      { headers: { Authorization: `Bearer ${TOKEN}, Bearer x.y.z` } },
+      'multiple_authorization',
+    ],
     ['denies an oversized header before looking inside it', { headers: { Authorization: `Bearer ${'a'.repeat(200)}` } }, 'token_too_large'],
     ['denies a token just over the cap', { headers: { Authorization: `Bearer ${'a'.repeat(101)}` } }, 'token_too_large'],
   ])('%s', (_name, source, expected) => {

@@ -4,7 +4,12 @@ const COGNITO = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool';
 const ENTRA_V2 = 'https://login.microsoftonline.com/tenant-id/v2.0';
 const ENTRA_V1 = 'https://sts.windows.net/tenant-id/';
 
-const valid = { AUTH_MODE: 'inject', JWT_ISSUERS: COGNITO, JWT_CLIENT_IDS: 'abc123', VIRTUAL_KEY_SECRET_PREFIX: 'genai-gateway/dev/virtual-keys/' };
+const valid = {
+  AUTH_MODE: 'inject',
+  JWT_ISSUERS: COGNITO,
+  JWT_CLIENT_IDS: 'abc123',
+  VIRTUAL_KEY_SECRET_PREFIX: 'genai-gateway/dev/virtual-keys/',
+};
 
 function problemsOf(env: Record<string, string | undefined>): readonly string[] {
   try {
@@ -19,8 +24,18 @@ function problemsOf(env: Record<string, string | undefined>): readonly string[] 
 describe('loadConfig', () => {
   test('exports exactly the environment variable names the Edge stack wires', () => {
     expect(ENV_VAR_NAMES).toEqual([
-      'AUTH_MODE', 'JWT_ISSUERS', 'JWT_AUDIENCE', 'JWT_CLIENT_IDS', 'JWKS_URI', 'JWT_TOKEN_USE', 'CLIENT_ID_CLAIM',
-      'REQUIRED_SCOPE', 'VIRTUAL_KEY_SECRET_PREFIX', 'KEY_CACHE_TTL_SECONDS', 'NEGATIVE_CACHE_TTL_SECONDS', 'STALE_ON_ERROR_SECONDS',
+      'AUTH_MODE',
+      'JWT_ISSUERS',
+      'JWT_AUDIENCE',
+      'JWT_CLIENT_IDS',
+      'JWKS_URI',
+      'JWT_TOKEN_USE',
+      'CLIENT_ID_CLAIM',
+      'REQUIRED_SCOPE',
+      'VIRTUAL_KEY_SECRET_PREFIX',
+      'KEY_CACHE_TTL_SECONDS',
+      'NEGATIVE_CACHE_TTL_SECONDS',
+      'STALE_ON_ERROR_SECONDS',
     ]);
   });
 
@@ -52,7 +67,10 @@ describe('loadConfig', () => {
       REQUIRED_SCOPE: 'Gateway.Invoke',
       KEY_CACHE_TTL_SECONDS: '60',
     });
-    expect(config.issuers.map((i) => [i.issuer, i.cognito])).toEqual([[ENTRA_V2, false], [ENTRA_V1, false]]);
+    expect(config.issuers.map((i) => [i.issuer, i.cognito])).toEqual([
+      [ENTRA_V2, false],
+      [ENTRA_V1, false],
+    ]);
     expect(new Set(config.issuers.map((i) => i.jwksUri)).size).toBe(1);
     expect(config.tokenUse).toBe('none');
     expect(config.clientIdClaims).toEqual(['azp', 'appid']);
@@ -69,20 +87,63 @@ describe('loadConfig', () => {
     ['a missing mode', { AUTH_MODE: undefined }, 'AUTH_MODE: is required and must be one of inject, passthrough'],
     ['an unknown mode', { AUTH_MODE: 'allow-all' }, 'AUTH_MODE: is required and must be one of inject, passthrough'],
     ['missing issuers', { JWT_ISSUERS: undefined }, 'JWT_ISSUERS: is required (comma-separated issuer URLs)'],
-    ['an http issuer', { JWT_ISSUERS: 'http://issuer.example.com' }, 'JWT_ISSUERS: "http://issuer.example.com" must use https:// (http:// is accepted for loopback test servers only)'],
+    [
+      'an http issuer',
+      { JWT_ISSUERS: 'http://issuer.example.com' },
+      'JWT_ISSUERS: "http://issuer.example.com" must use https:// (http:// is accepted for loopback test servers only)',
+    ],
     ['an issuer that is not a URL', { JWT_ISSUERS: 'issuer' }, 'JWT_ISSUERS: "issuer" is not a URL, use https://...'],
     ['a duplicated issuer', { JWT_ISSUERS: `${COGNITO},${COGNITO}` }, 'JWT_ISSUERS: lists an issuer twice'],
-    ['a non-Cognito issuer without JWKS URI', { JWT_ISSUERS: ENTRA_V2, JWT_TOKEN_USE: 'none', JWT_AUDIENCE: 'api://x' }, 'JWKS_URI: is required when an issuer is not a Cognito user pool (e.g. Entra ID .../discovery/v2.0/keys)'],
-    ['a JWKS URI count that matches nothing', { JWT_ISSUERS: `${COGNITO},https://cognito-idp.us-east-1.amazonaws.com/p2,https://cognito-idp.us-east-2.amazonaws.com/p3`, JWKS_URI: 'https://a.example/k,https://b.example/k' }, 'JWKS_URI: give one URI for all issuers or one per issuer (3), got 2'],
-    ['an audience with a Cognito issuer', { JWT_AUDIENCE: 'x' }, 'JWT_AUDIENCE: Cognito access tokens carry no aud claim; use JWT_CLIENT_IDS or REQUIRED_SCOPE instead'],
-    ['ID tokens allowed for a Cognito issuer', { JWT_TOKEN_USE: 'none' }, 'JWT_TOKEN_USE: must be access when an issuer is a Cognito user pool (ID tokens are never accepted)'],
+    [
+      'a non-Cognito issuer without JWKS URI',
+      { JWT_ISSUERS: ENTRA_V2, JWT_TOKEN_USE: 'none', JWT_AUDIENCE: 'api://x' },
+      'JWKS_URI: is required when an issuer is not a Cognito user pool (e.g. Entra ID .../discovery/v2.0/keys)',
+    ],
+    [
+      'a JWKS URI count that matches nothing',
+      {
+        JWT_ISSUERS: `${COGNITO},https://cognito-idp.us-east-1.amazonaws.com/p2,https://cognito-idp.us-east-2.amazonaws.com/p3`,
+        JWKS_URI: 'https://a.example/k,https://b.example/k',
+      },
+      'JWKS_URI: give one URI for all issuers or one per issuer (3), got 2',
+    ],
+    [
+      'an audience with a Cognito issuer',
+      { JWT_AUDIENCE: 'x' },
+      'JWT_AUDIENCE: Cognito access tokens carry no aud claim; use JWT_CLIENT_IDS or REQUIRED_SCOPE instead',
+    ],
+    [
+      'ID tokens allowed for a Cognito issuer',
+      { JWT_TOKEN_USE: 'none' },
+      'JWT_TOKEN_USE: must be access when an issuer is a Cognito user pool (ID tokens are never accepted)',
+    ],
     ['an unknown token use', { JWT_TOKEN_USE: 'id' }, 'JWT_TOKEN_USE: must be one of access, none'],
-    ['a client id with a path separator', { JWT_CLIENT_IDS: 'ok,../admin' }, 'JWT_CLIENT_IDS: "../admin" is not a valid client id (letters, digits, ._-)'],
-    ['a claim name with spaces', { CLIENT_ID_CLAIM: 'client id' }, 'CLIENT_ID_CLAIM: must be one or more claim names, comma-separated (client_id, azp or appid)'],
+    [
+      'a client id with a path separator',
+      { JWT_CLIENT_IDS: 'ok,../admin' },
+      'JWT_CLIENT_IDS: "../admin" is not a valid client id (letters, digits, ._-)',
+    ],
+    [
+      'a claim name with spaces',
+      { CLIENT_ID_CLAIM: 'client id' },
+      'CLIENT_ID_CLAIM: must be one or more claim names, comma-separated (client_id, azp or appid)',
+    ],
     ['a scope with spaces', { REQUIRED_SCOPE: 'a b' }, 'REQUIRED_SCOPE: must be a single scope without spaces'],
-    ['no audience, client list or scope', { JWT_CLIENT_IDS: undefined }, 'JWT_AUDIENCE, JWT_CLIENT_IDS, REQUIRED_SCOPE: set at least one, otherwise any token of the issuer is accepted'],
-    ['inject mode without a secret prefix', { VIRTUAL_KEY_SECRET_PREFIX: undefined }, 'VIRTUAL_KEY_SECRET_PREFIX: is required when AUTH_MODE is inject (e.g. genai-gateway/dev/virtual-keys/)'],
-    ['a secret prefix with spaces', { VIRTUAL_KEY_SECRET_PREFIX: 'a b/' }, 'VIRTUAL_KEY_SECRET_PREFIX: may contain only letters, digits and /_+=.@- (e.g. genai-gateway/dev/virtual-keys/)'],
+    [
+      'no audience, client list or scope',
+      { JWT_CLIENT_IDS: undefined },
+      'JWT_AUDIENCE, JWT_CLIENT_IDS, REQUIRED_SCOPE: set at least one, otherwise any token of the issuer is accepted',
+    ],
+    [
+      'inject mode without a secret prefix',
+      { VIRTUAL_KEY_SECRET_PREFIX: undefined },
+      'VIRTUAL_KEY_SECRET_PREFIX: is required when AUTH_MODE is inject (e.g. genai-gateway/dev/virtual-keys/)',
+    ],
+    [
+      'a secret prefix with spaces',
+      { VIRTUAL_KEY_SECRET_PREFIX: 'a b/' },
+      'VIRTUAL_KEY_SECRET_PREFIX: may contain only letters, digits and /_+=.@- (e.g. genai-gateway/dev/virtual-keys/)',
+    ],
     ['a fractional TTL', { KEY_CACHE_TTL_SECONDS: '1.5' }, 'KEY_CACHE_TTL_SECONDS: must be a whole number of seconds'],
     ['a non-numeric TTL', { KEY_CACHE_TTL_SECONDS: 'five' }, 'KEY_CACHE_TTL_SECONDS: must be a whole number of seconds'],
     ['a zero key TTL', { KEY_CACHE_TTL_SECONDS: '0' }, 'KEY_CACHE_TTL_SECONDS: must be at least 1'],

@@ -26,27 +26,56 @@ describe('decide', () => {
   });
 
   test('denies a verified client that has no key with a 403', async () => {
-    await expect(decide(headers, deps({ keys: { get: async () => ({ kind: 'unknown' }) } }))).resolves.toEqual({ effect: 'deny', status: 403, reason: 'unknown_client', clientId: 'c1' });
+    await expect(decide(headers, deps({ keys: { get: async () => ({ kind: 'unknown' }) } }))).resolves.toEqual({
+      effect: 'deny',
+      status: 403,
+      reason: 'unknown_client',
+      clientId: 'c1',
+    });
   });
 
   test('denies before verification when the header is unusable', async () => {
     const d = deps();
-    await expect(decide({ headers: {} }, d)).resolves.toEqual({ effect: 'deny', status: 401, reason: 'missing_token', clientId: undefined });
+    await expect(decide({ headers: {} }, d)).resolves.toEqual({
+      effect: 'deny',
+      status: 401,
+      reason: 'missing_token',
+      clientId: undefined,
+    });
     expect(d.verifier.verify).not.toHaveBeenCalled();
   });
 
   test('passes verifier denials through', async () => {
-    await expect(decide(headers, deps({ verifier: verifier(async () => { throw new Denial('expired'); }) }))).resolves.toMatchObject({ effect: 'deny', status: 401, reason: 'expired' });
+    await expect(
+      decide(
+        headers,
+        deps({
+          verifier: verifier(async () => {
+            throw new Denial('expired');
+          }),
+        }),
+      ),
+    ).resolves.toMatchObject({ effect: 'deny', status: 401, reason: 'expired' });
   });
 
   test('rejects with the fault when the key store faults', async () => {
-    const keys = { get: async () => { throw new AuthorizerFault('key_access_denied', 'AccessDeniedException'); } };
+    const keys = {
+      get: async () => {
+        throw new AuthorizerFault('key_access_denied', 'AccessDeniedException');
+      },
+    };
     await expect(decide(headers, deps({ keys }))).rejects.toMatchObject({ reason: 'key_access_denied' });
   });
 
   test('turns unexpected errors into an internal_error fault', async () => {
-    const keys = { get: async () => { throw new TypeError('boom'); } };
-    await expect(decide(headers, deps({ keys }))).rejects.toEqual(expect.objectContaining({ reason: 'internal_error', causeName: 'TypeError' }));
+    const keys = {
+      get: async () => {
+        throw new TypeError('boom');
+      },
+    };
+    await expect(decide(headers, deps({ keys }))).rejects.toEqual(
+      expect.objectContaining({ reason: 'internal_error', causeName: 'TypeError' }),
+    );
   });
 
   test('faults rather than allowing when inject mode has no key store', async () => {

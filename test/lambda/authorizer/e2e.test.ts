@@ -18,23 +18,31 @@ class FakeLiteLlm {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeLiteLlm> {
-    let self: FakeLiteLlm | undefined;
     const server = createServer((req, res) => {
-      self?.seen.push(req.headers);
+      self.seen.push(req.headers);
       req.resume();
-      req.on('end', async () => {
+      req.on('end', () => void stream());
+      const stream = async () => {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         for (const [i, text] of CHUNKS.entries()) {
-          const chunk = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: text } : { content: text }, finish_reason: null }] };
+          const chunk = {
+            id: 'chatcmpl-1',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'fake',
+            choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: text } : { content: text }, finish_reason: null }],
+          };
           res.write(`data: ${JSON.stringify(chunk)}\n\n`);
           await new Promise((r) => setTimeout(r, GAP_MS));
         }
-        res.write(`data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+        );
         res.end('data: [DONE]\n\n');
-        self?.finishedAt.push(Date.now());
-      });
+        self.finishedAt.push(Date.now());
+      };
     });
-    self = new FakeLiteLlm(server);
+    const self = new FakeLiteLlm(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
@@ -72,11 +80,21 @@ describe('end to end on loopback: openai client → gateway stand-in + real auth
   });
 
   const client = (token: string) =>
-    new OpenAI({ apiKey: token, baseURL: `${gateway.url}/v1`, maxRetries: 0, timeout: 10_000, defaultHeaders: { 'x-litellm-api-key': 'sk-client_supplied_forged_key' } });
+    new OpenAI({
+      apiKey: token,
+      baseURL: `${gateway.url}/v1`,
+      maxRetries: 0,
+      timeout: 10_000,
+      defaultHeaders: { 'x-litellm-api-key': 'sk-client_supplied_forged_key' },
+    });
 
   test('streams chunks to the client as they are produced, with only the injected key upstream', async () => {
     const token = mint(key);
-    const stream = await client(token).chat.completions.create({ model: 'fake', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await client(token).chat.completions.create({
+      model: 'fake',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     const arrivals: number[] = [];
     let text = '';
     for await (const chunk of stream) {
@@ -91,7 +109,9 @@ describe('end to end on loopback: openai client → gateway stand-in + real auth
 
     const seen = upstream.seen[upstream.seen.length - 1] as IncomingHttpHeaders;
     expect(seen['x-litellm-api-key']).toBe(VIRTUAL_KEY);
-    const keysUpstream = Object.values(seen).flat().filter((v): v is string => typeof v === 'string' && v.includes('sk-'));
+    const keysUpstream = Object.values(seen)
+      .flat()
+      .filter((v): v is string => typeof v === 'string' && v.includes('sk-'));
     expect(keysUpstream).toEqual([VIRTUAL_KEY]);
   });
 
@@ -99,7 +119,11 @@ describe('end to end on loopback: openai client → gateway stand-in + real auth
     const token = mint(key, accessClaims({ jti: 'cache-test' }));
     const before = gateway.invocations;
     for (let i = 0; i < 2; i++) {
-      const completion = await client(token).chat.completions.create({ model: 'fake', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      const completion = await client(token).chat.completions.create({
+        model: 'fake',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
       for await (const _ of completion) void _;
     }
     expect(gateway.invocations).toBe(before + 1);
@@ -107,20 +131,26 @@ describe('end to end on loopback: openai client → gateway stand-in + real auth
 
   test('an invalid token gets a 401 and never reaches the upstream', async () => {
     const before = upstream.seen.length;
-    const err = await client(mint(key, accessClaims({ exp: 1 }))).chat.completions.create({ model: 'fake', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const err = await client(mint(key, accessClaims({ exp: 1 })))
+      .chat.completions.create({ model: 'fake', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(upstream.seen.length).toBe(before);
   });
 
   test('a valid token of a client without a key gets a 403 and never reaches the upstream', async () => {
     const before = upstream.seen.length;
-    const err = await client(mint(key, accessClaims({ client_id: 'unknown-client' }))).models.list().catch((e: unknown) => e);
+    const err = await client(mint(key, accessClaims({ client_id: 'unknown-client' })))
+      .models.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(upstream.seen.length).toBe(before);
   });
 
   test('a client holding only a virtual key, without a JWT, is refused', async () => {
-    const err = await client('sk-client_supplied_forged_key').models.list().catch((e: unknown) => e);
+    const err = await client('sk-client_supplied_forged_key')
+      .models.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 });

@@ -15,7 +15,9 @@ const segment = fc.string({ unit: b64chars, minLength: 0, maxLength: 400 });
 function sameToken(a: string, b: string): boolean {
   const [ah, ap, as] = a.split('.');
   const [bh, bp, bs] = b.split('.');
-  return ah === bh && ap === bp && as !== undefined && bs !== undefined && Buffer.from(as, 'base64url').equals(Buffer.from(bs, 'base64url'));
+  return (
+    ah === bh && ap === bp && as !== undefined && bs !== undefined && Buffer.from(as, 'base64url').equals(Buffer.from(bs, 'base64url'))
+  );
 }
 
 describe('fuzzing: no random or mutated token is ever allowed', () => {
@@ -45,7 +47,11 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
 
   test('single-character mutations, deletions and insertions of a valid token', async () => {
     const mutation = fc.oneof(
-      fc.record({ op: fc.constant('replace' as const), at: fc.nat(valid.length - 1), ch: fc.oneof(b64chars, fc.constantFrom('.', '=', ' ', '+', '/')) }),
+      fc.record({
+        op: fc.constant('replace' as const),
+        at: fc.nat(valid.length - 1),
+        ch: fc.oneof(b64chars, fc.constantFrom('.', '=', ' ', '+', '/')),
+      }),
       fc.record({ op: fc.constant('delete' as const), at: fc.nat(valid.length - 1), ch: fc.constant('') }),
       fc.record({ op: fc.constant('insert' as const), at: fc.nat(valid.length), ch: fc.oneof(b64chars, fc.constantFrom('.', '=')) }),
     );
@@ -68,12 +74,15 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
   test('re-encoded payloads with arbitrary claim changes and the original signature', async () => {
     const [head, , sig] = valid.split('.') as [string, string, string];
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('exp', 'iss', 'client_id', 'token_use', 'scope', 'nbf', 'iat', 'aud', 'sub'), fc.jsonValue()), async (changes) => {
-        const claims = { ...accessClaims(), ...changes };
-        const forged = `${head}.${b64url(JSON.stringify(claims))}.${sig}`;
-        const outcome = await attempt(h, requestEvent(bearer(forged)));
-        if (outcome === 'allow') expect(sameToken(forged, valid)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('exp', 'iss', 'client_id', 'token_use', 'scope', 'nbf', 'iat', 'aud', 'sub'), fc.jsonValue()),
+        async (changes) => {
+          const claims = { ...accessClaims(), ...changes };
+          const forged = `${head}.${b64url(JSON.stringify(claims))}.${sig}`;
+          const outcome = await attempt(h, requestEvent(bearer(forged)));
+          if (outcome === 'allow') expect(sameToken(forged, valid)).toBe(true);
+        },
+      ),
       RUNS,
     );
   });
@@ -81,7 +90,14 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
   test('arbitrary headers and claims signed by a key the issuer does not publish', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ alg: fc.constantFrom('RS256', 'RS384', 'ES256', 'none', 'HS256', 'EdDSA'), kid: fc.oneof(fc.constant(key.kid), fc.string()), jku: fc.option(fc.webUrl()) }, { requiredKeys: ['alg'] }),
+        fc.record(
+          {
+            alg: fc.constantFrom('RS256', 'RS384', 'ES256', 'none', 'HS256', 'EdDSA'),
+            kid: fc.oneof(fc.constant(key.kid), fc.string()),
+            jku: fc.option(fc.webUrl()),
+          },
+          { requiredKeys: ['alg'] },
+        ),
         fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })),
         async (header, extra) => {
           const token = signWith(attacker, header, { ...accessClaims(), ...extra });
@@ -94,10 +110,15 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
 
   test('arbitrary JSON in header and payload with arbitrary signature bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }), fc.uint8Array({ maxLength: 300 }), async (header, payload, sig) => {
-        const token = `${encodeSegments(JSON.stringify(header), JSON.stringify(payload))}.${b64url(Buffer.from(sig))}`;
-        expect(await attempt(h, requestEvent(bearer(token)))).not.toBe('allow');
-      }),
+      fc.asyncProperty(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.uint8Array({ maxLength: 300 }),
+        async (header, payload, sig) => {
+          const token = `${encodeSegments(JSON.stringify(header), JSON.stringify(payload))}.${b64url(Buffer.from(sig))}`;
+          expect(await attempt(h, requestEvent(bearer(token)))).not.toBe('allow');
+        },
+      ),
       RUNS,
     );
   });

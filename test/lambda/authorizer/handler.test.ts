@@ -26,8 +26,12 @@ describe('handler', () => {
 
   test('throws Unauthorized (401) for an invalid token and logs the reason', async () => {
     const h = harness();
-    await expect(h.handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ exp: 1 })))), context())).rejects.toThrow(new Error(UNAUTHORIZED));
-    expect(h.out.logs).toEqual([expect.objectContaining({ level: 'INFO', message: 'deny', reason: 'expired', status: 401, requestId: 'req-1' })]);
+    await expect(h.handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ exp: 1 })))), context())).rejects.toThrow(
+      new Error(UNAUTHORIZED),
+    );
+    expect(h.out.logs).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'deny', reason: 'expired', status: 401, requestId: 'req-1' }),
+    ]);
     expect(h.out.metrics).toEqual([expect.objectContaining({ Outcome: 'deny', Reason: 'expired' })]);
   });
 
@@ -52,7 +56,9 @@ describe('handler', () => {
 
   test('fails closed on a method ARN it cannot scope', async () => {
     const h = harness();
-    await expect(h.handler(requestEvent(bearer(mint(rsaKey())), { methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:*/*' }), context())).rejects.toThrow(AUTHORIZER_FAILURE);
+    await expect(
+      h.handler(requestEvent(bearer(mint(rsaKey())), { methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:*/*' }), context()),
+    ).rejects.toThrow(AUTHORIZER_FAILURE);
     expect(h.out.logs[0]).toMatchObject({ reason: 'invalid_method_arn' });
   });
 
@@ -88,7 +94,15 @@ describe('handler', () => {
   test('maps non-fault errors from its dependencies to internal_error', async () => {
     const out = new Captured();
     const handler = createHandler({
-      decide: { mode: 'passthrough', maxTokenLength: 100, verifier: { verify: async () => { throw new RangeError('x'); } } },
+      decide: {
+        mode: 'passthrough',
+        maxTokenLength: 100,
+        verifier: {
+          verify: async () => {
+            throw new RangeError('x');
+          },
+        },
+      },
       logger: createLogger({ write: out.write, clock: Date.now }),
       metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
       clock: Date.now,
@@ -103,7 +117,10 @@ describe('handler', () => {
 describe('createMisconfiguredHandler', () => {
   test('refuses every request with a 5xx and counts it', async () => {
     const out = new Captured();
-    const handler = createMisconfiguredHandler({ logger: createLogger({ write: out.write, clock: Date.now }), metrics: createEmfMetrics({ write: out.write, clock: Date.now }) });
+    const handler = createMisconfiguredHandler({
+      logger: createLogger({ write: out.write, clock: Date.now }),
+      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
+    });
     await expect(handler(requestEvent(bearer(mint(rsaKey()))), context())).rejects.toThrow(AUTHORIZER_FAILURE);
     expect(out.metrics[0]).toMatchObject({ Outcome: 'fault', Reason: 'config_invalid' });
   });

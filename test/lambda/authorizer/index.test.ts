@@ -15,7 +15,7 @@ function coldStart(env: Record<string, string>): { handler: AuthorizerHandler; l
   let handler: AuthorizerHandler | undefined;
   try {
     jest.isolateModules(() => {
-      handler = (require('../../../lambda/authorizer/index') as { handler: AuthorizerHandler }).handler;
+      handler = jest.requireActual<{ handler: AuthorizerHandler }>('../../../lambda/authorizer/index').handler;
     });
   } finally {
     for (const k of Object.keys(env)) delete process.env[k];
@@ -36,15 +36,28 @@ describe('index (cold start)', () => {
   afterAll(() => jwks.stop());
 
   test('reads the environment once and verifies tokens against the JWKS URI', async () => {
-    const { handler, lines } = coldStart({ AUTH_MODE: 'passthrough', JWT_ISSUERS: ISSUER, JWKS_URI: jwks.url, REQUIRED_SCOPE: 'genai-gateway/invoke' });
+    const { handler, lines } = coldStart({
+      AUTH_MODE: 'passthrough',
+      JWT_ISSUERS: ISSUER,
+      JWKS_URI: jwks.url,
+      REQUIRED_SCOPE: 'genai-gateway/invoke',
+    });
     const result = await handler(requestEvent(bearer(mint(rsaKey()))));
     expect(result.context).toEqual({ clientId: 'client7abc' });
-    await expect(handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ scope: 'x' })))))).resolves.toMatchObject({ policyDocument: { Statement: [{ Effect: 'Deny' }] } });
+    await expect(handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ scope: 'x' })))))).resolves.toMatchObject({
+      policyDocument: { Statement: [{ Effect: 'Deny' }] },
+    });
     expect(lines.some((l) => l.includes('"Outcome":"allow"'))).toBe(true);
   });
 
   test('creates the Secrets Manager client in inject mode', () => {
-    const { handler, lines } = coldStart({ AUTH_MODE: 'inject', JWT_ISSUERS: ISSUER, JWT_CLIENT_IDS: 'a', VIRTUAL_KEY_SECRET_PREFIX: 'p/', AWS_REGION: 'eu-west-1' });
+    const { handler, lines } = coldStart({
+      AUTH_MODE: 'inject',
+      JWT_ISSUERS: ISSUER,
+      JWT_CLIENT_IDS: 'a',
+      VIRTUAL_KEY_SECRET_PREFIX: 'p/',
+      AWS_REGION: 'eu-west-1',
+    });
     expect(typeof handler).toBe('function');
     expect(lines).toEqual([]);
   });

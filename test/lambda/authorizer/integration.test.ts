@@ -21,7 +21,12 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
     // The endpoint override lives in the test's client, not in any production code path.
     sm = new SecretsManagerClient({ ...moto.clientConfig(), maxAttempts: 1 });
     await sm.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}${CLIENT_ID}`, SecretString: 'sk-plain_key_for_client7' }));
-    await sm.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}json-client`, SecretString: JSON.stringify({ virtualKey: 'sk-json_key_for_client' }) }));
+    await sm.send(
+      new CreateSecretCommand({
+        Name: `${SECRET_PREFIX}json-client`,
+        SecretString: JSON.stringify({ virtualKey: 'sk-json_key_for_client' }),
+      }),
+    );
     await sm.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}bad-client`, SecretString: 'hunter2' }));
     parts = buildAuthorizer(testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: `${CLIENT_ID},json-client,bad-client,unknown-client` }), {
       logger: createLogger({ write: out.write, clock: () => clock.now }),
@@ -46,7 +51,10 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
   });
 
   test('reads the JSON secret form', async () => {
-    expect((await parts.handler(requestEvent(bearer(tokenFor('json-client'))))).context).toEqual({ clientId: 'json-client', virtualKey: 'sk-json_key_for_client' });
+    expect((await parts.handler(requestEvent(bearer(tokenFor('json-client'))))).context).toEqual({
+      clientId: 'json-client',
+      virtualKey: 'sk-json_key_for_client',
+    });
   });
 
   test('denies a client without a secret with a 403', async () => {
@@ -76,7 +84,12 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
   });
 
   test('fails closed when Secrets Manager is unreachable and no key is cached', async () => {
-    const down = new SecretsManagerClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const down = new SecretsManagerClient({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const local = new Captured();
     const isolated = buildAuthorizer(testConfig({ JWKS_URI: jwks.url }), {
       logger: createLogger({ write: local.write, clock: Date.now }),
@@ -84,7 +97,9 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
       clock: Date.now,
       secretsManager: down,
     });
-    expect(await attempt({ handler: isolated.handler, out: local }, requestEvent(bearer(tokenFor(CLIENT_ID))))).toBe('5xx:key_store_unavailable');
+    expect(await attempt({ handler: isolated.handler, out: local }, requestEvent(bearer(tokenFor(CLIENT_ID))))).toBe(
+      '5xx:key_store_unavailable',
+    );
     down.destroy();
   });
 

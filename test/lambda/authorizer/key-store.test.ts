@@ -23,7 +23,11 @@ function setup(secrets = new FakeSecrets()) {
 }
 
 const transient = () => new SecretSourceError('transient', 'ThrottlingException');
-const faultOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: AuthorizerFault) => `${e.reason}/${e.causeName}`);
+const faultOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: AuthorizerFault) => `${e.reason}/${e.causeName}`,
+  );
 
 describe('VirtualKeyStore', () => {
   test('reads the secret named <prefix><clientId> and caches it for the TTL', async () => {
@@ -113,7 +117,12 @@ describe('VirtualKeyStore', () => {
 
   test('fails closed on errors that are not SecretSourceErrors', async () => {
     const { store } = setup();
-    const s = new VirtualKeyStore({ ...(store as unknown as { props: object }).props, source: async () => { throw new TypeError('boom'); } } as never);
+    const s = new VirtualKeyStore({
+      ...(store as unknown as { props: object }).props,
+      source: async () => {
+        throw new TypeError('boom');
+      },
+    } as never);
     expect(await faultOf(s.get(CLIENT_ID))).toBe('key_store_unavailable/Unknown');
   });
 

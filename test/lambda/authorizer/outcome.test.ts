@@ -10,14 +10,23 @@ describe('outcome', () => {
   });
 
   test('a denial carries its status and client', () => {
-    expect(new Denial('unknown_client', 'c1')).toMatchObject({ status: 403, reason: 'unknown_client', clientId: 'c1', message: 'unknown_client' });
+    expect(new Denial('unknown_client', 'c1')).toMatchObject({
+      status: 403,
+      reason: 'unknown_client',
+      clientId: 'c1',
+      message: 'unknown_client',
+    });
   });
 
   test('a fault keeps only the name of its cause', () => {
     expect(new AuthorizerFault('jwks_unavailable', 'FetchError')).toMatchObject({ reason: 'jwks_unavailable', causeName: 'FetchError' });
   });
 
-  test.each<[unknown, string]>([[new TypeError('x'), 'TypeError'], [new (class Custom extends Error {})('x'), 'Custom'], ['s', 'string']])('names %p as %s', (err, name) => {
+  test.each<[unknown, string]>([
+    [new TypeError('x'), 'TypeError'],
+    [new (class Custom extends Error {})('x'), 'Custom'],
+    ['s', 'string'],
+  ])('names %p as %s', (err, name) => {
     expect(errorName(err)).toBe(name);
   });
 });

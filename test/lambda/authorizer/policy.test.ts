@@ -2,9 +2,21 @@ import { allowResult, denyResult, stageResource } from '../../../lambda/authoriz
 
 describe('stageResource', () => {
   test.each<[string, string | undefined, string | undefined]>([
-    ['covers every route of the stage', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/POST/v1/chat/completions', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/*'],
-    ['keeps the partition', 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/v1/models', 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/*'],
-    ['handles the root resource', 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/', 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*'],
+    [
+      'covers every route of the stage',
+      'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/POST/v1/chat/completions',
+      'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/*',
+    ],
+    [
+      'keeps the partition',
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/v1/models',
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/*',
+    ],
+    [
+      'handles the root resource',
+      'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/',
+      'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*',
+    ],
     ['rejects a non execute-api ARN', 'arn:aws:lambda:us-east-1:123456789012:function:x', undefined],
     ['rejects a wildcard injected into the API id', 'arn:aws:execute-api:us-east-1:123456789012:*/dev/GET/', undefined],
     ['rejects a missing ARN', undefined, undefined],

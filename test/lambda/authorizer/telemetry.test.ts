@@ -6,7 +6,14 @@ describe('createLogger', () => {
   test('writes one JSON object per line with level, message and fields', () => {
     const lines: string[] = [];
     createLogger({ write: (l) => lines.push(l), clock }).info('deny', { reason: 'expired', status: 401, clientId: undefined });
-    expect(JSON.parse(lines[0] as string)).toEqual({ level: 'INFO', message: 'deny', service: 'authorizer', timestamp: '2025-01-01T00:00:00.000Z', reason: 'expired', status: 401 });
+    expect(JSON.parse(lines[0] as string)).toEqual({
+      level: 'INFO',
+      message: 'deny',
+      service: 'authorizer',
+      timestamp: '2025-01-01T00:00:00.000Z',
+      reason: 'expired',
+      status: 401,
+    });
   });
 
   test('drops entries below its level', () => {
@@ -21,12 +28,22 @@ describe('createLogger', () => {
 
   test('redacts values shaped like tokens or virtual keys', () => {
     const lines: string[] = [];
-    createLogger({ write: (l) => lines.push(l), clock }).info('x', { a: 'sk-secret_value_123', b: 'eyJhbGciOi.eyJzdWIiOi.sig', c: ['sk-zzzzzzzz'], d: 'client7abc' });
+    createLogger({ write: (l) => lines.push(l), clock }).info('x', {
+      a: 'sk-secret_value_123',
+      b: 'eyJhbGciOi.eyJzdWIiOi.sig',
+      c: ['sk-zzzzzzzz'],
+      d: 'client7abc',
+    });
     expect(JSON.parse(lines[0] as string)).toMatchObject({ a: '[redacted]', b: '[redacted]', c: ['[redacted]'], d: 'client7abc' });
   });
 
   test.each([
-    [undefined, 'INFO'], ['debug', 'DEBUG'], ['TRACE', 'DEBUG'], ['warn', 'WARN'], ['FATAL', 'ERROR'], ['nonsense', 'INFO'],
+    [undefined, 'INFO'],
+    ['debug', 'DEBUG'],
+    ['TRACE', 'DEBUG'],
+    ['warn', 'WARN'],
+    ['FATAL', 'ERROR'],
+    ['nonsense', 'INFO'],
   ])('reads log level %p as %s', (input, level) => {
     expect(parseLogLevel(input)).toBe(level);
   });
@@ -39,11 +56,16 @@ describe('createEmfMetrics', () => {
     expect(JSON.parse(lines[0] as string)).toEqual({
       _aws: {
         Timestamp: Date.UTC(2025, 0, 1),
-        CloudWatchMetrics: [{
-          Namespace: 'GenAiGateway/Authorizer',
-          Dimensions: [['Outcome'], ['Outcome', 'Reason']],
-          Metrics: [{ Name: 'Decisions', Unit: 'Count' }, { Name: 'DecisionLatency', Unit: 'Milliseconds' }],
-        }],
+        CloudWatchMetrics: [
+          {
+            Namespace: 'GenAiGateway/Authorizer',
+            Dimensions: [['Outcome'], ['Outcome', 'Reason']],
+            Metrics: [
+              { Name: 'Decisions', Unit: 'Count' },
+              { Name: 'DecisionLatency', Unit: 'Milliseconds' },
+            ],
+          },
+        ],
       },
       Outcome: 'deny',
       Reason: 'expired',

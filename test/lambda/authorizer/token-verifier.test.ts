@@ -1,19 +1,43 @@
 import {
-  FetchError, JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError,
-  JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, KidNotFoundInJwksError, ParameterValidationError,
-  WaitPeriodNotYetEndedJwkError, JwkInvalidUseError,
+  FetchError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+  JwkInvalidUseError,
 } from 'aws-jwt-verify/error';
 import { RateLimitedJwksCache } from '../../../lambda/authorizer/jwks-cache';
 import { AuthorizerFault, Denial } from '../../../lambda/authorizer/outcome';
 import { classifyVerificationError, createTokenVerifier, identifyClient } from '../../../lambda/authorizer/token-verifier';
 import { testConfig } from '../../support/authorizer-harness';
-import { accessClaims, CLIENT_ID, ecKey, ENTRA_ISSUER, jwksOf, mint, nowSeconds, rsaKey, type TestKey } from '../../support/authorizer-tokens';
+import {
+  accessClaims,
+  CLIENT_ID,
+  ecKey,
+  ENTRA_ISSUER,
+  jwksOf,
+  mint,
+  nowSeconds,
+  rsaKey,
+  type TestKey,
+} from '../../support/authorizer-tokens';
 
 const ENTRA_JWKS = 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys';
 
 function verifierFor(env: Record<string, string | undefined> = {}, keys: TestKey[] = [rsaKey()]) {
   const config = testConfig(env);
-  const jwksCache = new RateLimitedJwksCache({ fetchJwks: async () => jwksOf(...keys) as never, clock: Date.now, refreshWindowMs: 30_000, maxAgeMs: 3_600_000 });
+  const jwksCache = new RateLimitedJwksCache({
+    fetchJwks: async () => jwksOf(...keys) as never,
+    clock: Date.now,
+    refreshWindowMs: 30_000,
+    maxAgeMs: 3_600_000,
+  });
   return createTokenVerifier(config, { jwksCache, clock: Date.now });
 }
 
@@ -76,15 +100,35 @@ describe('createTokenVerifier with a Cognito issuer', () => {
 });
 
 describe('createTokenVerifier with Entra ID', () => {
-  const v2 = { JWT_ISSUERS: ENTRA_ISSUER, JWKS_URI: ENTRA_JWKS, JWT_AUDIENCE: 'api://genai-gateway', JWT_CLIENT_IDS: undefined, CLIENT_ID_CLAIM: 'azp,appid', REQUIRED_SCOPE: 'Gateway.Invoke' };
+  const v2 = {
+    JWT_ISSUERS: ENTRA_ISSUER,
+    JWKS_URI: ENTRA_JWKS,
+    JWT_AUDIENCE: 'api://genai-gateway',
+    JWT_CLIENT_IDS: undefined,
+    CLIENT_ID_CLAIM: 'azp,appid',
+    REQUIRED_SCOPE: 'Gateway.Invoke',
+  };
   const entraClaims = (o: Record<string, unknown> = {}) => {
     const now = nowSeconds();
-    return { iss: ENTRA_ISSUER, aud: 'api://genai-gateway', azp: '6f1c0f5e-1111-2222-3333-444455556666', roles: ['Gateway.Invoke'], iat: now, nbf: now, exp: now + 3600, ...o };
+    return {
+      iss: ENTRA_ISSUER,
+      aud: 'api://genai-gateway',
+      azp: '6f1c0f5e-1111-2222-3333-444455556666',
+      roles: ['Gateway.Invoke'],
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      ...o,
+    };
   };
 
   test.each<[string, Record<string, unknown>, string]>([
     ['allows a v2 app token and reads azp', {}, 'allow:6f1c0f5e-1111-2222-3333-444455556666'],
-    ['falls back to appid for v1 tokens', { azp: undefined, appid: 'aaaabbbb-0000-1111-2222-333344445555' }, 'allow:aaaabbbb-0000-1111-2222-333344445555'],
+    [
+      'falls back to appid for v1 tokens',
+      { azp: undefined, appid: 'aaaabbbb-0000-1111-2222-333344445555' },
+      'allow:aaaabbbb-0000-1111-2222-333344445555',
+    ],
     ['accepts the scope from scp', { roles: undefined, scp: 'Other Gateway.Invoke' }, 'allow:6f1c0f5e-1111-2222-3333-444455556666'],
     ['denies a token for another audience', { aud: 'api://other' }, '401:wrong_audience'],
     ['denies a token without audience', { aud: undefined }, '401:wrong_audience'],
@@ -108,7 +152,9 @@ describe('createTokenVerifier with Entra ID', () => {
 
 describe('identifyClient', () => {
   test('uses the first claim that is present', () => {
-    expect(identifyClient({ clientIdClaims: ['azp', 'appid'], allowedClientIds: undefined, requiredScope: undefined }, { appid: 'b', azp: 'a' })).toBe('a');
+    expect(
+      identifyClient({ clientIdClaims: ['azp', 'appid'], allowedClientIds: undefined, requiredScope: undefined }, { appid: 'b', azp: 'a' }),
+    ).toBe('a');
   });
 });
 

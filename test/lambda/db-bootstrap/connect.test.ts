@@ -1,10 +1,4 @@
-import {
-  ConnectTimeoutError,
-  connectWithRetry,
-  isTransient,
-  pgConnect,
-  type RetryOptions,
-} from '../../../lambda/db-bootstrap/connect';
+import { ConnectTimeoutError, connectWithRetry, isTransient, pgConnect, type RetryOptions } from '../../../lambda/db-bootstrap/connect';
 import { freePort, startPostgres, type LocalPostgres } from '../../support/postgres';
 
 function withCode(message: string, code: string): Error {
@@ -90,7 +84,9 @@ describe('connectWithRetry', () => {
     // THEN
     expect(error).toBeInstanceOf(ConnectTimeoutError);
     expect(error.message).toMatch(
-      new RegExp(`^Could not connect to 127\\.0\\.0\\.1:${port} within 1s \\(\\d+ attempts\\)\\. .*Last error: ECONNREFUSED connect ECONNREFUSED`),
+      new RegExp(
+        `^Could not connect to 127\\.0\\.0\\.1:${port} within 1s \\(\\d+ attempts\\)\\. .*Last error: ECONNREFUSED connect ECONNREFUSED`,
+      ),
     );
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
   // Loaded only now, after the environment is set, as Lambda would load it.
-  ({ handler } = require('../../../lambda/db-bootstrap/index') as typeof import('../../../lambda/db-bootstrap/index'));
+  ({ handler } = jest.requireActual<typeof import('../../../lambda/db-bootstrap/index')>('../../../lambda/db-bootstrap/index'));
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 

@@ -118,9 +118,7 @@ describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
     };
 
     // WHEN / THEN
-    await expect(onEvent()(event('Create', properties))).rejects.toThrow(
-      'Databases[1].Name: "Lang-Fuse" is not a valid database name',
-    );
+    await expect(onEvent()(event('Create', properties))).rejects.toThrow('Databases[1].Name: "Lang-Fuse" is not a valid database name');
     expect(await databaseNames()).not.toContain('litellm');
   });
 

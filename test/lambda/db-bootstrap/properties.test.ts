@@ -48,9 +48,7 @@ describe('parseResourceProperties', () => {
     ['64 characters', 'a'.repeat(64)],
     ['nothing', ''],
   ])('rejects a database Name with %s, naming the field', (_, name) => {
-    const err = thrown(() =>
-      parseResourceProperties({ ...validProperties, Databases: [{ Name: name, UserSecretArn: LITELLM_ARN }] }),
-    );
+    const err = thrown(() => parseResourceProperties({ ...validProperties, Databases: [{ Name: name, UserSecretArn: LITELLM_ARN }] }));
     expect(err.problems).toEqual([
       `Databases[0].Name: "${name}" is not a valid database name: it must match /^[a-z_][a-z0-9_]{0,62}$/ (lower-case letters, digits and underscores, at most 63)`,
     ]);
@@ -62,9 +60,7 @@ describe('parseResourceProperties', () => {
   });
 
   test.each(['postgres', 'template0', 'template1', 'rdsadmin'])('rejects the reserved database name %s', (name) => {
-    const err = thrown(() =>
-      parseResourceProperties({ ...validProperties, Databases: [{ Name: name, UserSecretArn: LITELLM_ARN }] }),
-    );
+    const err = thrown(() => parseResourceProperties({ ...validProperties, Databases: [{ Name: name, UserSecretArn: LITELLM_ARN }] }));
     expect(err.problems).toEqual([`Databases[0].Name: "${name}" is reserved; choose an application-specific name`]);
   });
 
@@ -125,9 +121,7 @@ describe('parseMasterSecret', () => {
   test('rejects a secret without a host, naming the secret and the field but not the value', () => {
     const { host: _host, ...withoutHost } = rdsSecret;
     const err = thrown(() => parseMasterSecret(JSON.stringify(withoutHost), MASTER_ARN));
-    expect(err.message).toBe(
-      `Invalid master secret ${MASTER_ARN}:\n  - host: Invalid input: expected string, received undefined`,
-    );
+    expect(err.message).toBe(`Invalid master secret ${MASTER_ARN}:\n  - host: Invalid input: expected string, received undefined`);
     expect(err.message).not.toContain('master-Secret!');
   });
 
@@ -149,9 +143,7 @@ describe('parseUserSecret', () => {
   });
 
   test('rejects a username that is not a plain identifier, without echoing it', () => {
-    const err = thrown(() =>
-      parseUserSecret(JSON.stringify({ ...userSecret, username: 'Lite LLM' }), LITELLM_ARN, 'litellm'),
-    );
+    const err = thrown(() => parseUserSecret(JSON.stringify({ ...userSecret, username: 'Lite LLM' }), LITELLM_ARN, 'litellm'));
     expect(err.problems).toEqual([
       'username: is not a valid role name: it must match /^[a-z_][a-z0-9_]{0,62}$/ (lower-case letters, digits and underscores, at most 63)',
     ]);
@@ -165,17 +157,13 @@ describe('parseUserSecret', () => {
   });
 
   test('rejects a password outside printable ASCII, without echoing it', () => {
-    const err = thrown(() =>
-      parseUserSecret(JSON.stringify({ ...userSecret, password: 'pässwörd-with-umlauts' }), LITELLM_ARN, 'litellm'),
-    );
+    const err = thrown(() => parseUserSecret(JSON.stringify({ ...userSecret, password: 'pässwörd-with-umlauts' }), LITELLM_ARN, 'litellm'));
     expect(err.problems).toEqual(['password: must be 8 to 256 printable ASCII characters']);
     expect(err.message).not.toContain('pässwörd');
   });
 
   test('rejects a secret whose dbname is not the database it is listed under', () => {
-    const err = thrown(() =>
-      parseUserSecret(JSON.stringify({ ...userSecret, dbname: 'langfuse' }), LITELLM_ARN, 'litellm'),
-    );
+    const err = thrown(() => parseUserSecret(JSON.stringify({ ...userSecret, dbname: 'langfuse' }), LITELLM_ARN, 'litellm'));
     expect(err.problems).toEqual(['dbname: must be "litellm", the Name it is listed under']);
   });
 });
@@ -190,15 +178,11 @@ describe('checkApplications', () => {
 
   test('rejects two applications sharing one role', () => {
     const err = thrown(() => checkApplications('postgres', [litellm, { ...langfuse, username: 'litellm' }]));
-    expect(err.problems).toEqual([
-      'databases "litellm" and "langfuse": their user secrets name the same role; each needs its own',
-    ]);
+    expect(err.problems).toEqual(['databases "litellm" and "langfuse": their user secrets name the same role; each needs its own']);
   });
 
   test('rejects an application that would use the master user', () => {
     const err = thrown(() => checkApplications('cluster_admin', [{ ...litellm, username: 'cluster_admin' }]));
-    expect(err.problems).toEqual([
-      'database "litellm": its user secret names the master user; each application needs its own role',
-    ]);
+    expect(err.problems).toEqual(['database "litellm": its user secret names the master user; each application needs its own role']);
   });
 });

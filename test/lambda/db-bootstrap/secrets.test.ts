@@ -23,15 +23,11 @@ describe('readSecretString', () => {
 
   test('names the secret and the service error when it cannot be read', async () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf';
-    await expect(readSecretString(client, arn)).rejects.toThrow(
-      new RegExp(`^Could not read secret ${arn}: ResourceNotFoundException: `),
-    );
+    await expect(readSecretString(client, arn)).rejects.toThrow(new RegExp(`^Could not read secret ${arn}: ResourceNotFoundException: `));
   });
 
   test('rejects a binary secret, which the bootstrap cannot use', async () => {
-    const { ARN } = await client.send(
-      new CreateSecretCommand({ Name: 'binary-secret', SecretBinary: Buffer.from([1, 2, 3]) }),
-    );
+    const { ARN } = await client.send(new CreateSecretCommand({ Name: 'binary-secret', SecretBinary: Buffer.from([1, 2, 3]) }));
     await expect(readSecretString(client, ARN!)).rejects.toThrow(
       `Secret ${ARN} has no SecretString; expected JSON written by Secrets Manager or RDS`,
     );

@@ -49,41 +49,124 @@ describe('loadEnvironment', () => {
   });
 
   test('takes account and region from the CDK environment when the overlay is silent', () => {
-    const config = parseEnvironment({ name: 'test', ephemeral: true, network: { availabilityZones: ['eu-west-1a', 'eu-west-1b'] } }, { account: '123456789012', region: 'eu-west-1' });
+    const config = parseEnvironment(
+      { name: 'test', ephemeral: true, network: { availabilityZones: ['eu-west-1a', 'eu-west-1b'] } },
+      { account: '123456789012', region: 'eu-west-1' },
+    );
     expect(config).toMatchObject({ account: '123456789012', region: 'eu-west-1' });
   });
 
   test('prefers the overlay over the CDK environment', () => {
-    expect(parseEnvironment({ ...valid, account: '111111111111' }, { account: '222222222222', region: 'eu-west-1' })).toMatchObject({ account: '111111111111', region: 'us-east-1' });
+    expect(parseEnvironment({ ...valid, account: '111111111111' }, { account: '222222222222', region: 'eu-west-1' })).toMatchObject({
+      account: '111111111111',
+      region: 'us-east-1',
+    });
   });
 });
 
 describe('parseEnvironment rejects bad config with one exact message per problem', () => {
   test.each<[string, unknown, string[]]>([
     ['a malformed CIDR', { ...valid, network: { cidr: '10.0.0/16' } }, ['network.cidr: "10.0.0/16" is not an IPv4 CIDR (use a.b.c.d/n)']],
-    ['a too-small CIDR', { ...valid, network: { cidr: '10.0.0.0/24' } }, ['network.cidr: "10.0.0.0/24" is too small (use a prefix length between /16 and /20)']],
-    ['a CIDR with host bits', { ...valid, network: { cidr: '10.0.0.1/16' } }, ['network.cidr: "10.0.0.1/16" has host bits set (use the network address, e.g. 10.0.0.0/16)']],
-    ['min capacity above max', { ...valid, database: { minCapacity: 8, maxCapacity: 4 } }, ['database.minCapacity: 8 is above maxCapacity 4 (allowed: 0 to maxCapacity)']],
-    ['a capacity off the half-ACU grid', { ...valid, database: { maxCapacity: 4.3 } }, ['database.maxCapacity: 4.3 is not a multiple of 0.5']],
-    ['an unknown model provider', { ...valid, models: [{ provider: 'openai', name: 'gpt' }] }, ['models[0].provider: "openai" is not allowed (allowed: "bedrock", "azure", "gemini")']],
-    ['an unsupported Kubernetes version', { ...valid, cluster: { kubernetesVersion: '1.29' } }, ['cluster.kubernetesVersion: "1.29" is not allowed (allowed: "1.35")']],
-    ['a user ARN where a role is needed', { ...valid, cluster: { adminRoleArns: ['arn:aws:iam::123456789012:user/alice'] } }, ['cluster.adminRoleArns[0]: is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)']],
-    ['prod without deletion protection', { ...valid, ephemeral: false }, ['deletionProtection: must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)']],
-    ['an ephemeral env with deletion protection', { ...valid, deletionProtection: true }, ['deletionProtection: must be false for an ephemeral environment (the end-of-day destroy would fail)']],
-    ['an empty zone list', { ...valid, network: { availabilityZones: [] } }, ['network.availabilityZones: needs at least 2 zones (allowed: 2 or 3 zone names)']],
-    ['a zone from another region', { ...valid, network: { availabilityZones: ['us-east-1a', 'eu-west-1b'] } }, ['network.availabilityZones[1]: "eu-west-1b" is not in region us-east-1 (allowed: zones of the configured region)']],
-    ['more NAT gateways than zones', { ...valid, network: { natGateways: 3 } }, ['network.natGateways: 3 is more than the 2 zones (allowed: 1 to the number of zones)']],
-    ['multi-AZ cache without a replica', { ...valid, cache: { multiAz: true } }, ['cache.replicas: must be at least 1 when multiAz is true (a primary cannot fail over to nothing)']],
-    ['a retention CloudWatch does not offer', { ...valid, network: { flowLogRetentionDays: 10 } }, ['network.flowLogRetentionDays: is not a CloudWatch retention period (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)']],
+    [
+      'a too-small CIDR',
+      { ...valid, network: { cidr: '10.0.0.0/24' } },
+      ['network.cidr: "10.0.0.0/24" is too small (use a prefix length between /16 and /20)'],
+    ],
+    [
+      'a CIDR with host bits',
+      { ...valid, network: { cidr: '10.0.0.1/16' } },
+      ['network.cidr: "10.0.0.1/16" has host bits set (use the network address, e.g. 10.0.0.0/16)'],
+    ],
+    [
+      'min capacity above max',
+      { ...valid, database: { minCapacity: 8, maxCapacity: 4 } },
+      ['database.minCapacity: 8 is above maxCapacity 4 (allowed: 0 to maxCapacity)'],
+    ],
+    [
+      'a capacity off the half-ACU grid',
+      { ...valid, database: { maxCapacity: 4.3 } },
+      ['database.maxCapacity: 4.3 is not a multiple of 0.5'],
+    ],
+    [
+      'an unknown model provider',
+      { ...valid, models: [{ provider: 'openai', name: 'gpt' }] },
+      ['models[0].provider: "openai" is not allowed (allowed: "bedrock", "azure", "gemini")'],
+    ],
+    [
+      'an unsupported Kubernetes version',
+      { ...valid, cluster: { kubernetesVersion: '1.29' } },
+      ['cluster.kubernetesVersion: "1.29" is not allowed (allowed: "1.35")'],
+    ],
+    [
+      'a user ARN where a role is needed',
+      { ...valid, cluster: { adminRoleArns: ['arn:aws:iam::123456789012:user/alice'] } },
+      ['cluster.adminRoleArns[0]: is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)'],
+    ],
+    [
+      'prod without deletion protection',
+      { ...valid, ephemeral: false },
+      ['deletionProtection: must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)'],
+    ],
+    [
+      'an ephemeral env with deletion protection',
+      { ...valid, deletionProtection: true },
+      ['deletionProtection: must be false for an ephemeral environment (the end-of-day destroy would fail)'],
+    ],
+    [
+      'an empty zone list',
+      { ...valid, network: { availabilityZones: [] } },
+      ['network.availabilityZones: needs at least 2 zones (allowed: 2 or 3 zone names)'],
+    ],
+    [
+      'a zone from another region',
+      { ...valid, network: { availabilityZones: ['us-east-1a', 'eu-west-1b'] } },
+      ['network.availabilityZones[1]: "eu-west-1b" is not in region us-east-1 (allowed: zones of the configured region)'],
+    ],
+    [
+      'more NAT gateways than zones',
+      { ...valid, network: { natGateways: 3 } },
+      ['network.natGateways: 3 is more than the 2 zones (allowed: 1 to the number of zones)'],
+    ],
+    [
+      'multi-AZ cache without a replica',
+      { ...valid, cache: { multiAz: true } },
+      ['cache.replicas: must be at least 1 when multiAz is true (a primary cannot fail over to nothing)'],
+    ],
+    [
+      'a retention CloudWatch does not offer',
+      { ...valid, network: { flowLogRetentionDays: 10 } },
+      [
+        'network.flowLogRetentionDays: is not a CloudWatch retention period (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
+      ],
+    ],
     ['a misspelt field', { ...valid, netwrok: {} }, ['(root): unknown field "netwrok" (remove or fix the spelling)']],
-    ['an uppercase environment name', { ...valid, name: 'Dev' }, ['name: is not an environment name (lowercase letters and digits, 2-12 characters)']],
+    [
+      'an uppercase environment name',
+      { ...valid, name: 'Dev' },
+      ['name: is not an environment name (lowercase letters and digits, 2-12 characters)'],
+    ],
     ['a missing region', { name: 'test', ephemeral: true }, ['region: is required (set region in the overlay or CDK_DEFAULT_REGION)']],
-    ['an open public endpoint', { ...valid, cluster: { endpointAccess: { mode: 'public-and-private', publicCidrs: [] } } }, ['cluster.endpointAccess.publicCidrs: needs at least one CIDR (an open public endpoint is not allowed)']],
-    ['a duplicated model name', { ...valid, models: [
-      { provider: 'bedrock', name: 'claude', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' },
-      { provider: 'gemini', name: 'claude', model: 'gemini-2.5-pro', apiKeySecretName: 'genai/gemini' },
-    ] }, ['models[1].name: "claude" is used twice (allowed: unique model names)']],
-    ['ClickHouse with two replicas', { ...valid, workloads: { clickhouse: { replicas: 2 } } }, ['workloads.clickhouse.replicas: must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)']],
+    [
+      'an open public endpoint',
+      { ...valid, cluster: { endpointAccess: { mode: 'public-and-private', publicCidrs: [] } } },
+      ['cluster.endpointAccess.publicCidrs: needs at least one CIDR (an open public endpoint is not allowed)'],
+    ],
+    [
+      'a duplicated model name',
+      {
+        ...valid,
+        models: [
+          { provider: 'bedrock', name: 'claude', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' },
+          { provider: 'gemini', name: 'claude', model: 'gemini-2.5-pro', apiKeySecretName: 'genai/gemini' },
+        ],
+      },
+      ['models[1].name: "claude" is used twice (allowed: unique model names)'],
+    ],
+    [
+      'ClickHouse with two replicas',
+      { ...valid, workloads: { clickhouse: { replicas: 2 } } },
+      ['workloads.clickhouse.replicas: must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)'],
+    ],
     ['a non-integer count', { ...valid, cache: { replicas: 1.5 } }, ['cache.replicas: must be an integer (got 1.5)']],
   ])('rejects %s', (_what, input, expected) => {
     expect(problemsOf(input)).toEqual(expected);
