@@ -1,5 +1,5 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { Aws, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
+import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
 import { IDENTITIES, type WorkloadName } from '../k8s/identities';
@@ -42,7 +43,10 @@ const CONTROL_PLANE_LOGS = [
  */
 export class ClusterStack extends Stack {
   readonly cluster: eks.Cluster;
+  /** Literal name (not a token), so tag conditions can name it. */
+  readonly clusterName: string;
   readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.Role>>;
+  readonly networkTeardown: ClusterTeardown;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -54,6 +58,7 @@ export class ClusterStack extends Stack {
       );
     const removalPolicy = removalPolicyFor(config);
     const clusterName = `genai-${config.name}`;
+    this.clusterName = clusterName;
 
     const secretsKey = new kms.Key(this, 'SecretsKey', {
       description: `EKS ${clusterName}: envelope encryption of Kubernetes secrets`,
@@ -90,6 +95,18 @@ export class ClusterStack extends Stack {
     });
     // Deleted after the cluster, so EKS cannot re-create it while shutting down.
     this.cluster.node.addDependency(controlPlaneLogs);
+
+    // Deleted after the cluster: waits until Auto Mode's node network interfaces are gone, so the VPC deletes cleanly.
+    const teardown = (this.networkTeardown = new ClusterTeardown(this, 'NetworkTeardown', {
+      clusterName,
+      vpcId: vpc.vpcId,
+      mode: 'network',
+      deleteOrphans: config.ephemeral,
+      timeout: Duration.minutes(12),
+      logRetention: config.cluster.logRetentionDays,
+      removalPolicy,
+    }));
+    this.cluster.node.addDependency(teardown);
 
     config.cluster.adminRoleArns.forEach((arn, i) => {
       this.cluster.grantAccess(`Admin${i + 1}`, arn, [

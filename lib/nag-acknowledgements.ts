@@ -3,7 +3,9 @@ import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { LANGFUSE_PREFIXES } from '../constructs/platform-buckets';
 import type { ClusterStack } from './cluster-stack';
+import type { ClusterTeardown } from '../constructs/cluster-teardown';
 import type { EnvironmentConfig } from './config/schema';
+import type { PlatformStack } from './platform-stack';
 import { virtualKeySecretPrefix, type EdgeStack } from './edge-stack';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
@@ -15,8 +17,11 @@ import type { NetworkStack } from './network-stack';
  */
 export function acknowledgeNagFindings(
   config: EnvironmentConfig,
-  stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack; edge: EdgeStack },
+  stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack; edge: EdgeStack; platform: PlatformStack },
 ): void {
+  for (const teardown of [stacks.cluster.networkTeardown, stacks.platform.volumeTeardown]) {
+    if (teardown) acknowledgeTeardown(teardown);
+  }
   acknowledgeNetwork(stacks.network);
   acknowledgeData(config, stacks.data);
   acknowledgeCluster(config, stacks.cluster, stacks.data);
@@ -181,4 +186,21 @@ function acknowledgeEdge(edge: EdgeStack): void {
 
 function virtualKeyPrefixOf(edge: EdgeStack): string {
   return virtualKeySecretPrefix(edge.node.scope!.node.id);
+}
+
+function acknowledgeTeardown(teardown: ClusterTeardown): void {
+  ack(teardown, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [
+    policy('service-role/AWSLambdaBasicExecutionRole'),
+  ]);
+  ack(
+    teardown,
+    'IAM5',
+    "EC2 Describe calls have no resource-level permissions; deletes are limited by the cluster's ownership tags (and the VPC for interfaces), and the provider framework invokes only its own handler.",
+    [
+      'Resource::*',
+      'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/*',
+      'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*',
+      resourceFinding(teardown, `${teardown.function.functionArn}:*`),
+    ],
+  );
 }

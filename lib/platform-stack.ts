@@ -1,8 +1,9 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
+import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { WorkloadName } from '../k8s/identities';
 import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
@@ -14,6 +15,9 @@ import type { DataStack } from './data-stack';
 export interface PlatformStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly cluster: eks.ICluster;
+  /** Literal cluster name, for the volume teardown's tag conditions. */
+  readonly clusterName: string;
+  readonly vpcId: string;
   readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.IRole>>;
   readonly data: DataStack;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
@@ -36,10 +40,26 @@ export class PlatformStack extends Stack {
   /** The applied charts by name, in apply order. */
   readonly manifests: Readonly<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>>;
   readonly externalSecrets: eks.HelmChart;
+  /** Waits for PVC-backed volumes on destroy; ephemeral environments only. */
+  readonly volumeTeardown?: ClusterTeardown;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     const { config, cluster, serviceAccountRoles: roles, data } = props;
+
+    // Ephemeral environments only: prod keeps its volumes on purpose. Everything below depends on it,
+    // so on destroy the workloads go first, then this waits for their EBS volumes to be deleted.
+    const teardown = (this.volumeTeardown = config.ephemeral
+      ? new ClusterTeardown(this, 'VolumeTeardown', {
+          clusterName: props.clusterName,
+          vpcId: props.vpcId,
+          mode: 'volumes',
+          deleteOrphans: true,
+          timeout: Duration.minutes(10),
+          logRetention: config.cluster.logRetentionDays,
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined);
 
     const eso = HELM_CHARTS.externalSecrets;
     this.externalSecrets = new eks.HelmChart(this, 'ExternalSecrets', {
@@ -56,6 +76,7 @@ export class PlatformStack extends Stack {
       timeout: Duration.minutes(10),
       values: externalSecretsHelmValues(roles.secretsSync.roleArn),
     });
+    if (teardown) this.externalSecrets.node.addDependency(teardown);
 
     const aws: PlatformAwsValues = {
       region: this.region,

@@ -58,13 +58,21 @@ export class PlatformStage extends Stage {
       config,
       litellmTargetGroupArn: this.edge.litellmTargetGroupArn,
       cluster: this.cluster.cluster,
+      clusterName: this.cluster.clusterName,
+      vpcId: this.network.vpc.vpcId,
       serviceAccountRoles: this.cluster.serviceAccountRoles,
       data: this.data,
       stackName: stackName('platform'),
       description: `GenAI platform ${config.name}: External Secrets, LiteLLM, Langfuse, ClickHouse on Kubernetes`,
     });
 
-    acknowledgeNagFindings(config, { network: this.network, data: this.data, cluster: this.cluster, edge: this.edge });
+    acknowledgeNagFindings(config, {
+      network: this.network,
+      data: this.data,
+      cluster: this.cluster,
+      edge: this.edge,
+      platform: this.platform,
+    });
     Aspects.of(this).add(new FunctionLogGroups({ retention: config.cluster.logRetentionDays, removalPolicy: removalPolicyFor(config) }));
     // Listener tags are not in the CloudFormation schema cfn-lint validates against; listeners are never billed alone.
     const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };

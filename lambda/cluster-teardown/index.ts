@@ -4,14 +4,17 @@
  * interfaces (mode "network") are gone, deleting the detached ones, so `cdk destroy` leaves
  * nothing billable behind and the VPC can be deleted.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ec2Resources } from './ec2-resources';
 import { createOnEventHandler, type OnEventResponse } from './on-event';
+import { stackStatusReader } from './stack-status';
 
 // Created once per cold start and reused by warm invocations.
 const onEvent = createOnEventHandler({
   ec2: ec2Resources(new EC2Client({})),
+  stackStatus: stackStatusReader(new CloudFormationClient({})),
   clock: {
     now: () => Date.now(),
     sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

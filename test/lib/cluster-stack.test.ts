@@ -49,6 +49,16 @@ describe('ClusterStack', () => {
       expect(clusterResource!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ControlPlaneLogs/)]));
     });
 
+    test("waits for the cluster's network interfaces to go after the cluster, before the VPC", () => {
+      cluster.hasResourceProperties('Custom::ClusterTeardown', {
+        Mode: 'network',
+        ClusterName: `genai-${name}`,
+        DeleteOrphans: String(config.ephemeral),
+      });
+      const [clusterResource] = Object.values(cluster.findResources('AWS::EKS::Cluster'));
+      expect(clusterResource!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^NetworkTeardown/)]));
+    });
+
     test('has a kubectl provider with the kubectl 1.35 layer inside the VPC', () => {
       cluster.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp('kubectl') });
       cluster.hasResourceProperties('AWS::Lambda::Function', {

@@ -16,7 +16,7 @@ function objectsOf(resource: { Properties: { Manifest: unknown } }): Manifest[] 
 
 describe('PlatformStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
-    const { templates } = synthEnvironment(name);
+    const { config, templates } = synthEnvironment(name);
     const platform = templates.platform;
     const manifests = platform.findResources('Custom::AWSCDK-EKS-KubernetesResource');
 
@@ -39,11 +39,25 @@ describe('PlatformStack', () => {
       });
     });
 
+    test('waits for PVC-backed volumes to go on destroy only where volumes are not kept', () => {
+      const teardowns = Object.values(platform.findResources('Custom::ClusterTeardown'));
+      if (!config.ephemeral) {
+        expect(teardowns).toEqual([]);
+        return;
+      }
+      expect(teardowns.map((t) => t.Properties)).toEqual([
+        expect.objectContaining({ Mode: 'volumes', DeleteOrphans: 'true', ClusterName: `genai-${name}` }),
+      ]);
+      // The operator (and through it every chart) depends on the teardown, so it is deleted last.
+      const [helm] = Object.values(platform.findResources('Custom::AWSCDK-EKS-HelmChart'));
+      expect(helm!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^VolumeTeardown/)]));
+    });
+
     test('applies the charts in dependency order: operator, base, ClickHouse, Langfuse, LiteLLM', () => {
       const order = ['Base', 'Clickhouse', 'Langfuse', 'Litellm'];
       const idOf = (prefix: string) => Object.keys(manifests).find((id) => id.startsWith(`${prefix}Chart`))!;
       const helm = Object.keys(platform.findResources('Custom::AWSCDK-EKS-HelmChart'))[0]!;
-      expect(manifests[idOf('Base')]!.DependsOn).toEqual([helm]);
+      expect(manifests[idOf('Base')]!.DependsOn).toEqual(expect.arrayContaining([helm]));
       for (let i = 1; i < order.length; i++) expect(manifests[idOf(order[i]!)]!.DependsOn).toEqual([idOf(order[i - 1]!)]);
     });
 

@@ -10,13 +10,40 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startMoto, type LocalMoto } from '../../support/moto';
 
 // The production handler as Lambda loads it. Its SDK client is pointed at moto through the SDK's own
 // AWS_ENDPOINT_URL_EC2 setting, so the handler carries no test hook.
-const ENV_KEYS = ['AWS_ENDPOINT_URL_EC2', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+const ENV_KEYS = [
+  'AWS_ENDPOINT_URL_EC2',
+  'AWS_ENDPOINT_URL_CLOUDFORMATION',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
+/**
+ * moto cannot hold a stack in DELETE_IN_PROGRESS, so a loopback stand-in answers DescribeStacks the
+ * way CloudFormation does during `cdk destroy` (query protocol, XML).
+ */
+function startCloudFormationStandIn(): Promise<Server> {
+  const body = [
+    '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>',
+    '<StackName>cluster</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/cluster/guid</StackId>',
+    '<StackStatus>DELETE_IN_PROGRESS</StackStatus><CreationTime>2026-11-21T08:00:00Z</CreationTime>',
+    '</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeStacksResponse>',
+  ].join('');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(body));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let cloudFormation: Server;
 let moto: LocalMoto;
 let ec2: EC2Client;
 let handler: (event: CloudFormationCustomResourceEvent) => Promise<unknown>;
@@ -26,8 +53,9 @@ let subnetId: string;
 let otherSubnetId: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  [moto, cloudFormation] = await Promise.all([startMoto(), startCloudFormationStandIn()]);
   process.env.AWS_ENDPOINT_URL_EC2 = moto.endpoint;
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = `http://127.0.0.1:${(cloudFormation.address() as AddressInfo).port}`;
   process.env.AWS_REGION = moto.region;
   process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
@@ -52,6 +80,7 @@ afterAll(async () => {
   }
   ec2?.destroy();
   await moto?.stop();
+  await new Promise((resolve) => cloudFormation?.close(resolve));
 });
 
 async function vpcWithSubnet(cidr: string): Promise<{ vpcId: string; subnetId: string }> {

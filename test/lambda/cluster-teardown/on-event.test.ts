@@ -14,15 +14,23 @@ const PROPERTIES = {
 
 let ec2: FakeEc2;
 let logs: Record<string, unknown>[];
+let stackStatus: string;
+let statusLookups: string[];
 
 beforeEach(() => {
   ec2 = new FakeEc2();
   logs = [];
+  stackStatus = 'DELETE_IN_PROGRESS';
+  statusLookups = [];
 });
 
 function onEvent() {
   return createOnEventHandler({
     ec2,
+    stackStatus: (stackId) => {
+      statusLookups.push(stackId);
+      return Promise.resolve(stackStatus);
+    },
     clock: new FakeClock(),
     log: (entry) => logs.push(entry),
     pollIntervalMs: 15_000,
@@ -75,6 +83,31 @@ describe('onEvent', () => {
     const response = await onEvent()(event('Delete'));
 
     expect(response).toEqual({ PhysicalResourceId: 'teardown-dev-network' });
+    expect(ec2.deletes).toEqual(['deleteNetworkInterface eni-1']);
+  });
+
+  test.each(['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_IN_PROGRESS'])(
+    'Delete during %s leaves the live cluster alone',
+    async (status) => {
+      // GIVEN the resource is removed by a rollback or replacement, not a destroy
+      stackStatus = status;
+      ec2.addInterface('eni-1', 'available', PROPERTIES.VpcId, { 'eks:eks-cluster-name': 'dev' });
+
+      // WHEN
+      const response = await onEvent()(event('Delete'));
+
+      // THEN nothing is looked at or deleted
+      expect(response).toEqual({ PhysicalResourceId: 'teardown-dev-network' });
+      expect(statusLookups).toEqual(['arn:aws:cloudformation:us-east-1:123456789012:stack/cluster/guid']);
+      expect(ec2.calls).toEqual([]);
+      expect(logs).toEqual([expect.objectContaining({ event: 'skipped', stackStatus: status })]);
+    },
+  );
+
+  test('Delete while a failed create rolls back tears down', async () => {
+    stackStatus = 'ROLLBACK_IN_PROGRESS';
+    ec2.addInterface('eni-1', 'available', PROPERTIES.VpcId, { 'eks:eks-cluster-name': 'dev' });
+    await onEvent()(event('Delete'));
     expect(ec2.deletes).toEqual(['deleteNetworkInterface eni-1']);
   });
 

@@ -1,0 +1,121 @@
+import { Aws, CustomResource, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+
+export interface ClusterTeardownProps {
+  /** Literal cluster name: tag keys such as kubernetes.io/cluster/<name> must be known at synth. */
+  readonly clusterName: string;
+  readonly vpcId: string;
+  /**
+   * `volumes`: wait for the cluster's EBS volumes to go (after the workloads are deleted).
+   * `network`: wait for the cluster's network interfaces to go (after the cluster is deleted).
+   */
+  readonly mode: 'volumes' | 'network';
+  /** Delete detached volumes and interfaces of the cluster; only where nothing is kept on purpose. */
+  readonly deleteOrphans: boolean;
+  /** Longest wait before the destroy fails with a listing of what is left. At most 14 minutes. */
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** Tag keys and values that mark a resource as the cluster's own (see lambda/cluster-teardown/ownership.ts). */
+function ownershipTags(clusterName: string): Record<string, string>[] {
+  return [
+    { 'eks:eks-cluster-name': clusterName },
+    { [`kubernetes.io/cluster/${clusterName}`]: 'owned' },
+    { KubernetesCluster: clusterName },
+    { 'ebs.csi.aws.com/cluster-name': clusterName },
+  ];
+}
+
+/**
+ * A custom resource that does nothing on deploy and, when deleted during `cdk destroy`, waits
+ * (bounded) until EKS Auto Mode's own volumes or network interfaces are gone, deleting detached ones.
+ * Make the resources it must outlive depend on it: they are deleted first.
+ */
+export class ClusterTeardown extends Construct {
+  readonly resource: CustomResource;
+  readonly function: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ClusterTeardownProps) {
+    super(scope, id);
+    const seconds = props.timeout.toSeconds();
+    if (seconds < 1 || seconds > 840) throw new Error(`timeout: ${seconds}s is outside 1 to 840 seconds (one Lambda run, with margin)`);
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}$/.test(props.clusterName)) {
+      throw new Error(`clusterName: "${props.clusterName}" must be a literal EKS cluster name, not a token`);
+    }
+
+    const onEvent = (this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', 'lambda', 'cluster-teardown', 'index.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // Outside the VPC on purpose: its own network interface would be one more thing blocking VPC deletion.
+      timeout: Duration.minutes(15),
+      memorySize: 256,
+      logGroup: new logs.LogGroup(this, 'FunctionLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
+    }));
+    onEvent.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeClusterLeftovers',
+        actions: ['ec2:DescribeVolumes', 'ec2:DescribeNetworkInterfaces'],
+        // Describe calls support no resource-level permissions.
+        resources: ['*'],
+      }),
+    );
+    onEvent.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOwnStackStatus',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [Stack.of(this).stackId],
+      }),
+    );
+    const arn = (type: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${type}/*`;
+    ownershipTags(props.clusterName).forEach((tag, i) => {
+      const [key, value] = Object.entries(tag)[0]!;
+      onEvent.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `DeleteClusterVolumes${i}`,
+          actions: ['ec2:DeleteVolume'],
+          resources: [arn('volume')],
+          conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: value } },
+        }),
+      );
+      if (i < 2) {
+        onEvent.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: `DeleteClusterInterfaces${i}`,
+            actions: ['ec2:DeleteNetworkInterface'],
+            resources: [arn('network-interface')],
+            conditions: {
+              StringEquals: { [`aws:ResourceTag/${key}`]: value },
+              ArnEquals: { 'ec2:Vpc': `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:vpc/${props.vpcId}` },
+            },
+          }),
+        );
+      }
+    });
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+    });
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::ClusterTeardown',
+      properties: {
+        ClusterName: props.clusterName,
+        VpcId: props.vpcId,
+        Mode: props.mode,
+        DeleteOrphans: String(props.deleteOrphans),
+        TimeoutSeconds: String(seconds),
+      },
+    });
+  }
+}
