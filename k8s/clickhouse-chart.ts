@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
+import { httpProbes } from './constructs/probes';
 import { Availability } from './constructs/availability';
 import {
   resources,
@@ -81,7 +82,6 @@ export class ClickHouseChart extends Chart {
         : []),
     ];
     const scratch = scratchDirs({ tmp: '/tmp', logs: '/var/log/clickhouse-server' });
-    const ping: k8s.HttpGetAction = { path: '/ping', port: k8s.IntOrString.fromString('http') };
 
     new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: n.statefulSet, labels: { ...LABELS.clickhouse } },
@@ -139,9 +139,7 @@ export class ClickHouseChart extends Chart {
                   { name: 'config', mountPath: '/etc/clickhouse-server/config.d/platform.xml', subPath: 'config.xml', readOnly: true },
                   { name: 'config', mountPath: '/etc/clickhouse-server/users.d/platform.xml', subPath: 'users.xml', readOnly: true },
                 ],
-                startupProbe: { httpGet: ping, periodSeconds: 5, failureThreshold: 60 },
-                livenessProbe: { httpGet: ping, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-                readinessProbe: { httpGet: ping, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                ...httpProbes({ live: '/ping', startupPeriodSeconds: 5, startupFailureThreshold: 60 }),
               },
             ],
           },

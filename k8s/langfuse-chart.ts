@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import { Availability } from './constructs/availability';
+import { httpProbes } from './constructs/probes';
 import {
   plainEnv,
   resources,
@@ -207,23 +208,12 @@ export class LangfuseChart extends Chart {
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: webScratch.mounts,
                 // Migrations run before the server listens; allow them up to ten minutes.
-                startupProbe: {
-                  httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                  failureThreshold: 60,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/api/public/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 15,
-                  timeoutSeconds: 5,
-                  failureThreshold: 4,
-                },
-                readinessProbe: {
-                  httpGet: { path: '/api/public/ready', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 3,
-                },
+                ...httpProbes({
+                  live: '/api/public/health',
+                  ready: '/api/public/ready',
+                  startupPeriodSeconds: 10,
+                  startupFailureThreshold: 60,
+                }),
               },
             ],
           },
@@ -257,23 +247,7 @@ export class LangfuseChart extends Chart {
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: workerScratch.mounts,
-                startupProbe: {
-                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                  failureThreshold: 30,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 15,
-                  timeoutSeconds: 5,
-                  failureThreshold: 4,
-                },
-                readinessProbe: {
-                  httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 3,
-                },
+                ...httpProbes({ live: '/api/health', startupPeriodSeconds: 10, startupFailureThreshold: 30 }),
               },
             ],
           },

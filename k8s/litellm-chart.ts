@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import { Availability } from './constructs/availability';
+import { httpProbes } from './constructs/probes';
 import {
   plainEnv,
   resources,
@@ -193,23 +194,12 @@ export class LitellmChart extends Chart {
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: [...scratch.mounts, configMount],
-                startupProbe: {
-                  httpGet: { path: '/health/liveliness', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 5,
-                  failureThreshold: 60,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/health/liveliness', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 15,
-                  timeoutSeconds: 5,
-                  failureThreshold: 4,
-                },
-                readinessProbe: {
-                  httpGet: { path: '/health/readiness', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 3,
-                },
+                ...httpProbes({
+                  live: '/health/liveliness',
+                  ready: '/health/readiness',
+                  startupPeriodSeconds: 5,
+                  startupFailureThreshold: 60,
+                }),
                 // Leave the load balancer's target list before the process stops taking requests.
                 lifecycle: { preStop: { sleep: { seconds: 15 } } },
               },
