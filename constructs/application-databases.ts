@@ -2,7 +2,6 @@ import { CustomResource, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,6 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { POSTGRES_PORT } from './aurora-postgres';
+import { bundledCode } from './bundled-code';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -73,8 +73,14 @@ export class ApplicationDatabases extends Construct {
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
     securityGroup.connections.allowTo(props.clusterSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Bootstrap to Aurora');
 
-    const onEvent = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lambda', 'db-bootstrap', 'index.ts'),
+    const onEvent = new lambda.Function(this, 'Function', {
+      // The runtime ships the AWS SDK v3; pg-native is an optional binding pg never loads here.
+      code: bundledCode(path.join(__dirname, '..', 'lambda', 'db-bootstrap', 'index.ts'), {
+        nodeMajor: 24,
+        external: ['@aws-sdk/*', 'pg-native'],
+        sourceMap: true,
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.minutes(5),
@@ -85,14 +91,9 @@ export class ApplicationDatabases extends Construct {
       environment: {
         // Lambda's bundle of RDS CA certificates, so the TLS connection is verified.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        NODE_OPTIONS: '--enable-source-maps',
       },
       logGroup: new logs.LogGroup(this, 'FunctionLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // The runtime ships the AWS SDK v3; pg-native is an optional binding pg never loads here.
-        externalModules: ['@aws-sdk/*', 'pg-native'],
-      },
     });
     props.cluster.secret.grantRead(onEvent);
     for (const secret of Object.values(this.userSecrets)) secret.grantRead(onEvent);

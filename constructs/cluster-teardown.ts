@@ -1,11 +1,11 @@
 import { Aws, CustomResource, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { bundledCode } from './bundled-code';
 
 export interface ClusterTeardownProps {
   /** Literal cluster name: tag keys such as kubernetes.io/cluster/<name> must be known at synth. */
@@ -41,7 +41,7 @@ function ownershipTags(clusterName: string): Record<string, string>[] {
  */
 export class ClusterTeardown extends Construct {
   readonly resource: CustomResource;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ClusterTeardownProps) {
     super(scope, id);
@@ -51,15 +51,20 @@ export class ClusterTeardown extends Construct {
       throw new Error(`clusterName: "${props.clusterName}" must be a literal EKS cluster name, not a token`);
     }
 
-    const onEvent = (this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lambda', 'cluster-teardown', 'index.ts'),
+    const onEvent = (this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode(path.join(__dirname, '..', 'lambda', 'cluster-teardown', 'index.ts'), {
+        nodeMajor: 24,
+        external: ['@aws-sdk/*'],
+        sourceMap: true,
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Outside the VPC on purpose: its own network interface would be one more thing blocking VPC deletion.
       timeout: Duration.minutes(15),
       memorySize: 256,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
       logGroup: new logs.LogGroup(this, 'FunctionLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
-      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
     }));
     onEvent.addToRolePolicy(
       new iam.PolicyStatement({

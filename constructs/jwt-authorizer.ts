@@ -2,10 +2,10 @@ import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { bundledCode } from './bundled-code';
 
 /** Who issues the tokens the authorizer accepts. */
 export type TokenIssuer =
@@ -36,7 +36,7 @@ export interface JwtAuthorizerProps {
  */
 export class JwtAuthorizer extends Construct {
   readonly authorizer: apigateway.RequestAuthorizer;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: JwtAuthorizerProps) {
     super(scope, id);
@@ -46,8 +46,13 @@ export class JwtAuthorizer extends Construct {
       );
     }
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lambda', 'authorizer', 'index.ts'),
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode(path.join(__dirname, '..', 'lambda', 'authorizer', 'index.ts'), {
+        nodeMajor: 24,
+        external: ['@aws-sdk/*'],
+        sourceMap: false,
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -56,7 +61,6 @@ export class JwtAuthorizer extends Construct {
       environment: authorizerEnvironment(props),
       logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
       loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: { minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'] },
     });
 
     if (props.mode === 'inject') {

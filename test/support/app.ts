@@ -18,7 +18,8 @@ export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 /** A fresh app, as `bin/app.ts` makes it, with extra context on top of cdk.json's. */
 export function testApp(context: Record<string, unknown> = SKIP_BUNDLING): App {
-  return new App({ context: { ...cdkJsonContext(), ...context } });
+  // Like bin/app.ts: the built-in template validator runs in CI's synth, not in every unit test.
+  return new App({ context: { ...cdkJsonContext(), ...context }, builtinCloudFormationValidation: false });
 }
 
 export interface SynthesizedEnvironment {
