@@ -10,6 +10,8 @@ export interface GatewayLoadBalancerProps {
   readonly targetPort: number;
   /** Health check path served by the target. */
   readonly healthCheckPath: string;
+  /** A second listener for an internal web UI (Langfuse), on the UI's own port. */
+  readonly ui?: { readonly port: number; readonly healthCheckPath: string };
   readonly deletionProtection: boolean;
 }
 
@@ -21,6 +23,8 @@ export interface GatewayLoadBalancerProps {
 export class GatewayLoadBalancer extends Construct {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
   readonly targetGroup: elbv2.NetworkTargetGroup;
+  /** Target group of the internal UI listener, when one is configured. */
+  readonly uiTargetGroup?: elbv2.NetworkTargetGroup;
   readonly securityGroup: ec2.SecurityGroup;
   /** Port clients inside the VPC (and the VPC link) connect to. */
   readonly listenerPort = 80;
@@ -72,5 +76,20 @@ export class GatewayLoadBalancer extends Construct {
       protocol: elbv2.Protocol.TCP,
       defaultTargetGroups: [this.targetGroup],
     });
+
+    if (props.ui) {
+      const { port, healthCheckPath } = props.ui;
+      this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(port), 'Platform team to the internal UI');
+      this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(port), 'Internal UI pods');
+      this.uiTargetGroup = new elbv2.NetworkTargetGroup(this, 'Ui', {
+        vpc: props.vpc,
+        port,
+        protocol: elbv2.Protocol.TCP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: Duration.seconds(30),
+        healthCheck: { protocol: elbv2.Protocol.HTTP, path: healthCheckPath, port: String(port), interval: Duration.seconds(10) },
+      });
+      this.loadBalancer.addListener('Ui', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [this.uiTargetGroup] });
+    }
   }
 }

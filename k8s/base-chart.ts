@@ -106,6 +106,15 @@ export class BaseChart extends Chart {
       podLabels: LABELS.langfuseWeb,
       ingress: [{ from: [podsIn(ns.litellm, LABELS.litellmGateway)], ports: [tcp(NAMES.langfuseWeb.port)] }],
     });
+    if (aws.langfuseTargetGroupArn) {
+      // The UI through the internal load balancer (its addresses are in the VPC): reachable from the VPC only.
+      new AllowPolicy(this, 'LangfuseWebFromVpc', {
+        name: 'langfuse-web-from-vpc',
+        namespace: ns.langfuse,
+        podLabels: LABELS.langfuseWeb,
+        ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.langfuseWeb.port)] }],
+      });
+    }
     for (const [id, labels] of [
       ['LangfuseWebEgress', LABELS.langfuseWeb],
       ['LangfuseWorkerEgress', LABELS.langfuseWorker],

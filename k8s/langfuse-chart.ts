@@ -15,6 +15,7 @@ import {
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
+import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { PlatformChartsProps } from './platform-props';
 import { CLICKHOUSE_USER } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
@@ -283,5 +284,16 @@ export class LangfuseChart extends Chart {
       selector: LABELS.langfuseWorker,
       minReplicas: langfuse.workerReplicas,
     });
+
+    if (aws.langfuseTargetGroupArn) {
+      new TargetGroupBinding(this, 'WebTargetGroupBinding', {
+        metadata: { name: NAMES.langfuseWeb.service, namespace },
+        spec: {
+          targetGroupARN: aws.langfuseTargetGroupArn,
+          targetType: 'ip',
+          serviceRef: { name: NAMES.langfuseWeb.service, port: NAMES.langfuseWeb.port },
+        },
+      });
+    }
   }
 }

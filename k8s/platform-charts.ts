@@ -76,6 +76,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     },
     modelApiKeySecretNames: Object.fromEntries(modelsWithApiKeys(config.models).map((m) => [m.name, m.apiKeySecretName])),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
+    langfuseTargetGroupArn: '<langfuse-target-group-arn>',
     langfuseUrl: '<langfuse-url>',
   };
 }

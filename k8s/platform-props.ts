@@ -51,6 +51,8 @@ export interface PlatformAwsValues {
   readonly modelApiKeySecretNames: Readonly<Record<string, string>>;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding when absent. */
   readonly litellmTargetGroupArn?: string;
+  /** Target group of the internal load balancer's Langfuse UI listener; no TargetGroupBinding when absent. */
+  readonly langfuseTargetGroupArn?: string;
   /** URL people use to reach the Langfuse UI (NEXTAUTH_URL). */
   readonly langfuseUrl: string;
 }

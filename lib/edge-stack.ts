@@ -23,6 +23,8 @@ export interface EdgeStackProps extends StackProps {
 /** Port and health path of the LiteLLM pods the load balancer targets. */
 export const LITELLM_PORT = 4000;
 export const LITELLM_HEALTH_PATH = '/health/liveliness';
+/** The Langfuse UI's port, on the pods and on the internal load balancer. */
+export const LANGFUSE_UI_PORT = 3000;
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
 export const STAGE_NAME = 'api';
 
@@ -63,6 +65,7 @@ export class EdgeStack extends Stack {
       subnets: { subnetGroupName: SUBNETS.workloads },
       targetPort: LITELLM_PORT,
       healthCheckPath: LITELLM_HEALTH_PATH,
+      ui: { port: LANGFUSE_UI_PORT, healthCheckPath: '/api/public/health' },
       deletionProtection: !config.ephemeral,
     });
     // Pods carry the cluster security group; the load balancer reaches them on the gateway port only.
@@ -73,6 +76,14 @@ export class EdgeStack extends Stack {
       fromPort: LITELLM_PORT,
       toPort: LITELLM_PORT,
       description: 'Gateway load balancer to LiteLLM pods',
+    });
+    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerToLangfuse', {
+      groupId: props.clusterSecurityGroupId,
+      sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: LANGFUSE_UI_PORT,
+      toPort: LANGFUSE_UI_PORT,
+      description: 'Internal load balancer to the Langfuse UI',
     });
 
     const identity = edge.identity;
@@ -177,6 +188,10 @@ export class EdgeStack extends Stack {
       value: `${upstream}/v1`,
       description: 'LiteLLM through the internal load balancer (inside the VPC only)',
     });
+    new CfnOutput(this, 'LangfuseUrl', {
+      value: this.langfuseUrl,
+      description: 'Langfuse UI through the internal load balancer (inside the VPC only)',
+    });
     new CfnOutput(this, 'VirtualKeySecretPrefix', {
       value: virtualKeySecretPrefix(config.name),
       description: 'Secrets Manager name prefix of per-client virtual keys',
@@ -196,6 +211,16 @@ export class EdgeStack extends Stack {
   /** The target group the LiteLLM pods register in (TargetGroupBinding). */
   get litellmTargetGroupArn(): string {
     return this.gateway.targetGroup.targetGroupArn;
+  }
+
+  /** The target group the Langfuse web pods register in. */
+  get langfuseTargetGroupArn(): string {
+    return this.gateway.uiTargetGroup!.targetGroupArn;
+  }
+
+  /** Where the platform team opens Langfuse: inside the VPC (VPN, Direct Connect), never the internet. */
+  get langfuseUrl(): string {
+    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_UI_PORT}`;
   }
 }
 

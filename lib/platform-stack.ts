@@ -22,6 +22,8 @@ export interface PlatformStackProps extends StackProps {
   readonly data: DataStack;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
   readonly litellmTargetGroupArn?: string;
+  /** Target group of the internal load balancer's Langfuse UI listener. */
+  readonly langfuseTargetGroupArn?: string;
   /**
    * URL people open the Langfuse UI at (NEXTAUTH_URL).
    * @default http://localhost:3000 — the UI is reached through `kubectl port-forward`
@@ -109,6 +111,7 @@ export class PlatformStack extends Stack {
         config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]])),
       ),
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
+      ...(props.langfuseTargetGroupArn ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
       langfuseUrl: props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
     };
 

@@ -57,6 +57,8 @@ export class PlatformStage extends Stage {
     this.platform = new PlatformStack(this, 'Platform', {
       config,
       litellmTargetGroupArn: this.edge.litellmTargetGroupArn,
+      langfuseTargetGroupArn: this.edge.langfuseTargetGroupArn,
+      langfuseUrl: this.edge.langfuseUrl,
       cluster: this.cluster.cluster,
       clusterName: this.cluster.clusterName,
       vpcId: this.network.vpc.vpcId,

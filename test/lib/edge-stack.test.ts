@@ -130,6 +130,28 @@ describe('EdgeStack', () => {
       });
     });
 
+    test('serves the Langfuse UI on an internal listener only, reachable from the VPC', () => {
+      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 3000, Protocol: 'TCP' });
+      edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        TargetType: 'ip',
+        Port: 3000,
+        HealthCheckPath: '/api/public/health',
+      });
+      edge.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 3000,
+        ToPort: 3000,
+        Description: 'Internal load balancer to the Langfuse UI',
+      });
+      const [group] = Object.values(
+        edge.findResources('AWS::EC2::SecurityGroup', {
+          Properties: { GroupDescription: Match.stringLikeRegexp('^Internal gateway load balancer') },
+        }),
+      );
+      const ingress = group!.Properties.SecurityGroupIngress as { CidrIp: unknown; FromPort: number }[];
+      expect(ingress.map((r) => r.FromPort).sort()).toEqual([3000, 80]);
+      for (const rule of ingress) expect(JSON.stringify(rule.CidrIp)).toMatch(/Vpc[0-9A-F]+CidrBlock/);
+    });
+
     test('issues machine tokens from a Cognito pool with one client-credentials client per consumer', () => {
       const consumers = config.edge.identity.provider === 'cognito' ? config.edge.identity.consumers : [];
       const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));

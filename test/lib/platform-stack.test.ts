@@ -81,12 +81,23 @@ describe('PlatformStack', () => {
       expect(kinds).toContain('ExternalSecret');
     });
 
-    test("registers the LiteLLM pods in the edge load balancer's target group", () => {
+    test("registers the LiteLLM and Langfuse web pods in the edge load balancer's target groups", () => {
       const bindings = Object.values(manifests)
         .flatMap((m) => objectsOf(m as never))
         .filter((o) => o.kind === 'TargetGroupBinding');
-      expect(bindings).toHaveLength(1);
-      expect(bindings[0]!.spec).toMatchObject({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } });
+      expect(bindings.map((b) => b.spec)).toEqual([
+        expect.objectContaining({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'langfuse-web', port: 3000 } }),
+        expect.objectContaining({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } }),
+      ]);
+    });
+
+    test('tells Langfuse the URL of its internal load balancer listener', () => {
+      const web = Object.values(manifests)
+        .flatMap((m) => objectsOf(m as never))
+        .find((o) => o.kind === 'Deployment' && o.metadata.name === 'langfuse-web') as unknown as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      expect(web.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'NEXTAUTH_URL', value: 'http://<ref>:3000' });
     });
   });
 });
