@@ -7,6 +7,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { pascalCase } from './names';
 import * as path from 'node:path';
 import { POSTGRES_PORT } from './aurora-postgres';
 import { bundledCode } from './bundled-code';
@@ -114,8 +115,4 @@ export class ApplicationDatabases extends Construct {
     // The writer must be up before the function can log in.
     resource.node.addDependency(props.cluster);
   }
-}
-
-function pascalCase(name: string): string {
-  return name.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { withoutSnapshot } from './names';
 
 const ENGINE_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVersion>> = {
   '16.13': rds.AuroraPostgresEngineVersion.VER_16_13,
@@ -78,7 +79,7 @@ export class AuroraPostgres extends Construct {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       retention: props.logRetention,
       // Log groups cannot be snapshotted: keep them when the cluster is kept.
-      removalPolicy: props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy,
+      removalPolicy: withoutSnapshot(props.removalPolicy),
     });
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
@@ -111,7 +112,7 @@ export class AuroraPostgres extends Construct {
     // A kept snapshot is only useful with the master login that goes with it.
     const masterSecret = this.cluster.node.tryFindChild('Secret');
     if (masterSecret instanceof secretsmanager.Secret) {
-      masterSecret.applyRemovalPolicy(props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy);
+      masterSecret.applyRemovalPolicy(withoutSnapshot(props.removalPolicy));
     }
   }
 }

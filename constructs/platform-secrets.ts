@@ -2,6 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { pascalCase } from './names';
 
 /** How a generated secret's random part is drawn. Consumers add fixed prefixes (sk-, pk-lf-, ...). */
 interface SecretSpec {
@@ -73,8 +74,4 @@ export class PlatformSecrets extends Construct {
     });
     return secret;
   }
-}
-
-function pascalCase(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
 }

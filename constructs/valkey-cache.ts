@@ -4,6 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { withoutSnapshot } from './names';
 
 const PARAMETER_FAMILIES: Readonly<Record<string, string>> = { '8.0': 'valkey8' };
 export const CACHE_PORT = 6379;
@@ -50,7 +51,7 @@ export class ValkeyCache extends Construct {
       description: 'Valkey AUTH token: { password }',
       encryptionKey: props.encryptionKey,
       // Secrets cannot be snapshotted: keep the token when the cache is kept.
-      removalPolicy: props.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : props.removalPolicy,
+      removalPolicy: withoutSnapshot(props.removalPolicy),
       generateSecretString: {
         secretStringTemplate: '{}',
         generateStringKey: 'password',

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
+import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
 import { IDENTITIES, type WorkloadName } from '../k8s/identities';
@@ -138,7 +139,7 @@ export class ClusterStack extends Stack {
   private createServiceAccountRoles(config: EnvironmentConfig, data: DataStack): Record<WorkloadName, iam.Role> {
     const provider = this.cluster.openIdConnectProvider;
     const roleFor = (name: WorkloadName, description: string) =>
-      new ServiceAccountRole(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}ServiceAccount`, {
+      new ServiceAccountRole(this, `${pascalCase(name)}ServiceAccount`, {
         oidcProvider: provider,
         oidcIssuer: provider.openIdConnectProviderIssuer,
         ...IDENTITIES[name],

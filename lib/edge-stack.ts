@@ -68,23 +68,20 @@ export class EdgeStack extends Stack {
       ui: { port: LANGFUSE_UI_PORT, healthCheckPath: '/api/public/health' },
       deletionProtection: !config.ephemeral,
     });
-    // Pods carry the cluster security group; the load balancer reaches them on the gateway port only.
-    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerToLiteLLM', {
-      groupId: props.clusterSecurityGroupId,
-      sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: LITELLM_PORT,
-      toPort: LITELLM_PORT,
-      description: 'Gateway load balancer to LiteLLM pods',
-    });
-    new ec2.CfnSecurityGroupIngress(this, 'LoadBalancerToLangfuse', {
-      groupId: props.clusterSecurityGroupId,
-      sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: LANGFUSE_UI_PORT,
-      toPort: LANGFUSE_UI_PORT,
-      description: 'Internal load balancer to the Langfuse UI',
-    });
+    // Pods carry the cluster security group; the load balancer reaches them on their own ports only.
+    for (const [id, port, what] of [
+      ['LoadBalancerToLiteLLM', LITELLM_PORT, 'Gateway load balancer to LiteLLM pods'],
+      ['LoadBalancerToLangfuse', LANGFUSE_UI_PORT, 'Internal load balancer to the Langfuse UI'],
+    ] as const) {
+      new ec2.CfnSecurityGroupIngress(this, id, {
+        groupId: props.clusterSecurityGroupId,
+        sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: what,
+      });
+    }
 
     const identity = edge.identity;
     this.identity =

@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
+import { pascalCase } from '../constructs/names';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { WorkloadName } from '../k8s/identities';
 import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
@@ -120,7 +121,7 @@ export class PlatformStack extends Stack {
     let previous: Construct = this.externalSecrets;
     const manifests: Partial<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>> = {};
     for (const name of CHART_ORDER) {
-      const manifest = new eks.KubernetesManifest(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Chart`, {
+      const manifest = new eks.KubernetesManifest(this, `${pascalCase(name)}Chart`, {
         cluster,
         manifest: charts[name].toJson() as Record<string, unknown>[],
         // Objects removed from a chart are deleted from the cluster on the next deploy.
