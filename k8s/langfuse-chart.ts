@@ -39,49 +39,6 @@ export const LANGFUSE_INIT = {
 /** S3 prefixes inside the Langfuse bucket; each must end with a slash. */
 export const LANGFUSE_S3_PREFIXES = { events: 'events/', media: 'media/', exports: 'exports/' } as const;
 
-/** Environment variables Langfuse v3 needs in both containers (self-hosting "Configuration" reference). */
-export const LANGFUSE_REQUIRED_ENV = [
-  'DATABASE_URL',
-  'NEXTAUTH_URL',
-  'NEXTAUTH_SECRET',
-  'SALT',
-  'ENCRYPTION_KEY',
-  'CLICKHOUSE_URL',
-  'CLICKHOUSE_MIGRATION_URL',
-  'CLICKHOUSE_USER',
-  'CLICKHOUSE_PASSWORD',
-  'CLICKHOUSE_CLUSTER_ENABLED',
-  'REDIS_HOST',
-  'REDIS_PORT',
-  'REDIS_AUTH',
-  'REDIS_TLS_ENABLED',
-  'LANGFUSE_S3_EVENT_UPLOAD_BUCKET',
-  'LANGFUSE_S3_EVENT_UPLOAD_REGION',
-  'LANGFUSE_S3_EVENT_UPLOAD_PREFIX',
-  'LANGFUSE_S3_MEDIA_UPLOAD_BUCKET',
-  'LANGFUSE_S3_MEDIA_UPLOAD_REGION',
-  'LANGFUSE_S3_MEDIA_UPLOAD_PREFIX',
-  'LANGFUSE_S3_BATCH_EXPORT_ENABLED',
-  'LANGFUSE_S3_BATCH_EXPORT_BUCKET',
-  'LANGFUSE_S3_BATCH_EXPORT_REGION',
-  'LANGFUSE_S3_BATCH_EXPORT_PREFIX',
-  'TELEMETRY_ENABLED',
-] as const;
-
-/** Only the web container runs the headless initialisation and serves sign-in. */
-export const LANGFUSE_WEB_ONLY_ENV = [
-  'AUTH_DISABLE_SIGNUP',
-  'LANGFUSE_INIT_ORG_ID',
-  'LANGFUSE_INIT_ORG_NAME',
-  'LANGFUSE_INIT_PROJECT_ID',
-  'LANGFUSE_INIT_PROJECT_NAME',
-  'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
-  'LANGFUSE_INIT_PROJECT_SECRET_KEY',
-  'LANGFUSE_INIT_USER_EMAIL',
-  'LANGFUSE_INIT_USER_NAME',
-  'LANGFUSE_INIT_USER_PASSWORD',
-] as const;
-
 export type LangfuseChartProps = PlatformChartsProps & ChartProps;
 
 /** Langfuse v3: web (UI and ingestion API) and worker (queue processing), with their secrets and services. */
@@ -126,12 +83,14 @@ export class LangfuseChart extends Chart {
     });
 
     const bucket = aws.buckets.langfuse;
-    // No S3 keys anywhere: the AWS SDK in both containers uses the web identity token of the service account.
-    const commonEnv: k8s.EnvVar[] = [
+    const fromSecret = (...keys: string[]) => keys.map((key) => secretEnv(key, secret.secretName));
+    // Each container gets what its own schema reads at the pinned release (test/contracts/langfuse.test.ts):
+    // both parse packages/shared/src/env.ts; the web adds web/src/env.mjs and its entrypoint's migrations,
+    // the worker adds worker/src/env.ts. No S3 keys anywhere: the AWS SDK uses the service account's web identity.
+    const sharedEnv: k8s.EnvVar[] = [
       ...plainEnv({
         NEXTAUTH_URL: aws.langfuseUrl,
         CLICKHOUSE_URL: `http://${clickhouseHost}:${NAMES.clickhouse.httpPort}`,
-        CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
         CLICKHOUSE_USER,
         // Follows the ClickHouse topology: ON CLUSTER statements and Replicated engines only with Keeper.
         CLICKHOUSE_CLUSTER_ENABLED: replicated ? 'true' : 'false',
@@ -141,28 +100,23 @@ export class LangfuseChart extends Chart {
         LANGFUSE_S3_EVENT_UPLOAD_BUCKET: bucket,
         LANGFUSE_S3_EVENT_UPLOAD_REGION: aws.region,
         LANGFUSE_S3_EVENT_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.events,
-        LANGFUSE_S3_MEDIA_UPLOAD_ENABLED: 'true',
         LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: bucket,
         LANGFUSE_S3_MEDIA_UPLOAD_REGION: aws.region,
         LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.media,
-        LANGFUSE_S3_BATCH_EXPORT_ENABLED: 'true',
-        LANGFUSE_S3_BATCH_EXPORT_BUCKET: bucket,
-        LANGFUSE_S3_BATCH_EXPORT_REGION: aws.region,
-        LANGFUSE_S3_BATCH_EXPORT_PREFIX: LANGFUSE_S3_PREFIXES.exports,
-        TELEMETRY_ENABLED: 'false',
-        LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
         AWS_REGION: aws.region,
       }),
-      ...['DATABASE_URL', 'NEXTAUTH_SECRET', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'].map((key) =>
-        secretEnv(key, secret.secretName),
-      ),
+      ...fromSecret('DATABASE_URL', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'),
     ];
     const webEnv: k8s.EnvVar[] = [
-      ...commonEnv,
+      ...sharedEnv,
       ...plainEnv({
         // Next.js listens on HOSTNAME; the pod's own host name would bind one interface only.
         HOSTNAME: '0.0.0.0',
         PORT: String(NAMES.langfuseWeb.port),
+        // Only the web container migrates ClickHouse (its entrypoint), over the native protocol.
+        CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
+        TELEMETRY_ENABLED: 'false',
+        LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
         AUTH_DISABLE_SIGNUP: 'true',
         LANGFUSE_INIT_ORG_ID: LANGFUSE_INIT.orgId,
         LANGFUSE_INIT_ORG_NAME: LANGFUSE_INIT.orgName,
@@ -171,11 +125,26 @@ export class LangfuseChart extends Chart {
         LANGFUSE_INIT_USER_EMAIL: LANGFUSE_INIT.userEmail,
         LANGFUSE_INIT_USER_NAME: LANGFUSE_INIT.userName,
       }),
-      ...['LANGFUSE_INIT_PROJECT_PUBLIC_KEY', 'LANGFUSE_INIT_PROJECT_SECRET_KEY', 'LANGFUSE_INIT_USER_PASSWORD'].map((key) =>
-        secretEnv(key, secret.secretName),
+      ...fromSecret(
+        'NEXTAUTH_SECRET',
+        'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
+        'LANGFUSE_INIT_PROJECT_SECRET_KEY',
+        'LANGFUSE_INIT_USER_PASSWORD',
       ),
     ];
-    const workerEnv: k8s.EnvVar[] = [...commonEnv, ...plainEnv({ PORT: String(NAMES.langfuseWorker.port) })];
+    const workerEnv: k8s.EnvVar[] = [
+      ...sharedEnv,
+      ...plainEnv({
+        // The worker's bind address; the container runtime would otherwise set it to the pod's name.
+        HOSTNAME: '0.0.0.0',
+        PORT: String(NAMES.langfuseWorker.port),
+        // Batch exports run in the worker only.
+        LANGFUSE_S3_BATCH_EXPORT_ENABLED: 'true',
+        LANGFUSE_S3_BATCH_EXPORT_BUCKET: bucket,
+        LANGFUSE_S3_BATCH_EXPORT_REGION: aws.region,
+        LANGFUSE_S3_BATCH_EXPORT_PREFIX: LANGFUSE_S3_PREFIXES.exports,
+      }),
+    ];
 
     const podSecurity = restrictedPodSecurityContext(LANGFUSE_UID);
     const { langfuse } = config.workloads;

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { LANGFUSE_REQUIRED_ENV, LANGFUSE_S3_PREFIXES, LANGFUSE_WEB_ONLY_ENV } from '../../k8s/langfuse-chart';
+import { LANGFUSE_S3_PREFIXES } from '../../k8s/langfuse-chart';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
 describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {
@@ -12,17 +12,21 @@ describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('sets every environment variable Langfuse requires, in web and worker', () => {
-    for (const container of [web, worker]) {
-      const e = envOf(container);
-      for (const name of LANGFUSE_REQUIRED_ENV) expect([name, e[name] ? 'set' : 'missing']).toEqual([name, 'set']);
+  test('gives the web its sign-in, migration and start-up settings and the worker its batch exports', () => {
+    const w = envOf(web);
+    const k = envOf(worker);
+    for (const name of ['NEXTAUTH_SECRET', 'CLICKHOUSE_MIGRATION_URL', 'AUTH_DISABLE_SIGNUP', 'LANGFUSE_INIT_PROJECT_ID']) {
+      expect([name, w[name] !== undefined, k[name] !== undefined]).toEqual([name, true, false]);
     }
-    const e = envOf(web);
-    for (const name of LANGFUSE_WEB_ONLY_ENV) expect([name, e[name] ? 'set' : 'missing']).toEqual([name, 'set']);
+    for (const name of ['LANGFUSE_S3_BATCH_EXPORT_ENABLED', 'LANGFUSE_S3_BATCH_EXPORT_BUCKET', 'LANGFUSE_S3_BATCH_EXPORT_PREFIX']) {
+      expect([name, w[name] !== undefined, k[name] !== undefined]).toEqual([name, false, true]);
+    }
+    expect(w).toMatchObject({ HOSTNAME: '0.0.0.0', PORT: '3000' });
+    expect(k).toMatchObject({ HOSTNAME: '0.0.0.0', PORT: '3030' });
   });
 
   test('uses S3 through the pod role, with one prefix per use and no static keys', () => {
-    const e = envOf(web);
+    const e = { ...envOf(web), ...envOf(worker) };
     expect(e.LANGFUSE_S3_EVENT_UPLOAD_PREFIX).toBe(LANGFUSE_S3_PREFIXES.events);
     expect(e.LANGFUSE_S3_MEDIA_UPLOAD_PREFIX).toBe(LANGFUSE_S3_PREFIXES.media);
     expect(e.LANGFUSE_S3_BATCH_EXPORT_PREFIX).toBe(LANGFUSE_S3_PREFIXES.exports);
@@ -31,7 +35,9 @@ describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {
   });
 
   test('switches ClickHouse cluster mode with the replica count', () => {
-    expect(envOf(web).CLICKHOUSE_CLUSTER_ENABLED).toBe(cfg.workloads.clickhouse.replicas > 1 ? 'true' : 'false');
+    for (const container of [web, worker]) {
+      expect(envOf(container).CLICKHOUSE_CLUSTER_ENABLED).toBe(cfg.workloads.clickhouse.replicas > 1 ? 'true' : 'false');
+    }
   });
 
   test('keeps telemetry off, sign-up closed and Redis on TLS', () => {
