@@ -40,13 +40,16 @@ export interface PinnedHelmChart {
 
 export const HELM_CHARTS = {
   /**
-   * External Secrets Operator. Serves external-secrets.io/v1 (v1beta1 stopped being served in 0.17).
+   * External Secrets Operator. Seen: tag `helm-chart-2.9.0` of github.com/external-secrets/external-secrets
+   * (commit cc5bfbc2, 2026-08-08; `deploy/charts/external-secrets/Chart.yaml` version 2.9.0, appVersion v2.9.0).
+   * Its CRDs serve external-secrets.io/v1 only (v1beta1 is not served unless `crds.unsafeServeV1Beta1`).
    * It installs its own CRDs, so it must be applied before the base chart's ClusterSecretStore.
+   * Values and CRD fields we rely on: test/contracts/external-secrets.test.ts.
    */
   externalSecrets: {
     repository: 'https://charts.external-secrets.io',
     chart: 'external-secrets',
-    version: '2.10.0',
+    version: '2.9.0',
     release: 'external-secrets',
     namespace: IDENTITIES.secretsSync.namespace,
   },

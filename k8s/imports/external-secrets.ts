@@ -2,9 +2,11 @@
  * Minimal typed wrappers for the External Secrets Operator CRDs this project uses.
  *
  * Source of truth: the CRDs shipped with the external-secrets Helm chart pinned in `k8s/versions.ts`
- * (`deploy/crds/bundle.yaml`, API group external-secrets.io, version v1). `cdk8s import` needs the network,
- * so only the fields used here are typed; the zod schemas below restate the same subset so tests can
- * validate rendered objects (unknown fields are rejected, as the CRD's structural schema would prune them).
+ * (tag helm-chart-2.9.0: `config/crds/bases/external-secrets.io_externalsecrets.yaml` and
+ * `..._clustersecretstores.yaml`, also in `deploy/crds/bundle.yaml`; API group external-secrets.io, version v1).
+ * `cdk8s import` needs the network, so only the fields used here are typed; the zod schemas below restate
+ * the same subset so tests can validate rendered objects (unknown fields are rejected, as the CRD's
+ * structural schema would prune them).
  */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
