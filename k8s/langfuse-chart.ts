@@ -148,6 +148,8 @@ export class LangfuseChart extends Chart {
 
     const podSecurity = restrictedPodSecurityContext(LANGFUSE_UID);
     const { langfuse } = config.workloads;
+    const webReplicas = { minReplicas: langfuse.webReplicas, maxReplicas: langfuse.webMaxReplicas };
+    const workerReplicas = { minReplicas: langfuse.workerReplicas };
 
     // Web: serves the UI and the ingestion API, and applies the Postgres and ClickHouse migrations on
     // start-up. Prisma and the ClickHouse migrator take locks, so several starting pods do not collide.
@@ -156,7 +158,7 @@ export class LangfuseChart extends Chart {
     new k8s.KubeDeployment(this, 'Web', {
       metadata: { name: NAMES.langfuseWeb.deployment, labels: { ...LABELS.langfuseWeb } },
       spec: {
-        replicas: langfuse.webReplicas,
+        replicas: Availability.specReplicas(webReplicas),
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...LABELS.langfuseWeb } },
         template: {
@@ -196,7 +198,7 @@ export class LangfuseChart extends Chart {
     new k8s.KubeDeployment(this, 'Worker', {
       metadata: { name: NAMES.langfuseWorker.deployment, labels: { ...LABELS.langfuseWorker } },
       spec: {
-        replicas: langfuse.workerReplicas,
+        replicas: Availability.specReplicas(workerReplicas),
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...LABELS.langfuseWorker } },
         template: {
@@ -243,15 +245,14 @@ export class LangfuseChart extends Chart {
       name: NAMES.langfuseWeb.deployment,
       namespace,
       selector: LABELS.langfuseWeb,
-      minReplicas: langfuse.webReplicas,
-      maxReplicas: langfuse.webMaxReplicas,
+      ...webReplicas,
       deploymentName: NAMES.langfuseWeb.deployment,
     });
     new Availability(this, 'WorkerAvailability', {
       name: NAMES.langfuseWorker.deployment,
       namespace,
       selector: LABELS.langfuseWorker,
-      minReplicas: langfuse.workerReplicas,
+      ...workerReplicas,
     });
 
     if (aws.langfuseTargetGroupArn) {

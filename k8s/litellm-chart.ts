@@ -161,8 +161,8 @@ export class LitellmChart extends Chart {
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: NAMES.litellm.deployment, labels: { ...LABELS.litellmGateway } },
       spec: {
-        // The autoscaler owns the replica count after the first apply.
-        replicas: config.workloads.litellm.minReplicas,
+        // Left out when the autoscaler owns the count, so an apply never scales the gateway back to its minimum.
+        replicas: Availability.specReplicas(config.workloads.litellm),
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...LABELS.litellmGateway } },
         strategy: {

@@ -69,11 +69,29 @@ export interface PodOwner {
   readonly replicas: number;
 }
 
-/** Deployments, StatefulSets and Jobs with their pod specs. */
+/** The autoscaler that scales a workload, if any. */
+export function autoscalerOf(manifests: Manifest[], workload: Manifest): Manifest | undefined {
+  return manifests.find(
+    (m) =>
+      m.kind === 'HorizontalPodAutoscaler' &&
+      m.metadata.namespace === workload.metadata.namespace &&
+      m.spec.scaleTargetRef.kind === workload.kind &&
+      m.spec.scaleTargetRef.name === workload.metadata.name,
+  );
+}
+
+/**
+ * Deployments, StatefulSets and Jobs with their pod specs. `replicas` is the fewest that run: an autoscaled
+ * workload leaves `spec.replicas` out and runs at least the autoscaler's minimum.
+ */
 export function podOwners(manifests: Manifest[]): PodOwner[] {
   return manifests
     .filter((m) => ['Deployment', 'StatefulSet', 'Job'].includes(m.kind))
-    .map((m) => ({ manifest: m, podSpec: m.spec.template.spec, replicas: m.kind === 'Job' ? 1 : m.spec.replicas }));
+    .map((m) => ({
+      manifest: m,
+      podSpec: m.spec.template.spec,
+      replicas: m.kind === 'Job' ? 1 : (m.spec.replicas ?? autoscalerOf(manifests, m)?.spec.minReplicas ?? 1),
+    }));
 }
 
 /** Resolves a container's environment to names -> value or `secret:<name>/<key>`. */
