@@ -1,0 +1,130 @@
+import OpenAI from 'openai';
+import { FakeLiteLlm, liteLlmError, resolveVirtualKey } from './fake-litellm';
+
+const KEY = 'sk-consumer-0001';
+const NARROW = 'sk-narrow-0002';
+const MASTER = 'sk-master-0000';
+
+describe('resolveVirtualKey (LiteLLM user_api_key_auth key lookup)', () => {
+  test.each<[string, Record<string, string>, string | undefined]>([
+    ['a bare key in x-litellm-api-key', { 'x-litellm-api-key': KEY }, KEY],
+    ['a Bearer key in x-litellm-api-key', { 'x-litellm-api-key': `Bearer ${KEY}` }, KEY],
+    ['x-litellm-api-key over Authorization', { 'x-litellm-api-key': KEY, authorization: 'Bearer eyJhbGciOi.jwt' }, KEY],
+    ['a Bearer key in Authorization', { authorization: `Bearer ${KEY}` }, KEY],
+    ['a bare key in Authorization, as an empty key', { authorization: KEY }, ''],
+    ['the Anthropic x-api-key when nothing else is sent', { 'x-api-key': KEY }, KEY],
+    ['no key', {}, undefined],
+    ['an empty x-litellm-api-key as absent', { 'x-litellm-api-key': '', authorization: `Bearer ${KEY}` }, KEY],
+  ])('reads %s', (_what, headers, expected) => {
+    expect(resolveVirtualKey(headers)).toBe(expected);
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    ['blanks a bare key in the configured header', { 'x-litellm-api-key': KEY }, ''],
+    ['accepts a Bearer key in the configured header', { 'x-litellm-api-key': `Bearer ${KEY}` }, KEY],
+    ['ignores Authorization when the configured header is missing', { authorization: `Bearer ${KEY}` }, ''],
+  ])('with litellm_key_header_name set, %s', (_what, headers, expected) => {
+    expect(resolveVirtualKey(headers, 'x-litellm-api-key')).toBe(expected);
+  });
+});
+
+describe('FakeLiteLlm', () => {
+  let fake: FakeLiteLlm;
+  beforeAll(async () => {
+    fake = await FakeLiteLlm.start({
+      masterKey: MASTER,
+      keys: { [KEY]: { models: [], alias: 'team-a-app' }, [NARROW]: { models: ['haiku'] } },
+      models: ['sonnet', 'haiku'],
+    });
+  });
+  afterAll(() => fake.stop());
+
+  const client = (key: string) =>
+    new OpenAI({ apiKey: 'unused', baseURL: `${fake.url}/v1`, maxRetries: 0, defaultHeaders: { 'x-litellm-api-key': key } });
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${fake.url}${path}`, { headers });
+
+  test('lists only the models a key may use', async () => {
+    expect((await client(KEY).models.list()).data.map((m) => m.id)).toEqual(['sonnet', 'haiku']);
+    expect((await client(NARROW).models.list()).data.map((m) => m.id)).toEqual(['haiku']);
+  });
+
+  test('answers a non-streaming chat completion', async () => {
+    const completion = await client(KEY).chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
+    expect(completion.choices[0]?.message.content).toBe('Hello from the fake gateway');
+    expect(fake.requests.at(-1)).toMatchObject({ resolvedKey: KEY, keyAlias: 'team-a-app', status: 200 });
+  });
+
+  test('streams server-sent events ending with [DONE]', async () => {
+    const res = await fetch(`${fake.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-litellm-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'haiku', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const text = events
+      .slice(0, -1)
+      .map((e) => JSON.parse(e.slice('data: '.length)).choices[0].delta.content ?? '')
+      .join('');
+    expect(text).toBe('Hello from the fake gateway');
+  });
+
+  test('refuses a missing key with LiteLLM 401 body', async () => {
+    const res = await get('/v1/models');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(liteLlmError(401, 'Authentication Error, No api key passed in.', 'auth_error'));
+  });
+
+  test('refuses a bare key in Authorization as malformed', async () => {
+    const res = await get('/v1/models', { authorization: KEY });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.',
+    );
+  });
+
+  test('refuses an unknown key', async () => {
+    const err = await client('sk-unknown-9999')
+      .models.list()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).message).toContain('Invalid proxy server token passed');
+  });
+
+  test('refuses a model the key may not use', async () => {
+    const err = await client(NARROW)
+      .chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+
+  test('refuses admin routes to a consumer key and serves them to the master key', async () => {
+    const asConsumer = await fetch(`${fake.url}/key/generate`, { method: 'POST', headers: { 'x-litellm-api-key': KEY } });
+    expect(asConsumer.status).toBe(401);
+    expect(((await asConsumer.json()) as { error: { type: string } }).error.type).toBe('auth_error');
+    const asMaster = await fetch(`${fake.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` } });
+    expect(asMaster.status).toBe(200);
+  });
+
+  test('serves health and the UI without a key', async () => {
+    expect((await get('/health/liveliness')).status).toBe(200);
+    expect((await get('/ui')).status).toBe(200);
+  });
+
+  test('with litellm_key_header_name configured, refuses the bare key the edge writes', async () => {
+    const strict = await FakeLiteLlm.start({
+      masterKey: MASTER,
+      keys: { [KEY]: { models: [] } },
+      models: ['sonnet'],
+      keyHeaderName: 'x-litellm-api-key',
+    });
+    try {
+      const res = await fetch(`${strict.url}/v1/models`, { headers: { 'x-litellm-api-key': KEY, authorization: 'Bearer eyJ.jwt' } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Malformed API Key');
+    } finally {
+      await strict.stop();
+    }
+  });
+});

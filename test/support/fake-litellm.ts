@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for the LiteLLM proxy that follows the upstream behaviour we rely on, failures
+ * included. Source (read 2026-11-29, BerriAI/litellm, the stored main-line copy of
+ * `litellm/proxy/auth/user_api_key_auth.py`, `auth_exception_handler.py` and `_types.py`; the same
+ * logic is in every stored version back to v1.5x, so it is taken to hold at the pinned v1.108.12):
+ *
+ * - The key comes from `x-litellm-api-key` first (bare or `Bearer `-prefixed), then `Authorization`
+ *   (only `Bearer `/`Basic ` values; anything else becomes an empty key), then the Azure/Anthropic/Google
+ *   headers. So `x-litellm-api-key` wins over `Authorization`.
+ * - When `general_settings.litellm_key_header_name` is set, that header REPLACES the key found above and
+ *   is read with the Bearer-only parser: a bare `sk-...` becomes an empty key, a missing header too.
+ * - No key at all: 401 "No api key passed in."; an empty key: 401 "Malformed API Key ...".
+ * - Errors are `{"error": {"message", "type", "param", "code"}}` with `code` a string and the HTTP status
+ *   equal to it; auth failures have type `auth_error` and param `"None"`.
+ * - Admin routes answer 401 to a key that is not the master key ("Only proxy admin can ...").
+ * - The health routes and the UI (`/ui`) need no key.
+ * Test/contracts/litellm.test.ts states these as facts and checks this fake against them.
+ */
+
+export interface FakeLiteLlmKey {
+  /** Models the key may call; an empty list means every configured model (LiteLLM's default). */
+  readonly models: string[];
+  readonly alias?: string;
+}
+
+export interface FakeLiteLlmOptions {
+  readonly masterKey: string;
+  readonly keys: Record<string, FakeLiteLlmKey>;
+  /** The configured model names (`model_list[].model_name`). */
+  readonly models: string[];
+  /** The rendered `general_settings.litellm_key_header_name`, if any. */
+  readonly keyHeaderName?: string;
+  /** Content chunks of every completion; streamed one per server-sent event. */
+  readonly reply?: string[];
+  /** Pause between streamed chunks, to show a client receives them as they are produced. */
+  readonly chunkGapMs?: number;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+  /** The key LiteLLM would have resolved from the headers: undefined when none, '' when malformed. */
+  readonly resolvedKey: string | undefined;
+  readonly keyAlias?: string;
+  status: number;
+}
+
+/** LiteLLM's OpenAI-style error body. */
+export interface LiteLlmError {
+  readonly error: { readonly message: string; readonly type: string; readonly param: string | null; readonly code: string };
+}
+
+const BEARER_PREFIXES = ['Bearer ', 'bearer ', 'Basic '];
+
+/** `_get_bearer_token`: strips a Bearer/Basic prefix; a value without one becomes ''. */
+function bearerOnly(value: string): string {
+  const prefix = BEARER_PREFIXES.find((p) => value.startsWith(p));
+  return prefix ? value.split(prefix).join('') : '';
+}
+
+/** `_get_bearer_token_or_received_api_key`: strips a Bearer/Basic prefix, else keeps the value as sent. */
+function bearerOrBare(value: string): string {
+  const prefix = BEARER_PREFIXES.find((p) => value.startsWith(p));
+  return prefix ? value.split(prefix).join('') : value;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  const single = Array.isArray(value) ? value[0] : value;
+  // FastAPI's APIKeyHeader treats an empty header as absent.
+  return single ? single : undefined;
+}
+
+/**
+ * The virtual key LiteLLM reads from request headers: undefined when no header carries one, '' when the
+ * header is there but its form is rejected (LiteLLM then answers "Malformed API Key").
+ */
+export function resolveVirtualKey(headers: IncomingHttpHeaders, keyHeaderName?: string): string | undefined {
+  let key: string | undefined;
+  const custom = header(headers, 'x-litellm-api-key');
+  const authorization = header(headers, 'authorization');
+  if (custom !== undefined) key = bearerOrBare(custom);
+  else if (authorization !== undefined) key = bearerOnly(authorization);
+  else key = ['api-key', 'x-api-key', 'x-goog-api-key', 'ocp-apim-subscription-key'].map((h) => header(headers, h)).find(Boolean);
+  if (keyHeaderName !== undefined) {
+    const configured = header(headers, keyHeaderName);
+    key = configured === undefined ? '' : bearerOnly(configured);
+  }
+  return key;
+}
+
+/** LiteLLM's error body for a failed check. */
+export function liteLlmError(status: number, message: string, type: string, param: string | null = 'None'): LiteLlmError {
+  return { error: { message, type, param, code: String(status) } };
+}
+
+/** LiteLLM's abbreviation of a key in error messages (first four and last four characters). */
+function masked(key: string): string {
+  return key.length > 8 ? `${key.slice(0, 4)}****${key.slice(-4)}` : '****';
+}
+
+/** Routes only the master key may call (a subset of LiteLLM's management routes). */
+const ADMIN_ROUTE = /^\/(key|team|user|organization|customer|end_user|model|spend|global|config|budget)(\/|$)/;
+/** Routes LiteLLM serves without a key. */
+const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
+
+type Caller = { kind: 'master' } | { kind: 'key'; key: string; grant: FakeLiteLlmKey };
+type AuthResult = { caller: Caller } | { status: number; body: LiteLlmError };
+
+export class FakeLiteLlm {
+  readonly requests: RecordedRequest[] = [];
+  /** When each streamed completion finished writing (ms since epoch). */
+  readonly finishedAt: number[] = [];
+  private completions = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly opts: FakeLiteLlmOptions,
+  ) {}
+
+  static async start(opts: FakeLiteLlmOptions): Promise<FakeLiteLlm> {
+    const server = createServer((req, res) => {
+      self.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, liteLlmError(500, String(err), 'internal_server_error'));
+        else res.destroy();
+      });
+    });
+    const self = new FakeLiteLlm(server, opts);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return self;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authenticate(key: string | undefined, path: string): AuthResult {
+    const deny = (message: string) => ({ status: 401, body: liteLlmError(401, message, 'auth_error') });
+    if (key === undefined) return deny('Authentication Error, No api key passed in.');
+    if (key === '') return deny('Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.');
+    if (key === this.opts.masterKey) return { caller: { kind: 'master' } };
+    if (!key.startsWith('sk-')) {
+      // Raised as an HTTPException, so the message carries no "Authentication Error" prefix.
+      return deny(`LiteLLM Virtual Key expected. Received=${masked(key)}, expected to start with 'sk-'.`);
+    }
+    const grant = this.opts.keys[key];
+    if (!grant) {
+      const hash = createHash('sha256').update(key).digest('hex');
+      return deny(
+        `Authentication Error, Invalid proxy server token passed. Received API Key = sk-...${key.slice(-4)}, Key Hash (Token) =${hash}. Unable to find token in cache or \`LiteLLM_VerificationTokenTable\``,
+      );
+    }
+    if (ADMIN_ROUTE.test(path)) {
+      // Our consumer keys are team keys without a user; a key owned by an internal user may create
+      // keys for itself upstream, which this fake does not model.
+      return deny(
+        `Authentication Error, Only proxy admin can be used to generate, delete, update info for new keys/users/teams. Route=${path}. Your role=internal_user. Your user_id=None`,
+      );
+    }
+    return { caller: { kind: 'key', key, grant } };
+  }
+
+  /** Models a caller may use: all configured ones for the master key or a key with an empty list. */
+  private modelsFor(caller: Caller): string[] {
+    if (caller.kind === 'master' || caller.grant.models.length === 0) return [...this.opts.models];
+    return this.opts.models.filter((m) => caller.grant.models.includes(m));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    let body: unknown = undefined;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = raw.toString('utf8');
+      }
+    }
+    const resolvedKey = resolveVirtualKey(req.headers, this.opts.keyHeaderName);
+    const record: RecordedRequest = { method, path, headers: req.headers, body, resolvedKey, status: 0 };
+    this.requests.push(record);
+    const reply = (status: number, payload: unknown) => {
+      record.status = status;
+      send(res, status, payload);
+    };
+
+    if (PUBLIC_ROUTES.has(path)) return reply(200, { status: 'healthy' });
+    if (path === '/ui' || path.startsWith('/ui/')) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>LiteLLM Dashboard</title>');
+      return;
+    }
+
+    const auth = this.authenticate(resolvedKey, path);
+    if ('status' in auth) return reply(auth.status, auth.body);
+    const { caller } = auth;
+    if (caller.kind === 'key' && caller.grant.alias !== undefined) Object.assign(record, { keyAlias: caller.grant.alias });
+
+    if (ADMIN_ROUTE.test(path)) {
+      if (path === '/key/generate' && method === 'POST') return reply(200, { key: `sk-generated-${this.requests.length}` });
+      return reply(200, {});
+    }
+    if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      return reply(200, {
+        object: 'list',
+        data: this.modelsFor(caller).map((id) => ({ id, object: 'model', created: 1677610602, owned_by: 'openai' })),
+      });
+    }
+    if (method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
+      return this.chatCompletion(caller, body, res, record);
+    }
+    return reply(404, { detail: 'Not Found' });
+  }
+
+  private async chatCompletion(caller: Caller, body: unknown, res: ServerResponse, record: RecordedRequest): Promise<void> {
+    const request = (typeof body === 'object' && body !== null ? body : {}) as { model?: unknown; stream?: unknown };
+    const model = typeof request.model === 'string' ? request.model : '';
+    const reply = (status: number, payload: unknown) => {
+      record.status = status;
+      send(res, status, payload);
+    };
+    // Key access is checked at authentication, before the router looks the model up.
+    if (caller.kind === 'key' && caller.grant.models.length > 0 && !caller.grant.models.includes(model)) {
+      // The status for a model the key may not use has been 401 and later 403 upstream; not confirmed
+      // at the pinned release, so tests should only rely on "refused with an auth error".
+      return reply(
+        401,
+        liteLlmError(
+          401,
+          `key not allowed to access model. This key can only access models=[${caller.grant.models.map((m) => `'${m}'`).join(', ')}]. Tried to access ${model}`,
+          'key_model_access_denied',
+          'model',
+        ),
+      );
+    }
+
+    if (!this.opts.models.includes(model)) {
+      return reply(
+        400,
+        liteLlmError(
+          400,
+          `Invalid model name passed in model=${model}. Call \`/v1/models\` to view available models for your key.`,
+          'invalid_request_error',
+        ),
+      );
+    }
+    this.completions += 1;
+    const id = `chatcmpl-fake-${this.completions}`;
+    const created = Math.floor(Date.now() / 1000);
+    const parts = this.opts.reply ?? ['Hello', ' from', ' the', ' fake', ' gateway'];
+    if (request.stream !== true) {
+      const content = parts.join('');
+      return reply(200, {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: parts.length, total_tokens: parts.length + 1 },
+      });
+    }
+
+    record.status = 200;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const chunk = (delta: Record<string, string>, finish: string | null) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    for (const [i, text] of parts.entries()) {
+      res.write(chunk(i === 0 ? { role: 'assistant', content: text } : { content: text }, null));
+      if (this.opts.chunkGapMs) await new Promise((r) => setTimeout(r, this.opts.chunkGapMs));
+    }
+    res.write(chunk({}, 'stop'));
+    res.end('data: [DONE]\n\n');
+    this.finishedAt.push(Date.now());
+  }
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
