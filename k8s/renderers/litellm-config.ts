@@ -8,9 +8,15 @@
  */
 import { stringify } from 'yaml';
 import type { ModelConfig } from '../../lib/config/schema';
+import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 
-/** The one header LiteLLM reads the virtual key from; the edge writes the caller's key there. */
-export const LITELLM_KEY_HEADER_NAME = 'x-litellm-api-key';
+/**
+ * The header the edge writes the caller's virtual key into. LiteLLM reads it natively, so the config
+ * does NOT set `general_settings.litellm_key_header_name`: that setting switches the header to a
+ * Bearer-only parser which turns the bare `sk-...` key the edge writes into an empty key (401 on every
+ * call). Kept as an export for existing importers; the source is lib/shared/litellm.ts.
+ */
+export const LITELLM_KEY_HEADER_NAME = LITELLM_KEY_HEADER;
 
 /** Environment variables the config refers to; the chart must set every one of them. */
 export const LITELLM_ENV = {
@@ -98,7 +104,6 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
     general_settings: {
       master_key: env(LITELLM_ENV.masterKey),
       database_url: env(LITELLM_ENV.databaseUrl),
-      litellm_key_header_name: LITELLM_KEY_HEADER_NAME,
       proxy_batch_write_at: LITELLM_SETTINGS.batchWriteSeconds,
       database_connection_pool_limit: LITELLM_SETTINGS.databaseConnectionPoolLimit,
       // Fail closed: no request is served without the database that holds keys and budgets.

@@ -2,7 +2,6 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { litellmMigrationJobName } from '../../k8s/litellm-chart';
 import { placeholderAwsValues } from '../../k8s/platform-charts';
-import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
 describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
@@ -15,11 +14,11 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('serves config.yaml from the ConfigMap with the expected models and the edge header', () => {
+  test('serves config.yaml from the ConfigMap with the expected models and no custom key header', () => {
     const configMap = find(manifests, 'ConfigMap', 'litellm-config');
     const parsed = parse(configMap.data['config.yaml']);
     expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual(cfg.models.map((m) => m.name));
-    expect(parsed.general_settings.litellm_key_header_name).toBe(LITELLM_KEY_HEADER_NAME);
+    expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
   });
 

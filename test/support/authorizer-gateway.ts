@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
+import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 
 /**
  * A loopback stand-in for the API Gateway pieces around the authorizer: identity source `Authorization`,
@@ -83,10 +84,10 @@ export class GatewayStandIn {
 
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !['host', 'connection', 'x-litellm-api-key', 'content-length'].includes(name)) headers[name] = value;
+      if (value !== undefined && !['host', 'connection', LITELLM_KEY_HEADER, 'content-length'].includes(name)) headers[name] = value;
     }
     const virtualKey = result?.context?.virtualKey;
-    if (typeof virtualKey === 'string') headers['x-litellm-api-key'] = virtualKey;
+    if (typeof virtualKey === 'string') headers[LITELLM_KEY_HEADER] = virtualKey;
     const body = await readBody(req);
     headers['content-length'] = String(body.length);
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse } from 'yaml';
 
 /**
  * A loopback stand-in for the LiteLLM proxy that follows the upstream behaviour we rely on, failures
@@ -93,6 +94,16 @@ export function resolveVirtualKey(headers: IncomingHttpHeaders, keyHeaderName?: 
     key = configured === undefined ? '' : bearerOnly(configured);
   }
   return key;
+}
+
+/**
+ * What the fake takes from a rendered LiteLLM `config.yaml`: the model names and the custom key header,
+ * so a test runs the fake exactly as the deployed gateway is configured.
+ */
+export function fromRenderedConfig(configYaml: string): Pick<FakeLiteLlmOptions, 'models' | 'keyHeaderName'> {
+  const config = parse(configYaml) as { model_list?: { model_name: string }[]; general_settings?: { litellm_key_header_name?: string } };
+  const keyHeaderName = config.general_settings?.litellm_key_header_name;
+  return { models: (config.model_list ?? []).map((m) => m.model_name), ...(keyHeaderName !== undefined ? { keyHeaderName } : {}) };
 }
 
 /** LiteLLM's error body for a failed check. */

@@ -75,12 +75,16 @@ describe('renderLiteLlmConfig', () => {
     });
   });
 
-  test('sets the key header, the Langfuse callback and production settings', () => {
+  test('leaves the key header to LiteLLM (no litellm_key_header_name), so the bare key in x-litellm-api-key is read', () => {
+    const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: mixed }));
+    expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
+  });
+
+  test('sets the Langfuse callback and production settings', () => {
     const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: mixed }));
     expect(parsed.general_settings).toMatchObject({
       master_key: `os.environ/${LITELLM_ENV.masterKey}`,
       database_url: `os.environ/${LITELLM_ENV.databaseUrl}`,
-      litellm_key_header_name: 'x-litellm-api-key',
       proxy_batch_write_at: 60,
       database_connection_pool_limit: 10,
       allow_requests_on_db_unavailable: false,
