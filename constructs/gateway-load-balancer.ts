@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { EKS_CLUSTER_NAME_TAG } from '../lib/shared/cluster-ownership';
 
 export interface GatewayLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -13,6 +14,11 @@ export interface GatewayLoadBalancerProps {
   /** A second listener for an internal web UI (Langfuse), on the UI's own port. */
   readonly ui?: { readonly port: number; readonly healthCheckPath: string };
   readonly deletionProtection: boolean;
+  /**
+   * Name of the EKS Auto Mode cluster whose pods register in the target groups (TargetGroupBinding).
+   * Both target groups are tagged `eks:eks-cluster-name` with it: see `targetGroupOwnerTag` below.
+   */
+  readonly clusterName: string;
 }
 
 /**
@@ -31,6 +37,9 @@ export class GatewayLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayLoadBalancerProps) {
     super(scope, id);
+    if (!Token.isUnresolved(props.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
+      throw new Error(`clusterName: "${props.clusterName}" is not an EKS cluster name (letters, digits, - and _, at most 100)`);
+    }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Internal gateway load balancer: HTTP from inside the VPC only',
@@ -71,6 +80,8 @@ export class GatewayLoadBalancer extends Construct {
       },
     });
 
+    targetGroupOwnerTag(this.targetGroup, props.clusterName);
+
     this.loadBalancer.addListener('Http', {
       port: this.listenerPort,
       protocol: elbv2.Protocol.TCP,
@@ -89,7 +100,21 @@ export class GatewayLoadBalancer extends Construct {
         deregistrationDelay: Duration.seconds(30),
         healthCheck: { protocol: elbv2.Protocol.HTTP, path: healthCheckPath, port: String(port), interval: Duration.seconds(10) },
       });
+      targetGroupOwnerTag(this.uiTargetGroup, props.clusterName);
       this.loadBalancer.addListener('Ui', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [this.uiTargetGroup] });
     }
   }
+}
+
+/**
+ * Marks a target group as one the cluster's pods may be registered in. AmazonEKSLoadBalancingPolicy up to
+ * v4 (2026-02-12) let the Auto Mode cluster role call RegisterTargets only on target groups whose
+ * `eks:eks-cluster-name` tag equals the cluster's name, and AmazonEKSServiceRolePolicy up to v23 allowed
+ * DeregisterTargets only on target groups carrying that tag. The current versions (v10, v27, read
+ * 2026-11-29) no longer ask for it, but a copy of the older text (a custom cluster role, a permission
+ * boundary) still would, and the tag costs nothing. Only the target groups get it: the service-linked role
+ * may delete load balancers, listeners and security groups that carry it.
+ */
+function targetGroupOwnerTag(targetGroup: elbv2.NetworkTargetGroup, clusterName: string): void {
+  Tags.of(targetGroup).add(EKS_CLUSTER_NAME_TAG, clusterName);
 }

@@ -18,6 +18,8 @@ export interface EdgeStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
   /** Security group of the EKS cluster's pods (Auto Mode nodes carry it). */
   readonly clusterSecurityGroupId: string;
+  /** Name of the EKS cluster whose pods join the load balancer's target groups. */
+  readonly clusterName: string;
 }
 
 /** Port and health path of the LiteLLM pods the load balancer targets. */
@@ -67,6 +69,7 @@ export class EdgeStack extends Stack {
       healthCheckPath: LITELLM_HEALTH_PATH,
       ui: { port: LANGFUSE_UI_PORT, healthCheckPath: '/api/public/health' },
       deletionProtection: !config.ephemeral,
+      clusterName: props.clusterName,
     });
     // Pods carry the cluster security group; the load balancer reaches them on their own ports only.
     for (const [id, port, what] of [

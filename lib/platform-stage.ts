@@ -50,6 +50,7 @@ export class PlatformStage extends Stage {
       config,
       vpc: this.network.vpc,
       clusterSecurityGroupId: this.cluster.cluster.clusterSecurityGroupId,
+      clusterName: this.cluster.clusterName,
       stackName: stackName('edge'),
       description: `GenAI platform ${config.name}: API Gateway, JWT authorizer, WAF, internal load balancer, identity`,
     });

@@ -3,11 +3,12 @@ import { OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
+import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
 describe('EdgeStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
-    const { config, templates } = synthEnvironment(name);
+    const { config, stage, templates } = synthEnvironment(name);
     const edge = templates.edge;
 
     test('matches the snapshot', () => {
@@ -128,6 +129,21 @@ describe('EdgeStack', () => {
         ToPort: 4000,
         Description: 'Gateway load balancer to LiteLLM pods',
       });
+    });
+
+    test("tags both target groups with the cluster's name, so Auto Mode may register the pods, and nothing else", () => {
+      const tagged = (type: string) =>
+        Object.values(edge.findResources(type)).filter((r) =>
+          ((r.Properties.Tags ?? []) as { Key: string; Value: unknown }[]).some((t) => t.Key === EKS_CLUSTER_NAME_TAG),
+        );
+      const groups = Object.values(edge.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+      expect(groups).toHaveLength(2);
+      for (const group of groups) {
+        expect(group.Properties.Tags).toContainEqual({ Key: EKS_CLUSTER_NAME_TAG, Value: stage.cluster.clusterName });
+      }
+      expect(stage.cluster.clusterName).toBe(`genai-${name}`);
+      for (const type of ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::EC2::SecurityGroup'])
+        expect(tagged(type)).toEqual([]);
     });
 
     test('serves the Langfuse UI on an internal listener only, reachable from the VPC', () => {
