@@ -1,0 +1,247 @@
+/**
+ * Langfuse, as pinned in k8s/versions.ts: what the web and worker containers read and need at that release,
+ * checked against our rendered manifests and the data stack that feeds them.
+ *
+ * Upstream: github.com/langfuse/langfuse, tag v3.194.1 (commit a75766c1, "chore: release v3.194.1"):
+ * web/src/env.mjs, worker/src/env.ts, packages/shared/src/env.ts, web/entrypoint.sh, web/Dockerfile,
+ * worker/Dockerfile, packages/shared/clickhouse/scripts/up.sh, packages/shared/src/server/redis/redis.ts;
+ * and langfuse/langfuse-docs pages/self-hosting/configuration/index.mdx (read 2026-09).
+ * Facts restated in our own words.
+ */
+import { SECRET_SPECS } from '../../constructs/platform-secrets';
+import { IMAGES } from '../../k8s/versions';
+import { synthEnvironment } from '../support/app';
+import { ENVIRONMENT_NAMES, allManifests, config, envOf, find, type Manifest } from '../k8s/support/charts';
+
+type Container = 'web' | 'worker';
+const BOTH: readonly Container[] = ['web', 'worker'];
+
+/**
+ * Which container reads each variable we set, at v3.194.1. Both containers parse the shared schema
+ * (packages/shared/src/env.ts); the web adds web/src/env.mjs and runs web/entrypoint.sh, the worker adds
+ * worker/src/env.ts. HOSTNAME and PORT are the Next.js server's and the worker's bind address and port.
+ */
+const READ_BY: Readonly<Record<string, readonly Container[]>> = {
+  DATABASE_URL: BOTH,
+  NEXTAUTH_URL: BOTH,
+  NEXTAUTH_SECRET: ['web'],
+  SALT: BOTH,
+  ENCRYPTION_KEY: BOTH,
+  CLICKHOUSE_URL: BOTH,
+  CLICKHOUSE_USER: BOTH,
+  CLICKHOUSE_PASSWORD: BOTH,
+  CLICKHOUSE_CLUSTER_ENABLED: BOTH,
+  CLICKHOUSE_MIGRATION_URL: ['web'],
+  REDIS_HOST: BOTH,
+  REDIS_PORT: BOTH,
+  REDIS_AUTH: BOTH,
+  REDIS_TLS_ENABLED: BOTH,
+  LANGFUSE_S3_EVENT_UPLOAD_BUCKET: BOTH,
+  LANGFUSE_S3_EVENT_UPLOAD_REGION: BOTH,
+  LANGFUSE_S3_EVENT_UPLOAD_PREFIX: BOTH,
+  LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: BOTH,
+  LANGFUSE_S3_MEDIA_UPLOAD_REGION: BOTH,
+  LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: BOTH,
+  LANGFUSE_S3_BATCH_EXPORT_ENABLED: ['worker'],
+  LANGFUSE_S3_BATCH_EXPORT_BUCKET: ['worker'],
+  LANGFUSE_S3_BATCH_EXPORT_REGION: ['worker'],
+  LANGFUSE_S3_BATCH_EXPORT_PREFIX: ['worker'],
+  TELEMETRY_ENABLED: ['web'],
+  LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: ['web'],
+  AUTH_DISABLE_SIGNUP: ['web'],
+  LANGFUSE_INIT_ORG_ID: ['web'],
+  LANGFUSE_INIT_ORG_NAME: ['web'],
+  LANGFUSE_INIT_PROJECT_ID: ['web'],
+  LANGFUSE_INIT_PROJECT_NAME: ['web'],
+  LANGFUSE_INIT_PROJECT_PUBLIC_KEY: ['web'],
+  LANGFUSE_INIT_PROJECT_SECRET_KEY: ['web'],
+  LANGFUSE_INIT_USER_EMAIL: ['web'],
+  LANGFUSE_INIT_USER_NAME: ['web'],
+  LANGFUSE_INIT_USER_PASSWORD: ['web'],
+  HOSTNAME: BOTH,
+  PORT: BOTH,
+};
+
+/** Read by the AWS SDK inside both containers, not by Langfuse's schemas. */
+const AWS_SDK_ENV = ['AWS_REGION'];
+
+/** What stops a container from starting when absent, at v3.194.1. */
+const REQUIRED: Readonly<Record<Container, readonly string[]>> = {
+  // web/src/env.mjs (NEXTAUTH_SECRET is required because the image sets NODE_ENV=production), the shared
+  // schema (ClickHouse URL, user, password; the event bucket), and up.sh run by web/entrypoint.sh.
+  web: [
+    'DATABASE_URL',
+    'NEXTAUTH_URL',
+    'NEXTAUTH_SECRET',
+    'SALT',
+    'CLICKHOUSE_URL',
+    'CLICKHOUSE_USER',
+    'CLICKHOUSE_PASSWORD',
+    'CLICKHOUSE_MIGRATION_URL',
+    'LANGFUSE_S3_EVENT_UPLOAD_BUCKET',
+  ],
+  // worker/src/env.ts and the shared schema.
+  worker: ['DATABASE_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'LANGFUSE_S3_EVENT_UPLOAD_BUCKET'],
+};
+
+/** Variables that Langfuse documents as required although the schema leaves them optional (configuration/index.mdx). */
+const DOCUMENTED_REQUIRED_BOTH = ['ENCRYPTION_KEY', 'SALT', 'NEXTAUTH_URL', 'REDIS_HOST', 'REDIS_AUTH', 'CLICKHOUSE_CLUSTER_ENABLED'];
+
+/** Variables no schema, entrypoint or script of v3.194.1 reads (`git grep` over the tag). */
+const NOT_AT_THIS_VERSION = ['LANGFUSE_S3_MEDIA_UPLOAD_ENABLED'];
+
+const SECRET_VALUES = [
+  'DATABASE_URL',
+  'NEXTAUTH_SECRET',
+  'SALT',
+  'ENCRYPTION_KEY',
+  'CLICKHOUSE_PASSWORD',
+  'REDIS_AUTH',
+  'LANGFUSE_INIT_PROJECT_SECRET_KEY',
+  'LANGFUSE_INIT_USER_PASSWORD',
+];
+
+describe.each(ENVIRONMENT_NAMES)('Langfuse v3.194.1 (%s)', (env) => {
+  const manifests = allManifests(config(env));
+  const deployments: Record<Container, Manifest> = {
+    web: find(manifests, 'Deployment', 'langfuse-web'),
+    worker: find(manifests, 'Deployment', 'langfuse-worker'),
+  };
+  const containerOf = (c: Container) => deployments[c].spec.template.spec.containers[0];
+  const envs: Record<Container, Record<string, string>> = { web: envOf(containerOf('web')), worker: envOf(containerOf('worker')) };
+
+  test('web and worker run the pinned release, the same one', () => {
+    // Source: package.json and web/package.json at tag v3.194.1 (version 3.194.1).
+    expect(containerOf('web').image).toBe('docker.io/langfuse/langfuse:3.194.1');
+    expect(containerOf('worker').image).toBe('docker.io/langfuse/langfuse-worker:3.194.1');
+    expect(IMAGES.langfuseWeb.tag).toBe(IMAGES.langfuseWorker.tag);
+  });
+
+  test.each(BOTH)('every variable the %s container requires at start-up is set', (c) => {
+    // Source: web/src/env.mjs, worker/src/env.ts, packages/shared/src/env.ts (non-optional entries), and
+    // packages/shared/clickhouse/scripts/up.sh, which web/entrypoint.sh runs and which exits without them.
+    for (const name of REQUIRED[c]) expect([name, envs[c][name] !== undefined]).toEqual([name, true]);
+    for (const name of DOCUMENTED_REQUIRED_BOTH) expect([name, envs[c][name] !== undefined]).toEqual([name, true]);
+  });
+
+  test.each(BOTH)('every variable the %s container gets is one it reads at this release', (c) => {
+    // Source: the same schemas. A variable a container does not read is silently ignored, so it can only mislead.
+    for (const name of Object.keys(envs[c])) {
+      const readers = READ_BY[name];
+      expect([name, AWS_SDK_ENV.includes(name) || (readers?.includes(c) ?? false)]).toEqual([name, true]);
+    }
+  });
+
+  test('no container gets a variable that does not exist at this release', () => {
+    // Source: `git grep LANGFUSE_S3_MEDIA_UPLOAD_ENABLED v3.194.1` finds nothing; media upload works whenever
+    // LANGFUSE_S3_MEDIA_UPLOAD_BUCKET is set (web/src/features/media/server/mediaService.ts).
+    for (const c of BOTH) for (const name of NOT_AT_THIS_VERSION) expect(envs[c][name]).toBeUndefined();
+    expect(envs.web.LANGFUSE_S3_MEDIA_UPLOAD_BUCKET).toBeDefined();
+  });
+
+  test('batch exports are configured in the worker only; sign-in, telemetry and initialisation in the web only', () => {
+    // Source: LANGFUSE_S3_BATCH_EXPORT_* appear only in worker/src/env.ts; NEXTAUTH_SECRET, TELEMETRY_ENABLED,
+    // LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES, AUTH_* and LANGFUSE_INIT_* only in web/src/env.mjs.
+    for (const [name, readers] of Object.entries(READ_BY)) {
+      if (readers.length === 1) {
+        const other: Container = readers[0] === 'web' ? 'worker' : 'web';
+        expect([name, other, envs[other][name]]).toEqual([name, other, undefined]);
+      }
+    }
+    expect(envs.worker.LANGFUSE_S3_BATCH_EXPORT_ENABLED).toBe('true');
+  });
+
+  test('credentials and keys reach the containers from the synced Secret, never as plain values', () => {
+    // Source: configuration/index.mdx (DATABASE_URL, NEXTAUTH_SECRET, SALT, ENCRYPTION_KEY are secrets); the
+    // values come from Secrets Manager through the ExternalSecret, so manifests hold only references.
+    for (const c of BOTH) {
+      for (const name of SECRET_VALUES.filter((n) => envs[c][n] !== undefined)) {
+        expect([c, name, envs[c][name]]).toEqual([c, name, `secret:langfuse-env/${name}`]);
+      }
+    }
+  });
+
+  test('S3 prefixes end with a slash and no static AWS keys are set', () => {
+    // Source: configuration/index.mdx (a prefix, if given, must end with `/`); without ACCESS_KEY_ID/SECRET the
+    // S3 client falls back to the AWS SDK default chain (packages/shared/src/server/services/StorageService.ts).
+    for (const c of BOTH) {
+      for (const [name, value] of Object.entries(envs[c]).filter(([n]) => n.endsWith('_PREFIX'))) {
+        expect([name, value.endsWith('/')]).toEqual([name, true]);
+      }
+      expect(Object.keys(envs[c]).filter((n) => /ACCESS_KEY|SECRET_ACCESS/.test(n))).toEqual([]);
+    }
+  });
+
+  test('Redis is reached over TLS with host, port and AUTH, in single-node (not cluster) mode', () => {
+    // Source: packages/shared/src/server/redis/redis.ts and env.ts: REDIS_TLS_ENABLED defaults to false and
+    // switches ioredis to TLS when true; with REDIS_HOST set and cluster/sentinel off, one connection to that host.
+    for (const c of BOTH) {
+      expect(envs[c]).toMatchObject({ REDIS_TLS_ENABLED: 'true', REDIS_AUTH: 'secret:langfuse-env/REDIS_AUTH' });
+      expect(envs[c].REDIS_HOST).toBeTruthy();
+      expect(envs[c].REDIS_CLUSTER_ENABLED).toBeUndefined();
+    }
+  });
+
+  test('both images run as uid and gid 1001, and the pod runs as that user', () => {
+    // Source: web/Dockerfile (user nextjs, uid 1001; group nodejs, gid 1001) and worker/Dockerfile (user and
+    // group expressjs, 1001) at v3.194.1; both switch to that user before the entrypoint.
+    for (const c of BOTH) {
+      expect(deployments[c].spec.template.spec.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+    }
+  });
+
+  test('the paths the servers write to are writable under a read-only root filesystem', () => {
+    // Source: web/Dockerfile copies the Next.js standalone server to /app and starts ./web/server.js, whose
+    // runtime cache is web/.next/cache under /app; both images use /tmp for scratch. Not verified: whether the
+    // Prisma CLI that web/entrypoint.sh runs writes anywhere else (no Langfuse or Prisma document says).
+    const writable = (c: Container, path: string) => containerOf(c).volumeMounts.some((m: Manifest) => !m.readOnly && m.mountPath === path);
+    for (const c of BOTH) {
+      expect(containerOf(c).securityContext.readOnlyRootFilesystem).toBe(true);
+      expect([c, writable(c, '/tmp')]).toEqual([c, true]);
+    }
+    expect(writable('web', '/app/web/.next/cache')).toBe(true);
+  });
+
+  test('the web serves health and readiness on 3000 and the worker health on 3030', () => {
+    // Source: web/src/pages/api/public/health.ts and ready.ts; worker/src/api/index.ts (`/health`) mounted under
+    // `/api` in worker/src/app.ts; ports from web/Dockerfile (PORT 3000) and worker/src/env.ts (default 3030).
+    const web = containerOf('web');
+    const worker = containerOf('worker');
+    expect([web.livenessProbe.httpGet.path, web.readinessProbe.httpGet.path]).toEqual(['/api/public/health', '/api/public/ready']);
+    expect(worker.livenessProbe.httpGet.path).toBe('/api/health');
+    expect([envs.web.PORT, envs.worker.PORT]).toEqual(['3000', '3030']);
+  });
+});
+
+describe('Langfuse secrets as the data stack generates them', () => {
+  const data = synthEnvironment('dev').templates.data;
+  const generated = (description: string) =>
+    Object.values(data.findResources('AWS::SecretsManager::Secret')).find((s) => s.Properties.Description === description)?.Properties
+      .GenerateSecretString;
+
+  test('ENCRYPTION_KEY is exactly 64 lowercase hex characters', () => {
+    // Source: packages/shared/src/env.ts and web/src/env.mjs (ENCRYPTION_KEY must be 64 characters) and
+    // packages/shared/src/encryption/encryption.ts (decoded as hex into a 256-bit key).
+    const spec = generated(SECRET_SPECS.langfuseEncryptionKey.description);
+    expect(spec).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true, ExcludeUppercase: true, IncludeSpace: false });
+    const excluded = new Set(String(spec.ExcludeCharacters));
+    const alphabet = [...'0123456789abcdefghijklmnopqrstuvwxyz'].filter((ch) => !excluded.has(ch)).join('');
+    expect(alphabet).toBe('0123456789abcdef');
+  });
+
+  test('the ClickHouse password has no character the migration URL would need escaped', () => {
+    // Source: packages/shared/clickhouse/scripts/up.sh puts CLICKHOUSE_PASSWORD into a URL query string
+    // unescaped; web/entrypoint.sh warns about & = # ? % + @ and space.
+    expect(generated(SECRET_SPECS.clickhousePassword.description)).toMatchObject({ ExcludePunctuation: true, IncludeSpace: false });
+  });
+
+  test('the cache Langfuse connects to speaks TLS and runs without cluster mode', () => {
+    // Source: packages/shared/src/server/redis/redis.ts: TLS only with REDIS_TLS_ENABLED=true (set in both
+    // containers); REDIS_CLUSTER_ENABLED (unset) would be needed for a cluster-mode endpoint.
+    const groups = Object.values(data.findResources('AWS::ElastiCache::ReplicationGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.Properties).toMatchObject({ TransitEncryptionEnabled: true });
+    expect(groups[0]!.Properties.NumNodeGroups ?? 1).toBe(1);
+    expect(groups[0]!.Properties.ClusterMode ?? 'disabled').not.toBe('enabled');
+  });
+});
