@@ -21,9 +21,33 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum
 import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
 import { IMAGES, imageRef } from './versions';
 
-/** The non_root image runs as this unprivileged user. */
-export const LITELLM_UID = 1000;
+/**
+ * The `-non_root` image's own user: `USER nobody` in BerriAI/litellm docker/Dockerfile.non_root, which is
+ * uid 65534 on its Wolfi base. Running as the image's user keeps the files it owns (/app) readable.
+ */
+export const LITELLM_UID = 65534;
 const CONFIG_PATH = '/etc/litellm/config.yaml';
+
+/**
+ * Writable paths under a read-only root filesystem, as in LiteLLM's own hardened setup
+ * (BerriAI/litellm docker-compose.hardened.yml: tmpfs at these paths, the environment below pointing at them;
+ * docs "Read-only File System": LITELLM_MIGRATION_DIR on a writable path). /tmp is ours (Python and uvicorn).
+ */
+export const LITELLM_WRITABLE_PATHS = {
+  tmp: '/tmp',
+  cache: '/app/cache',
+  migrations: '/app/migrations',
+  npm: '/.npm',
+  home: '/nonexistent',
+} as const;
+
+/** Environment that sends LiteLLM's, Prisma's and npm's writes to those paths. */
+export const LITELLM_WRITABLE_ENV = {
+  XDG_CACHE_HOME: LITELLM_WRITABLE_PATHS.cache,
+  PRISMA_BINARY_CACHE_DIR: `${LITELLM_WRITABLE_PATHS.cache}/prisma-python/binaries`,
+  NPM_CONFIG_CACHE: LITELLM_WRITABLE_PATHS.npm,
+  LITELLM_MIGRATION_DIR: LITELLM_WRITABLE_PATHS.migrations,
+} as const;
 
 export type LitellmChartProps = PlatformChartsProps & ChartProps;
 
@@ -112,11 +136,12 @@ export class LitellmChart extends Chart {
         DISABLE_SCHEMA_UPDATE: 'true',
         STORE_MODEL_IN_DB: 'False',
         LITELLM_LOG: 'ERROR',
+        ...LITELLM_WRITABLE_ENV,
       }),
       ...secretKeys.map((key) => secretEnv(key, secret.secretName)),
     ];
 
-    const scratch = scratchDirs({ tmp: '/tmp' });
+    const scratch = scratchDirs(LITELLM_WRITABLE_PATHS);
     const configVolume: k8s.Volume = { name: 'config', configMap: { name: NAMES.litellm.config } };
     const configMount: k8s.VolumeMount = { name: 'config', mountPath: CONFIG_PATH, subPath: 'config.yaml', readOnly: true };
     const podSecurity = restrictedPodSecurityContext(LITELLM_UID);

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { litellmMigrationJobName } from '../../k8s/litellm-chart';
+import { LITELLM_UID, LITELLM_WRITABLE_ENV, LITELLM_WRITABLE_PATHS, litellmMigrationJobName } from '../../k8s/litellm-chart';
 import { placeholderAwsValues } from '../../k8s/platform-charts';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
@@ -29,6 +29,18 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     expect(envOf(migrate).DISABLE_SCHEMA_UPDATE).toBe('false');
     expect(migrate.args).toContain('--skip_server_startup');
     expect(migrate.image).toBe(container.image);
+  });
+
+  test.each(['Deployment', 'Job'])('the %s runs as the image user with every path LiteLLM writes on an emptyDir', (kind) => {
+    const owner = manifests.find((m) => m.kind === kind) as Manifest;
+    const pod = owner.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsUser: LITELLM_UID, runAsGroup: LITELLM_UID, fsGroup: LITELLM_UID });
+    const c = pod.containers[0];
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const emptyDirs = new Set(pod.volumes.filter((v: Manifest) => v.emptyDir).map((v: Manifest) => v.name));
+    const writable = c.volumeMounts.filter((m: Manifest) => emptyDirs.has(m.name)).map((m: Manifest) => m.mountPath);
+    expect(writable.sort()).toEqual(Object.values(LITELLM_WRITABLE_PATHS).sort());
+    expect(envOf(c)).toMatchObject(LITELLM_WRITABLE_ENV);
   });
 
   test('probes the LiteLLM health endpoints', () => {
