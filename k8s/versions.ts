@@ -21,11 +21,18 @@ export const IMAGES = {
    * the same image runs the migration Job so schema and gateway never drift apart.
    */
   litellm: { repository: 'ghcr.io/berriai/litellm-non_root', tag: 'v1.108.12' },
-  /** Langfuse v3 (web). v4 exists but needs ClickHouse >= 25.12 and a data migration; kept on v3 deliberately. */
+  /**
+   * Langfuse v3 (web). Seen: tag v3.194.1 of github.com/langfuse/langfuse (commit a75766c1, "chore: release
+   * v3.194.1", 2026-06-22; package.json version 3.194.1). v4 needs ClickHouse >= 25.12 (v4.0.0
+   * docker-compose.dev.yml) and a data migration; kept on v3 deliberately. Contract: test/contracts/langfuse.test.ts.
+   */
   langfuseWeb: { repository: 'docker.io/langfuse/langfuse', tag: '3.194.1' },
   /** Langfuse v3 worker; always the same release as the web image. */
   langfuseWorker: { repository: 'docker.io/langfuse/langfuse-worker', tag: '3.194.1' },
-  /** ClickHouse 25.8 LTS; Langfuse v3 supports ClickHouse >= 24.3. */
+  /**
+   * ClickHouse 25.8 LTS; Langfuse v3 supports ClickHouse >= 24.3. Seen: release v25.8.33.6-lts
+   * (github.com/ClickHouse/ClickHouse docs/changelogs/v25.8.33.6-lts.md). Contract: test/contracts/clickhouse.test.ts.
+   */
   clickhouse: { repository: 'docker.io/clickhouse/clickhouse-server', tag: '25.8.33.6' },
 } as const satisfies Record<string, PinnedImage>;
 
