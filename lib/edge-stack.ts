@@ -30,8 +30,12 @@ export const LANGFUSE_UI_PORT = 3000;
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
 export const STAGE_NAME = 'api';
 
-/** OpenAI-style error bodies for the responses API Gateway produces itself. */
-const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string, string, string]> = [
+/**
+ * OpenAI-style error bodies for the responses API Gateway produces itself. The two fallbacks carry no status
+ * code on purpose: a status set on DEFAULT_4XX or DEFAULT_5XX replaces the status of every response type not
+ * customized here (a 413 for a body over 10 MB would become a 400).
+ */
+const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string | undefined, string, string]> = [
   [apigateway.ResponseType.UNAUTHORIZED, '401', 'invalid_request_error', 'invalid_api_key'],
   [apigateway.ResponseType.ACCESS_DENIED, '403', 'permission_error', 'access_denied'],
   [apigateway.ResponseType.AUTHORIZER_FAILURE, '500', 'api_error', 'authorizer_failure'],
@@ -42,8 +46,9 @@ const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string, string, st
   [apigateway.ResponseType.RESOURCE_NOT_FOUND, '404', 'invalid_request_error', 'unknown_route'],
   [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'invalid_request_error', 'unknown_route'],
   [apigateway.ResponseType.INTEGRATION_TIMEOUT, '504', 'api_error', 'upstream_timeout'],
-  [apigateway.ResponseType.DEFAULT_4XX, '400', 'invalid_request_error', 'bad_request'],
-  [apigateway.ResponseType.DEFAULT_5XX, '502', 'api_error', 'upstream_error'],
+  [apigateway.ResponseType.REQUEST_TOO_LARGE, '413', 'invalid_request_error', 'request_too_large'],
+  [apigateway.ResponseType.DEFAULT_4XX, undefined, 'invalid_request_error', 'bad_request'],
+  [apigateway.ResponseType.DEFAULT_5XX, undefined, 'api_error', 'upstream_error'],
 ];
 
 /**
@@ -169,7 +174,7 @@ export class EdgeStack extends Stack {
     for (const [type, statusCode, errorType, code] of GATEWAY_ERRORS) {
       this.api.addGatewayResponse(`Error${type.responseType}`, {
         type,
-        statusCode,
+        ...(statusCode ? { statusCode } : {}),
         templates: { 'application/json': openAiError(errorType, code) },
       });
     }

@@ -74,7 +74,7 @@ describe('EdgeStack', () => {
         ['UNAUTHORIZED', '401'],
         ['ACCESS_DENIED', '403'],
         ['THROTTLED', '429'],
-        ['DEFAULT_5XX', '502'],
+        ['REQUEST_TOO_LARGE', '413'],
       ]) {
         edge.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
           ResponseType: type,
@@ -83,6 +83,14 @@ describe('EdgeStack', () => {
             'application/json': Match.stringLikeRegexp('^\\{"error":\\{"message":\\$context.error.messageString,"type":'),
           },
         });
+      }
+    });
+
+    test('leaves the fallback gateway responses without a status, so every other error keeps its own', () => {
+      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+        const [response] = Object.values(edge.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }));
+        expect(response!.Properties.StatusCode).toBeUndefined();
+        expect(response!.Properties.ResponseTemplates['application/json']).toMatch(/^\{"error":\{"message":/);
       }
     });
 
