@@ -170,7 +170,9 @@ export class LitellmChart extends Chart {
                 name: 'migrate',
                 image,
                 imagePullPolicy: 'IfNotPresent',
-                args: ['--config', CONFIG_PATH, '--skip_server_startup'],
+                // Exit non-zero when a migration fails, so the Job fails instead of completing over a stale
+                // schema (the flag exists since v1.82; from v1.104 it is also the default).
+                args: ['--config', CONFIG_PATH, '--skip_server_startup', '--enforce_prisma_migration_check'],
                 env: [...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'), { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' }],
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources({ cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1' }),

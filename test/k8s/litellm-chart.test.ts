@@ -22,12 +22,12 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
   });
 
-  test('serving pods never migrate the schema; one Job per image version does', () => {
+  test('serving pods never migrate the schema; one Job per image version does, and fails when a migration fails', () => {
     expect(envOf(container).DISABLE_SCHEMA_UPDATE).toBe('true');
     const job = find(manifests, 'Job', litellmMigrationJobName());
     const migrate = job.spec.template.spec.containers[0];
     expect(envOf(migrate).DISABLE_SCHEMA_UPDATE).toBe('false');
-    expect(migrate.args).toContain('--skip_server_startup');
+    expect(migrate.args).toEqual(['--config', '/etc/litellm/config.yaml', '--skip_server_startup', '--enforce_prisma_migration_check']);
     expect(migrate.image).toBe(container.image);
   });
 
