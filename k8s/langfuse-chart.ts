@@ -20,7 +20,7 @@ import type { PlatformChartsProps } from './platform-props';
 import { CLICKHOUSE_USER } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
 
-/** The Langfuse images run as the `nextjs` user. */
+/** Both Langfuse images run as uid and gid 1001 (web: nextjs/nodejs, worker: expressjs; their Dockerfiles at v3.194.1). */
 export const LANGFUSE_UID = 1001;
 
 /**
