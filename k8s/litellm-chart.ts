@@ -129,6 +129,9 @@ export class LitellmChart extends Chart {
         [LITELLM_ENV.redisPort]: aws.cache.port,
         // ElastiCache has in-transit encryption on; LiteLLM hands REDIS_* variables to the Redis client.
         REDIS_SSL: 'True',
+        // langfuse_otel reads LANGFUSE_OTEL_HOST first and LANGFUSE_HOST after it; with neither it exports to
+        // Langfuse Cloud, so both name the in-cluster Langfuse.
+        LANGFUSE_OTEL_HOST: LANGFUSE_INTERNAL_URL,
         LANGFUSE_HOST: LANGFUSE_INTERNAL_URL,
         AWS_REGION: aws.region,
         AWS_DEFAULT_REGION: aws.region,

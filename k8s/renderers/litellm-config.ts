@@ -18,6 +18,12 @@ import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
  */
 export const LITELLM_KEY_HEADER_NAME = LITELLM_KEY_HEADER;
 
+/**
+ * LiteLLM's OpenTelemetry integration for Langfuse. The legacy `langfuse` callback drives the Langfuse v2
+ * Python SDK; LiteLLM's docs point Langfuse v3+ users to this one.
+ */
+export const LITELLM_LANGFUSE_CALLBACK = 'langfuse_otel';
+
 /** Environment variables the config refers to; the chart must set every one of them. */
 export const LITELLM_ENV = {
   masterKey: 'LITELLM_MASTER_KEY',
@@ -92,14 +98,15 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       litellm_params: litellmParams(model, input.environment),
     })),
     litellm_settings: {
-      // Traces go to the in-cluster Langfuse; keys and host come from LANGFUSE_* environment variables.
-      callbacks: ['langfuse'],
+      // Traces go to the in-cluster Langfuse v3 over OpenTelemetry (its /api/public/otel endpoint), the
+      // integration LiteLLM recommends for Langfuse v3+; keys and host come from LANGFUSE_* variables.
+      callbacks: [LITELLM_LANGFUSE_CALLBACK],
       json_logs: true,
       set_verbose: false,
       request_timeout: LITELLM_SETTINGS.requestTimeoutSeconds,
       drop_params: true,
-      // The caller's key hash and alias stay out of traces.
-      redact_user_api_key_info: true,
+      // redact_user_api_key_info stays off: it strips every user_api_key_* field (key alias, team alias,
+      // user) from what reaches Langfuse, and per-team attribution there depends on them.
     },
     general_settings: {
       master_key: env(LITELLM_ENV.masterKey),

@@ -58,6 +58,7 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     expect(envOf(container)).toMatchObject({
       REDIS_HOST: '<elasticache-endpoint>',
       REDIS_SSL: 'True',
+      LANGFUSE_OTEL_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
       LANGFUSE_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
       LANGFUSE_PUBLIC_KEY: 'secret:litellm-env/LANGFUSE_PUBLIC_KEY',
     });

@@ -89,7 +89,9 @@ describe('renderLiteLlmConfig', () => {
       database_connection_pool_limit: 10,
       allow_requests_on_db_unavailable: false,
     });
-    expect(parsed.litellm_settings).toMatchObject({ callbacks: ['langfuse'], json_logs: true, set_verbose: false, request_timeout: 600 });
+    expect(parsed.litellm_settings).toMatchObject({ callbacks: ['langfuse_otel'], json_logs: true, request_timeout: 600 });
+    // Redaction would strip the key alias, team alias and user that Langfuse attribution relies on.
+    expect(parsed.litellm_settings).not.toHaveProperty('redact_user_api_key_info');
     expect(parsed.router_settings).toMatchObject({
       redis_host: 'os.environ/REDIS_HOST',
       redis_port: 'os.environ/REDIS_PORT',
