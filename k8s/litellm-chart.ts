@@ -139,6 +139,8 @@ export class LitellmChart extends Chart {
         DISABLE_SCHEMA_UPDATE: 'true',
         STORE_MODEL_IN_DB: 'False',
         LITELLM_LOG: 'ERROR',
+        // No .env loading in production (LiteLLM "Best Practices for Production").
+        LITELLM_MODE: 'PRODUCTION',
         ...LITELLM_WRITABLE_ENV,
       }),
       ...secretKeys.map((key) => secretEnv(key, secret.secretName)),

@@ -101,8 +101,8 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // Traces go to the in-cluster Langfuse v3 over OpenTelemetry (its /api/public/otel endpoint), the
       // integration LiteLLM recommends for Langfuse v3+; keys and host come from LANGFUSE_* variables.
       callbacks: [LITELLM_LANGFUSE_CALLBACK],
+      // Debug logging is off by LITELLM_LOG (set_verbose is deprecated upstream).
       json_logs: true,
-      set_verbose: false,
       request_timeout: LITELLM_SETTINGS.requestTimeoutSeconds,
       drop_params: true,
       // redact_user_api_key_info stays off: it strips every user_api_key_* field (key alias, team alias,

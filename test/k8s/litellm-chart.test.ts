@@ -54,10 +54,12 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     expect(deployment.spec.template.spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone' });
   });
 
-  test('reaches Redis over TLS and Langfuse in-cluster', () => {
+  test('reaches Redis over TLS and Langfuse in-cluster, in production mode with error-level logs', () => {
     expect(envOf(container)).toMatchObject({
       REDIS_HOST: '<elasticache-endpoint>',
       REDIS_SSL: 'True',
+      LITELLM_MODE: 'PRODUCTION',
+      LITELLM_LOG: 'ERROR',
       LANGFUSE_OTEL_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
       LANGFUSE_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
       LANGFUSE_PUBLIC_KEY: 'secret:litellm-env/LANGFUSE_PUBLIC_KEY',

@@ -90,6 +90,8 @@ describe('renderLiteLlmConfig', () => {
       allow_requests_on_db_unavailable: false,
     });
     expect(parsed.litellm_settings).toMatchObject({ callbacks: ['langfuse_otel'], json_logs: true, request_timeout: 600 });
+    // set_verbose is deprecated upstream; LITELLM_LOG controls logging.
+    expect(parsed.litellm_settings).not.toHaveProperty('set_verbose');
     // Redaction would strip the key alias, team alias and user that Langfuse attribution relies on.
     expect(parsed.litellm_settings).not.toHaveProperty('redact_user_api_key_info');
     expect(parsed.router_settings).toMatchObject({
