@@ -17,8 +17,13 @@ export function imageRef(image: PinnedImage): string {
 
 export const IMAGES = {
   /**
-   * LiteLLM proxy, LTS line. The `-non_root` variant is built to run as an unprivileged user;
-   * the same image runs the migration Job so schema and gateway never drift apart.
+   * LiteLLM proxy, 1.108 LTS line; the same image runs the migration Job so schema and gateway never drift.
+   * Seen (read 2026-11-29): the GitHub release v1.108.12 "1.108.12 (LTS)" of BerriAI/litellm, as mirrored
+   * by newreleases.io/project/github/BerriAI/litellm/release/v1.108.12; its notes sign
+   * ghcr.io/berriai/litellm:v1.108.12 and give the same command for litellm-non_root. So the non-root tag is
+   * shown only indirectly (same release, same tag scheme: other projects pin litellm-non_root:v1.101.0 ..
+   * v1.104.0 by digest); no registry listing of this exact tag was read. A later LTS patch, v1.108.17, exists.
+   * The `-non_root` build (docker/Dockerfile.non_root) runs as `nobody`. Contract: test/contracts/litellm.test.ts.
    */
   litellm: { repository: 'ghcr.io/berriai/litellm-non_root', tag: 'v1.108.12' },
   /**
