@@ -3,66 +3,81 @@ import { bootstrapDatabases } from '../../../lambda/db-bootstrap/bootstrap';
 import { pgConnect, type Connect } from '../../../lambda/db-bootstrap/connect';
 import type { ApplicationDatabase } from '../../../lambda/db-bootstrap/properties';
 import { startPostgres, type LocalPostgres } from '../../support/postgres';
-
-// Like the RDS master user: may create roles and databases, but is no superuser.
-const MASTER = { user: 'cluster_admin', password: 'master-password-1' };
+import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
 
 const litellm: ApplicationDatabase = { name: 'litellm', username: 'litellm', password: 'LitellmPassword0123456789abcdefg' };
 const langfuse: ApplicationDatabase = { name: 'langfuse', username: 'langfuse', password: 'LangfusePassword0123456789abcdef' };
 
-let pg: LocalPostgres;
-let connect: Connect;
+// One server per engine version, shared by the tests of that version; each test starts without the
+// application databases and roles.
+describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %s', (engineVersion) => {
+  let pg: LocalPostgres;
+  let connect: Connect;
 
-beforeAll(async () => {
-  pg = await startPostgres();
-  await pg.query(`CREATE ROLE ${MASTER.user} LOGIN CREATEROLE CREATEDB PASSWORD '${MASTER.password}'`);
-  connect = pgConnect({ host: pg.host, port: pg.port, ssl: false, connectionTimeoutMs: 5_000 });
-});
+  beforeAll(async () => {
+    pg = await startPostgres(engineVersion);
+    connect = pgConnect({ host: pg.host, port: pg.port, ssl: false, connectionTimeoutMs: 5_000 });
+  });
 
-afterAll(async () => {
-  await pg?.stop();
-});
+  afterAll(async () => {
+    await pg?.stop();
+  });
 
-beforeEach(async () => {
-  for (const db of [litellm, langfuse]) {
-    await pg.query(`DROP DATABASE IF EXISTS ${db.name}`);
-    await pg.query(`DROP ROLE IF EXISTS ${db.username}`);
+  beforeEach(async () => {
+    for (const db of [litellm, langfuse]) {
+      await pg.query(`DROP DATABASE IF EXISTS ${db.name}`);
+      await pg.query(`DROP ROLE IF EXISTS ${db.username}`);
+    }
+    await pg.query(`ALTER ROLE ${pg.master.user} RESET ALL`);
+  });
+
+  /** Runs the bootstrap as the master user, as the Lambda does. */
+  async function bootstrap(databases: ApplicationDatabase[]): Promise<string[]> {
+    const master = await connect({ ...pg.master, database: 'postgres' });
+    try {
+      return await bootstrapDatabases({ master, connect, databases });
+    } finally {
+      await master.end();
+    }
   }
-});
 
-/** Runs the bootstrap as the master user, as the Lambda does. */
-async function bootstrap(databases: ApplicationDatabase[]): Promise<string[]> {
-  const master = await connect({ ...MASTER, database: 'postgres' });
-  try {
-    return await bootstrapDatabases({ master, connect, databases });
-  } finally {
-    await master.end();
+  /** Runs SQL as the master user. */
+  async function asMaster(sql: string): Promise<void> {
+    const master = await connect({ ...pg.master, database: 'postgres' });
+    try {
+      await master.query(sql);
+    } finally {
+      await master.end();
+    }
   }
-}
 
-/** Everything the bootstrap may change, as the superuser sees it. */
-async function clusterState() {
-  const roles = await pg.query(
-    `SELECT rolname, rolpassword, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole
-       FROM pg_authid WHERE rolname IN ('litellm', 'langfuse') ORDER BY rolname`,
-  );
-  const databases = await pg.query(
-    `SELECT datname, pg_get_userbyid(datdba) AS owner, datacl::text AS acl
-       FROM pg_database WHERE datname IN ('litellm', 'langfuse') ORDER BY datname`,
-  );
-  return { roles, databases };
-}
+  /** Everything the bootstrap may change, as the superuser sees it. */
+  async function clusterState() {
+    const roles = await pg.query(
+      `SELECT rolname, rolpassword, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole
+         FROM pg_authid WHERE rolname IN ('litellm', 'langfuse') ORDER BY rolname`,
+    );
+    const databases = await pg.query(
+      `SELECT datname, pg_get_userbyid(datdba) AS owner, datacl::text AS acl
+         FROM pg_database WHERE datname IN ('litellm', 'langfuse') ORDER BY datname`,
+    );
+    const memberships = await pg.query(
+      `SELECT pg_get_userbyid(roleid) AS role, pg_get_userbyid(member) AS member, pg_get_userbyid(grantor) AS grantor,
+              admin_option AS admin, inherit_option AS inherit, set_option AS set
+         FROM pg_auth_members WHERE pg_get_userbyid(roleid) IN ('litellm', 'langfuse') ORDER BY 1, 2, 3`,
+    );
+    return { roles, databases, memberships };
+  }
 
-async function logIn(user: string, password: string, database: string): Promise<Client> {
-  return connect({ user, password, database });
-}
+  async function logIn(user: string, password: string, database: string): Promise<Client> {
+    return connect({ user, password, database });
+  }
 
-async function expectLogIn(user: string, password: string, database: string): Promise<void> {
-  const client = await logIn(user, password, database);
-  await client.end();
-}
+  async function expectLogIn(user: string, password: string, database: string): Promise<void> {
+    const client = await logIn(user, password, database);
+    await client.end();
+  }
 
-describe('bootstrapDatabases', () => {
   test('creates a login role and an owned database per application on the first run', async () => {
     // WHEN
     const changes = await bootstrap([litellm, langfuse]);
@@ -80,13 +95,28 @@ describe('bootstrapDatabases', () => {
     ]);
     await expectLogIn('litellm', litellm.password, 'litellm');
     await expectLogIn('langfuse', langfuse.password, 'langfuse');
-    expect(changes).toEqual(
-      expect.arrayContaining([
-        'role "litellm": created',
-        'database "litellm": created, owned by "litellm"',
-        'database "litellm": revoked all privileges from PUBLIC',
-      ]),
-    );
+    expect(changes).toEqual([
+      'role "litellm": created',
+      'role "litellm": granted to the master user so it can manage the database',
+      'database "litellm": created, owned by "litellm"',
+      'database "litellm": revoked all privileges from PUBLIC',
+      'role "langfuse": created',
+      'role "langfuse": granted to the master user so it can manage the database',
+      'database "langfuse": created, owned by "langfuse"',
+      'database "langfuse": revoked all privileges from PUBLIC',
+    ]);
+  });
+
+  test('the master user holds ADMIN on the roles it creates (PostgreSQL 16+) and grants itself SET and INHERIT', async () => {
+    // WHEN
+    await bootstrap([litellm]);
+
+    // THEN the creation grant comes from the bootstrap superuser, the membership from the master itself
+    const { memberships } = await clusterState();
+    expect(memberships).toEqual([
+      { role: 'litellm', member: 'postgres', grantor: 'postgres', admin: false, inherit: true, set: true },
+      { role: 'litellm', member: 'postgres', grantor: 'rdsadmin', admin: true, inherit: false, set: false },
+    ]);
   });
 
   test('changes nothing when run again with the same secrets', async () => {
@@ -118,6 +148,7 @@ describe('bootstrapDatabases', () => {
     const after = await clusterState();
     expect(after.roles.find((r) => r.rolname === 'langfuse')).toEqual(before.roles.find((r) => r.rolname === 'langfuse'));
     expect(after.databases).toEqual(before.databases);
+    expect(after.memberships).toEqual(before.memberships);
   });
 
   test("one application's role cannot connect to the other's database", async () => {
@@ -129,12 +160,32 @@ describe('bootstrapDatabases', () => {
     await expect(logIn('langfuse', langfuse.password, 'litellm')).rejects.toMatchObject({ code: '42501' });
   });
 
-  test('repairs a role, owner and ACL that drifted from the contract', async () => {
-    // GIVEN someone made the role a NOLOGIN CREATEDB role, took the database and opened it to PUBLIC
+  test('the application role may create tables in its own database, as its migrations do', async () => {
+    // GIVEN
+    await bootstrap([litellm]);
+
+    // WHEN
+    const client = await logIn('litellm', litellm.password, 'litellm');
+    try {
+      await client.query(`CREATE TABLE migrations_probe (id integer PRIMARY KEY)`);
+      await client.query(`CREATE SCHEMA app`);
+
+      // THEN
+      const { rows } = await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'migrations_probe'`);
+      expect(rows).toEqual([{ tableowner: 'litellm' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('repairs a role, membership, owner and ACL that drifted from the contract', async () => {
+    // GIVEN someone made the role a NOLOGIN CREATEDB role, took the database, opened it to PUBLIC and
+    // revoked the master's membership
     await bootstrap([litellm]);
     await pg.query(`ALTER ROLE litellm NOLOGIN CREATEDB`);
-    await pg.query(`ALTER DATABASE litellm OWNER TO ${MASTER.user}`);
+    await pg.query(`ALTER DATABASE litellm OWNER TO ${pg.master.user}`);
     await pg.query(`GRANT CONNECT ON DATABASE litellm TO PUBLIC`);
+    await pg.query(`REVOKE litellm FROM ${pg.master.user} GRANTED BY ${pg.master.user}`);
 
     // WHEN
     const changes = await bootstrap([litellm]);
@@ -142,7 +193,8 @@ describe('bootstrapDatabases', () => {
     // THEN
     expect(changes).toEqual([
       'role "litellm": set LOGIN NOCREATEDB',
-      `database "litellm": owner changed from "${MASTER.user}" to "litellm"`,
+      'role "litellm": granted to the master user so it can manage the database',
+      `database "litellm": owner changed from "${pg.master.user}" to "litellm"`,
       'database "litellm": revoked all privileges from PUBLIC',
     ]);
     const { roles, databases } = await clusterState();
@@ -151,9 +203,9 @@ describe('bootstrapDatabases', () => {
     expect(databases[0]?.acl).not.toMatch(/(^|[{,])=/);
   });
 
-  test('adopts a role that exists without a password by setting it from the secret', async () => {
+  test('adopts a role the master user created without a password by setting it from the secret', async () => {
     // GIVEN
-    await pg.query(`CREATE ROLE litellm LOGIN`);
+    await asMaster(`CREATE ROLE litellm LOGIN`);
 
     // WHEN
     const changes = await bootstrap([litellm]);

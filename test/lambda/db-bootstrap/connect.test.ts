@@ -1,5 +1,6 @@
 import { ConnectTimeoutError, connectWithRetry, isTransient, pgConnect, type RetryOptions } from '../../../lambda/db-bootstrap/connect';
 import { freePort, startPostgres, type LocalPostgres } from '../../support/postgres';
+import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -112,10 +113,10 @@ describe('isTransient', () => {
   });
 });
 
-describe('pgConnect', () => {
+describe.each(AURORA_ENGINE_VERSIONS)('pgConnect to Aurora PostgreSQL %s', (engineVersion) => {
   let pg: LocalPostgres;
   beforeAll(async () => {
-    pg = await startPostgres();
+    pg = await startPostgres(engineVersion);
   });
   afterAll(async () => {
     await pg?.stop();
@@ -123,7 +124,7 @@ describe('pgConnect', () => {
 
   test('opens a client logged in as the given user on the given database', async () => {
     const connect = pgConnect({ host: pg.host, port: pg.port, ssl: false, connectionTimeoutMs: 5_000 });
-    const client = await connect({ ...pg.superuser, database: 'template1' });
+    const client = await connect({ ...pg.master, database: 'template1' });
     try {
       const { rows } = await client.query(`SELECT current_user AS "user", current_database() AS db`);
       expect(rows).toEqual([{ user: 'postgres', db: 'template1' }]);

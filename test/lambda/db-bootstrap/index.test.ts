@@ -2,6 +2,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { startMoto, type LocalMoto } from '../../support/moto';
 import { startPostgres, type LocalPostgres } from '../../support/postgres';
+import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
 
 // The production handler as Lambda loads it. Its SDK client is pointed at moto through the SDK's own
 // AWS_ENDPOINT_URL_SECRETS_MANAGER setting, so the handler carries no test hook.
@@ -13,7 +14,8 @@ let moto: LocalMoto;
 let handler: (event: CloudFormationCustomResourceEvent) => Promise<unknown>;
 
 beforeAll(async () => {
-  [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
+  // One engine version is enough: the client refuses a server without TLS before any SQL runs.
+  [pg, moto] = await Promise.all([startPostgres(AURORA_ENGINE_VERSIONS[0]!), startMoto()]);
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.endpoint;
   process.env.AWS_REGION = moto.region;
   process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
@@ -58,8 +60,8 @@ describe('handler', () => {
     const secret = async (Name: string, value: object) =>
       (await client.send(new CreateSecretCommand({ Name, SecretString: JSON.stringify(value) }))).ARN!;
     const masterArn = await secret('master', {
-      username: 'postgres',
-      password: pg.superuser.password,
+      username: pg.master.user,
+      password: pg.master.password,
       host: pg.host,
       port: pg.port,
       engine: 'postgres',

@@ -5,42 +5,24 @@ import { createOnEventHandler, PHYSICAL_RESOURCE_ID } from '../../../lambda/db-b
 import { InvalidInputError } from '../../../lambda/db-bootstrap/properties';
 import { startMoto, type LocalMoto } from '../../support/moto';
 import { freePort, startPostgres, type LocalPostgres } from '../../support/postgres';
+import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
 
-const MASTER = { username: 'cluster_admin', password: 'MasterPassword0123456789' };
 const LITELLM_PASSWORD = 'LitellmPassword0123456789abcdefg';
 const LANGFUSE_PASSWORD = 'LangfusePassword0123456789abcdef';
+const ROTATED_PASSWORD = 'RotatedPassword0123456789abcdefg';
 
-let pg: LocalPostgres;
+// One moto for the file; one PostgreSQL per engine version, with its own secrets.
 let moto: LocalMoto;
 let secretsManager: SecretsManagerClient;
-let masterArn: string;
-let litellmArn: string;
-let langfuseArn: string;
-let logs: string[];
 
 beforeAll(async () => {
-  [pg, moto] = await Promise.all([startPostgres(), startMoto()]);
-  // Like the RDS master user: may create roles and databases, but is no superuser.
-  await pg.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD '${MASTER.password}'`);
+  moto = await startMoto();
   secretsManager = new SecretsManagerClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
-  masterArn = await createSecret('cluster-master', {
-    ...MASTER,
-    host: pg.host,
-    port: pg.port,
-    engine: 'postgres',
-    dbClusterIdentifier: 'cluster',
-  });
-  litellmArn = await createSecret('litellm-db', { username: 'litellm', password: LITELLM_PASSWORD, dbname: 'litellm' });
-  langfuseArn = await createSecret('langfuse-db', { username: 'langfuse', password: LANGFUSE_PASSWORD, dbname: 'langfuse' });
 });
 
 afterAll(async () => {
   secretsManager?.destroy();
-  await Promise.all([pg?.stop(), moto?.stop()]);
-});
-
-beforeEach(() => {
-  logs = [];
+  await moto?.stop();
 });
 
 async function createSecret(name: string, value: object): Promise<string> {
@@ -48,26 +30,7 @@ async function createSecret(name: string, value: object): Promise<string> {
   return ARN!;
 }
 
-function onEvent(retryTimeoutMs = 5_000) {
-  return createOnEventHandler({
-    secretsManager,
-    ssl: false,
-    retry: { timeoutMs: retryTimeoutMs, initialDelayMs: 100, maxDelayMs: 400 },
-    connectionTimeoutMs: 2_000,
-    log: (message) => logs.push(message),
-  });
-}
-
-function event(
-  requestType: 'Create' | 'Update' | 'Delete',
-  properties: Record<string, unknown> = {
-    MasterSecretArn: masterArn,
-    Databases: [
-      { Name: 'litellm', UserSecretArn: litellmArn },
-      { Name: 'langfuse', UserSecretArn: langfuseArn },
-    ],
-  },
-): CloudFormationCustomResourceEvent {
+function event(requestType: 'Create' | 'Update' | 'Delete', properties: Record<string, unknown>): CloudFormationCustomResourceEvent {
   const common = {
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
     ResponseURL: 'https://cloudformation-custom-resource-response.example/',
@@ -84,29 +47,88 @@ function event(
   return { ...common, RequestType: 'Delete', PhysicalResourceId: PHYSICAL_RESOURCE_ID };
 }
 
-async function canLogIn(user: string, password: string, database: string): Promise<boolean> {
-  const client = new Client({ host: pg.host, port: pg.port, user, password, database });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function rolePasswords() {
-  return pg.query(`SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('litellm', 'langfuse') ORDER BY rolname`);
-}
-
-async function databaseNames(): Promise<string[]> {
-  const rows = await pg.query<{ datname: string }>(`SELECT datname FROM pg_database ORDER BY datname`);
-  return rows.map((r) => r.datname);
-}
-
 // The tests run in order: Create, then Updates against what Create made, then Delete.
-describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
+describe.each(AURORA_ENGINE_VERSIONS)('onEvent handler with Secrets Manager (moto) and Aurora PostgreSQL %s', (engineVersion) => {
+  let pg: LocalPostgres;
+  let masterArn: string;
+  let litellmArn: string;
+  let langfuseArn: string;
+  /** What the handler logged during the current test. */
+  let logs: string[];
+  /** Everything it logged in this block, for the check that no secret ever reaches the log. */
+  const allLogs: string[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres(engineVersion);
+    // What RDS writes into the master secret; the master user is no superuser.
+    masterArn = await createSecret(`${engineVersion}/cluster-master`, {
+      username: pg.master.user,
+      password: pg.master.password,
+      host: pg.host,
+      port: pg.port,
+      engine: 'postgres',
+      dbClusterIdentifier: 'cluster',
+    });
+    litellmArn = await createSecret(`${engineVersion}/litellm-db`, { username: 'litellm', password: LITELLM_PASSWORD, dbname: 'litellm' });
+    langfuseArn = await createSecret(`${engineVersion}/langfuse-db`, {
+      username: 'langfuse',
+      password: LANGFUSE_PASSWORD,
+      dbname: 'langfuse',
+    });
+  });
+
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  beforeEach(() => {
+    logs = [];
+  });
+
+  function onEvent(retryTimeoutMs = 5_000) {
+    return createOnEventHandler({
+      secretsManager,
+      ssl: false,
+      retry: { timeoutMs: retryTimeoutMs, initialDelayMs: 100, maxDelayMs: 400 },
+      connectionTimeoutMs: 2_000,
+      log: (message) => {
+        logs.push(message);
+        allLogs.push(message);
+      },
+    });
+  }
+
+  function bothDatabases(): Record<string, unknown> {
+    return {
+      MasterSecretArn: masterArn,
+      Databases: [
+        { Name: 'litellm', UserSecretArn: litellmArn },
+        { Name: 'langfuse', UserSecretArn: langfuseArn },
+      ],
+    };
+  }
+
+  async function canLogIn(user: string, password: string, database: string): Promise<boolean> {
+    const client = new Client({ host: pg.host, port: pg.port, user, password, database });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function rolePasswords() {
+    return pg.query(`SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('litellm', 'langfuse') ORDER BY rolname`);
+  }
+
+  async function databaseNames(): Promise<string[]> {
+    const rows = await pg.query<{ datname: string }>(`SELECT datname FROM pg_database ORDER BY datname`);
+    return rows.map((r) => r.datname);
+  }
+
   test('rejects an invalid database name before any SQL runs', async () => {
     // GIVEN one valid and one invalid entry
     const properties = {
@@ -142,7 +164,7 @@ describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
 
   test('Create makes both databases and roles and returns the stable physical id without data', async () => {
     // WHEN
-    const response = await onEvent()(event('Create'));
+    const response = await onEvent()(event('Create', bothDatabases()));
 
     // THEN
     expect(response).toEqual({ PhysicalResourceId: 'application-databases' });
@@ -158,7 +180,7 @@ describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
     const before = await rolePasswords();
 
     // WHEN
-    const response = await onEvent()(event('Update'));
+    const response = await onEvent()(event('Update', bothDatabases()));
 
     // THEN
     expect(response).toEqual({ PhysicalResourceId: 'application-databases' });
@@ -168,27 +190,27 @@ describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
 
   test('Update after a secret rotation lets only the new password log in', async () => {
     // GIVEN the litellm secret has a new password
-    const rotated = 'RotatedPassword0123456789abcdefg';
     await secretsManager.send(
       new PutSecretValueCommand({
         SecretId: litellmArn,
-        SecretString: JSON.stringify({ username: 'litellm', password: rotated, dbname: 'litellm' }),
+        SecretString: JSON.stringify({ username: 'litellm', password: ROTATED_PASSWORD, dbname: 'litellm' }),
       }),
     );
 
     // WHEN
-    await onEvent()(event('Update'));
+    await onEvent()(event('Update', bothDatabases()));
 
     // THEN
-    expect(await canLogIn('litellm', rotated, 'litellm')).toBe(true);
+    expect(await canLogIn('litellm', ROTATED_PASSWORD, 'litellm')).toBe(true);
     expect(await canLogIn('litellm', LITELLM_PASSWORD, 'litellm')).toBe(false);
     expect(logs).toContain('role "litellm": password set from its secret');
   });
 
   test('never logs a password or secret JSON', () => {
     // Runs after the tests above, which logged creation, no-op and rotation.
-    const everything = logs.join('\n');
-    for (const secret of [MASTER.password, LITELLM_PASSWORD, LANGFUSE_PASSWORD, 'RotatedPassword0123456789abcdefg', '{']) {
+    const everything = allLogs.join('\n');
+    expect(everything).toContain('password set from its secret');
+    for (const secret of [pg.master.password, LITELLM_PASSWORD, LANGFUSE_PASSWORD, ROTATED_PASSWORD, '{']) {
       expect(everything).not.toContain(secret);
     }
   });
@@ -206,13 +228,17 @@ describe('onEvent handler with Secrets Manager (moto) and PostgreSQL', () => {
   test('fails with a clear message when the cluster stays unreachable for the retry bound', async () => {
     // GIVEN a master secret pointing at a port nothing listens on
     const port = await freePort();
-    const unreachableArn = await createSecret('unreachable-master', { ...MASTER, host: '127.0.0.1', port, engine: 'postgres' });
+    const unreachableArn = await createSecret(`${engineVersion}/unreachable-master`, {
+      username: pg.master.user,
+      password: pg.master.password,
+      host: '127.0.0.1',
+      port,
+      engine: 'postgres',
+    });
     const started = Date.now();
 
     // WHEN
-    const error = await onEvent(1_000)(event('Update', { ...event('Update').ResourceProperties, MasterSecretArn: unreachableArn })).catch(
-      (e) => e,
-    );
+    const error = await onEvent(1_000)(event('Update', { ...bothDatabases(), MasterSecretArn: unreachableArn })).catch((e) => e);
 
     // THEN
     expect(error.message).toMatch(
