@@ -1,11 +1,15 @@
 /**
  * Minimal typed wrapper for the EKS Auto Mode TargetGroupBinding.
  *
- * Source of truth: the EKS user guide, "Enable EKS Auto Mode on existing clusters" (migration reference):
- * Auto Mode's built-in load balancing serves TargetGroupBinding under `eks.amazonaws.com/v1`, where the
- * open-source AWS Load Balancer Controller uses `elbv2.k8s.aws/v1beta1`. The spec fields are those of the
- * controller's TargetGroupBinding (targetGroupARN, targetType, serviceRef). Only the fields used here are typed;
- * the zod schema restates them for tests.
+ * Source of truth: the EKS user guide (github.com/awsdocs/amazon-eks-user-guide, read 2026-11-29),
+ * "Enable EKS Auto Mode on existing clusters" (migrate-auto.adoc) and "Use Service Annotations to configure
+ * Network Load Balancers" (auto-configure-nlb.adoc, commit 1eb6aa42): Auto Mode's built-in load balancing
+ * serves TargetGroupBinding under `eks.amazonaws.com/v1`, where the open-source AWS Load Balancer Controller
+ * uses `elbv2.k8s.aws/v1beta1`, and `spec.targetType` is required there. The spec fields are those of the
+ * controller's TargetGroupBinding (targetGroupARN, targetType, serviceRef). `networking` is left out on
+ * purpose: Auto Mode ignores its ipBlock form (auto-networking.adoc) and the edge stack opens the pod ports
+ * itself. Only the fields used here are typed; the zod schema restates them for tests
+ * (test/contracts/eks-auto-mode.test.ts).
  */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -15,7 +19,7 @@ export const EKS_AUTO_MODE_API_VERSION = 'eks.amazonaws.com/v1';
 
 export interface TargetGroupBindingSpec {
   readonly targetGroupARN: string;
-  /** `ip` registers pod IPs directly (the target group must be of type ip). */
+  /** Required under Auto Mode. `ip` registers pod IPs directly (the target group must be of type ip). */
   readonly targetType: 'ip' | 'instance';
   readonly serviceRef: { readonly name: string; readonly port: number | string };
 }

@@ -13,4 +13,15 @@ describe('TargetGroupBinding', () => {
     expect(targetGroupBindingSchema.safeParse(tgb).success).toBe(true);
     expect(targetGroupBindingSchema.safeParse({ ...tgb, apiVersion: 'elbv2.k8s.aws/v1beta1' }).success).toBe(false);
   });
+
+  test('rejects a binding without targetType, which Auto Mode requires', () => {
+    const chart = Testing.chart();
+    new TargetGroupBinding(chart, 'Tgb', {
+      metadata: { name: 'svc', namespace: 'ns' },
+      spec: { targetGroupARN: 'arn:tg', targetType: 'ip', serviceRef: { name: 'svc', port: 80 } },
+    });
+    const [tgb] = Testing.synth(chart);
+    const { targetType: _omitted, ...spec } = tgb.spec;
+    expect(targetGroupBindingSchema.safeParse({ ...tgb, spec }).success).toBe(false);
+  });
 });

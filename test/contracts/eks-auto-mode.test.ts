@@ -1,0 +1,154 @@
+/**
+ * EKS Auto Mode: what the cluster role's AWS managed policies allow and what Auto Mode's built-in load
+ * balancing and block storage accept, checked against our synthesized templates and rendered manifests.
+ *
+ * Policy texts: github.com/iann0036/iam-dataset, aws/managedpolicies/<name>.json (a daily copy of the AWS
+ * managed policies), snapshot commit 2073fa52 of 2026-08-22, with the history of each file; the same
+ * versions are on docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html. User guide:
+ * github.com/awsdocs/amazon-eks-user-guide, latest/ug/automode/*.adoc at the commits each test names.
+ * Read 2026-11-29. The facts are restated in our own words.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
+import { allManifests, config, ENVIRONMENT_NAMES, type Manifest } from '../k8s/support/charts';
+import { synthEnvironment } from '../support/app';
+
+type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const resources = (template: Template, type: string): Resource[] => Object.values(template.findResources(type)) as Resource[];
+const tagValue = (resource: Resource, key: string): unknown =>
+  ((resource.Properties.Tags ?? []) as { Key: string; Value: unknown }[]).find((t) => t.Key === key)?.Value;
+
+describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
+  const { stage, templates } = synthEnvironment(env);
+  const manifests = allManifests(config(env));
+  const ofKind = (kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
+  const [cluster] = resources(templates.cluster, 'AWS::EKS::Cluster');
+  const clusterName = cluster!.Properties.Name as string;
+
+  test('Auto Mode acts through the cluster role, which needs the five Auto Mode managed policies and session tags', () => {
+    // Source: awsdocs/amazon-eks-user-guide latest/ug/automode/auto-learn-iam.adoc (commit 1fe584bb): the cluster
+    // role carries AmazonEKSClusterPolicy, -ComputePolicy, -BlockStoragePolicy, -LoadBalancingPolicy and
+    // -NetworkingPolicy. Their conditions compare resource tags with ${aws:PrincipalTag/eks:eks-cluster-name},
+    // a tag EKS sets on its session, so the trust policy must allow sts:TagSession. auto-disable.adoc: compute,
+    // block storage and load balancing are switched on and off together.
+    const roleArn = JSON.stringify(cluster!.Properties.RoleArn);
+    const [roleId] = roleArn.match(/ClusterRole[0-9A-F]+/) ?? [];
+    const role = templates.cluster.findResources('AWS::IAM::Role')[roleId!] as Resource;
+    const policies = JSON.stringify(role.Properties.ManagedPolicyArns);
+    for (const name of ['Cluster', 'Compute', 'BlockStorage', 'LoadBalancing', 'Networking'])
+      expect(policies).toContain(`:iam::aws:policy/AmazonEKS${name}Policy"`);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'eks.amazonaws.com' } }),
+    );
+    expect(cluster!.Properties).toMatchObject({
+      ComputeConfig: { Enabled: true },
+      KubernetesNetworkConfig: { ElasticLoadBalancing: { Enabled: true } },
+      StorageConfig: { BlockStorage: { Enabled: true } },
+    });
+  });
+
+  test("Auto Mode registers pods in a target group tagged with its cluster's name (the tag the policy asked for up to v4)", () => {
+    // Source: AmazonEKSLoadBalancingPolicy v1-v4 (iam-dataset commit a7c62d8e, v4 of 2026-02-12) allowed
+    // elasticloadbalancing:RegisterTargets only where aws:ResourceTag/eks:eks-cluster-name equals the session's
+    // eks:eks-cluster-name; v5 (2026-04-01, "multi-cluster and custom targetgroupbindings") dropped the condition
+    // and v10 (2026-08-20) still has none. AmazonEKSServiceRolePolicy up to v23 allowed DeregisterTargets only
+    // on target groups carrying the tag; v24 onward (2026-04-15, v27 of 2026-08-21) allows it on any.
+    // So today the tag is not required; we keep it so a copy of the older text still lets the pods register.
+    const groups = resources(templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(tagValue(group, EKS_CLUSTER_NAME_TAG)).toBe(clusterName);
+    expect(clusterName).toBe(stage.cluster.clusterName);
+  });
+
+  test("the service-linked role may delete load balancers, listeners and security groups tagged with the cluster's name, so ours are not", () => {
+    // Source: AmazonEKSServiceRolePolicy v27 (iam-dataset commit 2073fa52, 2026-08-21): DeleteLoadBalancer,
+    // DeleteListener, DeleteRule, DeleteTargetGroup and ec2:DeleteSecurityGroup are allowed on anything whose
+    // eks:eks-cluster-name tag has any value. CloudFormation owns our load balancer: nothing of it but the
+    // target groups (which the policy above wanted tagged) may carry the tag.
+    for (const type of ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::EC2::SecurityGroup'])
+      for (const resource of resources(templates.edge, type)) expect(tagValue(resource, EKS_CLUSTER_NAME_TAG)).toBeUndefined();
+  });
+
+  test('Auto Mode serves TargetGroupBinding as eks.amazonaws.com/v1 with targetType required, and ip targets need an ip target group', () => {
+    // Source: awsdocs/amazon-eks-user-guide latest/ug/automode/auto-configure-nlb.adoc (commit 1eb6aa42), table
+    // "TargetGroupBinding": the API group moves from elbv2.k8s.aws/v1beta1 to eks.amazonaws.com/v1 and
+    // spec.targetType becomes required; auto-multi-cluster-target-groups.adoc (commit ed85f8a2) repeats the
+    // group. An ip binding registers pod IPs, which only a target group of type ip accepts.
+    const bindings = ofKind('TargetGroupBinding');
+    expect(bindings.map((b) => b.metadata.name).sort()).toEqual(['langfuse-web', 'litellm']);
+    for (const binding of bindings) {
+      expect(binding.apiVersion).toBe('eks.amazonaws.com/v1');
+      expect(binding.spec.targetType).toBe('ip');
+    }
+    for (const group of resources(templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup'))
+      expect(group.Properties.TargetType).toBe('ip');
+  });
+
+  test('a binding registers the pods behind a port of its Service, which must be the port the target group health-checks', () => {
+    // Source: kubernetes-sigs aws-load-balancer-controller docs, guide/targetgroupbinding (the controller Auto
+    // Mode's load balancing follows; auto-configure-nlb.adoc lists only the differences above): serviceRef
+    // names a Service and one of its ports; with targetType ip the pods behind that port are the targets.
+    const services = ofKind('Service');
+    const groupPorts = resources(templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup').map((g) => g.Properties.Port as number);
+    for (const binding of ofKind('TargetGroupBinding')) {
+      const service = services.find(
+        (s) => s.metadata.name === binding.spec.serviceRef.name && s.metadata.namespace === binding.metadata.namespace,
+      );
+      expect(service).toBeDefined();
+      expect(service!.spec.ports.map((p: { port: number }) => p.port)).toContain(binding.spec.serviceRef.port);
+      expect(groupPorts).toContain(binding.spec.serviceRef.port);
+    }
+  });
+
+  test('Auto Mode opens pod ports itself only on eks-cluster-sg* groups and ignores ipBlock, so our bindings declare no networking and the edge opens the ports', () => {
+    // Source: awsdocs/amazon-eks-user-guide latest/ug/automode/auto-networking.adoc (commit 0c794893),
+    // "Considerations for load balancing": networking.ingress.ipBlock is not supported, and the managed policy
+    // lets EKS change only security groups named eks-cluster-sg-*; AmazonEKSLoadBalancingPolicy v10 grants
+    // Authorize/RevokeSecurityGroupIngress on groups named eks-cluster-sg* or tagged with the cluster's name.
+    for (const binding of ofKind('TargetGroupBinding')) expect(binding.spec.networking).toBeUndefined();
+    const ingress = resources(templates.edge, 'AWS::EC2::SecurityGroupIngress');
+    const [loadBalancer] = resources(templates.edge, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const lbGroup = JSON.stringify(loadBalancer!.Properties.SecurityGroups);
+    for (const port of resources(templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup').map((g) => g.Properties.Port)) {
+      const rule = ingress.find((r) => r.Properties.FromPort === port && r.Properties.ToPort === port);
+      expect(rule).toBeDefined();
+      expect(JSON.stringify(rule!.Properties.GroupId)).toMatch(/ClusterSecurityGroupId/);
+      expect(lbGroup).toContain(JSON.stringify(rule!.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]));
+    }
+  });
+
+  test('Auto Mode provisions volumes only for ebs.csi.eks.amazonaws.com, with no tag keys or KMS key the cluster role was not given', () => {
+    // Source: awsdocs/amazon-eks-user-guide latest/ug/automode/create-storage-class.adoc (commit 1eb6aa42): a
+    // StorageClass must name ebs.csi.eks.amazonaws.com; custom tags and a customer KMS key (kmsKeyId) need extra
+    // cluster role permissions. AmazonEKSBlockStoragePolicy v1 (2024-10-30, unchanged since): CreateVolume only
+    // with eks:eks-cluster-name = the cluster and tag keys from a fixed list (eks:eks-cluster-name,
+    // CSIVolumeName, ebs.csi.eks.amazonaws.com/cluster, kubernetes.io/cluster/*, kubernetes.io/created-for/*,
+    // Name, KubernetesCluster).
+    const classes = ofKind('StorageClass');
+    expect(classes).toHaveLength(1);
+    for (const storageClass of classes) {
+      expect(storageClass.provisioner).toBe('ebs.csi.eks.amazonaws.com');
+      expect(Object.keys(storageClass.parameters ?? {}).filter((k) => /^tagSpecification|^kmsKeyId$/.test(k))).toEqual([]);
+    }
+    const claims = ofKind('StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates ?? []);
+    for (const claim of [...claims, ...ofKind('PersistentVolumeClaim')])
+      expect(claim.spec.storageClassName).toBe(classes[0]!.metadata.name);
+  });
+
+  test('volumes and network interfaces Auto Mode creates carry eks:eks-cluster-name = the cluster, the tag the teardown deletes by', () => {
+    // Source: AmazonEKSBlockStoragePolicy v1 (CreateVolume), AmazonEKSNetworkingPolicy v3 of 2026-08-21
+    // (CreateNetworkInterface) and AmazonEKSComputePolicy v7 of 2026-05-18 (RunInstances/CreateFleet) all require
+    // aws:RequestTag/eks:eks-cluster-name = the session's cluster name. AmazonEKSServiceRolePolicy v27 deletes
+    // volumes and interfaces tagged eks:eks-cluster-name with any value; our teardown narrows that to this cluster.
+    const statements = resources(templates.cluster, 'AWS::IAM::Policy').flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Resource['Properties'][],
+    );
+    for (const action of ['ec2:DeleteVolume', 'ec2:DeleteNetworkInterface']) {
+      const byTag = statements.filter((s) => s.Action === action).map((s) => s.Condition.StringEquals);
+      expect(byTag).toContainEqual({ [`aws:ResourceTag/${EKS_CLUSTER_NAME_TAG}`]: clusterName });
+      for (const condition of byTag)
+        expect(Object.values(condition)).toEqual([expect.stringMatching(new RegExp(`^(${clusterName}|owned)$`))]);
+    }
+  });
+});
