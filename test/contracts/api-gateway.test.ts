@@ -1,0 +1,197 @@
+/**
+ * Amazon API Gateway (REST APIs): the behaviours of the edge we depend on, checked against our synthesized
+ * Edge stack and the authorizer's own output.
+ *
+ * Sources, read 2026-11-29 (restated in our own words):
+ * - AWS docs, developer guide pages named in each test (docs.aws.amazon.com/apigateway/latest/developerguide/),
+ *   read in the stored copies of those pages; older text from github.com/awsdocs/amazon-api-gateway-developer-guide
+ *   (doc_source/*.md, commits 12fad5e8 / 13945642, archived 2023) where the current page was not readable whole.
+ * - github.com/localstack/localstack, localstack-core/localstack/services/apigateway/next_gen/execute_api/
+ *   handlers/integration_request.py at commit bf2fc7a2: LocalStack's emulation, written against and
+ *   snapshot-tested on real API Gateway, for header handling the AWS docs do not spell out.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { allowResult, stageResource } from '../../lambda/authorizer/policy';
+import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { ENVIRONMENT_NAMES } from '../k8s/support/charts';
+import { synthEnvironment } from '../support/app';
+
+type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const resources = (template: Template, type: string): Resource[] => Object.values(template.findResources(type)) as Resource[];
+const OPENAI_ERROR_BODY = /^\{"error":\{"message":\$context\.error\.messageString,"type":"[a-z_]+","code":"[a-z_]+"/;
+
+describe.each(ENVIRONMENT_NAMES)('API Gateway contract (%s)', (env) => {
+  const { config, templates } = synthEnvironment(env);
+  const edge = templates.edge;
+  const methods = resources(edge, 'AWS::ApiGateway::Method');
+  const integrations = methods.map((m) => m.Properties.Integration as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const gatewayResponse = (type: string): Resource | undefined =>
+    resources(edge, 'AWS::ApiGateway::GatewayResponse').find((r) => r.Properties.ResponseType === type);
+
+  test('only proxy integrations can stream a response, and every route streams through an HTTP proxy', () => {
+    // Source: developer guide, response-transfer-mode.html ("Stream the integration response for your proxy
+    // integrations"): streaming needs responseTransferMode STREAM (the default is BUFFERED) and works only for
+    // HTTP_PROXY and AWS_PROXY integrations, private integrations included; REST APIs only.
+    expect(integrations.length).toBeGreaterThan(0);
+    for (const integration of integrations) expect(integration).toMatchObject({ Type: 'HTTP_PROXY', ResponseTransferMode: 'STREAM' });
+  });
+
+  test('a streamed integration may run up to 15 minutes, a buffered one only up to 29 seconds', () => {
+    // Source: response-streaming-http.html: with response streaming the integration timeout can be set up to
+    // 15 minutes; response-transfer-mode.html: a stream lasts at most 15 minutes. Quotas (awsdocs limits.md):
+    // integration timeout 50 ms to 29 s otherwise (regional APIs may ask for more, at a lower throttle quota).
+    for (const integration of integrations) {
+      expect(integration.TimeoutInMillis).toBe(config.edge.integrationTimeoutSeconds * 1000);
+      expect(integration.TimeoutInMillis).toBeLessThanOrEqual(15 * 60 * 1000);
+      if (integration.TimeoutInMillis > 29_000) expect(integration.ResponseTransferMode).toBe('STREAM');
+    }
+  });
+
+  test('a stream on a regional endpoint may sit idle 5 minutes, on an edge-optimized one only 30 seconds', () => {
+    // Source: response-transfer-mode.html, considerations: idle timeout 5 minutes for regional and private
+    // endpoints, 30 seconds for edge-optimized ones. A model thinking before its first token can be silent
+    // for longer than 30 s.
+    const [api] = resources(edge, 'AWS::ApiGateway::RestApi');
+    expect(api!.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+  });
+
+  test('streaming rules out caching, content encoding and response mapping templates', () => {
+    // Source: response-transfer-mode.html, considerations: with STREAM, API Gateway cannot offer features that
+    // buffer the whole response: endpoint caching, content encoding, VTL response transformations.
+    const [api] = resources(edge, 'AWS::ApiGateway::RestApi');
+    expect(api!.Properties.MinimumCompressionSize).toBeUndefined();
+    for (const stage of resources(edge, 'AWS::ApiGateway::Stage')) {
+      expect(stage.Properties.CacheClusterEnabled).not.toBe(true);
+      for (const setting of stage.Properties.MethodSettings ?? []) expect(setting.CachingEnabled).not.toBe(true);
+    }
+    for (const integration of integrations) {
+      expect(integration.IntegrationResponses).toBeUndefined();
+      expect(integration.RequestTemplates).toBeUndefined();
+    }
+  });
+
+  test('a private integration reaches the VPC through a VPC link to a Network Load Balancer', () => {
+    // Source: awsdocs set-up-private-integration.md: a REST API private integration uses a VpcLink that targets
+    // network load balancers; the integration names the link (connectionType VPC_LINK, connectionId).
+    const links = Object.keys(edge.findResources('AWS::ApiGateway::VpcLink'));
+    expect(links).toHaveLength(1);
+    const [link] = resources(edge, 'AWS::ApiGateway::VpcLink');
+    const [lbId] = Object.keys(edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'network' } }));
+    expect(link!.Properties.TargetArns).toEqual([{ Ref: lbId }]);
+    for (const integration of integrations)
+      expect(integration).toMatchObject({ ConnectionType: 'VPC_LINK', ConnectionId: { Ref: links[0] } });
+  });
+
+  test('a header mapped from the authorizer context replaces the header of that name the client sent', () => {
+    // Source: LocalStack integration_request.py (commit bf2fc7a2): for HTTP_PROXY the client's headers are
+    // passed on and the integration's header mappings are then written over them by name; LocalStack marks this
+    // "undocumented but validated" against AWS. Developer guide rest-api-parameter-mapping.html: integration
+    // request parameters can be mapped for proxy integrations too. In inject mode every route maps the key.
+    expect(config.edge.mode).toBe('inject');
+    for (const integration of integrations) {
+      expect(integration.RequestParameters).toMatchObject({
+        [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey',
+      });
+    }
+  });
+
+  test('API Gateway refuses to map, or drops, some headers; the key header is none of them', () => {
+    // Source: LocalStack integration_request.py (commit bf2fc7a2): mapping content-length, transfer-encoding,
+    // x-amzn-trace-id or x-amzn-apigateway-api-id is a configuration error (500); Host and Content-Encoding are
+    // not passed through to an HTTP_PROXY backend; Expect, Proxy-Authenticate, TE and Via are dropped.
+    // awsdocs api-gateway-known-issues.md: a fixed list of standard headers may be remapped to x-amzn-Remapped-*.
+    const refusedOrDropped = [
+      'content-length',
+      'transfer-encoding',
+      'x-amzn-trace-id',
+      'x-amzn-apigateway-api-id',
+      'host',
+      'content-encoding',
+    ];
+    const remapped = [
+      'accept',
+      'authorization',
+      'connection',
+      'content-type',
+      'date',
+      'expect',
+      'proxy-authenticate',
+      'te',
+      'user-agent',
+      'via',
+    ];
+    const mapped = integrations
+      .flatMap((i) => Object.keys(i.RequestParameters ?? {}))
+      .filter((k) => k.startsWith('integration.request.header.'));
+    expect(mapped.length).toBeGreaterThan(0);
+    for (const key of mapped) {
+      const header = key.slice('integration.request.header.'.length).toLowerCase();
+      expect([...refusedOrDropped, ...remapped]).not.toContain(header);
+    }
+  });
+
+  test('authorizer context values reach the integration as top-level strings only', () => {
+    // Source: awsdocs api-gateway-lambda-authorizer-output.md (commit 13945642): context holds key-value pairs
+    // read as $context.authorizer.<key>; values come through stringified, and a JSON object or array is not
+    // a valid value.
+    const result = allowResult('arn:aws:execute-api:us-east-1:123456789012:abc123/api/*', { clientId: 'client-1', virtualKey: 'sk-123' });
+    for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
+    const keys = integrations
+      .flatMap((i) => Object.values<string>(i.RequestParameters ?? {}))
+      .filter((v) => v.startsWith('context.authorizer.'));
+    for (const key of keys) expect(Object.keys(result.context ?? {})).toContain(key.slice('context.authorizer.'.length));
+  });
+
+  test('a caching REQUEST authorizer answers 401 itself when its identity header is missing, and caches per header value', () => {
+    // Source: developer guide, apigateway-use-lambda-authorizer.html, "Choosing a type of Lambda authorizer":
+    // with caching on, API Gateway checks every identity source is present and answers 401 Unauthorized
+    // without calling the function when one is missing or empty; the identity sources form the cache key.
+    // With caching off (TTL 0) the request goes to the function. The 401 is the UNAUTHORIZED gateway response.
+    const [authorizer] = resources(edge, 'AWS::ApiGateway::Authorizer');
+    expect(authorizer!.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
+    expect(authorizer!.Properties.AuthorizerResultTtlInSeconds).toBe(config.edge.authorizerCacheTtlSeconds);
+    expect(config.edge.authorizerCacheTtlSeconds).toBeGreaterThan(0);
+    expect(gatewayResponse('UNAUTHORIZED')!.Properties).toMatchObject({
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': expect.stringMatching(OPENAI_ERROR_BODY) },
+    });
+  });
+
+  test('a cached decision is reused for every route the same token calls, so the policy allows the whole stage', () => {
+    // Source: apigateway-use-lambda-authorizer.html, authorization workflow: with caching on, the returned
+    // policy is cached and reused instead of calling the function again, so it must apply to all resources and
+    // methods of the API.
+    const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/api/POST/v1/chat/completions';
+    expect(stageResource(methodArn)).toBe('arn:aws:execute-api:eu-west-1:123456789012:abc123/api/*');
+  });
+
+  test('a status on the DEFAULT_4XX or DEFAULT_5XX gateway response would replace the status of every uncustomized error', () => {
+    // Source: developer guide supported-gateway-response-types.html (same table in awsdocs
+    // supported-gateway-response-types.md, commit 12fad5e8): the fallbacks have no status code by default;
+    // setting one changes the status of all other 4XX/5XX responses; UNAUTHORIZED is 401, ACCESS_DENIED 403,
+    // AUTHORIZER_FAILURE and AUTHORIZER_CONFIGURATION_ERROR 500, THROTTLED 429, INTEGRATION_TIMEOUT 504.
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) expect(gatewayResponse(type)!.Properties.StatusCode).toBeUndefined();
+    for (const [type, status] of [
+      ['UNAUTHORIZED', '401'],
+      ['ACCESS_DENIED', '403'],
+      ['AUTHORIZER_FAILURE', '500'],
+      ['AUTHORIZER_CONFIGURATION_ERROR', '500'],
+      ['THROTTLED', '429'],
+      ['INTEGRATION_TIMEOUT', '504'],
+    ] as const) {
+      expect(gatewayResponse(type)!.Properties.StatusCode).toBe(status);
+    }
+    for (const response of resources(edge, 'AWS::ApiGateway::GatewayResponse'))
+      expect(response.Properties.ResponseTemplates['application/json']).toMatch(OPENAI_ERROR_BODY);
+  });
+
+  test('a request body over 10 MB is refused with 413 in the OpenAI error shape', () => {
+    // Source: awsdocs limits.md (commit 13945642), REST API quotas: payload size 10 MB, not adjustable; gateway
+    // response type REQUEST_TOO_LARGE has status 413 (supported-gateway-response-types.html).
+    expect(gatewayResponse('REQUEST_TOO_LARGE')!.Properties).toMatchObject({
+      StatusCode: '413',
+      ResponseTemplates: { 'application/json': expect.stringContaining('"code":"request_too_large"') },
+    });
+  });
+});
