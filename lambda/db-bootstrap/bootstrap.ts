@@ -27,28 +27,62 @@ export async function bootstrapDatabases(options: BootstrapOptions): Promise<str
     changes.push(change);
     options.log?.(change);
   };
-  const setPrivilege = await ownershipPrivilege(options.master);
+  // Every check before the first change, so a refused run changes nothing.
+  await checkServerVersion(options.master);
+  await checkRolesManageable(options.master, options.databases);
   // One at a time: CREATE DATABASE copies template1 and takes a lock on it.
   for (const db of options.databases) {
-    await ensureRole(options.master, db, setPrivilege, record);
+    await ensureRole(options.master, db, record);
     await ensureDatabase(options.master, db, record);
     await ensurePassword(options, db, record);
   }
   return changes;
 }
 
-/** PostgreSQL 16 split "may act as a role" (SET) out of plain membership. */
-async function ownershipPrivilege(master: Client): Promise<'SET' | 'MEMBER'> {
-  const { rows } = await master.query<{ version: string }>(`SELECT current_setting('server_version_num') AS version`);
-  return Number(rows[0]?.version) >= 160000 ? 'SET' : 'MEMBER';
+/** The role rules below are PostgreSQL 16's: GRANT ... WITH SET, pg_has_role(..., 'SET'). */
+const MINIMUM_SERVER_VERSION = 160000;
+
+async function checkServerVersion(master: Client): Promise<void> {
+  const { rows } = await master.query<{ num: string; version: string }>(
+    `SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version`,
+  );
+  const row = rows[0];
+  if (row === undefined || Number(row.num) < MINIMUM_SERVER_VERSION) {
+    throw new Error(
+      `PostgreSQL ${row?.version ?? '(unknown version)'} is not supported: the database bootstrap needs PostgreSQL 16 or later ` +
+        `(the Aurora engine versions the config allows).`,
+    );
+  }
 }
 
-async function ensureRole(
-  master: Client,
-  db: ApplicationDatabase,
-  setPrivilege: 'SET' | 'MEMBER',
-  record: (change: string) => void,
-): Promise<void> {
+/**
+ * Since PostgreSQL 16, CREATEROLE lets the master user change a role's password or attributes, or grant
+ * it, only with ADMIN OPTION on that role, which it holds on the roles it created. A role made by someone
+ * else cannot be adopted without that.
+ */
+async function checkRolesManageable(master: Client, databases: readonly ApplicationDatabase[]): Promise<void> {
+  const { rows } = await master.query<{ rolname: string; master: string }>(
+    `SELECT rolname, current_user AS master FROM pg_roles
+      WHERE rolname = ANY($1::text[]) AND NOT pg_has_role(current_user, oid, 'MEMBER WITH ADMIN OPTION')
+      ORDER BY rolname`,
+    [databases.map((db) => db.username)],
+  );
+  if (rows.length === 0) return;
+  const masterUser = escapeIdentifier(rows[0]!.master);
+  throw new Error(
+    `The master user "${rows[0]!.master}" cannot manage these existing roles: PostgreSQL 16 and later require ADMIN OPTION ` +
+      `on a role to change its password or grant it, and a CREATEROLE user holds that only on roles it created.\n` +
+      rows
+        .map(
+          ({ rolname }) =>
+            `  - "${rolname}": have its creator run GRANT ${escapeIdentifier(rolname)} TO ${masterUser} WITH ADMIN OPTION, ` +
+            `or drop it so the bootstrap creates it`,
+        )
+        .join('\n'),
+  );
+}
+
+async function ensureRole(master: Client, db: ApplicationDatabase, record: (change: string) => void): Promise<void> {
   const role = escapeIdentifier(db.username);
   const { rows } = await master.query<{ rolcanlogin: boolean; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
     `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1`,
@@ -73,11 +107,15 @@ async function ensureRole(
     }
   }
 
-  // The RDS master user is no superuser: it may hand a database to a role, or revoke on its
-  // behalf, only as a member of that role.
-  const member = await master.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, $2) AS ok`, [db.username, setPrivilege]);
-  if (!member.rows[0]?.ok) {
-    await master.query(`GRANT ${role} TO CURRENT_USER`);
+  // The master user is no superuser. Creating a role gave it ADMIN OPTION only (PostgreSQL 16+): handing
+  // the role a database needs SET on it, and revoking on the owner's behalf needs its privileges (INHERIT).
+  // Explicit options, so neither the master's INHERIT attribute nor createrole_self_grant decides them.
+  const { rows: membership } = await master.query<{ set: boolean; inherit: boolean }>(
+    `SELECT pg_has_role(current_user, $1, 'SET') AS set, pg_has_role(current_user, $1, 'USAGE') AS inherit`,
+    [db.username],
+  );
+  if (!membership[0]?.set || !membership[0]?.inherit) {
+    await master.query(`GRANT ${role} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`);
     record(`role "${db.username}": granted to the master user so it can manage the database`);
   }
 }

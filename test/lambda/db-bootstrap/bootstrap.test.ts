@@ -203,6 +203,19 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     expect(databases[0]?.acl).not.toMatch(/(^|[{,])=/);
   });
 
+  test.each(['set', 'inherit'])('closes the database to PUBLIC whatever createrole_self_grant gives the master (%s)', async (selfGrant) => {
+    // GIVEN a parameter that grants new roles to their creator with some options already
+    await pg.query(`ALTER ROLE ${pg.master.user} SET createrole_self_grant = '${selfGrant}'`);
+
+    // WHEN
+    await bootstrap([litellm]);
+
+    // THEN
+    const { databases, memberships } = await clusterState();
+    expect(databases).toEqual([{ datname: 'litellm', owner: 'litellm', acl: '{litellm=CTc/litellm}' }]);
+    expect(memberships).toContainEqual(expect.objectContaining({ member: 'postgres', inherit: true, set: true }));
+  });
+
   test('adopts a role the master user created without a password by setting it from the secret', async () => {
     // GIVEN
     await asMaster(`CREATE ROLE litellm LOGIN`);
@@ -215,9 +228,58 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     await expectLogIn('litellm', litellm.password, 'litellm');
   });
 
+  test('refuses, before changing anything, a role the master user holds no ADMIN OPTION on', async () => {
+    // GIVEN a role made by another role (here the superuser): since PostgreSQL 16, CREATEROLE alone cannot change it
+    await pg.query(`CREATE ROLE langfuse LOGIN`);
+    const before = await clusterState();
+
+    // WHEN
+    const error = await bootstrap([litellm, langfuse]).catch((e: Error) => e);
+
+    // THEN
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      'The master user "postgres" cannot manage these existing roles: PostgreSQL 16 and later require ADMIN OPTION on a ' +
+        'role to change its password or grant it, and a CREATEROLE user holds that only on roles it created.\n' +
+        '  - "langfuse": have its creator run GRANT "langfuse" TO "postgres" WITH ADMIN OPTION, or drop it so the bootstrap creates it',
+    );
+    expect(await clusterState()).toEqual(before);
+  });
+
+  test('adopts that role once it is granted to the master user WITH ADMIN OPTION, as the message says', async () => {
+    // GIVEN
+    await pg.query(`CREATE ROLE langfuse LOGIN`);
+    await pg.query(`GRANT langfuse TO postgres WITH ADMIN OPTION`);
+
+    // WHEN
+    await bootstrap([langfuse]);
+
+    // THEN
+    await expectLogIn('langfuse', langfuse.password, 'langfuse');
+  });
+
   test('logs in with passwords that need quoting in SQL', async () => {
     const awkward = { ...litellm, password: `it's a "quoted" \\ pass; --` };
     await bootstrap([awkward]);
     await expectLogIn('litellm', awkward.password, 'litellm');
+  });
+});
+
+describe('bootstrapDatabases on an older server', () => {
+  test('refuses PostgreSQL before 16, whose role rules it does not follow, before any change', async () => {
+    // GIVEN a server that reports PostgreSQL 15 and records every statement
+    const statements: string[] = [];
+    const master = {
+      query: async (sql: string) => {
+        statements.push(sql);
+        return { rows: [{ num: '150013', version: '15.13' }] };
+      },
+    } as unknown as Client;
+
+    // WHEN / THEN
+    await expect(bootstrapDatabases({ master, connect: jest.fn(), databases: [litellm] })).rejects.toThrow(
+      'PostgreSQL 15.13 is not supported: the database bootstrap needs PostgreSQL 16 or later (the Aurora engine versions the config allows).',
+    );
+    expect(statements).toHaveLength(1);
   });
 });
