@@ -1,6 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
+import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
 import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements } from '../../lib/bedrock-access';
+import { ENVIRONMENTS } from '../../lib/config/environments';
+import { loadEnvironment } from '../../lib/config/load-config';
 import type { ModelConfig } from '../../lib/config/schema';
+import { synthEnvironment } from '../support/app';
 
 const scope = { partition: 'aws', account: '123456789012' };
 const resolve = (models: ModelConfig[]) => new Stack().resolve(bedrockInvokeStatements(models, scope).map((s) => s.toStatementJson()));
@@ -66,5 +70,105 @@ describe('bedrockInvokeStatements', () => {
 
   test('never uses a wildcard action', () => {
     for (const action of BEDROCK_INVOKE_ACTIONS) expect(action).not.toContain('*');
+  });
+});
+
+/**
+ * What LiteLLM calls, read from its rendered config.yaml rather than from lib/bedrock-access: a
+ * `bedrock/<id>` model in `aws_region_name`, either a cross-region inference profile id (`<geo>.<model>`,
+ * which Bedrock serves from the foundation model in the profile's destination regions) or a foundation model
+ * id; a model with `aws_role_name` is called through that role instead.
+ */
+function litellmBedrockCalls(models: ModelConfig[], environment: string) {
+  const config = buildLiteLlmConfig({ environment, models }) as { model_list: { litellm_params: Record<string, string> }[] };
+  const invoke = new Set<string>();
+  const assume = new Set<string>();
+  for (const { litellm_params: p } of config.model_list) {
+    if (!p.model?.startsWith('bedrock/')) continue;
+    if (p.aws_role_name) {
+      assume.add(p.aws_role_name);
+      continue;
+    }
+    const id = p.model.slice('bedrock/'.length);
+    const profile = /^(us|eu|apac|global)\.(.+)$/.exec(id);
+    if (profile) {
+      invoke.add(`arn:aws:bedrock:${p.aws_region_name}:123456789012:inference-profile/${id}`);
+      // Bedrock picks the destination region, so the model ARN leaves the region open (and only the region).
+      invoke.add(`arn:aws:bedrock:*::foundation-model/${profile[2]}`);
+    } else {
+      invoke.add(`arn:aws:bedrock:${p.aws_region_name}::foundation-model/${id}`);
+    }
+  }
+  return { invoke: [...invoke].sort(), assume: [...assume].sort() };
+}
+
+/** Resolves the pseudo-parameter joins CDK writes into policy ARNs. */
+function resolveArn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(resolveArn).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref === 'AWS::Partition') return 'aws';
+  if (ref === 'AWS::AccountId') return '123456789012';
+  throw new Error(`unexpected token in an ARN: ${JSON.stringify(value)}`);
+}
+
+/** Actions and resources the LiteLLM service-account role is allowed, from the synthesized cluster stack. */
+function litellmRoleGrants(name: string): { invoke: string[]; assume: string[] } {
+  const cluster = synthEnvironment(name).templates.cluster;
+  const roleIds = Object.keys(cluster.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('LitellmServiceAccount'));
+  expect(roleIds).toHaveLength(1);
+  const statements = Object.values(cluster.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleIds[0]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+  const grants = { invoke: new Set<string>(), assume: new Set<string>() };
+  for (const s of statements) {
+    const actions = [s.Action].flat();
+    const resources = [s.Resource].flat().map(resolveArn);
+    if (actions.some((a) => a.startsWith('bedrock:'))) {
+      expect(actions.sort()).toEqual([...BEDROCK_INVOKE_ACTIONS].sort());
+      resources.forEach((r) => grants.invoke.add(r));
+    } else if (actions.includes('sts:AssumeRole')) {
+      resources.forEach((r) => grants.assume.add(r));
+    }
+  }
+  return { invoke: [...grants.invoke].sort(), assume: [...grants.assume].sort() };
+}
+
+describe('the LiteLLM role may invoke exactly what LiteLLM is configured to call', () => {
+  test.each(Object.keys(ENVIRONMENTS))('in the %s environment, for every model', (name) => {
+    const config = loadEnvironment(name);
+    const calls = litellmBedrockCalls(config.models, config.name);
+    expect(calls.invoke.length).toBeGreaterThan(0);
+    expect(litellmRoleGrants(name)).toEqual(calls);
+  });
+
+  test('for a mix of in-region, inference-profile, cross-account and non-Bedrock models', () => {
+    const models: ModelConfig[] = [
+      { provider: 'bedrock', name: 'haiku', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'eu-west-1' },
+      {
+        provider: 'bedrock',
+        name: 'sonnet',
+        modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+        region: 'eu-central-1',
+        inferenceProfile: 'eu',
+      },
+      { provider: 'bedrock', name: 'nova', modelId: 'amazon.nova-pro-v1:0', region: 'us-east-1', inferenceProfile: 'global' },
+      {
+        provider: 'bedrock',
+        name: 'remote',
+        modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+        region: 'us-west-2',
+        crossAccountRoleArn: 'arn:aws:iam::210987654321:role/Bedrock',
+      },
+      { provider: 'gemini', name: 'gemini', model: 'gemini-2.5-pro', apiKeySecretName: 'genai/gemini' },
+    ];
+    const statements = resolve(models) as { Action: string | string[]; Resource: unknown }[];
+    const granted = (action: string) =>
+      statements
+        .filter((s) => [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat().map(resolveArn))
+        .sort();
+    expect({ invoke: granted('bedrock:InvokeModel'), assume: granted('sts:AssumeRole') }).toEqual(litellmBedrockCalls(models, 'test'));
   });
 });
