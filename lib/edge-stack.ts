@@ -203,6 +203,8 @@ export class EdgeStack extends Stack {
     });
     if (this.identity) {
       new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
+      // npm run smoke reads a consumer's client secret from this pool (DescribeUserPoolClient).
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Cognito user pool of the app clients' });
       new CfnOutput(this, 'Scope', { value: this.identity.scope });
       for (const [name, client] of Object.entries(this.identity.clients)) {
         new CfnOutput(this, `ClientId${name.replace(/-/g, '')}`, {
