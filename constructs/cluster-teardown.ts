@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { ownershipTags } from '../lib/shared/cluster-ownership';
 import { bundledCode } from './bundled-code';
 
 export interface ClusterTeardownProps {
@@ -22,16 +23,6 @@ export interface ClusterTeardownProps {
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
-}
-
-/** Tag keys and values that mark a resource as the cluster's own (see lambda/cluster-teardown/ownership.ts). */
-function ownershipTags(clusterName: string): Record<string, string>[] {
-  return [
-    { 'eks:eks-cluster-name': clusterName },
-    { [`kubernetes.io/cluster/${clusterName}`]: 'owned' },
-    { KubernetesCluster: clusterName },
-    { 'ebs.csi.aws.com/cluster-name': clusterName },
-  ];
 }
 
 /**
@@ -82,8 +73,7 @@ export class ClusterTeardown extends Construct {
       }),
     );
     const arn = (type: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${type}/*`;
-    ownershipTags(props.clusterName).forEach((tag, i) => {
-      const [key, value] = Object.entries(tag)[0]!;
+    ownershipTags(props.clusterName, 'volume').forEach(({ key, value }, i) => {
       onEvent.addToRolePolicy(
         new iam.PolicyStatement({
           sid: `DeleteClusterVolumes${i}`,
@@ -92,19 +82,19 @@ export class ClusterTeardown extends Construct {
           conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: value } },
         }),
       );
-      if (i < 2) {
-        onEvent.addToRolePolicy(
-          new iam.PolicyStatement({
-            sid: `DeleteClusterInterfaces${i}`,
-            actions: ['ec2:DeleteNetworkInterface'],
-            resources: [arn('network-interface')],
-            conditions: {
-              StringEquals: { [`aws:ResourceTag/${key}`]: value },
-              ArnEquals: { 'ec2:Vpc': `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:vpc/${props.vpcId}` },
-            },
-          }),
-        );
-      }
+    });
+    ownershipTags(props.clusterName, 'network-interface').forEach(({ key, value }, i) => {
+      onEvent.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `DeleteClusterInterfaces${i}`,
+          actions: ['ec2:DeleteNetworkInterface'],
+          resources: [arn('network-interface')],
+          conditions: {
+            StringEquals: { [`aws:ResourceTag/${key}`]: value },
+            ArnEquals: { 'ec2:Vpc': `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:vpc/${props.vpcId}` },
+          },
+        }),
+      );
     });
 
     const provider = new cr.Provider(this, 'Provider', {

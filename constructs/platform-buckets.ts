@@ -3,13 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** Where Langfuse writes each kind of blob inside its bucket. */
-export const LANGFUSE_PREFIXES = {
-  events: 'events/',
-  media: 'media/',
-  exports: 'exports/',
-} as const;
+import { LANGFUSE_S3_PREFIXES } from '../lib/shared/langfuse';
 
 export interface PlatformBucketsProps {
   readonly encryptionKey: kms.IKey;
@@ -63,16 +57,16 @@ export class PlatformBuckets extends Construct {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
         {
           id: 'tier-events',
-          prefix: LANGFUSE_PREFIXES.events,
+          prefix: LANGFUSE_S3_PREFIXES.events,
           transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
         },
         {
           id: 'tier-media',
-          prefix: LANGFUSE_PREFIXES.media,
+          prefix: LANGFUSE_S3_PREFIXES.media,
           transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
         },
         // Exports are downloaded once, soon after they are made.
-        { id: 'expire-exports', prefix: LANGFUSE_PREFIXES.exports, expiration: Duration.days(7) },
+        { id: 'expire-exports', prefix: LANGFUSE_S3_PREFIXES.exports, expiration: Duration.days(7) },
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
       ],
     });
@@ -86,7 +80,7 @@ export class PlatformBuckets extends Construct {
 
   /** Read, write and delete under Langfuse's prefixes, nothing else. */
   langfuseAccessStatements(): iam.PolicyStatement[] {
-    return objectAccessStatements(this.langfuse, Object.values(LANGFUSE_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    return objectAccessStatements(this.langfuse, Object.values(LANGFUSE_S3_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
   }
 
   /** The ClickHouse S3 disk lists, reads, writes and deletes its own objects, and aborts failed multipart uploads. */

@@ -1,3 +1,5 @@
+import { LANGFUSE_WEB_PORT } from '../lib/shared/langfuse';
+import { LITELLM_PORT } from '../lib/shared/litellm';
 import { IDENTITIES } from './identities';
 
 /**
@@ -7,8 +9,8 @@ import { IDENTITIES } from './identities';
 export const NAMES = {
   storageClass: 'ebs-gp3-encrypted',
   secretStore: 'aws-secrets-manager',
-  litellm: { service: 'litellm', deployment: 'litellm', config: 'litellm-config', secret: 'litellm-env', port: 4000 },
-  langfuseWeb: { service: 'langfuse-web', deployment: 'langfuse-web', port: 3000 },
+  litellm: { service: 'litellm', deployment: 'litellm', config: 'litellm-config', secret: 'litellm-env', port: LITELLM_PORT },
+  langfuseWeb: { service: 'langfuse-web', deployment: 'langfuse-web', port: LANGFUSE_WEB_PORT },
   langfuseWorker: { service: 'langfuse-worker', deployment: 'langfuse-worker', port: 3030 },
   langfuse: { secret: 'langfuse-env' },
   clickhouse: {

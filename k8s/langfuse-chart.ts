@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
+import { LANGFUSE_S3_PREFIXES, LANGFUSE_WEB_HEALTH_PATH } from '../lib/shared/langfuse';
 import { Availability } from './constructs/availability';
 import { httpProbes } from './constructs/probes';
 import {
@@ -35,9 +36,6 @@ export const LANGFUSE_INIT = {
   userEmail: 'platform-admin@genai-platform.internal',
   userName: 'Platform admin',
 } as const;
-
-/** S3 prefixes inside the Langfuse bucket; each must end with a slash. */
-export const LANGFUSE_S3_PREFIXES = { events: 'events/', media: 'media/', exports: 'exports/' } as const;
 
 export type LangfuseChartProps = PlatformChartsProps & ChartProps;
 
@@ -181,7 +179,7 @@ export class LangfuseChart extends Chart {
                 volumeMounts: webScratch.mounts,
                 // Migrations run before the server listens; allow them up to ten minutes.
                 ...httpProbes({
-                  live: '/api/public/health',
+                  live: LANGFUSE_WEB_HEALTH_PATH,
                   ready: '/api/public/ready',
                   startupPeriodSeconds: 10,
                   startupFailureThreshold: 60,

@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
+import { LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH } from '../lib/shared/litellm';
 import { Availability } from './constructs/availability';
 import { httpProbes } from './constructs/probes';
 import {
@@ -227,8 +228,8 @@ export class LitellmChart extends Chart {
                 resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
                 volumeMounts: [...scratch.mounts, configMount],
                 ...httpProbes({
-                  live: '/health/liveliness',
-                  ready: '/health/readiness',
+                  live: LITELLM_LIVENESS_PATH,
+                  ready: LITELLM_READINESS_PATH,
                   startupPeriodSeconds: 5,
                   startupFailureThreshold: 60,
                 }),

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { BedrockModelConfig, ModelConfig } from './config/schema';
+import { bedrockInvocationId } from './shared/bedrock';
 
 /**
  * Converse and ConverseStream are authorized as InvokeModel and InvokeModelWithResponseStream:
@@ -41,7 +42,7 @@ function bedrockResourceArns(model: BedrockModelConfig, scope: BedrockAccessScop
     return [`arn:${scope.partition}:bedrock:${model.region}::foundation-model/${model.modelId}`];
   }
   return [
-    `arn:${scope.partition}:bedrock:${model.region}:${scope.account}:inference-profile/${model.inferenceProfile}.${model.modelId}`,
+    `arn:${scope.partition}:bedrock:${model.region}:${scope.account}:inference-profile/${bedrockInvocationId(model)}`,
     `arn:${scope.partition}:bedrock:*::foundation-model/${model.modelId}`,
   ];
 }

@@ -8,10 +8,11 @@ import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
 import { OPENAI_ROUTES, pathParameters } from '../constructs/openai-routes';
-import { LITELLM_KEY_HEADER_NAME } from '../k8s/renderers/litellm-config';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
+import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
+import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -22,11 +23,6 @@ export interface EdgeStackProps extends StackProps {
   readonly clusterName: string;
 }
 
-/** Port and health path of the LiteLLM pods the load balancer targets. */
-export const LITELLM_PORT = 4000;
-export const LITELLM_HEALTH_PATH = '/health/liveliness';
-/** The Langfuse UI's port, on the pods and on the internal load balancer. */
-export const LANGFUSE_UI_PORT = 3000;
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
 export const STAGE_NAME = 'api';
 
@@ -71,15 +67,15 @@ export class EdgeStack extends Stack {
       vpc,
       subnets: { subnetGroupName: SUBNETS.workloads },
       targetPort: LITELLM_PORT,
-      healthCheckPath: LITELLM_HEALTH_PATH,
-      ui: { port: LANGFUSE_UI_PORT, healthCheckPath: '/api/public/health' },
+      healthCheckPath: LITELLM_LIVENESS_PATH,
+      ui: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH },
       deletionProtection: !config.ephemeral,
       clusterName: props.clusterName,
     });
     // Pods carry the cluster security group; the load balancer reaches them on their own ports only.
     for (const [id, port, what] of [
       ['LoadBalancerToLiteLLM', LITELLM_PORT, 'Gateway load balancer to LiteLLM pods'],
-      ['LoadBalancerToLangfuse', LANGFUSE_UI_PORT, 'Internal load balancer to the Langfuse UI'],
+      ['LoadBalancerToLangfuse', LANGFUSE_WEB_PORT, 'Internal load balancer to the Langfuse UI'],
     ] as const) {
       new ec2.CfnSecurityGroupIngress(this, id, {
         groupId: props.clusterSecurityGroupId,
@@ -156,7 +152,7 @@ export class EdgeStack extends Stack {
                 ...Object.fromEntries(params.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
                 // Overwrites any key the client sent: LiteLLM reads only this header.
                 ...(edge.mode === 'inject'
-                  ? { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' }
+                  ? { [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey' }
                   : {}),
               },
             },
@@ -185,7 +181,7 @@ export class EdgeStack extends Stack {
       logGroupName: `aws-waf-logs-genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
-      redactedHeaders: ['authorization', LITELLM_KEY_HEADER_NAME],
+      redactedHeaders: ['authorization', LITELLM_KEY_HEADER],
     });
 
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
@@ -227,7 +223,7 @@ export class EdgeStack extends Stack {
 
   /** Where the platform team opens Langfuse: inside the VPC (VPN, Direct Connect), never the internet. */
   get langfuseUrl(): string {
-    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_UI_PORT}`;
+    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_WEB_PORT}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
-import { LANGFUSE_PREFIXES } from '../constructs/platform-buckets';
+import { LANGFUSE_S3_PREFIXES } from './shared/langfuse';
 import type { ClusterStack } from './cluster-stack';
 import type { ClusterTeardown } from '../constructs/cluster-teardown';
 import type { EnvironmentConfig } from './config/schema';
@@ -136,7 +136,9 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     data.accessPolicies.langfuse,
     'IAM5',
     "Object ARNs under Langfuse's own prefixes (events/, media/, exports/): the objects are created at run time.",
-    Object.values(LANGFUSE_PREFIXES).map((p) => resourceFinding(data.accessPolicies.langfuse, `${data.buckets.langfuse.bucketArn}/${p}*`)),
+    Object.values(LANGFUSE_S3_PREFIXES).map((p) =>
+      resourceFinding(data.accessPolicies.langfuse, `${data.buckets.langfuse.bucketArn}/${p}*`),
+    ),
   );
   ack(
     data.accessPolicies.clickhouse,

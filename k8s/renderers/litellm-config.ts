@@ -8,15 +8,7 @@
  */
 import { stringify } from 'yaml';
 import type { ModelConfig } from '../../lib/config/schema';
-import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
-
-/**
- * The header the edge writes the caller's virtual key into. LiteLLM reads it natively, so the config
- * does NOT set `general_settings.litellm_key_header_name`: that setting switches the header to a
- * Bearer-only parser which turns the bare `sk-...` key the edge writes into an empty key (401 on every
- * call). Kept as an export for existing importers; the source is lib/shared/litellm.ts.
- */
-export const LITELLM_KEY_HEADER_NAME = LITELLM_KEY_HEADER;
+import { bedrockInvocationId } from '../../lib/shared/bedrock';
 
 /**
  * LiteLLM's OpenTelemetry integration for Langfuse. The legacy `langfuse` callback drives the Langfuse v2
@@ -58,16 +50,11 @@ export function modelsWithApiKeys(models: readonly ModelConfig[]): Exclude<Model
   return models.filter((m): m is Exclude<ModelConfig, { provider: 'bedrock' }> => m.provider !== 'bedrock');
 }
 
-/** Bedrock model id as LiteLLM calls it: a cross-region inference profile id when one is configured. */
-export function bedrockModelId(model: Extract<ModelConfig, { provider: 'bedrock' }>): string {
-  return model.inferenceProfile ? `${model.inferenceProfile}.${model.modelId}` : model.modelId;
-}
-
 function litellmParams(model: ModelConfig, environment: string): Record<string, string> {
   switch (model.provider) {
     case 'bedrock':
       return {
-        model: `bedrock/${bedrockModelId(model)}`,
+        model: `bedrock/${bedrockInvocationId(model)}`,
         aws_region_name: model.region,
         // LiteLLM assumes this role (from the pod's IRSA credentials) before calling Bedrock.
         ...(model.crossAccountRoleArn ? { aws_role_name: model.crossAccountRoleArn, aws_session_name: `litellm-${environment}` } : {}),
@@ -108,6 +95,8 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // redact_user_api_key_info stays off: it strips every user_api_key_* field (key alias, team alias,
       // user) from what reaches Langfuse, and per-team attribution there depends on them.
     },
+    // No litellm_key_header_name: LiteLLM then reads the edge's bare key from x-litellm-api-key natively
+    // (lib/shared/litellm.ts); the setting would switch that header to a Bearer-only parser.
     general_settings: {
       master_key: env(LITELLM_ENV.masterKey),
       database_url: env(LITELLM_ENV.databaseUrl),

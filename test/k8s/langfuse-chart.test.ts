@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { LANGFUSE_S3_PREFIXES } from '../../k8s/langfuse-chart';
+import { LANGFUSE_S3_PREFIXES } from '../../lib/shared/langfuse';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
 describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {

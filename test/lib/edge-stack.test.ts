@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
-import { LITELLM_KEY_HEADER_NAME } from '../../k8s/renderers/litellm-config';
+import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
@@ -41,7 +41,7 @@ describe('EdgeStack', () => {
         HttpMethod: 'POST',
         Integration: Match.objectLike({
           Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/v1/chat/completions$')])] }),
-          RequestParameters: { [`integration.request.header.${LITELLM_KEY_HEADER_NAME}`]: 'context.authorizer.virtualKey' },
+          RequestParameters: { [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey' },
         }),
       });
     });
@@ -120,7 +120,7 @@ describe('EdgeStack', () => {
       });
       edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
       edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: LITELLM_KEY_HEADER_NAME } }],
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: LITELLM_KEY_HEADER } }],
       });
     });
 

@@ -1,12 +1,5 @@
 import { parse } from 'yaml';
-import {
-  LITELLM_ENV,
-  LITELLM_KEY_HEADER_NAME,
-  bedrockModelId,
-  buildLiteLlmConfig,
-  modelApiKeyEnvName,
-  renderLiteLlmConfig,
-} from '../../../k8s/renderers/litellm-config';
+import { LITELLM_ENV, buildLiteLlmConfig, modelApiKeyEnvName, renderLiteLlmConfig } from '../../../k8s/renderers/litellm-config';
 import type { ModelConfig } from '../../../lib/config/schema';
 import { config } from '../support/charts';
 
@@ -119,15 +112,6 @@ describe('renderLiteLlmConfig', () => {
 });
 
 describe('helpers', () => {
-  test('exports the header the edge writes the virtual key into', () => {
-    expect(LITELLM_KEY_HEADER_NAME).toBe('x-litellm-api-key');
-  });
-
-  test('prefixes the inference profile only when one is configured', () => {
-    expect(bedrockModelId(mixed[0] as Extract<ModelConfig, { provider: 'bedrock' }>)).toBe('us.anthropic.claude-sonnet-4-20250514-v1:0');
-    expect(bedrockModelId(mixed[1] as Extract<ModelConfig, { provider: 'bedrock' }>)).toBe('amazon.titan-text-express-v1');
-  });
-
   test('derives key variable names from provider and model name', () => {
     expect(modelApiKeyEnvName(mixed[2] as ModelConfig)).toBe('AZURE_API_KEY_GPT_4O');
   });
