@@ -1,0 +1,140 @@
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
+import { UsageError } from '../../bin/env-command-plan';
+import { SMOKE_USAGE, parseSmokeArgs, planSmoke } from '../../bin/smoke-args';
+
+describe('parseSmokeArgs', () => {
+  test('takes one environment, with defaults for everything else', () => {
+    expect(parseSmokeArgs(['dev'])).toEqual({ environment: 'dev', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 });
+  });
+
+  test('reads every option, as "--flag value" or "--flag=value"', () => {
+    expect(
+      parseSmokeArgs([
+        'prod',
+        '--consumer',
+        'analytics',
+        '--model=claude-opus-4',
+        '--langfuse',
+        '--langfuse-url',
+        'http://localhost:3000',
+        '--langfuse-timeout=90',
+        '--outputs',
+        'out.json',
+        '--gateway-url',
+        'https://llm.example.com/v1',
+        '--timeout',
+        '30',
+      ]),
+    ).toEqual({
+      environment: 'prod',
+      consumer: 'analytics',
+      model: 'claude-opus-4',
+      langfuse: true,
+      langfuseUrl: 'http://localhost:3000',
+      langfuseTimeoutSeconds: 90,
+      outputsFile: 'out.json',
+      gatewayUrl: 'https://llm.example.com/v1',
+      timeoutSeconds: 30,
+    });
+  });
+
+  test('--help asks for the usage', () => {
+    expect(parseSmokeArgs(['dev', '--help'])).toBe('help');
+    expect(SMOKE_USAGE).toContain('LangfuseUrl is internal-only');
+  });
+
+  test.each([
+    [[], 'smoke needs an environment name'],
+    [['dev', 'prod'], 'smoke takes one environment name (got dev prod)'],
+    [['all'], 'smoke checks one environment at a time'],
+    [['dev', '--force'], 'unknown option "--force"'],
+    [['dev', '--consumer'], '--consumer needs a value'],
+    [['dev', '--consumer', '--langfuse'], '--consumer needs a value'],
+    [['dev', '--timeout', '0'], '--timeout: "0" is not a whole number of seconds from 1 to 3600'],
+    [['dev', '--langfuse', '--langfuse-url', 'localhost:3000'], '--langfuse-url: "localhost:3000" is not an http(s) URL'],
+    [['dev', '--langfuse-url', 'http://localhost:3000'], '--langfuse-url and --langfuse-timeout apply only with --langfuse'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseSmokeArgs(argv)).toThrow(UsageError);
+    expect(() => parseSmokeArgs(argv)).toThrow(message);
+  });
+});
+
+describe('planSmoke', () => {
+  const prod = loadEnvironment('prod');
+
+  test("defaults to the environment's first consumer and first model, and checks every configured model", () => {
+    expect(planSmoke({ environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 }, prod)).toEqual({
+      environment: 'prod',
+      region: 'us-east-1',
+      mode: 'inject',
+      consumer: 'support-bot',
+      model: 'claude-3-7-sonnet',
+      models: ['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4'],
+      outputsFile: 'cdk.out/prod-outputs.json',
+      timeoutMs: 60_000,
+    });
+  });
+
+  test('carries the overrides and the Langfuse wait', () => {
+    const plan = planSmoke(
+      {
+        environment: 'prod',
+        consumer: 'analytics',
+        model: 'claude-opus-4',
+        langfuse: true,
+        langfuseUrl: 'http://localhost:3000',
+        langfuseTimeoutSeconds: 90,
+        gatewayUrl: 'https://llm.example.com/v1/',
+        timeoutSeconds: 5,
+      },
+      prod,
+    );
+    expect(plan).toMatchObject({
+      consumer: 'analytics',
+      model: 'claude-opus-4',
+      gatewayUrl: 'https://llm.example.com/v1',
+      langfuse: { url: 'http://localhost:3000', timeoutMs: 90_000 },
+      timeoutMs: 5000,
+    });
+  });
+
+  test('refuses a consumer or model the environment does not have, naming the allowed ones', () => {
+    const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 };
+    expect(() => planSmoke({ ...base, consumer: 'demo-app' }, prod)).toThrow(
+      '--consumer: "demo-app" is not a consumer of prod (allowed: support-bot, analytics)',
+    );
+    expect(() => planSmoke({ ...base, model: 'gpt-4o' }, prod)).toThrow(
+      '--model: "gpt-4o" is not a model of prod (allowed: claude-3-7-sonnet, claude-sonnet-4, claude-opus-4)',
+    );
+  });
+
+  test('refuses an environment without consumers, or with an external OIDC issuer', () => {
+    const base = { environment: 'qa', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 };
+    const noConsumers = parseEnvironment({
+      name: 'qa',
+      ephemeral: true,
+      region: 'us-east-1',
+      network: { cidr: '10.1.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+    });
+    expect(() => planSmoke(base, noConsumers)).toThrow(
+      'qa has no consumer (edge.identity.consumers is empty): nothing can call the gateway',
+    );
+    const oidc = parseEnvironment({
+      name: 'qa',
+      ephemeral: true,
+      region: 'us-east-1',
+      network: { cidr: '10.1.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      edge: {
+        identity: {
+          provider: 'oidc',
+          issuers: ['https://login.example.com/v2.0'],
+          jwksUri: 'https://login.example.com/keys',
+          audience: ['api://gw'],
+        },
+      },
+    });
+    expect(() => planSmoke(base, oidc)).toThrow(
+      'qa takes tokens from an external OIDC issuer; the smoke test gets its token from the Cognito machine identity only',
+    );
+  });
+});
