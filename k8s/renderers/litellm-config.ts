@@ -12,7 +12,9 @@ import { bedrockInvocationId } from '../../lib/shared/bedrock';
 
 /**
  * LiteLLM's OpenTelemetry integration for Langfuse. The legacy `langfuse` callback drives the Langfuse v2
- * Python SDK; LiteLLM's docs point Langfuse v3+ users to this one.
+ * Python SDK; LiteLLM's docs point Langfuse v3+ users to this one. The proxy image installs the OTLP
+ * exporter it needs (BerriAI/litellm requirements.txt lists opentelemetry-api, -sdk and -exporter-otlp;
+ * read at commit 00e06b86, not at the v1.108.12 tag).
  */
 export const LITELLM_LANGFUSE_CALLBACK = 'langfuse_otel';
 
