@@ -42,9 +42,9 @@ export const CAUSES = {
     '401 from LiteLLM: the virtual key reached LiteLLM but LiteLLM does not know it: the key in Secrets Manager (<VirtualKeySecretPrefix><client id>) was not generated in this LiteLLM database (re-create it with /key/generate and store it)',
   keyRefusedByLiteLlm: '401 from LiteLLM: the virtual key header did not reach the gateway or the key is not in LiteLLM',
   authorizerRejectsFreshToken:
-    '401 from the edge for a token the issuer just issued: the authorizer does not trust this issuer, client id or scope (JWT_ISSUERS, JWT_CLIENT_IDS, REQUIRED_SCOPE on the authorizer function)',
+    '401 from the edge for a token the issuer just issued: the authorizer does not trust this issuer or its keys (JWT_ISSUERS, JWKS_URI on the authorizer function)',
   authorizerDenied:
-    '403 from API Gateway: authorizer denied: client id has no virtual key in Secrets Manager (<VirtualKeySecretPrefix><client id>), or the secret is not a bare sk- key or {"virtualKey": "sk-..."}',
+    '403 from API Gateway: authorizer denied: client id has no virtual key in Secrets Manager (<VirtualKeySecretPrefix><client id>, a bare sk- key or {"virtualKey": "sk-..."}), or the client id or scope is not one the authorizer accepts (JWT_CLIENT_IDS, REQUIRED_SCOPE)',
   wafBlocked:
     '403 from WAF: the request was blocked (rate-based rule or a managed rule); see the WAF log group aws-waf-logs-genai-<env>-gateway',
   modelNotAllowed: 'LiteLLM refused the model for this key: the key (or its team) is limited to other models',

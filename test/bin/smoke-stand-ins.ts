@@ -1,0 +1,162 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OPENAI_ROUTES } from '../../constructs/openai-routes';
+import { STAGE_NAME } from '../../lib/edge-stack';
+import { accessClaims, mint, type TestKey } from '../support/authorizer-tokens';
+import type { FakeLiteLlm } from '../support/fake-litellm';
+
+/** Stand-ins the smoke run meets on loopback, next to the shared authorizer gateway and fake LiteLLM. */
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * API Gateway's resource table in front of the authorizer stand-in: the stage prefix, and only the routes of
+ * constructs/openai-routes.ts. Any other path gets the edge's 404 (MISSING_AUTHENTICATION_TOKEN mapped to an
+ * OpenAI-style `unknown_route` in lib/edge-stack.ts) before any authorizer runs.
+ */
+export class EdgeRoutesStandIn {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(gatewayUrl: string): Promise<EdgeRoutesStandIn> {
+    const routes = OPENAI_ROUTES.map((r) => ({
+      pattern: new RegExp(`^/${r.path.replace(/\{[a-z_]+\}/g, '[^/]+')}$`),
+      methods: r.methods as string[],
+    }));
+    const { server, url } = await listen((req, res) => {
+      const [path = '/', query] = (req.url ?? '/').split('?');
+      const prefix = `/${STAGE_NAME}`;
+      const rest = path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined;
+      const known = rest !== undefined && routes.some((r) => r.pattern.test(rest) && r.methods.includes(req.method ?? ''));
+      if (!known) {
+        return json(res, 404, {
+          error: { message: 'Missing Authentication Token', type: 'invalid_request_error', code: 'unknown_route', request_id: 'standin-1' },
+        });
+      }
+      const upstream = httpRequest(
+        `${gatewayUrl}${rest}${query ? `?${query}` : ''}`,
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.flushHeaders();
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () =>
+        json(res, 502, { error: { message: 'Bad gateway', type: 'api_error', code: 'upstream_error', request_id: 'standin-2' } }),
+      );
+      req.pipe(upstream);
+    });
+    return new EdgeRoutesStandIn(server, url);
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+}
+
+/**
+ * Cognito's token endpoint for one confidential app client: HTTP Basic client authentication, form-encoded
+ * client-credentials grant, JSON access token; `{"error": "invalid_client"}` for a wrong id or secret and
+ * `{"error": "invalid_scope"}` for a scope the client may not have (400 both).
+ */
+export class TokenEndpointStandIn {
+  requests = 0;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(opts: { clientId: string; clientSecret: string; scope: string; key: TestKey }): Promise<TokenEndpointStandIn> {
+    const self: { it?: TokenEndpointStandIn } = {};
+    const { server, url } = await listen((req, res) => {
+      if (self.it) self.it.requests += 1;
+      void readBody(req).then((body) => {
+        const form = new URLSearchParams(body);
+        const expected = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
+        if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-www-form-urlencoded')
+          return json(res, 400, { error: 'invalid_request' });
+        if (req.headers.authorization !== expected) return json(res, 400, { error: 'invalid_client' });
+        if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
+        if (form.get('scope') !== opts.scope) return json(res, 400, { error: 'invalid_scope' });
+        json(res, 200, {
+          access_token: mint(opts.key, accessClaims({ client_id: opts.clientId, sub: opts.clientId })),
+          expires_in: 3600,
+          token_type: 'Bearer',
+        });
+      });
+    });
+    self.it = new TokenEndpointStandIn(server, `${url}/oauth2/token`);
+    return self.it;
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+}
+
+/**
+ * Langfuse's public traces API over what LiteLLM would have sent it: with `ingesting`, every completion the fake
+ * LiteLLM served is a trace whose user is the request's `metadata.trace_user_id` (LiteLLM's langfuse_otel callback
+ * sets it as the span's `user.id`). Project keys are checked as HTTP Basic auth.
+ */
+export class LangfuseStandIn {
+  ingesting = true;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(litellm: FakeLiteLlm, keys: { publicKey: string; secretKey: string }): Promise<LangfuseStandIn> {
+    const self: { it?: LangfuseStandIn } = {};
+    const { server, url } = await listen((req, res) => {
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString('base64')}`) {
+        return json(res, 401, { message: 'Invalid credentials. Confirm that you have used the correct host.' });
+      }
+      if (!req.url?.startsWith('/api/public/traces')) return json(res, 404, { message: 'Not found' });
+      const traces = self.it?.ingesting
+        ? litellm.requests
+            .filter((r) => r.path === '/v1/chat/completions' && r.status === 200)
+            .map((r, i) => ({
+              id: `trace-${i}`,
+              name: 'litellm-acompletion',
+              userId: (r.body as { metadata?: { trace_user_id?: string } }).metadata?.trace_user_id,
+            }))
+        : [];
+      const userId = query.get('userId');
+      const data = traces.filter((t) => userId === null || t.userId === userId);
+      json(res, 200, { data, meta: { page: 1, limit: 10, totalItems: data.length, totalPages: 1 } });
+    });
+    self.it = new LangfuseStandIn(server, url);
+    return self.it;
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+}
