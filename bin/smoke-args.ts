@@ -28,6 +28,8 @@ Options:
   --outputs <file>          outputs file (default cdk.out/<env>-outputs.json)
   --gateway-url <url>       OpenAI base URL to check instead of the GatewayUrl output (e.g. a custom domain)
   --timeout <s>             seconds per request, streaming included (default 60)
+  --wait <s>                right after a deploy: first wait up to this long while the gateway answers 5xx
+                            (pods starting, targets registering), then check (default 0: no wait)
   --help                    this text
 
 AWS: credentials for the environment's account, allowed cognito-idp:DescribeUserPoolClient (and
@@ -44,9 +46,19 @@ export interface SmokeRequest {
   readonly outputsFile?: string;
   readonly gatewayUrl?: string;
   readonly timeoutSeconds: number;
+  readonly waitSeconds: number;
 }
 
-const VALUE_FLAGS = ['--consumer', '--model', '--langfuse-url', '--langfuse-timeout', '--outputs', '--gateway-url', '--timeout'] as const;
+const VALUE_FLAGS = [
+  '--consumer',
+  '--model',
+  '--langfuse-url',
+  '--langfuse-timeout',
+  '--outputs',
+  '--gateway-url',
+  '--timeout',
+  '--wait',
+] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /** Parses the arguments after `npm run smoke --`; `help` when --help was asked for. */
@@ -94,6 +106,7 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeRequest | 'help' {
     ...(values['--outputs'] ? { outputsFile: values['--outputs'] } : {}),
     ...(values['--gateway-url'] ? { gatewayUrl: values['--gateway-url'] } : {}),
     timeoutSeconds: seconds('--timeout', values['--timeout'], 60),
+    waitSeconds: values['--wait'] === undefined ? 0 : seconds('--wait', values['--wait'], 0),
   };
 }
 
@@ -118,6 +131,8 @@ export interface SmokePlan {
   readonly gatewayUrl?: string;
   readonly langfuse?: { readonly url?: string; readonly timeoutMs: number };
   readonly timeoutMs: number;
+  /** How long to wait for the gateway to stop answering 5xx before checking; 0 checks at once. */
+  readonly waitMs: number;
 }
 
 /** Checks the request against the config; throws UsageError naming what is allowed. */
@@ -150,5 +165,6 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
       ? { langfuse: { ...(request.langfuseUrl ? { url: request.langfuseUrl } : {}), timeoutMs: request.langfuseTimeoutSeconds * 1000 } }
       : {}),
     timeoutMs: request.timeoutSeconds * 1000,
+    waitMs: request.waitSeconds * 1000,
   };
 }

@@ -169,6 +169,26 @@ export async function checkTrace(ctx: CheckContext, trace: TraceCheck): Promise<
   });
 }
 
+/**
+ * Right after a deploy, LiteLLM pods may still be starting or registering behind the load balancer, and the edge
+ * answers 5xx meanwhile. Polls GET /v1/models until it answers anything else (or gives no answer at all, which
+ * waiting will not fix) or time runs out; returns how long it waited and the last answer.
+ */
+export async function waitForGateway(
+  ctx: CheckContext,
+  headers: ClientHeaders,
+  waitMs: number,
+  pollMs: number,
+): Promise<{ waitedMs: number; last: HttpAnswer }> {
+  const start = ctx.now();
+  for (;;) {
+    const last = await send(ctx.fetch, `${ctx.gatewayUrl}/models`, { headers }, ctx.timeoutMs);
+    const waitedMs = ctx.now() - start;
+    if (last.status === undefined || last.status < 500 || waitedMs + pollMs > waitMs) return { waitedMs, last };
+    await ctx.sleep(pollMs);
+  }
+}
+
 /** A check that could not run because an earlier step failed. */
 export function skipped(name: string, because: string): CheckResult {
   return { name, outcome: 'skip', ms: 0, detail: because };

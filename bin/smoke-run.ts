@@ -12,6 +12,7 @@ import {
   checkTrace,
   seen,
   skipped,
+  waitForGateway,
   type CheckContext,
   type CheckResult,
   type ClientHeaders,
@@ -56,6 +57,8 @@ export interface SmokeDeps {
 
 /** How often to ask Langfuse for the trace. */
 const TRACE_POLL_MS = 2000;
+/** How often to ask a gateway answering 5xx again, with --wait. */
+const GATEWAY_POLL_MS = 10_000;
 
 interface AwsFailure {
   readonly message: string;
@@ -185,6 +188,15 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
   let chatPassed = false;
 
   if (headers) {
+    if (plan.waitMs > 0) {
+      const { waitedMs, last } = await waitForGateway(ctx, headers, plan.waitMs, GATEWAY_POLL_MS);
+      const seconds = Math.round(waitedMs / 1000);
+      deps.print(
+        last.status !== undefined && last.status >= 500
+          ? `gateway still answering ${last.status} after ${seconds} s`
+          : `waited ${seconds} s for the gateway`,
+      );
+    }
     report(await checkModels(ctx, headers, plan.models));
     chatStarted = new Date(deps.now());
     const chat = report(await checkStreamingChat(ctx, headers, plan.model, traceUserId));

@@ -4,7 +4,13 @@ import { SMOKE_USAGE, parseSmokeArgs, planSmoke } from '../../bin/smoke-args';
 
 describe('parseSmokeArgs', () => {
   test('takes one environment, with defaults for everything else', () => {
-    expect(parseSmokeArgs(['dev'])).toEqual({ environment: 'dev', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 });
+    expect(parseSmokeArgs(['dev'])).toEqual({
+      environment: 'dev',
+      langfuse: false,
+      langfuseTimeoutSeconds: 60,
+      timeoutSeconds: 60,
+      waitSeconds: 0,
+    });
   });
 
   test('reads every option, as "--flag value" or "--flag=value"', () => {
@@ -24,6 +30,8 @@ describe('parseSmokeArgs', () => {
         'https://llm.example.com/v1',
         '--timeout',
         '30',
+        '--wait',
+        '600',
       ]),
     ).toEqual({
       environment: 'prod',
@@ -35,6 +43,7 @@ describe('parseSmokeArgs', () => {
       outputsFile: 'out.json',
       gatewayUrl: 'https://llm.example.com/v1',
       timeoutSeconds: 30,
+      waitSeconds: 600,
     });
   });
 
@@ -63,7 +72,9 @@ describe('planSmoke', () => {
   const prod = loadEnvironment('prod');
 
   test("defaults to the environment's first consumer and first model, and checks every configured model", () => {
-    expect(planSmoke({ environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 }, prod)).toEqual({
+    expect(
+      planSmoke({ environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 }, prod),
+    ).toEqual({
       environment: 'prod',
       region: 'us-east-1',
       mode: 'inject',
@@ -72,6 +83,7 @@ describe('planSmoke', () => {
       models: ['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4'],
       outputsFile: 'cdk.out/prod-outputs.json',
       timeoutMs: 60_000,
+      waitMs: 0,
     });
   });
 
@@ -86,6 +98,7 @@ describe('planSmoke', () => {
         langfuseTimeoutSeconds: 90,
         gatewayUrl: 'https://llm.example.com/v1/',
         timeoutSeconds: 5,
+        waitSeconds: 300,
       },
       prod,
     );
@@ -95,11 +108,12 @@ describe('planSmoke', () => {
       gatewayUrl: 'https://llm.example.com/v1',
       langfuse: { url: 'http://localhost:3000', timeoutMs: 90_000 },
       timeoutMs: 5000,
+      waitMs: 300_000,
     });
   });
 
   test('refuses a consumer or model the environment does not have, naming the allowed ones', () => {
-    const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 };
+    const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
     expect(() => planSmoke({ ...base, consumer: 'demo-app' }, prod)).toThrow(
       '--consumer: "demo-app" is not a consumer of prod (allowed: support-bot, analytics)',
     );
@@ -109,7 +123,7 @@ describe('planSmoke', () => {
   });
 
   test('refuses an environment without consumers, or with an external OIDC issuer', () => {
-    const base = { environment: 'qa', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60 };
+    const base = { environment: 'qa', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
     const noConsumers = parseEnvironment({
       name: 'qa',
       ephemeral: true,

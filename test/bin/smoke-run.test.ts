@@ -14,7 +14,7 @@ import { Captured, FakeSecrets, SECRET_PREFIX, VIRTUAL_KEY, testConfig } from '.
 import { CLIENT_ID, ISSUER, jwksOf, rsaKey } from '../support/authorizer-tokens';
 import { FakeLiteLlm, fromRenderedConfig, type FakeLiteLlmOptions } from '../support/fake-litellm';
 import { JwksServer } from '../support/jwks-server';
-import { EdgeRoutesStandIn, LangfuseStandIn, TokenEndpointStandIn } from './smoke-stand-ins';
+import { EdgeRoutesStandIn, LangfuseStandIn, TargetGroupStandIn, TokenEndpointStandIn } from './smoke-stand-ins';
 
 /**
  * The whole smoke run on loopback: token endpoint stand-in, API Gateway's route table and the authorizer
@@ -45,6 +45,8 @@ interface Breakage {
   readonly handler?: AuthorizerHandler;
   /** The load balancer has no targets: the gateway's upstream refuses connections. */
   readonly deadUpstream?: boolean;
+  /** Pods register in the target group only once the run has slept (waited) once. */
+  readonly targetsRegisterLater?: boolean;
   /** API Gateway exposes every path, not only the OpenAI routes. */
   readonly allRoutes?: boolean;
   /** What DescribeUserPoolClient returns. */
@@ -108,7 +110,8 @@ describe('npm run smoke against local stand-ins', () => {
         clock: Date.now,
         secretSource: new FakeSecrets(breakage.virtualKeys).source,
       }).handler;
-    const gateway = await GatewayStandIn.start(handler, breakage.deadUpstream ? await closedPortUrl() : litellm.url);
+    const targets = breakage.targetsRegisterLater ? await TargetGroupStandIn.start(litellm.url) : undefined;
+    const gateway = await GatewayStandIn.start(handler, breakage.deadUpstream ? await closedPortUrl() : (targets?.url ?? litellm.url));
     const edge = breakage.allRoutes ? undefined : await EdgeRoutesStandIn.start(gateway.url);
     const langfuse = await LangfuseStandIn.start(litellm, {
       publicKey: `pk-lf-${LANGFUSE_PARTS.publicKey}`,
@@ -132,7 +135,13 @@ describe('npm run smoke against local stand-ins', () => {
     const deps: SmokeDeps = {
       fetch,
       now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: (ms) => {
+        if (targets) {
+          targets.registered = true;
+          return Promise.resolve();
+        }
+        return new Promise((r) => setTimeout(r, ms));
+      },
       randomId: () => 'run1',
       readJsonFile: async (path) =>
         breakage.noOutputsFile || path !== 'cdk.out/dev-outputs.json' ? undefined : { 'genai-dev-edge': outputs },
@@ -169,7 +178,7 @@ describe('npm run smoke against local stand-ins', () => {
         },
       };
     } finally {
-      await Promise.all([litellm.stop(), gateway.stop(), edge?.stop(), langfuse.stop()]);
+      await Promise.all([litellm.stop(), gateway.stop(), edge?.stop(), langfuse.stop(), targets?.stop()]);
     }
   }
 
@@ -276,6 +285,19 @@ describe('npm run smoke against local stand-ins', () => {
     expect(run.causeOf('token signed by a foreign key')).toBe(CAUSES.foreignTokenAccepted);
     expect(run.causeOf('expired token')).toBe(CAUSES.foreignTokenAccepted);
     expect(run.lines.some((l) => l.startsWith('PASS  request without a token refused (401)'))).toBe(true);
+  });
+
+  test('with --wait, waits while the gateway answers 5xx (targets registering) and then checks', async () => {
+    const run = await smoke({ targetsRegisterLater: true }, ['dev', '--wait', '30']);
+    expect(run.code).toBe(0);
+    expect(run.lines).toContain('waited 0 s for the gateway');
+  });
+
+  test('with --wait, gives up at the deadline and reports no healthy targets', async () => {
+    const run = await smoke({ deadUpstream: true }, ['dev', '--wait', '1']);
+    expect(run.code).toBe(1);
+    expect(run.lines).toContain('gateway still answering 500 after 0 s');
+    expect(run.causeOf('models listed')).toBe(CAUSES.noHealthyTargets);
   });
 
   test('when no token can be had, the authenticated checks are skipped (and fail the run) while the refusals still run', async () => {

@@ -80,6 +80,39 @@ export class EdgeRoutesStandIn {
 }
 
 /**
+ * The load balancer's target group in front of LiteLLM: until the pods are registered, connections are dropped
+ * (API Gateway then answers 5xx); once registered, requests go through.
+ */
+export class TargetGroupStandIn {
+  registered = false;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(targetUrl: string): Promise<TargetGroupStandIn> {
+    const self: { it?: TargetGroupStandIn } = {};
+    const { server, url } = await listen((req, res) => {
+      if (!self.it?.registered) {
+        req.socket.destroy();
+        return;
+      }
+      const upstream = httpRequest(`${targetUrl}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    self.it = new TargetGroupStandIn(server, url);
+    return self.it;
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+}
+
+/**
  * Cognito's token endpoint for one confidential app client: HTTP Basic client authentication, form-encoded
  * client-credentials grant, JSON access token; `{"error": "invalid_client"}` for a wrong id or secret and
  * `{"error": "invalid_scope"}` for a scope the client may not have (400 both).
