@@ -181,9 +181,18 @@ describe('deploy.yml', () => {
     expect(deploy.environment).toBe('${{ inputs.environment }}');
   });
 
-  test('deploys through the npm script with an OIDC role, no keys', () => {
-    expect(deploy.steps?.filter((s) => s.run?.includes('npm run')).map((s) => s.run?.trim())).toEqual(['npm run deploy -- "$ENVIRONMENT"']);
+  test('deploys through the npm script with an OIDC role, no keys, then smoke-tests the environment', () => {
+    expect(deploy.steps?.filter((s) => s.run?.includes('npm run')).map((s) => s.run?.trim())).toEqual([
+      'npm run deploy -- "$ENVIRONMENT"',
+      'npm run smoke -- "$ENVIRONMENT" --wait 600',
+    ]);
     expect(sources['deploy.yml']).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\./);
+  });
+
+  test('the smoke test is the last step and runs only after a successful deploy', () => {
+    const last = deploy.steps?.[deploy.steps.length - 1];
+    expect(last?.run?.trim()).toMatch(/^npm run smoke -- "\$ENVIRONMENT"/);
+    expect(last?.if).toBeUndefined();
   });
 });
 
