@@ -51,6 +51,13 @@ export interface AuthorizerLimits {
   readonly jwksMaxAgeSeconds: number;
   /** After a transient Secrets Manager fault, wait this long before asking again for the same client. */
   readonly keyErrorBackoffMs: number;
+  /**
+   * One virtual key lookup, every Secrets Manager attempt included. Past it the call is aborted (its
+   * connection closed) and counts as a transient fault, so stale-on-error applies to a hang as to an error.
+   */
+  readonly keyLookupTimeoutMs: number;
+  /** One Secrets Manager HTTP attempt: connect, response headers, and each idle gap while reading the body. */
+  readonly keyLookupAttemptTimeoutMs: number;
   /** Upper bound for one decision; past it the authorizer fails closed. */
   readonly decisionBudgetMs: number;
   /** Most client entries kept in the virtual key cache. */
@@ -65,6 +72,10 @@ export const DEFAULT_LIMITS: AuthorizerLimits = {
   jwksRefreshWindowSeconds: 30,
   jwksMaxAgeSeconds: 3600,
   keyErrorBackoffMs: 1000,
+  // JWKS fetch (1.5 s) then key lookup (2 s) still fit the 4 s decision budget; a hung first attempt leaves
+  // about 1 s for the retry.
+  keyLookupTimeoutMs: 2000,
+  keyLookupAttemptTimeoutMs: 1000,
   decisionBudgetMs: 4000,
   keyCacheMaxEntries: 5000,
 };

@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, loadConfig } from './config';
 import { createMisconfiguredHandler, type AuthorizerHandler } from './handler';
+import { secretsManagerClientConfig } from './secrets-manager-source';
 import { createEmfMetrics, createLogger, parseLogLevel } from './telemetry';
 import { buildAuthorizer } from './wiring';
 
@@ -15,14 +16,9 @@ const metrics = createEmfMetrics({ write, clock });
 function coldStart(): AuthorizerHandler {
   try {
     const config = loadConfig(process.env);
-    const secretsManager =
-      config.mode === 'inject'
-        ? new SecretsManagerClient({
-            // Bounded so a slow Secrets Manager fails within the authorizer's budget (then stale-on-error applies).
-            maxAttempts: 2,
-            requestHandler: { connectionTimeout: 1000, requestTimeout: 1500 },
-          })
-        : undefined;
+    // Every attempt and every lookup is bounded, so a hung Secrets Manager connection is cut within the
+    // authorizer's budget (then stale-on-error applies) instead of holding later requests.
+    const secretsManager = config.mode === 'inject' ? new SecretsManagerClient(secretsManagerClientConfig(config.limits)) : undefined;
     return buildAuthorizer(config, { logger, metrics, clock, secretsManager }).handler;
   } catch (err) {
     // Fail closed: every request is refused with a 5xx, and the reason is logged once per cold start.

@@ -18,6 +18,8 @@ export interface VirtualKeyStoreProps {
   readonly staleOnErrorMs: number;
   /** Pause between calls for one client after a transient fault. */
   readonly errorBackoffMs: number;
+  /** One lookup; past it the source is aborted and the lookup counts as a transient fault. */
+  readonly lookupTimeoutMs: number;
   readonly maxEntries: number;
 }
 
@@ -28,8 +30,9 @@ type Entry =
 
 /**
  * Client id → LiteLLM virtual key, read from Secrets Manager at most once per client per TTL.
- * Concurrent misses for one client share one call. Transient faults fall back to the last key for a
- * bounded time; access denied, malformed secrets and unknown errors never do.
+ * Concurrent misses for one client share one call, which ends within `lookupTimeoutMs` whatever the
+ * source does, so a hung call never holds later requests. Transient faults (a hang included) fall back to
+ * the last key for a bounded time; access denied, malformed secrets and unknown errors never do.
  */
 export class VirtualKeyStore {
   private readonly entries = new Map<string, Entry>();
@@ -75,7 +78,7 @@ export class VirtualKeyStore {
     this.calls += 1;
     let secretString: string | undefined;
     try {
-      secretString = await this.props.source(`${this.props.secretPrefix}${clientId}`);
+      secretString = await this.readWithDeadline(`${this.props.secretPrefix}${clientId}`);
     } catch (err) {
       return this.onFailure(clientId, previous, err);
     }
@@ -92,6 +95,24 @@ export class VirtualKeyStore {
     }
     this.remember(clientId, { kind: 'found', virtualKey, fetchedAt: now, retryAt: 0 });
     return { kind: 'found', virtualKey };
+  }
+
+  /** Settles by the deadline even if the source ignores the abort (its late answer is dropped). */
+  private async readWithDeadline(secretId: string): Promise<string | undefined> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const timeout = new SecretSourceError('transient', 'LookupTimeout');
+        controller.abort(timeout);
+        reject(timeout);
+      }, this.props.lookupTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.props.source(secretId, controller.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private onFailure(clientId: string, previous: Entry | undefined, err: unknown): KeyLookup {

@@ -50,6 +50,7 @@ export function buildAuthorizer(config: AuthorizerConfig, deps: WiringDeps): Aut
       negativeTtlMs: config.negativeCacheTtlSeconds * 1000,
       staleOnErrorMs: config.staleOnErrorSeconds * 1000,
       errorBackoffMs: limits.keyErrorBackoffMs,
+      lookupTimeoutMs: limits.keyLookupTimeoutMs,
       maxEntries: limits.keyCacheMaxEntries,
     });
   }

@@ -49,14 +49,29 @@ export function requestEvent(
 
 export const bearer = (token: string): string => `Bearer ${token}`;
 
-/** In-memory Secrets Manager: a map of secret strings plus a queue of failures to raise. */
+/**
+ * In-memory Secrets Manager: a map of secret strings plus a queue of failures to raise. With `hang` set, a
+ * call never answers until its abort signal fires, then rejects as our SDK-backed source does
+ * (transient AbortError, see test/contracts/aws-sdk.test.ts).
+ */
 export class FakeSecrets {
   calls: string[] = [];
   failures: SecretSourceError[] = [];
   delayMs = 0;
+  hang = false;
+  /** Calls whose abort signal fired while they were running. */
+  aborted = 0;
   constructor(public readonly values: Map<string, string> = new Map([[`${SECRET_PREFIX}${CLIENT_ID}`, VIRTUAL_KEY]])) {}
-  readonly source: SecretSource = async (id) => {
+  readonly source: SecretSource = async (id, signal) => {
     this.calls.push(id);
+    if (this.hang) {
+      await new Promise<never>((_, reject) =>
+        signal?.addEventListener('abort', () => {
+          this.aborted += 1;
+          reject(new SecretSourceError('transient', 'AbortError'));
+        }),
+      );
+    }
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     const failure = this.failures.shift();
     if (failure) throw failure;

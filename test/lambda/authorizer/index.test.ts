@@ -1,4 +1,7 @@
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_LIMITS } from '../../../lambda/authorizer/config';
 import type { AuthorizerHandler } from '../../../lambda/authorizer/handler';
+import { secretsManagerClientConfig } from '../../../lambda/authorizer/secrets-manager-source';
 import { bearer, requestEvent } from '../../support/authorizer-harness';
 import { ISSUER, jwksOf, mint, rsaKey, accessClaims } from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
@@ -60,6 +63,32 @@ describe('index (cold start)', () => {
     });
     expect(typeof handler).toBe('function');
     expect(lines).toEqual([]);
+  });
+
+  test('creates its Secrets Manager client with the bounded settings of secretsManagerClientConfig', () => {
+    const configs: unknown[] = [];
+    jest.doMock('@aws-sdk/client-secrets-manager', () => {
+      const actual = jest.requireActual<typeof import('@aws-sdk/client-secrets-manager')>('@aws-sdk/client-secrets-manager');
+      class RecordingClient extends actual.SecretsManagerClient {
+        constructor(config: SecretsManagerClientConfig) {
+          configs.push(config);
+          super(config);
+        }
+      }
+      return { ...actual, SecretsManagerClient: RecordingClient };
+    });
+    try {
+      coldStart({
+        AUTH_MODE: 'inject',
+        JWT_ISSUERS: ISSUER,
+        JWT_CLIENT_IDS: 'a',
+        VIRTUAL_KEY_SECRET_PREFIX: 'p/',
+        AWS_REGION: 'eu-west-1',
+      });
+    } finally {
+      jest.dontMock('@aws-sdk/client-secrets-manager');
+    }
+    expect(configs).toEqual([secretsManagerClientConfig(DEFAULT_LIMITS)]);
   });
 
   test('fails closed with one clear message when the configuration is invalid', async () => {

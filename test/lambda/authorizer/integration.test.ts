@@ -1,8 +1,10 @@
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_LIMITS } from '../../../lambda/authorizer/config';
+import { secretsManagerClientConfig } from '../../../lambda/authorizer/secrets-manager-source';
 import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
 import { buildAuthorizer, type AuthorizerParts } from '../../../lambda/authorizer/wiring';
 import { attempt, bearer, Captured, requestEvent, SECRET_PREFIX, testConfig } from '../../support/authorizer-harness';
-import { AuthorizerMoto } from '../../support/authorizer-moto';
+import { AuthorizerMoto, SwitchableEndpoint } from '../../support/authorizer-moto';
 import { accessClaims, CLIENT_ID, jwksOf, mint, rsaKey } from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
 
@@ -101,6 +103,93 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
       '5xx:key_store_unavailable',
     );
     down.destroy();
+  });
+
+  /**
+   * The authorizer's own Secrets Manager client (production settings, DEFAULT_LIMITS) pointed at a TCP
+   * endpoint that accepts connections and never answers, then relays to moto_server once it "recovers".
+   */
+  describe('Secrets Manager that accepts connections and never answers', () => {
+    const budget = DEFAULT_LIMITS.keyLookupTimeoutMs;
+    let endpoint: SwitchableEndpoint;
+    let client: SecretsManagerClient;
+    let hung: AuthorizerParts;
+    const hungOut = new Captured();
+    const hungClock = { now: Date.now() };
+    const secretOf = (clientId: string) => `${SECRET_PREFIX}${clientId}`;
+    const timed = async (clientId: string) => {
+      const started = Date.now();
+      const outcome = await attempt({ handler: hung.handler, out: hungOut }, requestEvent(bearer(tokenFor(clientId))));
+      return { outcome, ms: Date.now() - started };
+    };
+    const keyServedTo = async (clientId: string) => (await hung.handler(requestEvent(bearer(tokenFor(clientId))))).context?.virtualKey;
+    const allClosedByClient = async () => {
+      for (let i = 0; i < 100 && endpoint.closedByClient < endpoint.held; i++) await new Promise((r) => setTimeout(r, 10));
+      return endpoint.closedByClient === endpoint.held;
+    };
+
+    beforeAll(async () => {
+      endpoint = await SwitchableEndpoint.start(moto.endpoint);
+      client = new SecretsManagerClient({ ...secretsManagerClientConfig(DEFAULT_LIMITS), ...moto.clientConfig(), endpoint: endpoint.url });
+      await sm.send(new CreateSecretCommand({ Name: secretOf('hang-fresh'), SecretString: 'sk-key_for_hang_fresh' }));
+      await sm.send(new CreateSecretCommand({ Name: secretOf('hang-stale'), SecretString: 'sk-key_for_hang_stale' }));
+      hung = buildAuthorizer(testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: 'hang-fresh,hang-stale' }), {
+        logger: createLogger({ write: hungOut.write, clock: () => hungClock.now }),
+        metrics: createEmfMetrics({ write: hungOut.write, clock: () => hungClock.now }),
+        clock: () => hungClock.now,
+        secretsManager: client,
+      });
+    });
+    afterAll(async () => {
+      client?.destroy();
+      await endpoint?.stop();
+    });
+
+    test('with nothing cached, every waiting request fails closed at the lookup deadline, and the hung connections are cut', async () => {
+      endpoint.behaviour = 'hang';
+      const results = await Promise.all(Array.from({ length: 5 }, () => timed('hang-fresh')));
+      for (const { outcome, ms } of results) {
+        // A key-store fault within the lookup budget, not the handler's 4 s decision timeout.
+        expect(outcome).toBe('5xx:key_store_unavailable');
+        expect(ms).toBeLessThan(budget + 500);
+      }
+      // The five requests shared one lookup: at most maxAttempts connections, each closed by the client.
+      expect(endpoint.held).toBeGreaterThanOrEqual(1);
+      expect(endpoint.held).toBeLessThanOrEqual(2);
+      expect(await allClosedByClient()).toBe(true);
+    });
+
+    test('once the endpoint answers again, the next lookup after the backoff succeeds at once instead of waiting on the hung one', async () => {
+      endpoint.behaviour = 'forward';
+      hungClock.now += DEFAULT_LIMITS.keyErrorBackoffMs;
+      const started = Date.now();
+      expect(await keyServedTo('hang-fresh')).toBe('sk-key_for_hang_fresh');
+      expect(Date.now() - started).toBeLessThan(DEFAULT_LIMITS.keyLookupAttemptTimeoutMs);
+    });
+
+    test('with a key cached past its TTL, a hung refresh serves the last key (stale-on-error), then the rotated key after recovery', async () => {
+      endpoint.behaviour = 'forward';
+      expect(await keyServedTo('hang-stale')).toBe('sk-key_for_hang_stale');
+      await sm.send(new PutSecretValueCommand({ SecretId: secretOf('hang-stale'), SecretString: 'sk-rotated_for_hang_stale' }));
+      hungClock.now += 300_000;
+
+      endpoint.behaviour = 'hang';
+      const before = endpoint.held;
+      const started = Date.now();
+      expect(await keyServedTo('hang-stale')).toBe('sk-key_for_hang_stale');
+      expect(Date.now() - started).toBeLessThan(budget + 500);
+      // Within the backoff the stale key is served without another call.
+      const again = Date.now();
+      expect(await keyServedTo('hang-stale')).toBe('sk-key_for_hang_stale');
+      expect(Date.now() - again).toBeLessThan(200);
+      expect(endpoint.held - before).toBeGreaterThanOrEqual(1);
+      expect(endpoint.held - before).toBeLessThanOrEqual(2);
+      expect(await allClosedByClient()).toBe(true);
+
+      endpoint.behaviour = 'forward';
+      hungClock.now += DEFAULT_LIMITS.keyErrorBackoffMs;
+      expect(await keyServedTo('hang-stale')).toBe('sk-rotated_for_hang_stale');
+    });
   });
 
   test('never logs tokens or keys', () => {

@@ -6,6 +6,7 @@ import { CLIENT_ID } from '../../support/authorizer-tokens';
 
 const TTL = 300_000;
 const STALE = 600_000;
+const LOOKUP_MS = 50;
 
 function setup(secrets = new FakeSecrets()) {
   const clock = { now: 1_000_000 };
@@ -17,6 +18,7 @@ function setup(secrets = new FakeSecrets()) {
     negativeTtlMs: 30_000,
     staleOnErrorMs: STALE,
     errorBackoffMs: 1_000,
+    lookupTimeoutMs: LOOKUP_MS,
     maxEntries: 3,
   });
   return { store, secrets, clock };
@@ -87,6 +89,49 @@ describe('VirtualKeyStore', () => {
     expect(secrets.calls).toHaveLength(1);
     clock.now += 1_000;
     expect(await store.get(CLIENT_ID)).toEqual({ kind: 'found', virtualKey: VIRTUAL_KEY });
+  });
+
+  test('ends a lookup that outlives lookupTimeoutMs: the call is aborted and counts as a transient fault', async () => {
+    const { store, secrets } = setup();
+    secrets.hang = true;
+    const started = Date.now();
+    expect(await faultOf(store.get(CLIENT_ID))).toBe('key_store_unavailable/LookupTimeout');
+    expect(Date.now() - started).toBeLessThan(LOOKUP_MS + 200);
+    expect(secrets.aborted).toBe(1);
+  });
+
+  test('serves the last key when a refresh hangs, as it does on an error', async () => {
+    const { store, secrets, clock } = setup();
+    await store.get(CLIENT_ID);
+    clock.now += TTL;
+    secrets.hang = true;
+    expect(await store.get(CLIENT_ID)).toEqual({ kind: 'found', virtualKey: VIRTUAL_KEY });
+    // Backing off: the stale key is served at once, without waiting on Secrets Manager again.
+    const again = Date.now();
+    expect(await store.get(CLIENT_ID)).toEqual({ kind: 'found', virtualKey: VIRTUAL_KEY });
+    expect(Date.now() - again).toBeLessThan(LOOKUP_MS);
+    expect(secrets.calls).toHaveLength(2);
+  });
+
+  test('a hung lookup holds no later request: concurrent ones share its deadline, the next one after the backoff asks again', async () => {
+    const { store, secrets, clock } = setup();
+    secrets.hang = true;
+    const waiting = await Promise.all(Array.from({ length: 5 }, () => faultOf(store.get(CLIENT_ID))));
+    expect(waiting).toEqual(Array(5).fill('key_store_unavailable/LookupTimeout'));
+    expect(secrets.calls).toHaveLength(1);
+    secrets.hang = false;
+    clock.now += 1_000;
+    expect(await store.get(CLIENT_ID)).toEqual({ kind: 'found', virtualKey: VIRTUAL_KEY });
+    expect(secrets.calls).toHaveLength(2);
+  });
+
+  test('settles at its deadline even when the source ignores the abort', async () => {
+    const { store } = setup();
+    const s = new VirtualKeyStore({
+      ...(store as unknown as { props: object }).props,
+      source: () => new Promise<never>(() => undefined),
+    } as never);
+    expect(await faultOf(s.get(CLIENT_ID))).toBe('key_store_unavailable/LookupTimeout');
   });
 
   test.each<[string, SecretSourceError, string]>([
