@@ -16,9 +16,11 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import type { Jwk, JwksCache } from 'aws-jwt-verify/jwk';
+import type { Jwk, JwksCache, JwkWithKid } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
+import { keyFitsAlg, signatureFitsAlg } from './algorithms';
 import { CLIENT_ID_PATTERN, type AuthorizerConfig } from './config';
 import { JwksUnavailableError, type Clock } from './jwks-cache';
 import { AuthorizerFault, Denial, errorName } from './outcome';
@@ -38,20 +40,9 @@ export type VerifierSettings = Pick<
   'issuers' | 'audience' | 'allowedClientIds' | 'tokenUse' | 'clientIdClaims' | 'requiredScope' | 'limits'
 >;
 
-/** Key type (and curve) each accepted algorithm must be verified with. HS* and none are not in the list. */
-const KEY_FOR_ALG: Readonly<Record<string, { kty: string; crv?: string }>> = {
-  RS256: { kty: 'RSA' },
-  RS384: { kty: 'RSA' },
-  RS512: { kty: 'RSA' },
-  ES256: { kty: 'EC', crv: 'P-256' },
-  ES384: { kty: 'EC', crv: 'P-384' },
-  ES512: { kty: 'EC', crv: 'P-521' },
-  EdDSA: { kty: 'OKP' },
-};
-
 /**
  * The checks aws-jwt-verify leaves to the caller: `exp` present, `iat` not in the future, access tokens
- * only, and the JWK's type matching the header's algorithm. Runs after the signature is verified.
+ * only, and (once more) the JWK's type matching the header's algorithm. Runs after the signature is verified.
  */
 export function checkClaims(
   settings: Pick<VerifierSettings, 'tokenUse' | 'limits'>,
@@ -60,10 +51,8 @@ export function checkClaims(
   props: { header: JwtHeader; payload: JwtPayload; jwk: Jwk },
 ): void {
   const { header, payload, jwk } = props;
-  const expected = KEY_FOR_ALG[header.alg ?? ''];
-  if (!expected || jwk.kty !== expected.kty || (expected.crv !== undefined && jwk.crv !== expected.crv)) {
-    throw new Denial('unsupported_alg');
-  }
+  // keysFittingAlg enforces this before the signature check; repeated on the key that verified it.
+  if (!keyFitsAlg(header.alg, jwk)) throw new Denial('unsupported_alg');
   if (typeof payload.exp !== 'number') throw new Denial('missing_exp');
   if (typeof payload.iat === 'number' && payload.iat - settings.limits.clockLeewaySeconds > nowMs / 1000) {
     throw new Denial('iat_in_future');
@@ -133,6 +122,47 @@ export function classifyVerificationError(err: unknown): Denial | AuthorizerFaul
   return new AuthorizerFault('internal_error', errorName(err));
 }
 
+/**
+ * Hands aws-jwt-verify a key only for a header algorithm of the key's own type and curve, so a caller can
+ * never pair a key with another algorithm's verifier (node:crypto throws on some of those pairs).
+ */
+export function keysFittingAlg(cache: JwksCache): JwksCache {
+  const fitting = (jwk: JwkWithKid, header: JwtHeader): JwkWithKid => {
+    if (!keyFitsAlg(header.alg, jwk)) throw new Denial('unsupported_alg');
+    return jwk;
+  };
+  return {
+    getJwks: (jwksUri) => cache.getJwks(jwksUri),
+    addJwks: (jwksUri, jwks) => cache.addJwks(jwksUri, jwks),
+    getCachedJwk: (jwksUri, decomposedJwt) => fitting(cache.getCachedJwk(jwksUri, decomposedJwt), decomposedJwt.header),
+    getJwk: async (jwksUri, decomposedJwt) => fitting(await cache.getJwk(jwksUri, decomposedJwt), decomposedJwt.header),
+  };
+}
+
+/**
+ * An ECDSA signature of the wrong length for its header's algorithm. node:crypto throws on those rather
+ * than answering no, and aws-jwt-verify 5.2.1 passes the throw on as a plain Error (dist/cjs/
+ * node-web-compat-node.js verifySignatureSync; test/contracts/aws-jwt-verify.test.ts), so what looks like
+ * a verifier fault is the caller's bad token. With keysFittingAlg in place no other signature check throws.
+ */
+function hasMalformedSignature(token: string): boolean {
+  try {
+    const { header, signatureB64 } = decomposeUnverifiedJwt(token);
+    return !signatureFitsAlg(header.alg, signatureB64);
+  } catch {
+    return false;
+  }
+}
+
+/** classifyVerificationError, except that a malformed signature is the caller's fault: 401, never 5xx. */
+function classifyForToken(err: unknown, token: string): Denial | AuthorizerFault {
+  const outcome = classifyVerificationError(err);
+  if (outcome instanceof AuthorizerFault && outcome.reason === 'internal_error' && hasMalformedSignature(token)) {
+    return new Denial('invalid_signature');
+  }
+  return outcome;
+}
+
 export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCache: JwksCache; clock: Clock }): TokenVerifier {
   const cognitoIssuers = new Set(settings.issuers.filter((i) => i.cognito).map((i) => i.issuer));
   const customJwtCheck = (props: { header: JwtHeader; payload: JwtPayload; jwk: Jwk }) =>
@@ -144,7 +174,7 @@ export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCach
     graceSeconds: settings.limits.clockLeewaySeconds,
     customJwtCheck,
   }));
-  const verifier = JwtVerifier.create(issuerProps, { jwksCache: deps.jwksCache });
+  const verifier = JwtVerifier.create(issuerProps, { jwksCache: keysFittingAlg(deps.jwksCache) });
   const maxLength = settings.limits.maxTokenLength;
 
   return {
@@ -157,12 +187,12 @@ export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCach
         claims = verifier.verifySync(token);
       } catch (err) {
         if (!(err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError)) {
-          throw classifyVerificationError(err);
+          throw classifyForToken(err, token);
         }
         try {
           claims = await verifier.verify(token);
         } catch (retryErr) {
-          throw classifyVerificationError(retryErr);
+          throw classifyForToken(retryErr, token);
         }
       }
       return { clientId: identifyClient(settings, claims), claims };

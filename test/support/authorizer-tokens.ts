@@ -4,7 +4,7 @@ import { createHmac, createSign, generateKeyPairSync, sign as signOneShot, type 
 
 export interface TestKey {
   readonly kid: string;
-  readonly alg: 'RS256' | 'ES256' | 'EdDSA';
+  readonly alg: 'RS256' | EcAlg | 'EdDSA';
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   /** Public JWK as an identity provider would publish it. */
@@ -28,14 +28,34 @@ export function rsaKey(kid = 'rsa-1'): TestKey {
   return key;
 }
 
-export function ecKey(kid = 'ec-1'): TestKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export type EcAlg = 'ES256' | 'ES384' | 'ES512';
+
+/** RFC 7518 section 3.4: the curve and hash each ECDSA algorithm uses. */
+export const EC_ALGS: Readonly<Record<EcAlg, { curve: string; hash: string }>> = {
+  ES256: { curve: 'P-256', hash: 'SHA256' },
+  ES384: { curve: 'P-384', hash: 'SHA384' },
+  ES512: { curve: 'P-521', hash: 'SHA512' },
+};
+
+export function ecKey(kid = 'ec-1', alg: EcAlg = 'ES256'): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: EC_ALGS[alg].curve });
   return {
     kid,
-    alg: 'ES256',
+    alg,
     privateKey,
     publicKey,
-    jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'ES256', use: 'sig' },
+    jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg, use: 'sig' },
+  };
+}
+
+export function edKey(kid = 'ed-1'): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    kid,
+    alg: 'EdDSA',
+    privateKey,
+    publicKey,
+    jwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'EdDSA', use: 'sig' },
   };
 }
 
@@ -55,9 +75,15 @@ export function signWith(key: TestKey, header: Record<string, unknown>, payload:
   const input = encodeSegments(header, payload);
   let sig: Buffer;
   if (key.alg === 'RS256') sig = createSign('RSA-SHA256').update(input).sign(key.privateKey);
-  else if (key.alg === 'ES256') sig = createSign('SHA256').update(input).sign({ key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  else if (key.alg !== 'EdDSA')
+    sig = createSign(EC_ALGS[key.alg].hash).update(input).sign({ key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   else sig = signOneShot(null, Buffer.from(input), key.privateKey);
   return `${input}.${b64url(sig)}`;
+}
+
+/** The same token with its signature segment replaced. */
+export function withSignature(token: string, signatureB64: string): string {
+  return `${token.slice(0, token.lastIndexOf('.'))}.${signatureB64}`;
 }
 
 export function hmacToken(secret: string | Buffer, header: Record<string, unknown>, payload: unknown): string {

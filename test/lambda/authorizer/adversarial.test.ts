@@ -1,11 +1,24 @@
 import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
 import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
 import { SecretSourceError } from '../../../lambda/authorizer/secrets-manager-source';
-import { attempt, bearer, Captured, FakeSecrets, harness, requestEvent, testConfig, VIRTUAL_KEY } from '../../support/authorizer-harness';
+import { randomBytes } from 'node:crypto';
+import {
+  attempt,
+  bearer,
+  Captured,
+  FakeJwks,
+  FakeSecrets,
+  harness,
+  requestEvent,
+  testConfig,
+  VIRTUAL_KEY,
+} from '../../support/authorizer-harness';
 import {
   accessClaims,
   b64url,
   CLIENT_ID,
+  ecKey,
+  edKey,
   encodeSegments,
   hmacToken,
   ISSUER,
@@ -14,6 +27,8 @@ import {
   nowSeconds,
   rsaKey,
   signWith,
+  withSignature,
+  type TestKey,
 } from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
 
@@ -123,6 +138,72 @@ describe('adversarial tokens', () => {
     test('a genuine token with a jku header verifies against the configured JWKS only', async () => {
       expect(await attempt(h, requestEvent(bearer(signWith(key, { ...header, jku: evil.url }, accessClaims()))))).toBe('allow');
       expect(evil.hits).toBe(0);
+    });
+  });
+
+  describe('malformed signatures', () => {
+    // aws-jwt-verify 5.2.1 (dist/cjs/node-web-compat-node.js, verifySignatureSync) hands the signature to
+    // node:crypto's verify with dsaEncoding ieee-p1363, which throws "Malformed signature"
+    // (ERR_CRYPTO_OPERATION_FAILED) for an ECDSA signature that is not exactly R || S of the curve's size,
+    // instead of returning false. RSA and Ed25519 return false for any length. Every case is the caller's
+    // input, so every one is a 401, never a fault.
+    const signers: TestKey[] = [ecKey('ec-256', 'ES256'), ecKey('ec-384', 'ES384'), ecKey('ec-521', 'ES512'), key, edKey('ed-1')];
+    const issuer = harness({ jwks: new FakeJwks(signers) });
+
+    describe.each(signers.map((k) => [k.alg, k] as const))('%s', (_alg, signer) => {
+      const valid = mint(signer);
+      const sig = Buffer.from(valid.split('.')[2] as string, 'base64url');
+
+      test('a valid token is allowed (control)', async () => {
+        expect(await attempt(issuer, requestEvent(bearer(valid)))).toBe('allow');
+      });
+
+      test.each<[string, Buffer]>([
+        ['truncated by one byte', sig.subarray(0, sig.length - 1)],
+        ['cut to half its length', sig.subarray(0, sig.length / 2)],
+        ['with one extra byte', Buffer.concat([sig, Buffer.from([0])])],
+        ['repeated twice', Buffer.concat([sig, sig])],
+        ['of one byte', Buffer.from([1])],
+        ['of the right length, random', randomBytes(sig.length)],
+        ['of the right length, all zero', Buffer.alloc(sig.length)],
+        ['of the right length, all ones', Buffer.alloc(sig.length, 0xff)],
+      ])('denies a signature %s with a 401', async (_name, bytes) => {
+        expect(await attempt(issuer, requestEvent(bearer(withSignature(valid, b64url(bytes)))))).toBe('401:invalid_signature');
+      });
+
+      test.each([
+        ['of 0 bytes (one base64url character)', 'A'],
+        ['of 0 bytes with padding', 'A=='],
+      ])('denies a signature %s with a 401', async (_name, signature) => {
+        expect(await attempt(issuer, requestEvent(bearer(withSignature(valid, signature))))).toBe('401:invalid_signature');
+      });
+
+      test.each([
+        ['an empty signature segment', ''],
+        ['a signature that is not base64url', `${b64url(sig).slice(0, 10)}%%*`],
+        ['a signature in standard base64 with + and /', `${b64url(sig)}+/`],
+      ])('denies %s as malformed', async (_name, signature) => {
+        expect(await attempt(issuer, requestEvent(bearer(withSignature(valid, signature))))).toBe('401:malformed_token');
+      });
+    });
+
+    test('denies any header alg over a key of another type or curve (JWKs without alg), whatever the signature length', async () => {
+      const bare = signers.map((k) => {
+        const { alg: _alg, ...jwk } = k.jwk;
+        return { ...k, jwk };
+      });
+      const h = harness({ jwks: new FakeJwks(bare) });
+      const outcomes = new Set<string>();
+      for (const alg of ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA']) {
+        for (const k of bare) {
+          if (k.alg === alg) continue;
+          for (const length of [1, 63, 64, 65, 96, 132, 256]) {
+            const token = `${encodeSegments({ alg, kid: k.kid, typ: 'JWT' }, accessClaims())}.${b64url(randomBytes(length))}`;
+            outcomes.add(await attempt(h, requestEvent(bearer(token))));
+          }
+        }
+      }
+      expect([...outcomes].sort()).toEqual(['401:invalid_signature', '401:unsupported_alg']);
     });
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { attempt, bearer, harness, requestEvent } from '../../support/authorizer-harness';
-import { accessClaims, b64url, encodeSegments, mint, rsaKey, signWith } from '../../support/authorizer-tokens';
+import { attempt, bearer, FakeJwks, harness, requestEvent } from '../../support/authorizer-harness';
+import { accessClaims, b64url, ecKey, edKey, encodeSegments, mint, rsaKey, signWith, withSignature } from '../../support/authorizer-tokens';
 
 const RUNS = { numRuns: 250, seed: 4242 };
 // Signing with RSA costs ~2 ms per case; fewer runs keep the suite fast.
@@ -20,6 +20,9 @@ function sameToken(a: string, b: string): boolean {
   );
 }
 
+/** Anything a caller sends is refused as a 401/403, never turned into a fault (5xx). */
+const NOT_A_FAULT = /^(allow|40[13]:[a-z_]+)$/;
+
 describe('fuzzing: no random or mutated token is ever allowed', () => {
   const h = harness({ realClock: true });
 
@@ -30,7 +33,9 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
   test('random Authorization header values', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (value) => {
-        expect(await attempt(h, requestEvent(value))).not.toBe('allow');
+        const outcome = await attempt(h, requestEvent(value));
+        expect(outcome).not.toBe('allow');
+        expect(outcome).toMatch(NOT_A_FAULT);
       }),
       RUNS,
     );
@@ -39,7 +44,9 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
   test('random three-segment base64url tokens', async () => {
     await fc.assert(
       fc.asyncProperty(segment, segment, segment, async (a, b, c) => {
-        expect(await attempt(h, requestEvent(bearer(`${a}.${b}.${c}`)))).not.toBe('allow');
+        const outcome = await attempt(h, requestEvent(bearer(`${a}.${b}.${c}`)));
+        expect(outcome).not.toBe('allow');
+        expect(outcome).toMatch(NOT_A_FAULT);
       }),
       RUNS,
     );
@@ -66,6 +73,7 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
         }
         const outcome = await attempt(h, requestEvent(bearer(token)));
         if (outcome === 'allow') expect(sameToken(token, valid)).toBe(true);
+        expect(outcome).toMatch(NOT_A_FAULT);
       }),
       RUNS,
     );
@@ -81,6 +89,7 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
           const forged = `${head}.${b64url(JSON.stringify(claims))}.${sig}`;
           const outcome = await attempt(h, requestEvent(bearer(forged)));
           if (outcome === 'allow') expect(sameToken(forged, valid)).toBe(true);
+          expect(outcome).toMatch(NOT_A_FAULT);
         },
       ),
       RUNS,
@@ -101,7 +110,9 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
         fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })),
         async (header, extra) => {
           const token = signWith(attacker, header, { ...accessClaims(), ...extra });
-          expect(await attempt(h, requestEvent(bearer(token)))).not.toBe('allow');
+          const outcome = await attempt(h, requestEvent(bearer(token)));
+          expect(outcome).not.toBe('allow');
+          expect(outcome).toMatch(NOT_A_FAULT);
         },
       ),
       SIGNED_RUNS,
@@ -116,10 +127,57 @@ describe('fuzzing: no random or mutated token is ever allowed', () => {
         fc.uint8Array({ maxLength: 300 }),
         async (header, payload, sig) => {
           const token = `${encodeSegments(JSON.stringify(header), JSON.stringify(payload))}.${b64url(Buffer.from(sig))}`;
-          expect(await attempt(h, requestEvent(bearer(token)))).not.toBe('allow');
+          const outcome = await attempt(h, requestEvent(bearer(token)));
+          expect(outcome).not.toBe('allow');
+          expect(outcome).toMatch(NOT_A_FAULT);
         },
       ),
       RUNS,
     );
+  });
+
+  describe('over an issuer that publishes EC (P-256, P-384, P-521), Ed25519 and RSA keys, with and without alg', () => {
+    const published = [ecKey('fz-256', 'ES256'), ecKey('fz-384', 'ES384'), ecKey('fz-521', 'ES512'), edKey('fz-ed'), rsaKey('fz-rsa')];
+    const bare = published.map((k) => {
+      const { alg: _alg, ...jwk } = k.jwk;
+      return { ...k, kid: `${k.kid}-bare`, jwk: { ...jwk, kid: `${k.kid}-bare` } };
+    });
+    const mixed = harness({ realClock: true, jwks: new FakeJwks([...published, ...bare]) });
+    const kids = [...published, ...bare].map((k) => k.kid);
+
+    test('any header alg and published kid with any signature bytes is a 401, never a fault', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'),
+          fc.constantFrom(...kids),
+          fc.uint8Array({ maxLength: 300 }),
+          async (alg, kid, sig) => {
+            const token = `${encodeSegments({ alg, kid, typ: 'JWT' }, accessClaims())}.${b64url(Buffer.from(sig))}`;
+            expect(await attempt(mixed, requestEvent(bearer(token)))).toMatch(/^401:(invalid_signature|unsupported_alg|malformed_token)$/);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    test('a genuine token of each key with its signature cut or extended is a 401, never a fault', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...published),
+          fc.integer({ min: -140, max: 140 }),
+          fc.uint8Array({ maxLength: 8 }),
+          async (key, delta, extra) => {
+            const genuine = mint(key);
+            const sig = Buffer.from(genuine.split('.')[2] as string, 'base64url');
+            const changed =
+              delta <= 0 ? sig.subarray(0, Math.max(0, sig.length + delta)) : Buffer.concat([sig, Buffer.alloc(delta, 1), extra]);
+            if (changed.equals(sig)) return;
+            const outcome = await attempt(mixed, requestEvent(bearer(withSignature(genuine, b64url(changed)))));
+            expect(outcome).toMatch(/^401:(invalid_signature|malformed_token)$/);
+          },
+        ),
+        SIGNED_RUNS,
+      );
+    });
   });
 });

@@ -14,7 +14,7 @@ import {
 } from 'aws-jwt-verify/error';
 import { RateLimitedJwksCache } from '../../../lambda/authorizer/jwks-cache';
 import { AuthorizerFault, Denial } from '../../../lambda/authorizer/outcome';
-import { classifyVerificationError, createTokenVerifier, identifyClient } from '../../../lambda/authorizer/token-verifier';
+import { classifyVerificationError, createTokenVerifier, identifyClient, keysFittingAlg } from '../../../lambda/authorizer/token-verifier';
 import { testConfig } from '../../support/authorizer-harness';
 import {
   accessClaims,
@@ -147,6 +147,28 @@ describe('createTokenVerifier with Entra ID', () => {
   test('requires token_use when JWT_TOKEN_USE is access', async () => {
     const verifier = verifierFor({ ...v2, JWT_TOKEN_USE: 'access' });
     expect(await outcome(verifier, mint(rsaKey(), entraClaims()))).toBe('401:wrong_token_use');
+  });
+});
+
+describe('keysFittingAlg', () => {
+  const key = ecKey('ec-kid');
+  const cache = new RateLimitedJwksCache({
+    fetchJwks: async () => jwksOf(key) as never,
+    clock: Date.now,
+    refreshWindowMs: 30_000,
+    maxAgeMs: 3_600_000,
+  });
+  const fitting = keysFittingAlg(cache);
+  const jwt = (alg: string) => ({ header: { alg, kid: 'ec-kid' }, payload: {} });
+
+  test('hands over the key for an algorithm of its own type and curve, from the cache and after a fetch', async () => {
+    await expect(fitting.getJwk('https://x/jwks', jwt('ES256'))).resolves.toMatchObject({ kid: 'ec-kid', crv: 'P-256' });
+    expect(fitting.getCachedJwk('https://x/jwks', jwt('ES256'))).toMatchObject({ kid: 'ec-kid' });
+  });
+
+  test.each(['RS256', 'ES384', 'EdDSA', 'HS256'])('refuses it for %s with an unsupported_alg denial', async (alg) => {
+    await expect(fitting.getJwk('https://x/jwks', jwt(alg))).rejects.toMatchObject({ reason: 'unsupported_alg', status: 401 });
+    expect(() => fitting.getCachedJwk('https://x/jwks', jwt(alg))).toThrow(new Denial('unsupported_alg'));
   });
 });
 
