@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
+import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
@@ -48,6 +49,7 @@ export class ClusterStack extends Stack {
   readonly clusterName: string;
   readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.Role>>;
   readonly networkTeardown: ClusterTeardown;
+  readonly containerInsights: ContainerInsights;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -119,6 +121,15 @@ export class ClusterStack extends Stack {
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
 
     this.serviceAccountRoles = this.createServiceAccountRoles(config, data);
+
+    this.containerInsights = new ContainerInsights(this, 'ContainerInsights', {
+      cluster: this.cluster,
+      clusterName,
+      oidcProvider: this.cluster.openIdConnectProvider,
+      oidcIssuer: this.cluster.openIdConnectProvider.openIdConnectProviderIssuer,
+      logRetention: config.cluster.logRetentionDays,
+      removalPolicy,
+    });
   }
 
   /**

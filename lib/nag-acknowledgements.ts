@@ -9,6 +9,7 @@ import type { PlatformStack } from './platform-stack';
 import { virtualKeySecretPrefix, type EdgeStack } from './edge-stack';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
+import type { ObservabilityStack } from './observability-stack';
 
 /**
  * Every cdk-nag AwsSolutions finding this app accepts, each with its reason, in one place.
@@ -17,7 +18,14 @@ import type { NetworkStack } from './network-stack';
  */
 export function acknowledgeNagFindings(
   config: EnvironmentConfig,
-  stacks: { network: NetworkStack; data: DataStack; cluster: ClusterStack; edge: EdgeStack; platform: PlatformStack },
+  stacks: {
+    network: NetworkStack;
+    data: DataStack;
+    cluster: ClusterStack;
+    edge: EdgeStack;
+    platform: PlatformStack;
+    observability: ObservabilityStack;
+  },
 ): void {
   for (const teardown of [stacks.cluster.networkTeardown, stacks.platform.volumeTeardown]) {
     if (teardown) acknowledgeTeardown(teardown);
@@ -26,6 +34,7 @@ export function acknowledgeNagFindings(
   acknowledgeData(config, stacks.data);
   acknowledgeCluster(config, stacks.cluster, stacks.data);
   acknowledgeEdge(stacks.edge);
+  acknowledgeContainerInsights(stacks.cluster);
 }
 
 function ack(scope: IConstruct, rule: string, reason: string, findings?: readonly string[]): void {
@@ -204,5 +213,14 @@ function acknowledgeTeardown(teardown: ClusterTeardown): void {
       'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*',
       resourceFinding(teardown, `${teardown.function.functionArn}:*`),
     ],
+  );
+}
+
+function acknowledgeContainerInsights(cluster: ClusterStack): void {
+  ack(
+    cluster.containerInsights.role,
+    'IAM4',
+    'The EKS user guide names these two AWS managed policies as what the amazon-cloudwatch-observability add-on needs (metrics and logs, Application Signals traces); the role is assumable by its one service account only.',
+    [policy('CloudWatchAgentServerPolicy'), policy('AWSXrayWriteOnlyAccess')],
   );
 }

@@ -5,8 +5,13 @@ import { ClusterStack } from './cluster-stack';
 import type { EnvironmentConfig } from './config/schema';
 import { DataStack } from './data-stack';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
-import { EdgeStack } from './edge-stack';
+import { EdgeStack, STAGE_NAME } from './edge-stack';
 import { NetworkStack } from './network-stack';
+import { ENVIRONMENT_TAG, ObservabilityStack } from './observability-stack';
+import { bedrockInvocationId } from './shared/bedrock';
+import type { GatewayFirewall } from '../constructs/gateway-firewall';
+import type { JwtAuthorizer } from '../constructs/jwt-authorizer';
+import { IDENTITIES } from '../k8s/identities';
 import { PlatformStack } from './platform-stack';
 import { removalPolicyFor } from './removal';
 
@@ -21,6 +26,7 @@ export class PlatformStage extends Stage {
   readonly cluster: ClusterStack;
   readonly edge: EdgeStack;
   readonly platform: PlatformStack;
+  readonly observability: ObservabilityStack;
 
   constructor(scope: Construct, id: string, props: PlatformStageProps) {
     const { config } = props;
@@ -69,17 +75,51 @@ export class PlatformStage extends Stage {
       description: `GenAI platform ${config.name}: External Secrets, LiteLLM, Langfuse, ClickHouse on Kubernetes`,
     });
 
+    this.observability = new ObservabilityStack(this, 'Observability', {
+      ...observedResources(config, this.edge, this.data),
+      clusterName: this.cluster.clusterName,
+      stackName: stackName('observability'),
+      description: `GenAI platform ${config.name}: dashboard, alarms, cost budget`,
+    });
+    this.observability.addStackDependency(this.platform);
+
     acknowledgeNagFindings(config, {
       network: this.network,
       data: this.data,
       cluster: this.cluster,
       edge: this.edge,
       platform: this.platform,
+      observability: this.observability,
     });
     Aspects.of(this).add(new FunctionLogGroups({ retention: config.cluster.logRetentionDays, removalPolicy: removalPolicyFor(config) }));
     // Listener tags are not in the CloudFormation schema cfn-lint validates against; listeners are never billed alone.
     const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
-    Tags.of(this).add('genai:environment', config.name, tagOptions);
+    Tags.of(this).add(ENVIRONMENT_TAG, config.name, tagOptions);
     Tags.of(this).add('genai:ephemeral', String(config.ephemeral), tagOptions);
   }
+}
+
+/** The names and ids the observability stack reads from the edge and data stacks. */
+function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: DataStack) {
+  const authorizer = edge.node.findChild('JwtAuthorizer') as JwtAuthorizer;
+  const firewall = edge.node.findChild('Firewall') as GatewayFirewall;
+  return {
+    environment: config.name,
+    ephemeral: config.ephemeral,
+    observability: config.observability,
+    apiName: edge.api.restApiName,
+    apiStage: STAGE_NAME,
+    authorizerFunctionName: authorizer.function.functionName,
+    loadBalancerFullName: edge.gateway.loadBalancer.loadBalancerFullName,
+    targetGroupFullName: edge.gateway.targetGroup.targetGroupFullName,
+    auroraClusterIdentifier: data.database.cluster.clusterIdentifier,
+    valkeyReplicationGroupId: data.cache.replicationGroup.ref,
+    valkeyNodes: 1 + config.cache.replicas,
+    webAclMetricName: (firewall.webAcl.visibilityConfig as { metricName: string }).metricName,
+    namespaces: [...new Set([IDENTITIES.litellm.namespace, IDENTITIES.langfuse.namespace])],
+    // Metrics of a model called in another account stay in that account.
+    bedrockModels: config.models.flatMap((m) =>
+      m.provider === 'bedrock' && !m.crossAccountRoleArn ? [{ id: bedrockInvocationId(m), region: m.region }] : [],
+    ),
+  };
 }

@@ -154,6 +154,41 @@ const edgeSchema = z.strictObject({
   accessLogRetentionDays: logRetention.default(30),
 });
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const percent = z
+  .number()
+  .gt(0, 'must be above 0 (allowed: a percentage above 0, up to 100)')
+  .max(100, 'is above 100 (allowed: a percentage above 0, up to 100)');
+
+const alarmThresholdsSchema = z.strictObject({
+  /** Share of API requests answered 5xx over 5 minutes, in percent. */
+  gateway5xxPercent: percent.default(5),
+  /** Authorizer function errors in 5 minutes. */
+  authorizerErrors: z.number().int().min(1).default(5),
+  /** Bedrock throttled invocations in 5 minutes, all models of the region together. */
+  bedrockThrottles: z.number().int().min(1).default(10),
+  /** Aurora Serverless v2 capacity used, in percent of maxCapacity. */
+  auroraCapacityPercent: percent.default(95),
+  /** Memory used on the fullest Valkey node; with noeviction a full node stops Langfuse's queues. */
+  valkeyMemoryPercent: percent.default(80),
+});
+
+const observabilitySchema = z.strictObject({
+  /** Alarms still evaluate and show on the dashboard but notify no one. Budget alerts are never muted. */
+  mute: z.boolean().default(false),
+  /** Subscribed to the alarm topic by email; each address confirms the subscription AWS mails it. */
+  alarmEmails: z.array(z.string().regex(EMAIL, 'is not an email address (name@example.com)')).default([]),
+  alarms: alarmThresholdsSchema.default(() => alarmThresholdsSchema.parse({})),
+  /** Monthly cost budget of the environment (resources tagged genai:environment=<name>), in USD. */
+  monthlyBudgetUsd: z.number().gt(0, 'must be above 0 (allowed: US dollars above 0, up to 1000000)').max(1_000_000).default(1000),
+  /** Percentages of the budget at which actual spend notifies; a forecast above 100% notifies too. */
+  budgetAlertPercents: z
+    .array(z.number().int().min(1).max(1000))
+    .min(1, 'needs at least one percentage (e.g. [80, 100])')
+    .max(4, 'has more than 4 percentages (AWS Budgets allows 5 notifications per budget; one is the forecast)')
+    .default([80, 100]),
+});
+
 const bedrockModel = z.strictObject({
   provider: z.literal('bedrock'),
   /** Name clients ask for (the OpenAI `model` field). */
@@ -235,6 +270,7 @@ export const environmentSchema = z
     workloads: workloadsSchema.default(() => workloadsSchema.parse({})),
     edge: edgeSchema.default(() => edgeSchema.parse({})),
     models: z.array(modelSchema).min(1, 'needs at least one model').default(DEFAULT_MODELS),
+    observability: observabilitySchema.default(() => observabilitySchema.parse({})),
   })
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -281,6 +317,11 @@ export const environmentSchema = z
         `${langfuse.webReplicas} is above webMaxReplicas ${langfuse.webMaxReplicas} (allowed: 1 to webMaxReplicas)`,
       );
     }
+    const percents = env.observability.budgetAlertPercents;
+    percents.forEach((p, i) => {
+      if (percents.indexOf(p) !== i)
+        issue(['observability', 'budgetAlertPercents', i], `${p} is listed twice (allowed: distinct percentages)`);
+    });
     const names = env.models.map((m) => m.name);
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) issue(['models', i, 'name'], `"${name}" is used twice (allowed: unique model names)`);
@@ -292,4 +333,5 @@ export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'>
 /** Config after validation and defaults. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ModelConfig = EnvironmentConfig['models'][number];
+export type ObservabilityConfig = EnvironmentConfig['observability'];
 export type BedrockModelConfig = Extract<ModelConfig, { provider: 'bedrock' }>;

@@ -49,6 +49,20 @@ describe('ClusterStack', () => {
       expect(clusterResource!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ControlPlaneLogs/)]));
     });
 
+    test('installs Container Insights (amazon-cloudwatch-observability) with its log groups pre-created at the cluster retention', () => {
+      cluster.hasResourceProperties('AWS::EKS::Addon', {
+        AddonName: 'amazon-cloudwatch-observability',
+        ClusterName: { Ref: Match.stringLikeRegexp('^Cluster') },
+        ServiceAccountRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ContainerInsightsAgentRole'), 'Arn'] },
+      });
+      for (const kind of ['application', 'dataplane', 'host', 'performance']) {
+        cluster.hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/containerinsights/genai-${name}/${kind}`,
+          RetentionInDays: config.cluster.logRetentionDays,
+        });
+      }
+    });
+
     test("waits for the cluster's network interfaces to go after the cluster, before the VPC", () => {
       cluster.hasResourceProperties('Custom::ClusterTeardown', {
         Mode: 'network',

@@ -21,13 +21,24 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
   'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
   'AWS::Cognito::UserPoolDomain': 'Domain',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
 };
 
 /**
  * Named resources whose name is free again the moment CloudFormation deletes them, so the next
  * morning's deploy can reuse it. Secrets (recovery window), buckets (global namespace) and aliases are not.
  */
-const REUSABLE_NAMES = new Set(['AWS::Logs::LogGroup', 'AWS::EKS::Cluster', 'AWS::RDS::DBCluster']);
+const REUSABLE_NAMES = new Set([
+  'AWS::Logs::LogGroup',
+  'AWS::EKS::Cluster',
+  'AWS::RDS::DBCluster',
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'AWS::CloudWatch::Dashboard',
+]);
 
 function allResources(name: string): [string, string, Resource][] {
   const { templates } = synthEnvironment(name);

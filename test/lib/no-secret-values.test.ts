@@ -34,7 +34,7 @@ describe('no secret value in the cloud assembly', () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('synthesizes templates and bundled assets to scan', () => {
-    expect(files.filter((f) => f.endsWith('.template.json')).length).toBe(stages.length * 5);
+    expect(files.filter((f) => f.endsWith('.template.json')).length).toBe(stages.length * 6);
     expect(files.some((f) => f.endsWith('index.js'))).toBe(true);
   });
 

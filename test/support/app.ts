@@ -25,7 +25,7 @@ export function testApp(context: Record<string, unknown> = SKIP_BUNDLING): App {
 export interface SynthesizedEnvironment {
   readonly config: EnvironmentConfig;
   readonly stage: PlatformStage;
-  readonly templates: Readonly<Record<'network' | 'data' | 'cluster' | 'edge' | 'platform', Template>>;
+  readonly templates: Readonly<Record<'network' | 'data' | 'cluster' | 'edge' | 'platform' | 'observability', Template>>;
 }
 
 const cache = new Map<string, SynthesizedEnvironment>();
@@ -45,6 +45,7 @@ export function synthEnvironment(name: string): SynthesizedEnvironment {
       cluster: Template.fromStack(stage.cluster),
       edge: Template.fromStack(stage.edge),
       platform: Template.fromStack(stage.platform),
+      observability: Template.fromStack(stage.observability),
     },
   };
   cache.set(name, result);

@@ -14,4 +14,6 @@ export const dev: EnvironmentInput = {
   cache: { replicas: 0, multiAz: false },
   cluster: { endpointAccess: { mode: 'private' } },
   edge: { identity: { provider: 'cognito', consumers: ['demo-app'] } },
+  // Down every night on purpose: alarms would page for it. The budget still mails.
+  observability: { mute: true, monthlyBudgetUsd: 300, budgetAlertPercents: [50, 80, 100] },
 };

@@ -27,4 +27,12 @@ export const prod: EnvironmentInput = {
     wafRateLimit: 5000,
     accessLogRetentionDays: 365,
   },
+  observability: {
+    mute: false,
+    // Subscribe the on-call list here; each address confirms the subscription AWS mails it.
+    alarmEmails: [],
+    alarms: { gateway5xxPercent: 2, auroraCapacityPercent: 90 },
+    monthlyBudgetUsd: 5000,
+    budgetAlertPercents: [80, 100],
+  },
 };

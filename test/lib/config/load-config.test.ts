@@ -28,6 +28,16 @@ describe('loadEnvironment', () => {
     expect(dev.models.map((m) => m.name)).toEqual(['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4']);
   });
 
+  test('fills observability defaults: unmuted, no subscribers, thresholds set, a budget alerting at 80% and 100%', () => {
+    expect(parseEnvironment(valid).observability).toEqual({
+      mute: false,
+      alarmEmails: [],
+      alarms: { gateway5xxPercent: 5, authorizerErrors: 5, bedrockThrottles: 10, auroraCapacityPercent: 95, valkeyMemoryPercent: 80 },
+      monthlyBudgetUsd: 1000,
+      budgetAlertPercents: [80, 100],
+    });
+  });
+
   test('loads prod as three zones with redundancy and deletion protection', () => {
     const prod = loadEnvironment('prod');
     expect(prod).toMatchObject({
@@ -168,6 +178,53 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       ['workloads.clickhouse.replicas: must be 1 or 3 (allowed: 1 standalone, 3 replicated with Keeper)'],
     ],
     ['a non-integer count', { ...valid, cache: { replicas: 1.5 } }, ['cache.replicas: must be an integer (got 1.5)']],
+    [
+      'an alarm email that is not an address',
+      { ...valid, observability: { alarmEmails: ['oncall'] } },
+      ['observability.alarmEmails[0]: is not an email address (name@example.com)'],
+    ],
+    [
+      'a 5xx alarm threshold above 100%',
+      { ...valid, observability: { alarms: { gateway5xxPercent: 150 } } },
+      ['observability.alarms.gateway5xxPercent: is above 100 (allowed: a percentage above 0, up to 100)'],
+    ],
+    [
+      'a zero Valkey memory threshold',
+      { ...valid, observability: { alarms: { valkeyMemoryPercent: 0 } } },
+      ['observability.alarms.valkeyMemoryPercent: must be above 0 (allowed: a percentage above 0, up to 100)'],
+    ],
+    [
+      'an authorizer error threshold of zero',
+      { ...valid, observability: { alarms: { authorizerErrors: 0 } } },
+      ['observability.alarms.authorizerErrors: 0 is below the minimum (allowed: >= 1)'],
+    ],
+    [
+      'a zero budget',
+      { ...valid, observability: { monthlyBudgetUsd: 0 } },
+      ['observability.monthlyBudgetUsd: must be above 0 (allowed: US dollars above 0, up to 1000000)'],
+    ],
+    [
+      'a budget without alerts',
+      { ...valid, observability: { budgetAlertPercents: [] } },
+      ['observability.budgetAlertPercents: needs at least one percentage (e.g. [80, 100])'],
+    ],
+    [
+      'more budget alerts than AWS Budgets takes',
+      { ...valid, observability: { budgetAlertPercents: [10, 20, 30, 40, 50] } },
+      [
+        'observability.budgetAlertPercents: has more than 4 percentages (AWS Budgets allows 5 notifications per budget; one is the forecast)',
+      ],
+    ],
+    [
+      'a budget alert listed twice',
+      { ...valid, observability: { budgetAlertPercents: [80, 80] } },
+      ['observability.budgetAlertPercents[1]: 80 is listed twice (allowed: distinct percentages)'],
+    ],
+    [
+      'a misspelt observability field',
+      { ...valid, observability: { alarm: {} } },
+      ['observability: unknown field "alarm" (remove or fix the spelling)'],
+    ],
   ])('rejects %s', (_what, input, expected) => {
     expect(problemsOf(input)).toEqual(expected);
   });

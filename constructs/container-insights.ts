@@ -1,0 +1,72 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ServiceAccountRole } from './service-account-role';
+
+/** Where the add-on's CloudWatch agent runs, as the EKS user guide's IAM instructions name it. */
+export const CLOUDWATCH_AGENT_IDENTITY = { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent' } as const;
+
+/** Log groups the add-on's agent and Fluent Bit write to, under /aws/containerinsights/<cluster>/. */
+export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
+
+export interface ContainerInsightsProps {
+  readonly cluster: eks.ICluster;
+  /** Literal cluster name: the log group names carry it. */
+  readonly clusterName: string;
+  readonly oidcProvider: iam.IOpenIdConnectProvider;
+  /** The provider's issuer without https://. */
+  readonly oidcIssuer: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * CloudWatch Container Insights through the `amazon-cloudwatch-observability` EKS add-on, which the EKS
+ * user guide lists as compatible with EKS Auto Mode: pod and node metrics in the ContainerInsights
+ * namespace and container logs. The agent's role comes from IAM roles for service accounts with the
+ * two managed policies the guide requires. The log groups are created here first, with a retention and
+ * the stack's removal policy, so the agent never creates never-expiring groups a destroy would leave.
+ */
+export class ContainerInsights extends Construct {
+  readonly addon: eks.CfnAddon;
+  readonly role: iam.Role;
+  readonly logGroups: readonly logs.LogGroup[];
+
+  constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
+    super(scope, id);
+    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
+      throw new Error(`clusterName: "${props.clusterName}" is not an EKS cluster name (letters, digits, - and _, at most 100)`);
+    }
+
+    this.logGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map(
+      (kind) =>
+        new logs.LogGroup(this, `${kind[0]!.toUpperCase()}${kind.slice(1)}Logs`, {
+          logGroupName: `/aws/containerinsights/${props.clusterName}/${kind}`,
+          retention: props.logRetention,
+          removalPolicy: props.removalPolicy,
+        }),
+    );
+
+    this.role = new ServiceAccountRole(this, 'AgentRole', {
+      oidcProvider: props.oidcProvider,
+      oidcIssuer: props.oidcIssuer,
+      ...CLOUDWATCH_AGENT_IDENTITY,
+      description: 'CloudWatch agent and Fluent Bit of the Container Insights add-on',
+    }).role;
+    for (const name of ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess']) {
+      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
+    }
+
+    this.addon = new eks.CfnAddon(this, 'Addon', {
+      clusterName: props.cluster.clusterName,
+      addonName: 'amazon-cloudwatch-observability',
+      // No version pinned: EKS installs its default build for the cluster's Kubernetes version.
+      serviceAccountRoleArn: this.role.roleArn,
+      resolveConflicts: 'OVERWRITE',
+    });
+    // Deleted before its log groups, so the agent cannot re-create them while shutting down.
+    for (const group of this.logGroups) this.addon.node.addDependency(group);
+  }
+}

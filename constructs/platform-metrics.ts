@@ -1,0 +1,190 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+
+/**
+ * Where each part of one environment reports to CloudWatch, as plain values (names, ids, full names).
+ * The dashboard and the alarms read the same metrics from here; test/contracts/cloudwatch.test.ts holds
+ * the namespace, metric and dimension names against the AWS documentation they come from.
+ */
+export interface PlatformMetricsProps {
+  /** REST API name (the `ApiName` dimension) and stage. */
+  readonly apiName: string;
+  readonly apiStage: string;
+  /** Name of the Lambda authorizer function. */
+  readonly authorizerFunctionName: string;
+  /** `net/<name>/<id>` of the gateway's Network Load Balancer. */
+  readonly loadBalancerFullName: string;
+  /** `targetgroup/<name>/<id>` of the LiteLLM target group. */
+  readonly targetGroupFullName: string;
+  readonly auroraClusterIdentifier: string;
+  /** The Valkey replication group id; its nodes are the cache clusters `<id>-001`, `<id>-002`, ... */
+  readonly valkeyReplicationGroupId: string;
+  /** Primary plus replicas. */
+  readonly valkeyNodes: number;
+  /** The metric name in the web ACL's visibility config. */
+  readonly webAclMetricName: string;
+  readonly region: string;
+  readonly clusterName: string;
+  /** Kubernetes namespaces whose pods are graphed (LiteLLM, Langfuse with ClickHouse). */
+  readonly namespaces: readonly string[];
+  /** Bedrock model ids as LiteLLM invokes them (inference profile ids included), with their region. */
+  readonly bedrockModels: readonly { readonly id: string; readonly region: string }[];
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+const ONE_MINUTE = Duration.minutes(1);
+
+/** Member cache clusters of a cluster-mode-disabled replication group, as ElastiCache names them. */
+export function valkeyCacheClusterIds(replicationGroupId: string, nodes: number): string[] {
+  return Array.from({ length: nodes }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
+}
+
+/** Every metric the dashboard and alarms read, built once from plain props. */
+export class PlatformMetrics {
+  constructor(private readonly props: PlatformMetricsProps) {}
+
+  api(metricName: 'Count' | '4XXError' | '5XXError' | 'Latency' | 'IntegrationLatency', statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiName: this.props.apiName, Stage: this.props.apiStage },
+      statistic,
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /** 5XXError's average is the share of requests that failed; as a percentage. */
+  api5xxPercent(): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: '100 * errors',
+      usingMetrics: { errors: this.api('5XXError', 'Average') },
+      label: '5xx %',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  authorizer(metricName: 'Errors' | 'Throttles' | 'Duration' | 'Invocations', statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { FunctionName: this.props.authorizerFunctionName },
+      statistic,
+      period: FIVE_MINUTES,
+    });
+  }
+
+  healthyTargets(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/NetworkELB',
+      metricName: 'HealthyHostCount',
+      dimensionsMap: { TargetGroup: this.props.targetGroupFullName, LoadBalancer: this.props.loadBalancerFullName },
+      statistic: 'Minimum',
+      period: ONE_MINUTE,
+    });
+  }
+
+  /** Rule `ALL` is the web ACL's total over its rules. */
+  waf(metricName: 'BlockedRequests' | 'CountedRequests' | 'AllowedRequests'): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName,
+      dimensionsMap: { WebACL: this.props.webAclMetricName, Rule: 'ALL', Region: this.props.region },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  aurora(metricName: 'ServerlessDatabaseCapacity' | 'ACUUtilization' | 'DatabaseConnections', statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/RDS',
+      metricName,
+      dimensionsMap: { DBClusterIdentifier: this.props.auroraClusterIdentifier },
+      statistic,
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /** One metric per Valkey node: ElastiCache reports per cache cluster, not per replication group. */
+  valkey(metricName: 'DatabaseMemoryUsagePercentage' | 'CurrConnections', statistic: string): cloudwatch.Metric[] {
+    return valkeyCacheClusterIds(this.props.valkeyReplicationGroupId, this.props.valkeyNodes).map(
+      (id, i) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/ElastiCache',
+          metricName,
+          dimensionsMap: { CacheClusterId: id },
+          statistic,
+          period: FIVE_MINUTES,
+          label: `node ${i + 1}`,
+        }),
+    );
+  }
+
+  /** The fullest Valkey node: with noeviction, the first full node stops Langfuse's queues. */
+  valkeyMemoryPercentMax(): cloudwatch.MathExpression {
+    const nodes = this.valkey('DatabaseMemoryUsagePercentage', 'Maximum');
+    const usingMetrics = Object.fromEntries(nodes.map((m, i) => [`node${i + 1}`, m]));
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: 'fullest node %',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /** Container Insights (enhanced observability) pod metrics, per namespace. */
+  pods(metricName: 'pod_cpu_utilization' | 'pod_memory_utilization' | 'pod_number_of_container_restarts', statistic: string) {
+    return this.props.namespaces.map(
+      (namespace) =>
+        new cloudwatch.Metric({
+          namespace: 'ContainerInsights',
+          metricName,
+          dimensionsMap: { ClusterName: this.props.clusterName, Namespace: namespace },
+          statistic,
+          period: FIVE_MINUTES,
+          label: namespace,
+        }),
+    );
+  }
+
+  bedrock(metricName: 'Invocations' | 'InvocationThrottles' | 'InputTokenCount' | 'OutputTokenCount'): cloudwatch.Metric[] {
+    return this.props.bedrockModels.map(
+      (model) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Bedrock',
+          metricName,
+          dimensionsMap: { ModelId: model.id },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+          label: model.id,
+          ...(model.region !== this.props.region ? { region: model.region } : {}),
+        }),
+    );
+  }
+
+  /** Throttles summed over the models an alarm can watch (alarms read metrics of their own region only). */
+  bedrockThrottlesInRegion(): cloudwatch.MathExpression | undefined {
+    const local = this.props.bedrockModels.filter((m) => m.region === this.props.region);
+    if (local.length === 0) return undefined;
+    const usingMetrics = Object.fromEntries(
+      local.map((model, i) => [
+        `model${i + 1}`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Bedrock',
+          metricName: 'InvocationThrottles',
+          dimensionsMap: { ModelId: model.id },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+        }),
+      ]),
+    );
+    return new cloudwatch.MathExpression({
+      // A model with no throttles publishes nothing; FILL keeps the sum defined.
+      expression: `SUM([${Object.keys(usingMetrics)
+        .map((id) => `FILL(${id}, 0)`)
+        .join(', ')}])`,
+      usingMetrics,
+      label: 'throttles, all models',
+      period: FIVE_MINUTES,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { CostBudget } from '../constructs/cost-budget';
+import { PlatformAlarms } from '../constructs/platform-alarms';
+import { PlatformDashboard } from '../constructs/platform-dashboard';
+import { PlatformMetrics } from '../constructs/platform-metrics';
+import type { ObservabilityConfig } from './config/schema';
+
+/** The cost allocation tag PlatformStage puts on every resource of an environment. */
+export const ENVIRONMENT_TAG = 'genai:environment';
+
+export interface ObservabilityStackProps extends StackProps {
+  readonly environment: string;
+  readonly ephemeral: boolean;
+  readonly observability: ObservabilityConfig;
+  readonly apiName: string;
+  readonly apiStage: string;
+  readonly authorizerFunctionName: string;
+  readonly loadBalancerFullName: string;
+  readonly targetGroupFullName: string;
+  readonly auroraClusterIdentifier: string;
+  readonly valkeyReplicationGroupId: string;
+  readonly valkeyNodes: number;
+  readonly webAclMetricName: string;
+  readonly clusterName: string;
+  /** Namespaces whose pods are graphed. */
+  readonly namespaces: readonly string[];
+  /** Bedrock model ids as LiteLLM invokes them, with their region; models in other accounts left out. */
+  readonly bedrockModels: readonly { readonly id: string; readonly region: string }[];
+}
+
+/**
+ * What the platform team watches: one dashboard, the alarms it is paged by (to an encrypted SNS topic),
+ * and the environment's monthly cost budget. It reads the other stacks' names and ids only, so it
+ * deploys last and goes first on destroy; nothing in it keeps data.
+ */
+export class ObservabilityStack extends Stack {
+  readonly topic: AlarmTopic;
+  readonly alarms: PlatformAlarms;
+  readonly dashboard: PlatformDashboard;
+  readonly budget: CostBudget;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const { observability } = props;
+
+    this.topic = new AlarmTopic(this, 'AlarmTopic', {
+      emails: observability.alarmEmails,
+      publishers: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'],
+      // The key encrypts notifications in flight only: nothing to keep once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      keyPendingWindowDays: props.ephemeral ? 7 : 30,
+    });
+
+    const metrics = new PlatformMetrics({
+      apiName: props.apiName,
+      apiStage: props.apiStage,
+      authorizerFunctionName: props.authorizerFunctionName,
+      loadBalancerFullName: props.loadBalancerFullName,
+      targetGroupFullName: props.targetGroupFullName,
+      auroraClusterIdentifier: props.auroraClusterIdentifier,
+      valkeyReplicationGroupId: props.valkeyReplicationGroupId,
+      valkeyNodes: props.valkeyNodes,
+      webAclMetricName: props.webAclMetricName,
+      region: this.region,
+      clusterName: props.clusterName,
+      namespaces: props.namespaces,
+      bedrockModels: props.bedrockModels,
+    });
+
+    this.alarms = new PlatformAlarms(this, 'Alarms', {
+      metrics,
+      thresholds: observability.alarms,
+      topic: this.topic.topic,
+      mute: observability.mute,
+    });
+
+    this.dashboard = new PlatformDashboard(this, 'Dashboard', {
+      metrics,
+      alarms: [this.alarms.gatewayDown, ...Object.values(this.alarms.alarms)],
+      environment: props.environment,
+    });
+
+    this.budget = new CostBudget(this, 'Budget', {
+      tagKey: ENVIRONMENT_TAG,
+      tagValue: props.environment,
+      monthlyLimitUsd: observability.monthlyBudgetUsd,
+      alertPercents: observability.budgetAlertPercents,
+      topic: this.topic.topic,
+    });
+
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard of this environment',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.topic.topic.topicArn,
+      description: 'SNS topic of alarms and budget alerts (subscribe to it)',
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ContainerInsights, type ContainerInsightsProps } from '../../constructs/container-insights';
+
+function build(overrides: Partial<ContainerInsightsProps> = {}) {
+  const stack = new Stack();
+  const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
+    stack,
+    'Provider',
+    'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC',
+  );
+  const props: ContainerInsightsProps = {
+    cluster: eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'genai-test' }),
+    clusterName: 'genai-test',
+    oidcProvider: provider,
+    oidcIssuer: 'oidc.eks.us-east-1.amazonaws.com/id/ABC',
+    logRetention: logs.RetentionDays.TWO_WEEKS,
+    removalPolicy: RemovalPolicy.DESTROY,
+    ...overrides,
+  };
+  return { stack, construct: () => new ContainerInsights(stack, 'Insights', props) };
+}
+
+describe('ContainerInsights', () => {
+  test('rejects a cluster name EKS would refuse and builds nothing', () => {
+    const { stack, construct } = build({ clusterName: 'genai test' });
+    expect(construct).toThrow('clusterName: "genai test" is not an EKS cluster name (letters, digits, - and _, at most 100)');
+    expect(stack.node.tryFindChild('Insights')?.node.children ?? []).toHaveLength(0);
+  });
+
+  test('installs the amazon-cloudwatch-observability add-on with an IRSA role for its cloudwatch-agent service account', () => {
+    const { stack, construct } = build();
+    construct();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'amazon-cloudwatch-observability',
+      ClusterName: 'genai-test',
+      ServiceAccountRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InsightsAgentRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('Custom::AWSCDKCfnJson', {
+      Value: JSON.stringify({
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:amazon-cloudwatch:cloudwatch-agent',
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com',
+      }),
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess'].map((name) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]],
+      })),
+    });
+  });
+
+  test('creates the four Container Insights log groups with a retention, deleted after the add-on', () => {
+    const { stack, construct } = build();
+    construct();
+    const template = Template.fromStack(stack);
+    for (const kind of ['application', 'dataplane', 'host', 'performance']) {
+      template.hasResource('AWS::Logs::LogGroup', {
+        DeletionPolicy: 'Delete',
+        Properties: { LogGroupName: `/aws/containerinsights/genai-test/${kind}`, RetentionInDays: 14 },
+      });
+    }
+    const [addon] = Object.values(template.findResources('AWS::EKS::Addon'));
+    expect(addon!.DependsOn).toEqual(
+      expect.arrayContaining(
+        ['ApplicationLogs', 'DataplaneLogs', 'HostLogs', 'PerformanceLogs'].map((id) =>
+          expect.stringMatching(new RegExp(`^Insights${id}`)),
+        ),
+      ),
+    );
+  });
+});

@@ -1,0 +1,92 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { PlatformDashboard, type PlatformDashboardProps } from '../../constructs/platform-dashboard';
+import { PlatformMetrics } from '../../constructs/platform-metrics';
+import { METRICS_PROPS } from '../support/platform-metrics-props';
+
+function build(overrides: Partial<PlatformDashboardProps> = {}) {
+  const stack = new Stack(undefined, 'Test', { env: { region: 'us-east-1' } });
+  const metrics = new PlatformMetrics(METRICS_PROPS);
+  const alarm = new cloudwatch.Alarm(stack, 'Alarm', { metric: metrics.healthyTargets(), threshold: 1, evaluationPeriods: 1 });
+  const props: PlatformDashboardProps = { metrics, alarms: [alarm], environment: 'test', ...overrides };
+  return { stack, construct: () => new PlatformDashboard(stack, 'Dashboard', props) };
+}
+
+/** The dashboard body with its tokens left as CloudFormation wrote them, parsed back into widgets. */
+function widgetsOf(stack: Stack): { type: string; properties: { title?: string; markdown?: string; metrics?: unknown[][] } }[] {
+  const [dashboard] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+  const parts = dashboard!.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+  const body = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return (JSON.parse(body) as { widgets: ReturnType<typeof widgetsOf> }).widgets;
+}
+
+describe('PlatformDashboard', () => {
+  test.each<[string, Partial<PlatformDashboardProps>, string]>([
+    [
+      'an uppercase environment',
+      { environment: 'Prod' },
+      'environment: "Prod" is not an environment name (lowercase letters and digits, 2-12 characters)',
+    ],
+    ['no alarm for the status strip', { alarms: [] }, 'alarms: needs at least one alarm for the status strip'],
+  ])('rejects %s and builds nothing', (_what, overrides, message) => {
+    const { stack, construct } = build(overrides);
+    expect(construct).toThrow(message);
+    expect(stack.node.tryFindChild('Dashboard')?.node.children ?? []).toHaveLength(0);
+  });
+
+  test('reads top to bottom: alarms, edge, gateway, data, and what CloudWatch cannot show', () => {
+    const { stack, construct } = build();
+    construct();
+    const widgets = widgetsOf(stack);
+    const headings = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown!.split(':')[0]);
+    expect(headings).toEqual([
+      '# GenAI platform',
+      '## Edge',
+      '## Gateway',
+      '## Data',
+      'ClickHouse volume use and Langfuse queue depth are not in CloudWatch',
+    ]);
+    expect(widgets[1]!.type).toBe('alarm');
+    expect(widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title)).toEqual([
+      'API requests and errors',
+      'API latency (p50, p99)',
+      'Authorizer errors and duration',
+      'WAF blocked and counted',
+      'Healthy LiteLLM targets',
+      'Pod CPU % of node',
+      'Pod memory % of node',
+      'Container restarts',
+      'Bedrock invocations and throttles per model',
+      'Bedrock tokens per model (input, output)',
+      'Aurora capacity (ACU) and % of max',
+      'Aurora connections',
+      'Valkey memory % and connections',
+    ]);
+  });
+
+  test('graphs a model called in another region from that region, and every pod namespace', () => {
+    const { stack, construct } = build();
+    construct();
+    const byTitle = (title: string) => widgetsOf(stack).find((w) => w.properties.title === title)!.properties.metrics!;
+    expect(byTitle('Bedrock invocations and throttles per model')).toEqual(
+      expect.arrayContaining([
+        [
+          'AWS/Bedrock',
+          'Invocations',
+          'ModelId',
+          'anthropic.claude-3-haiku-20240307-v1:0',
+          expect.objectContaining({ region: 'eu-west-1' }),
+        ],
+      ]),
+    );
+    expect(byTitle('Pod CPU % of node').map((m) => m[5])).toEqual(['litellm', 'langfuse']);
+  });
+
+  test('has no physical name, so a re-created environment never collides', () => {
+    const { stack, construct } = build();
+    construct();
+    const [dashboard] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboard!.Properties.DashboardName).toBeUndefined();
+  });
+});

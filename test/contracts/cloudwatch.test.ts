@@ -1,0 +1,149 @@
+/**
+ * CloudWatch: the namespaces, metric names and dimensions AWS services publish, as our dashboard and alarms
+ * read them, checked against the synthesized observability stack of every environment; and what the
+ * Container Insights add-on needs on EKS Auto Mode, checked against the cluster stack.
+ *
+ * Sources, read 2026-11-29 (restated in our own words):
+ * - API Gateway: docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
+ * - Network Load Balancer: docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+ * - Lambda: docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+ * - WAF: docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html
+ * - Aurora: docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.viewing.monitoring.html
+ * - ElastiCache: docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html and CacheMetrics.HostLevel.html
+ * - Bedrock: docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html
+ * - Container Insights: docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
+ *   and container-insights-eks-classic-metrics.html
+ * - EKS add-ons: github.com/awsdocs/amazon-eks-user-guide latest/ug/workloads/workloads-add-ons-available-eks.adoc,
+ *   commit 027430e09023d12ec3beccce4c646a11a270a5cb
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { ENVIRONMENTS } from '../../lib/config/environments';
+import { synthEnvironment } from '../support/app';
+
+interface MetricRef {
+  readonly namespace: string;
+  readonly metric: string;
+  /** Dimension names, sorted. */
+  readonly dimensions: string;
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every metric the alarms and the dashboard read, by namespace, name and dimension names. */
+function metricsRead(template: Template): MetricRef[] {
+  const refs: MetricRef[] = [];
+  const add = (namespace: string, metric: string, dimensions: string[]) =>
+    refs.push({ namespace, metric, dimensions: [...dimensions].sort().join(',') });
+  for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[]) {
+    const p = alarm.Properties;
+    if (p.MetricName)
+      add(
+        p.Namespace,
+        p.MetricName,
+        (p.Dimensions ?? []).map((d: Json) => d.Name),
+      );
+    for (const m of p.Metrics ?? []) {
+      const metric = m.MetricStat?.Metric;
+      if (metric)
+        add(
+          metric.Namespace,
+          metric.MetricName,
+          (metric.Dimensions ?? []).map((d: Json) => d.Name),
+        );
+    }
+  }
+  for (const dashboard of Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Json[]) {
+    const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const body: Json = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    for (const widget of body.widgets) {
+      for (const line of widget.properties.metrics ?? []) {
+        const [namespace, metric, ...rest] = (line as unknown[]).filter((x): x is string => typeof x === 'string');
+        add(
+          namespace!,
+          metric!,
+          rest.filter((_, i) => i % 2 === 0),
+        );
+      }
+    }
+  }
+  return refs;
+}
+
+describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
+  const { templates } = synthEnvironment(env);
+  const read = metricsRead(templates.observability);
+  const expectReads = (namespace: string, metric: string, dimensions: string[]) =>
+    expect(read).toContainEqual({ namespace, metric, dimensions: [...dimensions].sort().join(',') });
+
+  test('API Gateway REST APIs publish Count, 4XXError, 5XXError, Latency and IntegrationLatency in AWS/ApiGateway by ApiName and Stage', () => {
+    // Source: api-gateway-metrics-and-dimensions.html. The Average of 5XXError is the share of requests that
+    // failed (errors over Count), which is what the 5xx-rate alarm multiplies by 100.
+    for (const metric of ['Count', '4XXError', '5XXError', 'Latency', 'IntegrationLatency'])
+      expectReads('AWS/ApiGateway', metric, ['ApiName', 'Stage']);
+    const [rate] = Object.values(templates.observability.findResources('AWS::CloudWatch::Alarm')).filter((a: Json) =>
+      JSON.stringify(a.Properties.Metrics ?? '').includes('5XXError'),
+    ) as Json[];
+    expect(rate.Properties.Metrics).toContainEqual(
+      expect.objectContaining({ MetricStat: expect.objectContaining({ Stat: 'Average' }) as unknown }),
+    );
+    expect(rate.Properties.Metrics).toContainEqual(expect.objectContaining({ Expression: '100 * errors' }));
+  });
+
+  test('Network Load Balancers publish HealthyHostCount in AWS/NetworkELB by TargetGroup and LoadBalancer (full names)', () => {
+    // Source: load-balancer-cloudwatch-metrics.html: the target-group dimension set is TargetGroup with LoadBalancer,
+    // values being the "targetgroup/<name>/<id>" and "net/<name>/<id>" parts of the ARNs.
+    expectReads('AWS/NetworkELB', 'HealthyHostCount', ['LoadBalancer', 'TargetGroup']);
+    const alarm = Object.values(templates.observability.findResources('AWS::CloudWatch::Alarm')).find(
+      (a: Json) => a.Properties.MetricName === 'HealthyHostCount',
+    ) as Json;
+    const values = JSON.stringify(alarm.Properties.Dimensions);
+    expect(values).toMatch(/TargetGroupFullName/);
+    expect(values).toMatch(/LoadBalancerFullName/);
+  });
+
+  test('Lambda publishes Errors, Throttles and Duration in AWS/Lambda by FunctionName', () => {
+    for (const metric of ['Errors', 'Throttles', 'Duration']) expectReads('AWS/Lambda', metric, ['FunctionName']);
+  });
+
+  test('WAF publishes BlockedRequests and CountedRequests in AWS/WAFV2 by WebACL, Rule and Region; Rule ALL totals the web ACL', () => {
+    // Source: waf-metrics.html. Not confirmed there in so many words: that the WebACL value is the web ACL's
+    // visibility-config metric name rather than its resource name (both are the same string in AWS's examples).
+    for (const metric of ['BlockedRequests', 'CountedRequests']) expectReads('AWS/WAFV2', metric, ['Region', 'Rule', 'WebACL']);
+  });
+
+  test('Aurora Serverless v2 publishes ServerlessDatabaseCapacity and ACUUtilization (percent of the maximum) in AWS/RDS by DBClusterIdentifier', () => {
+    for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization', 'DatabaseConnections'])
+      expectReads('AWS/RDS', metric, ['DBClusterIdentifier']);
+  });
+
+  test('ElastiCache publishes DatabaseMemoryUsagePercentage and CurrConnections in AWS/ElastiCache per node, by CacheClusterId', () => {
+    // Source: CacheMetrics.Redis.html: engine metrics are computed per cache node; a replication group's nodes are its
+    // member clusters <group id>-001, -002, ... (the member naming is ElastiCache's convention, not restated in that page).
+    for (const metric of ['DatabaseMemoryUsagePercentage', 'CurrConnections']) expectReads('AWS/ElastiCache', metric, ['CacheClusterId']);
+    expect(read.some((r) => r.namespace === 'AWS/ElastiCache' && r.dimensions.includes('ReplicationGroupId'))).toBe(false);
+  });
+
+  test('Bedrock publishes Invocations, InvocationThrottles, InputTokenCount and OutputTokenCount in AWS/Bedrock by ModelId', () => {
+    // Source: monitoring-runtime-metrics.html. Throttled calls count in InvocationThrottles, not in Invocations.
+    for (const metric of ['Invocations', 'InvocationThrottles', 'InputTokenCount', 'OutputTokenCount'])
+      expectReads('AWS/Bedrock', metric, ['ModelId']);
+  });
+
+  test('Container Insights publishes pod CPU, memory and restarts in ContainerInsights by ClusterName and Namespace', () => {
+    // Source: Container-Insights-metrics-EKS.html. There is no PersistentVolumeClaim fill metric in the list, so the
+    // ClickHouse volume is not graphed or alarmed.
+    for (const metric of ['pod_cpu_utilization', 'pod_memory_utilization', 'pod_number_of_container_restarts'])
+      expectReads('ContainerInsights', metric, ['ClusterName', 'Namespace']);
+    expect(read.some((r) => /volume|pvc|filesystem/i.test(r.metric))).toBe(false);
+  });
+
+  test('the amazon-cloudwatch-observability add-on runs on EKS Auto Mode with CloudWatchAgentServerPolicy and AWSXrayWriteOnlyAccess for its cloudwatch-agent service account', () => {
+    // Source: workloads-add-ons-available-eks.adoc (commit 027430e0): the add-on lists "EKS Auto Mode" among its
+    // compatible compute types; its IAM section asks for those two managed policies on the role of service account
+    // cloudwatch-agent in namespace amazon-cloudwatch (IRSA).
+    templates.cluster.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' });
+    const json = JSON.stringify(templates.cluster.toJSON());
+    expect(json).toContain('system:serviceaccount:amazon-cloudwatch:cloudwatch-agent');
+    for (const policy of ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess']) expect(json).toContain(`:iam::aws:policy/${policy}`);
+  });
+});

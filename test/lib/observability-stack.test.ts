@@ -1,0 +1,89 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { snapshotOf, synthEnvironment } from '../support/app';
+
+describe('ObservabilityStack', () => {
+  describe.each(['dev', 'prod'])('%s', (name) => {
+    const { config, stage, templates } = synthEnvironment(name);
+    const observability = templates.observability;
+
+    test('matches the snapshot', () => {
+      expect(snapshotOf(observability)).toMatchSnapshot();
+    });
+
+    test('deploys last, as genai-<env>-observability', () => {
+      expect(stage.observability.stackName).toBe(`genai-${name}-observability`);
+      expect(stage.observability.dependencies.map((s) => s.node.id)).toEqual(expect.arrayContaining(['Platform', 'Edge', 'Data']));
+    });
+
+    test('raises the six alarms and the composite "gateway down", notifying the topic unless muted', () => {
+      observability.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+      observability.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+      const actions = config.observability.mute ? Match.absent() : [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }];
+      for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']) {
+        observability.allResourcesProperties(type, { AlarmActions: actions, OKActions: actions });
+      }
+    });
+
+    test("watches this environment's own resources, with the configured thresholds", () => {
+      const t = config.observability.alarms;
+      observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ACUUtilization',
+        Dimensions: [
+          { Name: 'DBClusterIdentifier', Value: { 'Fn::GetStackOutput': Match.objectLike({ StackName: `genai-${name}-data` }) } },
+        ],
+        Threshold: t.auroraCapacityPercent,
+      });
+      observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: t.valkeyMemoryPercent,
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            Expression: `MAX([${Array.from({ length: 1 + config.cache.replicas }, (_, i) => `node${i + 1}`).join(', ')}])`,
+          }),
+        ]),
+      });
+      observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: t.gateway5xxPercent,
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: '5XXError', Dimensions: Match.arrayWith([{ Name: 'Stage', Value: 'api' }]) }),
+            }),
+          }),
+        ]),
+      });
+    });
+
+    test('has one dashboard, named by CloudFormation', () => {
+      observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      observability.allResourcesProperties('AWS::CloudWatch::Dashboard', { DashboardName: Match.absent() });
+      observability.hasOutput('DashboardUrl', Match.anyValue());
+    });
+
+    test('budgets the month of resources tagged genai:environment=<env>, with the configured alerts', () => {
+      const { monthlyBudgetUsd, budgetAlertPercents } = config.observability;
+      observability.hasResourceProperties('AWS::Budgets::Budget', {
+        Budget: Match.objectLike({
+          BudgetLimit: { Amount: monthlyBudgetUsd, Unit: 'USD' },
+          CostFilters: { TagKeyValue: [`user:genai:environment$${name}`] },
+        }),
+        NotificationsWithSubscribers: [...budgetAlertPercents.map((p) => ['ACTUAL', p] as const), ['FORECASTED', 100] as const].map(
+          ([type, threshold]) => Match.objectLike({ Notification: Match.objectLike({ NotificationType: type, Threshold: threshold }) }),
+        ),
+      });
+    });
+
+    test('sends to an encrypted topic with the configured email subscriptions, and deletes its key with the stack', () => {
+      observability.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      observability.resourceCountIs('AWS::SNS::Subscription', config.observability.alarmEmails.length);
+      observability.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Delete',
+        Properties: { PendingWindowInDays: config.ephemeral ? 7 : 30 },
+      });
+    });
+  });
+
+  test('dev is muted and prod is not', () => {
+    expect(synthEnvironment('dev').config.observability.mute).toBe(true);
+    expect(synthEnvironment('prod').config.observability.mute).toBe(false);
+  });
+});
