@@ -17,9 +17,9 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import type { Jwk, JwksCache, JwkWithKid } from 'aws-jwt-verify/jwk';
-import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { decomposeUnverifiedJwt, type DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
+import { JwtVerifier, type VerifyProperties } from 'aws-jwt-verify/jwt-verifier';
 import { keyFitsAlg, signatureFitsAlg } from './algorithms';
 import { CLIENT_ID_PATTERN, type AuthorizerConfig } from './config';
 import { JwksUnavailableError, type Clock } from './jwks-cache';
@@ -145,54 +145,84 @@ export function keysFittingAlg(cache: JwksCache): JwksCache {
  * node-web-compat-node.js verifySignatureSync; test/contracts/aws-jwt-verify.test.ts), so what looks like
  * a verifier fault is the caller's bad token. With keysFittingAlg in place no other signature check throws.
  */
-function hasMalformedSignature(token: string): boolean {
-  try {
-    const { header, signatureB64 } = decomposeUnverifiedJwt(token);
-    return !signatureFitsAlg(header.alg, signatureB64);
-  } catch {
-    return false;
-  }
-}
-
-/** classifyVerificationError, except that a malformed signature is the caller's fault: 401, never 5xx. */
-function classifyForToken(err: unknown, token: string): Denial | AuthorizerFault {
+function classifyForToken(err: unknown, token: DecomposedJwt): Denial | AuthorizerFault {
   const outcome = classifyVerificationError(err);
-  if (outcome instanceof AuthorizerFault && outcome.reason === 'internal_error' && hasMalformedSignature(token)) {
+  if (
+    outcome instanceof AuthorizerFault &&
+    outcome.reason === 'internal_error' &&
+    !signatureFitsAlg(token.header.alg, token.signatureB64)
+  ) {
     return new Denial('invalid_signature');
   }
   return outcome;
+}
+
+type IssuerProps = VerifyProperties & { readonly issuer: string; readonly jwksUri: string };
+
+/**
+ * aws-jwt-verify's verifier, given a token we decomposed and an issuer we chose from its `iss`, through
+ * the protected entry points the library's own Cognito and ALB verifiers build on. Left to pick the issuer
+ * itself, a verifier with one issuer ignores `iss` until after the key import, and caches the imported key
+ * under the token's `iss`: one new entry per made-up issuer, a memory leak any caller could drive.
+ */
+class IssuerBoundVerifier extends JwtVerifier<VerifyProperties, IssuerProps, true> {
+  constructor(issuers: IssuerProps[], jwksCache: JwksCache) {
+    super(issuers, jwksCache);
+  }
+
+  verifyForIssuerSync(token: DecomposedJwt, issuer: IssuerProps): JwtPayload {
+    return this.verifyDecomposedJwtSync(token, issuer.jwksUri, issuer);
+  }
+
+  verifyForIssuer(token: DecomposedJwt, issuer: IssuerProps): Promise<JwtPayload> {
+    return this.verifyDecomposedJwt(token, issuer.jwksUri, issuer);
+  }
 }
 
 export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCache: JwksCache; clock: Clock }): TokenVerifier {
   const cognitoIssuers = new Set(settings.issuers.filter((i) => i.cognito).map((i) => i.issuer));
   const customJwtCheck = (props: { header: JwtHeader; payload: JwtPayload; jwk: Jwk }) =>
     checkClaims(settings, cognitoIssuers, deps.clock(), props);
-  const issuerProps = settings.issuers.map((i) => ({
-    issuer: i.issuer,
-    jwksUri: i.jwksUri,
-    audience: settings.audience ? [...settings.audience] : null,
-    graceSeconds: settings.limits.clockLeewaySeconds,
-    customJwtCheck,
-  }));
-  const verifier = JwtVerifier.create(issuerProps, { jwksCache: keysFittingAlg(deps.jwksCache) });
+  const issuers = new Map<string, IssuerProps>(
+    settings.issuers.map((i) => [
+      i.issuer,
+      {
+        issuer: i.issuer,
+        jwksUri: i.jwksUri,
+        audience: settings.audience ? [...settings.audience] : null,
+        graceSeconds: settings.limits.clockLeewaySeconds,
+        customJwtCheck,
+      },
+    ]),
+  );
+  const verifier = new IssuerBoundVerifier([...issuers.values()], keysFittingAlg(deps.jwksCache));
   const maxLength = settings.limits.maxTokenLength;
 
   return {
     async verify(token) {
       // Also enforced on the header; repeated here so the verifier is safe on its own.
       if (token.length > maxLength) throw new Denial('token_too_large');
+      let decomposed: DecomposedJwt;
+      try {
+        decomposed = decomposeUnverifiedJwt(token);
+      } catch (err) {
+        throw classifyVerificationError(err);
+      }
+      // Exact match, as aws-jwt-verify compares it; nothing of an unknown issuer reaches the key handling.
+      const issuer = typeof decomposed.payload.iss === 'string' ? issuers.get(decomposed.payload.iss) : undefined;
+      if (!issuer) throw new Denial('wrong_issuer');
       let claims: JwtPayload;
       try {
         // Fast path when the key is cached; the async path (JWKS fetch, rate-limited) only when it is not.
-        claims = verifier.verifySync(token);
+        claims = verifier.verifyForIssuerSync(decomposed, issuer);
       } catch (err) {
         if (!(err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError)) {
-          throw classifyForToken(err, token);
+          throw classifyForToken(err, decomposed);
         }
         try {
-          claims = await verifier.verify(token);
+          claims = await verifier.verifyForIssuer(decomposed, issuer);
         } catch (retryErr) {
-          throw classifyForToken(retryErr, token);
+          throw classifyForToken(retryErr, decomposed);
         }
       }
       return { clientId: identifyClient(settings, claims), claims };

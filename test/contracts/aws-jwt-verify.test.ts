@@ -9,12 +9,15 @@
  * - dist/cjs/jwt-verifier.js: validateJwtHeaderAndJwk, verifyDecomposedJwtSync / verifyDecomposedJwt (only a
  *   false from the signature check becomes JwtInvalidSignatureError; a throw passes through untouched).
  * - dist/cjs/jwt.js: JWT_REGEX and decomposeUnverifiedJwt.
+ * - dist/cjs/jwt-verifier.js: JwtVerifierBase.getIssuerConfig / getVerifyParameters and KeyObjectCache;
+ *   dist/cjs/cognito-verifier.js and alb-verifier.js: the library's own subclasses, which verify through the
+ *   protected verifyDecomposedJwtSync / verifyDecomposedJwt, the entry points our verifier uses too.
  * node:crypto behaviour is that of the Node.js running the tests (20, as in CI); the Lambda runs Node.js 24,
  * not available here: our verifier's outcome does not depend on which of the two answers node:crypto gives.
  */
 import { JwtBaseError, JwtInvalidSignatureError, JwtParseError } from 'aws-jwt-verify/error';
 import type { Jwk } from 'aws-jwt-verify/jwk';
-import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
+import { JwtVerifier, verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
 import { signatureFitsAlg } from '../../lambda/authorizer/algorithms';
 import { RateLimitedJwksCache } from '../../lambda/authorizer/jwks-cache';
 import { AuthorizerFault, Denial } from '../../lambda/authorizer/outcome';
@@ -146,5 +149,25 @@ describe('aws-jwt-verify 5.2.1 contract', () => {
     expect(signatureFitsAlg('ES384', padded384.split('.')[2] as string)).toBe(true);
     expect(signatureFitsAlg('ES256', `${token.split('.')[2] as string}A`)).toBe(false);
     expect(signatureFitsAlg('ES256', 'A')).toBe(false);
+  });
+
+  test('with one issuer configured, the token iss is not checked before the key is imported, and imported keys are cached per token iss', async () => {
+    // Source: jwt-verifier.js getIssuerConfig uses the only configured issuer whatever the token says (with
+    // several, an unknown iss is refused first); verifyDecomposedJwtSync imports the JWK through
+    // KeyObjectCache keyed by the token's iss, and only validateJwtFields, after the signature, compares
+    // iss. So each made-up iss adds a cache entry, even when the signature is garbage.
+    const library = JwtVerifier.create({ issuer: ISSUER, jwksUri: 'https://example.com/jwks.json', audience: null });
+    library.cacheJwks(jwksOf(rsa) as never);
+    const cachedIssuers = () =>
+      (library as unknown as { publicKeyCache: { publicKeys: Map<string, unknown> } }).publicKeyCache.publicKeys.size;
+    for (let i = 0; i < 50; i++) {
+      const token = withSignature(mint(rsa, accessClaims({ iss: `https://made-up-${i}.example.com` })), 'AAAA');
+      expect(() => library.verifySync(token)).toThrow(JwtInvalidSignatureError);
+    }
+    expect(cachedIssuers()).toBe(50);
+    // Ours picks the issuer from iss first and refuses any other, before any key handling.
+    expect(await ourOutcome(withSignature(mint(rsa, accessClaims({ iss: 'https://made-up.example.com' })), 'AAAA'))).toBe(
+      '401:wrong_issuer',
+    );
   });
 });

@@ -21,6 +21,7 @@ import {
   CLIENT_ID,
   ecKey,
   ENTRA_ISSUER,
+  ISSUER,
   jwksOf,
   mint,
   nowSeconds,
@@ -147,6 +148,35 @@ describe('createTokenVerifier with Entra ID', () => {
   test('requires token_use when JWT_TOKEN_USE is access', async () => {
     const verifier = verifierFor({ ...v2, JWT_TOKEN_USE: 'access' });
     expect(await outcome(verifier, mint(rsaKey(), entraClaims()))).toBe('401:wrong_token_use');
+  });
+});
+
+describe('createTokenVerifier and made-up issuers', () => {
+  test('denies any other iss before the key is looked up, for one issuer as for several', async () => {
+    for (const env of [{}, { JWT_ISSUERS: `${ISSUER},${ENTRA_ISSUER}`, JWKS_URI: ENTRA_JWKS }]) {
+      const key = rsaKey();
+      const lookups = { count: 0 };
+      const inner = new RateLimitedJwksCache({
+        fetchJwks: async () => jwksOf(key) as never,
+        clock: Date.now,
+        refreshWindowMs: 30_000,
+        maxAgeMs: 3_600_000,
+      });
+      const counting = {
+        getJwks: (uri: string) => inner.getJwks(uri),
+        addJwks: (uri: string, jwks: never) => inner.addJwks(uri, jwks),
+        getCachedJwk: (uri: string, jwt: never) => (lookups.count++, inner.getCachedJwk(uri, jwt)),
+        getJwk: (uri: string, jwt: never) => (lookups.count++, inner.getJwk(uri, jwt)),
+      };
+      const verifier = createTokenVerifier(testConfig(env), { jwksCache: counting, clock: Date.now });
+      expect(await outcome(verifier, mint(key))).toBe(`allow:${CLIENT_ID}`);
+      const before = lookups.count;
+      for (let i = 0; i < 200; i++) {
+        expect(await outcome(verifier, mint(key, accessClaims({ iss: `https://issuer-${i}.example.com/` })))).toBe('401:wrong_issuer');
+      }
+      expect(await outcome(verifier, mint(key, accessClaims({ iss: `${ISSUER}/` })))).toBe('401:wrong_issuer');
+      expect(lookups.count).toBe(before);
+    }
   });
 });
 
