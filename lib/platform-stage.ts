@@ -92,8 +92,9 @@ export class PlatformStage extends Stage {
       observability: this.observability,
     });
     Aspects.of(this).add(new FunctionLogGroups({ retention: config.cluster.logRetentionDays, removalPolicy: removalPolicyFor(config) }));
-    // Listener tags are not in the CloudFormation schema cfn-lint validates against; listeners are never billed alone.
-    const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
+    // Listener and dashboard tags are not in the CloudFormation schema cfn-lint validates against; listeners are
+    // never billed alone, and the budget misses only the dashboard's flat monthly fee.
+    const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'] };
     Tags.of(this).add(ENVIRONMENT_TAG, config.name, tagOptions);
     Tags.of(this).add('genai:ephemeral', String(config.ephemeral), tagOptions);
   }
