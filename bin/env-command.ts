@@ -13,6 +13,7 @@ import { loadEnvironment } from '../lib/config/load-config';
 import { EXIT_USAGE, UsageError, parseArgs, planEnvCommand, type CdkInvocation, type EnvCommandPlan } from './env-command-plan';
 import { runPlan } from './env-command-run';
 import { cloudFormationStackLister } from './env-command-stacks';
+import { runMain } from './run-main';
 
 function runCdk(invocation: CdkInvocation): Promise<number> {
   return new Promise((resolve) => {
@@ -48,12 +49,4 @@ async function main(argv: readonly string[]): Promise<number> {
   );
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -11,6 +11,7 @@ import { EXIT_USAGE, UsageError, errorMessage } from './env-command-plan';
 import { SMOKE_USAGE, parseSmokeArgs, planSmoke, type SmokePlan } from './smoke-args';
 import { awsSmokeDeps } from './smoke-aws';
 import { runSmoke } from './smoke-run';
+import { runMain } from './run-main';
 
 async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
@@ -54,12 +55,4 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

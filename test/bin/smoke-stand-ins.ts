@@ -4,6 +4,7 @@ import { OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { STAGE_NAME } from '../../lib/edge-stack';
 import { accessClaims, mint, type TestKey } from '../support/authorizer-tokens';
 import type { FakeLiteLlm } from '../support/fake-litellm';
+import { readBody } from '../support/http';
 
 /** Stand-ins the smoke run meets on loopback, next to the shared authorizer gateway and fake LiteLLM. */
 
@@ -20,15 +21,6 @@ async function close(server: Server): Promise<void> {
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -128,7 +120,8 @@ export class TokenEndpointStandIn {
     const self: { it?: TokenEndpointStandIn } = {};
     const { server, url } = await listen((req, res) => {
       if (self.it) self.it.requests += 1;
-      void readBody(req).then((body) => {
+      void readBody(req).then((raw) => {
+        const body = raw.toString();
         const form = new URLSearchParams(body);
         const expected = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
         if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-www-form-urlencoded')

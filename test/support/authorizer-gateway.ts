@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { readBody } from './http';
 
 /**
  * A loopback stand-in for the API Gateway pieces around the authorizer: identity source `Authorization`,
@@ -125,13 +126,4 @@ function matches(pattern: string, arn: string): boolean {
 
 function sendError(res: ServerResponse, status: number, message: string, type: string): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type, code: String(status) } }));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
