@@ -1,7 +1,7 @@
 /**
  * Authorizer benchmark (prints figures; not a test). Run: npx tsx bin/bench-authorizer.ts
  *
- * 1. Bundles lambda/authorizer/index.ts the way NodejsFunction does (esbuild, minified, cjs, node22,
+ * 1. Bundles lambda/authorizer/index.ts the way NodejsFunction does (esbuild, minified, cjs, node24,
  *    `@aws-sdk/*` external because the Lambda Node.js runtime provides SDK v3) and reports its size.
  * 2. Cold init: fresh `node` processes each load the bundle; median of several.
  * 3. Warm decision on a cache hit (JWKS and virtual key cached; in-process fake JWKS and secret source),
@@ -49,7 +49,7 @@ async function bundle(outDir: string): Promise<string> {
     minify: true,
     format: 'cjs',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     external: ['@aws-sdk/*'],
     outfile,
     metafile: true,
@@ -57,14 +57,14 @@ async function bundle(outDir: string): Promise<string> {
   });
   const bytes = statSync(outfile).size;
   const gz = gzipSync(readFileSync(outfile)).length;
-  console.log('\nBundle (esbuild: minify, cjs, platform node, target node22, external @aws-sdk/*)');
+  console.log('\nBundle (esbuild: minify, cjs, platform node, target node24, external @aws-sdk/*)');
   line(
     'size',
     `${(bytes / 1024).toFixed(1)} KB`,
     `target ≤ ${TARGETS.bundleBytes / 1024} KB: ${bytes <= TARGETS.bundleBytes ? 'met' : 'MISSED'}`,
   );
   line('gzipped', `${(gz / 1024).toFixed(1)} KB`);
-  line('AWS SDK bundled?', 'no', '@aws-sdk/* external: provided by the Lambda Node.js 22 runtime');
+  line('AWS SDK bundled?', 'no', '@aws-sdk/* external: provided by the Lambda Node.js 24 runtime');
   const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
   const byPackage = new Map<string, number>();
   for (const [path, info] of Object.entries(inputs)) {
@@ -78,7 +78,7 @@ async function bundle(outDir: string): Promise<string> {
 
 function coldInit(bundlePath: string, runs = 7): void {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  // NODE_NO_WARNINGS: the SDK warns that node 20 is ageing; Lambda runs Node.js 22.
+  // NODE_NO_WARNINGS: the SDK warns that node 20 is ageing; Lambda runs Node.js 24.
   const env = { ...process.env, ...ENV, AWS_REGION: 'eu-west-1', NODE_PATH: join(ROOT, 'node_modules'), NODE_NO_WARNINGS: '1' };
   const loads: number[] = [];
   const totals: number[] = [];
@@ -203,7 +203,7 @@ async function warm(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`Authorizer benchmark — node ${process.version}, ${process.arch} (the Lambda runtime is Node.js 22)`);
+  console.log(`Authorizer benchmark — node ${process.version}, ${process.arch} (the Lambda runtime is Node.js 24)`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-authorizer-'));
   try {
     const bundlePath = await bundle(dir);
