@@ -58,7 +58,7 @@ export class PlatformDashboard extends Construct {
             [m.authorizer('Duration', 'p99')],
           ),
         ],
-        [graph('WAF blocked and counted', [m.waf('BlockedRequests'), m.waf('CountedRequests')])],
+        [graph('WAF blocked and counted', [...m.waf('BlockedRequests'), ...m.waf('CountedRequests')])],
         [section('Gateway: LiteLLM targets, pods, Bedrock')],
         [
           graph('Healthy LiteLLM targets', [m.healthyTargets()]),

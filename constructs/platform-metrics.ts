@@ -21,8 +21,12 @@ export interface PlatformMetricsProps {
   readonly valkeyReplicationGroupId: string;
   /** Primary plus replicas. */
   readonly valkeyNodes: number;
-  /** The metric name in the web ACL's visibility config. */
+  /**
+   * The web ACL's visibility-config metric name and its resource name. AWS's WAF metrics page does not say
+   * which of the two the WebACL dimension carries (public code disagrees), so the dashboard graphs both.
+   */
   readonly webAclMetricName: string;
+  readonly webAclName: string;
   readonly region: string;
   readonly clusterName: string;
   /** Kubernetes namespaces whose pods are graphed (LiteLLM, Langfuse with ClickHouse). */
@@ -83,15 +87,19 @@ export class PlatformMetrics {
     });
   }
 
-  /** Rule `ALL` is the web ACL's total over its rules. */
-  waf(metricName: 'BlockedRequests' | 'CountedRequests' | 'AllowedRequests'): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/WAFV2',
-      metricName,
-      dimensionsMap: { WebACL: this.props.webAclMetricName, Rule: 'ALL', Region: this.props.region },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-    });
+  /** Rule `ALL` is the web ACL's total over its rules; one series per candidate WebACL value (one stays empty). */
+  waf(metricName: 'BlockedRequests' | 'CountedRequests' | 'AllowedRequests'): cloudwatch.Metric[] {
+    return [this.props.webAclMetricName, this.props.webAclName].map(
+      (webAcl) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: { WebACL: webAcl, Rule: 'ALL', Region: this.props.region },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+          label: metricName,
+        }),
+    );
   }
 
   aurora(metricName: 'ServerlessDatabaseCapacity' | 'ACUUtilization' | 'DatabaseConnections', statistic: string): cloudwatch.Metric {

@@ -83,6 +83,16 @@ describe('PlatformDashboard', () => {
     expect(byTitle('Pod CPU % of node').map((m) => m[5])).toEqual(['litellm', 'langfuse']);
   });
 
+  test('graphs WAF totals under both values the WebACL dimension may carry: the metric name and the resource name', () => {
+    const { stack, construct } = build();
+    construct();
+    const waf = widgetsOf(stack).find((w) => w.properties.title === 'WAF blocked and counted')!.properties.metrics!;
+    expect(waf.filter((m) => m[1] === 'BlockedRequests').map((m) => m.slice(2, 8))).toEqual([
+      ['Region', 'us-east-1', 'Rule', 'ALL', 'WebACL', 'GatewayWebAcl'],
+      ['Region', 'us-east-1', 'Rule', 'ALL', 'WebACL', 'WebAcl-AbCdEf'],
+    ]);
+  });
+
   test('has no physical name, so a re-created environment never collides', () => {
     const { stack, construct } = build();
     construct();
