@@ -58,7 +58,10 @@ export class PlatformDashboard extends Construct {
             [m.authorizer('Duration', 'p99')],
           ),
         ],
-        [graph('WAF blocked and counted', [...m.waf('BlockedRequests'), ...m.waf('CountedRequests')])],
+        [
+          graph('WAF blocked and counted', [m.waf('BlockedRequests'), m.waf('CountedRequests')]),
+          graph('WAF blocked and counted, every web ACL of the region', [m.wafSearch('BlockedRequests'), m.wafSearch('CountedRequests')]),
+        ],
         [section('Gateway: LiteLLM targets, pods, Bedrock')],
         [
           graph('Healthy LiteLLM targets', [m.healthyTargets()]),

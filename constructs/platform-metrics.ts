@@ -21,12 +21,8 @@ export interface PlatformMetricsProps {
   readonly valkeyReplicationGroupId: string;
   /** Primary plus replicas. */
   readonly valkeyNodes: number;
-  /**
-   * The web ACL's visibility-config metric name and its resource name. AWS's WAF metrics page does not say
-   * which of the two the WebACL dimension carries (public code disagrees), so the dashboard graphs both.
-   */
+  /** The metric name in the web ACL's visibility config. */
   readonly webAclMetricName: string;
-  readonly webAclName: string;
   readonly region: string;
   readonly clusterName: string;
   /** Kubernetes namespaces whose pods are graphed (LiteLLM, Langfuse with ClickHouse). */
@@ -87,19 +83,29 @@ export class PlatformMetrics {
     });
   }
 
-  /** Rule `ALL` is the web ACL's total over its rules; one series per candidate WebACL value (one stays empty). */
-  waf(metricName: 'BlockedRequests' | 'CountedRequests' | 'AllowedRequests'): cloudwatch.Metric[] {
-    return [this.props.webAclMetricName, this.props.webAclName].map(
-      (webAcl) =>
-        new cloudwatch.Metric({
-          namespace: 'AWS/WAFV2',
-          metricName,
-          dimensionsMap: { WebACL: webAcl, Rule: 'ALL', Region: this.props.region },
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-          label: metricName,
-        }),
-    );
+  /** Rule `ALL` is the web ACL's total over its rules. */
+  waf(metricName: 'BlockedRequests' | 'CountedRequests' | 'AllowedRequests'): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName,
+      dimensionsMap: { WebACL: this.props.webAclMetricName, Rule: 'ALL', Region: this.props.region },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /**
+   * The same totals for every web ACL of the region, whatever their WebACL value. AWS's WAF metrics page does
+   * not settle whether that value is the visibility-config metric name or the web ACL's name (public code
+   * claims both), so the dashboard shows this beside waf(); dashboards may search, alarms may not.
+   */
+  wafSearch(metricName: 'BlockedRequests' | 'CountedRequests'): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{AWS/WAFV2,Region,Rule,WebACL} MetricName="${metricName}" Rule="ALL"', 'Sum', 300)`,
+      usingMetrics: {},
+      label: '',
+      period: FIVE_MINUTES,
+    });
   }
 
   aurora(metricName: 'ServerlessDatabaseCapacity' | 'ACUUtilization' | 'DatabaseConnections', statistic: string): cloudwatch.Metric {

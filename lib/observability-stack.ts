@@ -23,7 +23,6 @@ export interface ObservabilityStackProps extends StackProps {
   readonly valkeyReplicationGroupId: string;
   readonly valkeyNodes: number;
   readonly webAclMetricName: string;
-  readonly webAclName: string;
   readonly clusterName: string;
   /** Namespaces whose pods are graphed. */
   readonly namespaces: readonly string[];
@@ -64,7 +63,6 @@ export class ObservabilityStack extends Stack {
       valkeyReplicationGroupId: props.valkeyReplicationGroupId,
       valkeyNodes: props.valkeyNodes,
       webAclMetricName: props.webAclMetricName,
-      webAclName: props.webAclName,
       region: this.region,
       clusterName: props.clusterName,
       namespaces: props.namespaces,

@@ -1,4 +1,4 @@
-import { Aspects, Fn, Stage, Tags, type StageProps } from 'aws-cdk-lib';
+import { Aspects, Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import { FunctionLogGroups } from '../constructs/function-log-groups';
 import type { Construct } from 'constructs';
 import { ClusterStack } from './cluster-stack';
@@ -117,8 +117,6 @@ function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: Dat
     valkeyReplicationGroupId: data.cache.replicationGroup.ref,
     valkeyNodes: 1 + config.cache.replicas,
     webAclMetricName: (firewall.webAcl.visibilityConfig as { metricName: string }).metricName,
-    // arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>
-    webAclName: Fn.select(2, Fn.split('/', firewall.webAcl.attrArn)),
     namespaces: [...new Set([IDENTITIES.litellm.namespace, IDENTITIES.langfuse.namespace])],
     // Metrics of a model called in another account stay in that account.
     bedrockModels: config.models.flatMap((m) =>

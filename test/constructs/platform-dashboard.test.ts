@@ -53,6 +53,7 @@ describe('PlatformDashboard', () => {
       'API latency (p50, p99)',
       'Authorizer errors and duration',
       'WAF blocked and counted',
+      'WAF blocked and counted, every web ACL of the region',
       'Healthy LiteLLM targets',
       'Pod CPU % of node',
       'Pod memory % of node',
@@ -83,13 +84,27 @@ describe('PlatformDashboard', () => {
     expect(byTitle('Pod CPU % of node').map((m) => m[5])).toEqual(['litellm', 'langfuse']);
   });
 
-  test('graphs WAF totals under both values the WebACL dimension may carry: the metric name and the resource name', () => {
+  test('graphs WAF totals for its web ACL by metric name, and for every web ACL of the region by search', () => {
     const { stack, construct } = build();
     construct();
-    const waf = widgetsOf(stack).find((w) => w.properties.title === 'WAF blocked and counted')!.properties.metrics!;
-    expect(waf.filter((m) => m[1] === 'BlockedRequests').map((m) => m.slice(2, 8))).toEqual([
-      ['Region', 'us-east-1', 'Rule', 'ALL', 'WebACL', 'GatewayWebAcl'],
-      ['Region', 'us-east-1', 'Rule', 'ALL', 'WebACL', 'WebAcl-AbCdEf'],
+    const widgets = widgetsOf(stack);
+    const waf = widgets.find((w) => w.properties.title === 'WAF blocked and counted')!.properties.metrics!;
+    expect(waf[0]).toEqual([
+      'AWS/WAFV2',
+      'BlockedRequests',
+      'Region',
+      'us-east-1',
+      'Rule',
+      'ALL',
+      'WebACL',
+      'GatewayWebAcl',
+      { stat: 'Sum' },
+    ]);
+    const search = widgets.find((w) => w.properties.title === 'WAF blocked and counted, every web ACL of the region')!.properties.metrics!;
+    expect(search[0]).toEqual([
+      expect.objectContaining({
+        expression: `SEARCH('{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" Rule="ALL"', 'Sum', 300)`,
+      }),
     ]);
   });
 

@@ -107,7 +107,7 @@ describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
 
   test('WAF publishes BlockedRequests and CountedRequests in AWS/WAFV2 by WebACL, Rule and Region; Rule ALL totals the web ACL', () => {
     // Source: waf-metrics.html. Not settled there: whether the WebACL value is the web ACL's visibility-config
-    // metric name or its resource name (public code claims both), so the dashboard graphs one series for each.
+    // metric name or its resource name (public code claims both), so the dashboard adds a SEARCH over all of them.
     for (const metric of ['BlockedRequests', 'CountedRequests']) expectReads('AWS/WAFV2', metric, ['Region', 'Rule', 'WebACL']);
   });
 

@@ -11,7 +11,6 @@ export const METRICS_PROPS: PlatformMetricsProps = {
   valkeyReplicationGroupId: 'genai-test-valkey',
   valkeyNodes: 2,
   webAclMetricName: 'GatewayWebAcl',
-  webAclName: 'WebAcl-AbCdEf',
   region: 'us-east-1',
   clusterName: 'genai-test',
   namespaces: ['litellm', 'langfuse'],
