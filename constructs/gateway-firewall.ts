@@ -8,6 +8,8 @@ export interface GatewayFirewallProps {
   readonly stageArn: string;
   /** Requests per 5 minutes from one IP address before it is blocked. */
   readonly rateLimit: number;
+  /** The web ACL's CloudWatch metric name (dimension WebACL); unique per environment so metrics never merge. */
+  readonly metricName: string;
   /** Log group name; WAF requires the `aws-waf-logs-` prefix. */
   readonly logGroupName: string;
   readonly logRetention: logs.RetentionDays;
@@ -31,6 +33,9 @@ export class GatewayFirewall extends Construct {
     if (!props.logGroupName.startsWith('aws-waf-logs-')) {
       throw new Error(`logGroupName: "${props.logGroupName}" must start with aws-waf-logs- (WAF delivers logs only there)`);
     }
+    if (!/^[\w-]{1,128}$/.test(props.metricName)) {
+      throw new Error(`metricName: "${props.metricName}" is not a WAF metric name (letters, digits, _ and -, at most 128)`);
+    }
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       sampledRequestsEnabled: true,
@@ -53,7 +58,7 @@ export class GatewayFirewall extends Construct {
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('GatewayWebAcl'),
+      visibilityConfig: visibility(props.metricName),
       rules: [
         {
           name: 'RateLimitPerIp',

@@ -107,6 +107,8 @@ export class EdgeStack extends Stack {
       removalPolicy,
     });
     this.api = new apigateway.RestApi(this, 'Api', {
+      // Per environment, so CloudWatch metrics (dimension ApiName) of two environments in one account never merge.
+      restApiName: `genai-${config.name}-gateway`,
       description: `GenAI gateway ${config.name}: OpenAI-compatible routes only`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       disableExecuteApiEndpoint: false,
@@ -179,6 +181,7 @@ export class EdgeStack extends Stack {
       stageArn: this.api.deploymentStage.stageArn,
       rateLimit: edge.wafRateLimit,
       logGroupName: `aws-waf-logs-genai-${config.name}-gateway`,
+      metricName: `genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
       redactedHeaders: ['authorization', LITELLM_KEY_HEADER],

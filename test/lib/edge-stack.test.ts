@@ -15,6 +15,11 @@ describe('EdgeStack', () => {
       expect(snapshotOf(edge)).toMatchSnapshot();
     });
 
+    test('names the API and the web ACL metric per environment, so two environments in one account never share a metric', () => {
+      edge.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: `genai-${name}-gateway` });
+      edge.hasResourceProperties('AWS::WAFv2::WebACL', { VisibilityConfig: Match.objectLike({ MetricName: `genai-${name}-gateway` }) });
+    });
+
     test('exposes exactly the OpenAI-compatible routes and no LiteLLM admin route', () => {
       const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
