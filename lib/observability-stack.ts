@@ -4,7 +4,7 @@ import { AlarmTopic } from '../constructs/alarm-topic';
 import { CostBudget } from '../constructs/cost-budget';
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PlatformDashboard } from '../constructs/platform-dashboard';
-import { PlatformMetrics } from '../constructs/platform-metrics';
+import { PlatformMetrics, type PlatformMetricsProps } from '../constructs/platform-metrics';
 import type { ObservabilityConfig } from './config/schema';
 
 /** The cost allocation tag PlatformStage puts on every resource of an environment. */
@@ -14,20 +14,8 @@ export interface ObservabilityStackProps extends StackProps {
   readonly environment: string;
   readonly ephemeral: boolean;
   readonly observability: ObservabilityConfig;
-  readonly apiName: string;
-  readonly apiStage: string;
-  readonly authorizerFunctionName: string;
-  readonly loadBalancerFullName: string;
-  readonly targetGroupFullName: string;
-  readonly auroraClusterIdentifier: string;
-  readonly valkeyReplicationGroupId: string;
-  readonly valkeyNodes: number;
-  readonly webAclMetricName: string;
-  readonly clusterName: string;
-  /** Namespaces whose pods are graphed. */
-  readonly namespaces: readonly string[];
-  /** Bedrock model ids as LiteLLM invokes them, with their region; models in other accounts left out. */
-  readonly bedrockModels: readonly { readonly id: string; readonly region: string }[];
+  /** Where each part of the environment reports to CloudWatch (the stack adds its own region). */
+  readonly observed: Omit<PlatformMetricsProps, 'region'>;
 }
 
 /**
@@ -53,21 +41,7 @@ export class ObservabilityStack extends Stack {
       keyPendingWindowDays: props.ephemeral ? 7 : 30,
     });
 
-    const metrics = new PlatformMetrics({
-      apiName: props.apiName,
-      apiStage: props.apiStage,
-      authorizerFunctionName: props.authorizerFunctionName,
-      loadBalancerFullName: props.loadBalancerFullName,
-      targetGroupFullName: props.targetGroupFullName,
-      auroraClusterIdentifier: props.auroraClusterIdentifier,
-      valkeyReplicationGroupId: props.valkeyReplicationGroupId,
-      valkeyNodes: props.valkeyNodes,
-      webAclMetricName: props.webAclMetricName,
-      region: this.region,
-      clusterName: props.clusterName,
-      namespaces: props.namespaces,
-      bedrockModels: props.bedrockModels,
-    });
+    const metrics = new PlatformMetrics({ ...props.observed, region: this.region });
 
     this.alarms = new PlatformAlarms(this, 'Alarms', {
       metrics,

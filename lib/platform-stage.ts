@@ -76,8 +76,10 @@ export class PlatformStage extends Stage {
     });
 
     this.observability = new ObservabilityStack(this, 'Observability', {
-      ...observedResources(config, this.edge, this.data),
-      clusterName: this.cluster.clusterName,
+      environment: config.name,
+      ephemeral: config.ephemeral,
+      observability: config.observability,
+      observed: { ...observedResources(config, this.edge, this.data), clusterName: this.cluster.clusterName },
       stackName: stackName('observability'),
       description: `GenAI platform ${config.name}: dashboard, alarms, cost budget`,
     });
@@ -105,9 +107,6 @@ function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: Dat
   const authorizer = edge.node.findChild('JwtAuthorizer') as JwtAuthorizer;
   const firewall = edge.node.findChild('Firewall') as GatewayFirewall;
   return {
-    environment: config.name,
-    ephemeral: config.ephemeral,
-    observability: config.observability,
     apiName: edge.api.restApiName,
     apiStage: STAGE_NAME,
     authorizerFunctionName: authorizer.function.functionName,
