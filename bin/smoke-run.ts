@@ -221,7 +221,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
       'foreign-token',
       'token signed by a foreign key',
       models,
-      bearer(foreignToken(claims, nowSeconds, { expired: false })),
+      bearer(await foreignToken(claims, nowSeconds, { expired: false })),
     ),
   );
   report(
@@ -230,7 +230,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
       'expired-token',
       'expired token (foreign-signed: Cognito issues no expired ones)',
       models,
-      bearer(foreignToken(claims, nowSeconds, { expired: true })),
+      bearer(await foreignToken(claims, nowSeconds, { expired: true })),
     ),
   );
 

@@ -7,7 +7,9 @@
  * `grant_type=client_credentials&scope=...`; success is JSON with `access_token`; failure is a 400 with JSON
  * `{"error": "invalid_client" | "invalid_scope" | "unauthorized_client" | ...}`.
  */
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+// jose 5: the last line with a CommonJS build (6 is ESM-only, which the CommonJS jest setup cannot load).
+import { SignJWT, generateKeyPair } from 'jose';
 import { send, type Fetch } from './smoke-http';
 
 export interface TokenRequest {
@@ -54,23 +56,15 @@ export interface ForeignClaims {
  * which the issuer never published. `expired` sets exp in the past as well: Cognito cannot be asked for an expired
  * token, so the expired probe is foreign-signed too, and proves only that such a token is refused.
  */
-export function foreignToken(claims: ForeignClaims, nowSeconds: number, options: { expired: boolean }): string {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const header = { alg: 'RS256', typ: 'JWT', kid: `smoke-foreign-${randomUUID()}` };
+export async function foreignToken(claims: ForeignClaims, nowSeconds: number, options: { expired: boolean }): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256');
   const iat = options.expired ? nowSeconds - 7200 : nowSeconds;
-  const payload = {
-    sub: claims.clientId,
-    client_id: claims.clientId,
-    iss: claims.issuer,
-    token_use: 'access',
-    scope: claims.scope,
-    auth_time: iat,
-    iat,
-    exp: options.expired ? nowSeconds - 3600 : nowSeconds + 3600,
-    jti: randomUUID(),
-  };
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  const input = `${encode(header)}.${encode(payload)}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url');
-  return `${input}.${signature}`;
+  return new SignJWT({ client_id: claims.clientId, token_use: 'access', scope: claims.scope, auth_time: iat })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: `smoke-foreign-${randomUUID()}` })
+    .setSubject(claims.clientId)
+    .setIssuer(claims.issuer)
+    .setIssuedAt(iat)
+    .setExpirationTime(options.expired ? nowSeconds - 3600 : nowSeconds + 3600)
+    .setJti(randomUUID())
+    .sign(privateKey);
 }

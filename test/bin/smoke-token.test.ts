@@ -87,8 +87,8 @@ describe('foreignToken, judged by the real authorizer', () => {
   const claims = { issuer: ISSUER, clientId: CLIENT_ID, scope: 'genai-gateway/invoke' };
   const parts = (token: string) => token.split('.').map((p, i) => (i < 2 ? JSON.parse(Buffer.from(p, 'base64url').toString()) : p));
 
-  test('has the claims of a Cognito client-credentials access token for the client', () => {
-    const [header, payload] = parts(foreignToken(claims, 1_000_000, { expired: false }));
+  test('has the claims of a Cognito client-credentials access token for the client', async () => {
+    const [header, payload] = parts(await foreignToken(claims, 1_000_000, { expired: false }));
     expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: expect.stringMatching(/^smoke-foreign-/) });
     expect(payload).toMatchObject({
       iss: ISSUER,
@@ -100,14 +100,14 @@ describe('foreignToken, judged by the real authorizer', () => {
     });
   });
 
-  test('the expired variant has exp in the past', () => {
-    const [, payload] = parts(foreignToken(claims, 1_000_000, { expired: true }));
+  test('the expired variant has exp in the past', async () => {
+    const [, payload] = parts(await foreignToken(claims, 1_000_000, { expired: true }));
     expect(payload.exp).toBe(1_000_000 - 3600);
   });
 
   test.each([false, true])('is refused with 401 (expired: %s), while the same claims signed by the published key pass', async (expired) => {
     const h = harness();
-    const token = foreignToken(claims, nowSeconds(), { expired });
+    const token = await foreignToken(claims, nowSeconds(), { expired });
     expect(await attempt(h, requestEvent(bearer(token)))).toMatch(/^401:/);
     const [header, payload] = parts(token);
     const published = rsaKey();
