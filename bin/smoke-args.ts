@@ -125,7 +125,7 @@ export interface SmokePlan {
   readonly mode: EnvironmentConfig['edge']['mode'];
   readonly consumer: string;
   readonly model: string;
-  /** Every model name the environment config declares (`/v1/models` must list them). */
+  /** The models of the consumer's team (`/v1/models` must list them). */
   readonly models: readonly string[];
   readonly outputsFile: string;
   readonly gatewayUrl?: string;
@@ -143,15 +143,19 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
       `${config.name} takes tokens from an external OIDC issuer; the smoke test gets its token from the Cognito machine identity only`,
     );
   }
-  const consumers = identity.consumers;
+  const consumers = config.tenants.consumers.map((c) => c.name);
   const consumer = request.consumer ?? consumers[0];
   if (consumer === undefined)
-    throw new UsageError(`${config.name} has no consumer (edge.identity.consumers is empty): nothing can call the gateway`);
+    throw new UsageError(`${config.name} has no consumer (tenants.consumers is empty): nothing can call the gateway`);
   if (!consumers.includes(consumer))
     throw new UsageError(`--consumer: "${consumer}" is not a consumer of ${config.name} (allowed: ${consumers.join(', ')})`);
-  const models = config.models.map((m) => m.name);
+  // The consumer's key may call only its team's models; /v1/models must list at least those.
+  const team = config.tenants.teams.find((t) => t.name === config.tenants.consumers.find((c) => c.name === consumer)?.team);
+  const models = team ? [...team.models] : [];
   const model = request.model ?? models[0] ?? '';
-  if (!models.includes(model)) throw new UsageError(`--model: "${model}" is not a model of ${config.name} (allowed: ${models.join(', ')})`);
+  if (!models.includes(model)) {
+    throw new UsageError(`--model: "${model}" is not a model consumer ${consumer} may call (allowed: ${models.join(', ')})`);
+  }
   return {
     environment: config.name,
     region: config.region,

@@ -90,7 +90,11 @@ export class EdgeStack extends Stack {
     const identity = edge.identity;
     this.identity =
       identity.provider === 'cognito'
-        ? new MachineIdentity(this, 'Identity', { consumers: identity.consumers, domainPrefix: `genai-${config.name}`, removalPolicy })
+        ? new MachineIdentity(this, 'Identity', {
+            consumers: config.tenants.consumers.map((c) => c.name),
+            domainPrefix: `genai-${config.name}`,
+            removalPolicy,
+          })
         : undefined;
     const issuer = tokenIssuer(config, this.identity);
     const authorizer = new JwtAuthorizer(this, 'JwtAuthorizer', {

@@ -87,6 +87,9 @@ function describe(issue: z.core.$ZodIssue): string {
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (remove or fix the spelling)`;
     case 'invalid_format':
       return issue.message;
+    case 'invalid_key':
+      // A record key that failed its own check: its message says what a key must look like.
+      return issue.issues.map((inner) => inner.message).join('; ');
     default:
       return issue.message;
   }

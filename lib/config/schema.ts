@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr';
+import { checkTenants, tenantsSchema } from './tenants-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -118,16 +119,11 @@ const workloadsSchema = z.strictObject({
     .default({ replicas: 1, volumeSizeGi: 20 }),
 });
 
-const CONSUMER_NAME = /^[a-z][a-z0-9-]{1,62}$/;
-
 const identitySchema = z.discriminatedUnion('provider', [
+  /** A Cognito user pool of the edge stack: one app client per consumer (client-credentials flow). */
+  z.strictObject({ provider: z.literal('cognito') }),
   z.strictObject({
-    provider: z.literal('cognito'),
-    /** Machine-to-machine clients, one Cognito app client each (client-credentials flow). */
-    consumers: z.array(z.string().regex(CONSUMER_NAME, 'is not a consumer name (lowercase letters, digits, -)')).default([]),
-  }),
-  z.strictObject({
-    /** An external OpenID Connect issuer such as Entra ID. */
+    /** An external OpenID Connect issuer such as Entra ID; each consumer names its client id. */
     provider: z.literal('oidc'),
     issuers: z.array(z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https issuer URL')).min(1, 'needs at least one issuer'),
     jwksUri: z.string().regex(/^https:\/\/[^\s]+$/, 'is not an https URL'),
@@ -141,7 +137,7 @@ const identitySchema = z.discriminatedUnion('provider', [
 const edgeSchema = z.strictObject({
   /** `inject`: the gateway looks up the caller's virtual key; `passthrough`: the caller sends its own. */
   mode: z.enum(['inject', 'passthrough']).default('inject'),
-  identity: identitySchema.default({ provider: 'cognito', consumers: [] }),
+  identity: identitySchema.default({ provider: 'cognito' }),
   /** How long API Gateway caches an authorizer decision per Authorization header. */
   authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
   /** Streaming completions can run for minutes; API Gateway allows up to 15 minutes when streaming. */
@@ -271,6 +267,8 @@ export const environmentSchema = z
     edge: edgeSchema.default(() => edgeSchema.parse({})),
     models: z.array(modelSchema).min(1, 'needs at least one model').default(DEFAULT_MODELS),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
+    /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
+    tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
   })
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -326,6 +324,7 @@ export const environmentSchema = z
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) issue(['models', i, 'name'], `"${name}" is used twice (allowed: unique model names)`);
     });
+    checkTenants(env.tenants, names, env.edge.identity.provider, issue);
   });
 
 /** Config as written in an overlay: fields with defaults may be left out, region comes from CDK_DEFAULT_REGION if absent. */
@@ -334,4 +333,5 @@ export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'>
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ModelConfig = EnvironmentConfig['models'][number];
 export type ObservabilityConfig = EnvironmentConfig['observability'];
+export type TenantsConfig = EnvironmentConfig['tenants'];
 export type BedrockModelConfig = Extract<ModelConfig, { provider: 'bedrock' }>;

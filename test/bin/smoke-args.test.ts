@@ -71,7 +71,7 @@ describe('parseSmokeArgs', () => {
 describe('planSmoke', () => {
   const prod = loadEnvironment('prod');
 
-  test("defaults to the environment's first consumer and first model, and checks every configured model", () => {
+  test("defaults to the environment's first consumer and its team's first model, and checks the team's models", () => {
     expect(
       planSmoke({ environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 }, prod),
     ).toEqual({
@@ -79,8 +79,8 @@ describe('planSmoke', () => {
       region: 'us-east-1',
       mode: 'inject',
       consumer: 'support-bot',
-      model: 'claude-3-7-sonnet',
-      models: ['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4'],
+      model: 'claude-sonnet-4',
+      models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
       outputsFile: 'cdk.out/prod-outputs.json',
       timeoutMs: 60_000,
       waitMs: 0,
@@ -91,7 +91,7 @@ describe('planSmoke', () => {
     const plan = planSmoke(
       {
         environment: 'prod',
-        consumer: 'analytics',
+        consumer: 'analytics-etl',
         model: 'claude-opus-4',
         langfuse: true,
         langfuseUrl: 'http://localhost:3000',
@@ -103,7 +103,7 @@ describe('planSmoke', () => {
       prod,
     );
     expect(plan).toMatchObject({
-      consumer: 'analytics',
+      consumer: 'analytics-etl',
       model: 'claude-opus-4',
       gatewayUrl: 'https://llm.example.com/v1',
       langfuse: { url: 'http://localhost:3000', timeoutMs: 90_000 },
@@ -115,10 +115,13 @@ describe('planSmoke', () => {
   test('refuses a consumer or model the environment does not have, naming the allowed ones', () => {
     const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
     expect(() => planSmoke({ ...base, consumer: 'demo-app' }, prod)).toThrow(
-      '--consumer: "demo-app" is not a consumer of prod (allowed: support-bot, analytics)',
+      '--consumer: "demo-app" is not a consumer of prod (allowed: support-bot, support-eval, analytics-etl)',
     );
     expect(() => planSmoke({ ...base, model: 'gpt-4o' }, prod)).toThrow(
-      '--model: "gpt-4o" is not a model of prod (allowed: claude-3-7-sonnet, claude-sonnet-4, claude-opus-4)',
+      '--model: "gpt-4o" is not a model consumer support-bot may call (allowed: claude-sonnet-4, claude-3-7-sonnet)',
+    );
+    expect(() => planSmoke({ ...base, model: 'claude-opus-4' }, prod)).toThrow(
+      '--model: "claude-opus-4" is not a model consumer support-bot may call (allowed: claude-sonnet-4, claude-3-7-sonnet)',
     );
   });
 
@@ -130,9 +133,7 @@ describe('planSmoke', () => {
       region: 'us-east-1',
       network: { cidr: '10.1.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
     });
-    expect(() => planSmoke(base, noConsumers)).toThrow(
-      'qa has no consumer (edge.identity.consumers is empty): nothing can call the gateway',
-    );
+    expect(() => planSmoke(base, noConsumers)).toThrow('qa has no consumer (tenants.consumers is empty): nothing can call the gateway');
     const oidc = parseEnvironment({
       name: 'qa',
       ephemeral: true,

@@ -89,8 +89,7 @@ describe('the names the smoke run reads are the ones the app makes', () => {
 
   test('the edge stack declares every output the smoke run reads, one client id per consumer', () => {
     const outputs = Object.keys(templates.edge.toJSON().Outputs as Record<string, unknown>);
-    const identity = config.edge.identity;
-    const consumers = identity.provider === 'cognito' ? identity.consumers : [];
+    const consumers = config.tenants.consumers.map((c) => c.name);
     expect(consumers.length).toBeGreaterThan(0);
     expect(outputs).toEqual(
       expect.arrayContaining([

@@ -33,6 +33,8 @@ function renderedLiteLlmConfig(): string {
   return find(manifests, 'ConfigMap', NAMES.litellm.config).data['config.yaml'];
 }
 const rendered = fromRenderedConfig(renderedLiteLlmConfig());
+/** What the reconciler grants demo-app: its team's models. */
+const teamModels = dev.tenants.teams.find((t) => t.name === dev.tenants.consumers[0]?.team)?.models ?? [];
 
 interface Breakage {
   /** Options of the LiteLLM stand-in on top of the rendered config's. */
@@ -97,7 +99,7 @@ describe('npm run smoke against local stand-ins', () => {
     const litellm = await FakeLiteLlm.start({
       ...rendered,
       masterKey: 'sk-master-smoke',
-      keys: { [VIRTUAL_KEY]: { models: [], alias: 'demo-app' } },
+      keys: { [VIRTUAL_KEY]: { models: [...teamModels], alias: 'demo-app' } },
       reply: ['O', 'K'],
       ...breakage.litellm,
     });
@@ -189,9 +191,9 @@ describe('npm run smoke against local stand-ins', () => {
     expect(checks.map((l) => l.replace(/ {2}\d+ ms$/, ''))).toEqual([
       expect.stringMatching(/^PASS {2}outputs of genai-dev-edge \(cdk.out\/dev-outputs.json\): gateway http:\/\/127.0.0.1:\d+\/api\/v1$/),
       'PASS  client-credentials token for demo-app',
-      `PASS  models listed (${dev.models.map((m) => m.name).join(', ')})`,
+      `PASS  models listed (${teamModels.join(', ')})`,
       expect.stringMatching(
-        new RegExp(`^PASS {2}streaming chat completion \\(${dev.models[0]?.name}\\): 2 content chunk\\(s\\), first after \\d+ ms$`),
+        new RegExp(`^PASS {2}streaming chat completion \\(${teamModels[0]}\\): 2 content chunk\\(s\\), first after \\d+ ms$`),
       ),
       'PASS  request without a token refused (401)',
       'PASS  token signed by a foreign key refused (401)',
@@ -244,8 +246,8 @@ describe('npm run smoke against local stand-ins', () => {
       CAUSES.authorizerRejectsFreshToken,
     ],
     [
-      'LiteLLM still runs a config without the last model',
-      { litellm: { models: rendered.models.slice(0, -1) } },
+      "LiteLLM still runs a config without one of the team's models",
+      { litellm: { models: rendered.models.filter((m) => m !== teamModels.at(-1)) } },
       'models listed',
       CAUSES.configNotRolledOut,
     ],
@@ -304,8 +306,8 @@ describe('npm run smoke against local stand-ins', () => {
     const run = await smoke({ clientSecret: 'wrong' }, ['dev']);
     expect(run.code).toBe(1);
     expect(run.lines.filter((l) => l.startsWith('SKIP'))).toEqual([
-      `SKIP  models listed (${dev.models.map((m) => m.name).join(', ')})`,
-      `SKIP  streaming chat completion (${dev.models[0]?.name})`,
+      `SKIP  models listed (${teamModels.join(', ')})`,
+      `SKIP  streaming chat completion (${teamModels[0]})`,
       'SKIP  admin route POST /key/generate refused',
       'SKIP  admin route GET /ui refused',
     ]);

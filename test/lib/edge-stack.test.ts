@@ -182,7 +182,7 @@ describe('EdgeStack', () => {
     });
 
     test('issues machine tokens from a Cognito pool with one client-credentials client per consumer', () => {
-      const consumers = config.edge.identity.provider === 'cognito' ? config.edge.identity.consumers : [];
+      const consumers = config.tenants.consumers.map((c) => c.name);
       const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));
       expect(clients.map((c) => c.Properties.ClientName).sort()).toEqual([...consumers].sort());
       for (const client of clients) {

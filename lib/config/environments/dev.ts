@@ -13,7 +13,22 @@ export const dev: EnvironmentInput = {
   database: { minCapacity: 0, maxCapacity: 4, autoPauseMinutes: 10, readers: 0 },
   cache: { replicas: 0, multiAz: false },
   cluster: { endpointAccess: { mode: 'private' } },
-  edge: { identity: { provider: 'cognito', consumers: ['demo-app'] } },
+  edge: { identity: { provider: 'cognito' } },
+  tenants: {
+    teams: [
+      {
+        name: 'platform-eng',
+        models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+        maxBudgetUsd: 50,
+        budgetDuration: '30d',
+        rpmLimit: 60,
+        tags: { 'cost-centre': 'cc-1000', owner: 'platform' },
+      },
+    ],
+    // Short-lived keys in a throwaway environment: the morning deploy issues fresh ones anyway.
+    consumers: [{ name: 'demo-app', team: 'platform-eng', maxBudgetUsd: 10, budgetDuration: '1d', rpmLimit: 30 }],
+    keyRotationDays: 7,
+  },
   // Down every night on purpose: alarms would page for it. The budget still mails.
   observability: { mute: true, monthlyBudgetUsd: 300, budgetAlertPercents: [50, 80, 100] },
 };

@@ -22,10 +22,38 @@ export const prod: EnvironmentInput = {
   },
   cluster: { endpointAccess: { mode: 'private' }, logRetentionDays: 90 },
   edge: {
-    identity: { provider: 'cognito', consumers: ['support-bot', 'analytics'] },
+    identity: { provider: 'cognito' },
     throttle: { rateLimit: 200, burstLimit: 400 },
     wafRateLimit: 5000,
     accessLogRetentionDays: 365,
+  },
+  tenants: {
+    teams: [
+      {
+        name: 'customer-support',
+        models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+        maxBudgetUsd: 2000,
+        budgetDuration: '1mo',
+        tpmLimit: 400_000,
+        rpmLimit: 600,
+        maxParallelRequests: 50,
+        tags: { 'cost-centre': 'cc-2100', department: 'customer-service' },
+      },
+      {
+        name: 'data-analytics',
+        models: ['claude-opus-4', 'claude-sonnet-4'],
+        maxBudgetUsd: 3000,
+        budgetDuration: '1mo',
+        rpmLimit: 300,
+        tags: { 'cost-centre': 'cc-3400', department: 'analytics' },
+      },
+    ],
+    consumers: [
+      { name: 'support-bot', team: 'customer-support', rpmLimit: 500, tags: { app: 'zendesk-assist' } },
+      { name: 'support-eval', team: 'customer-support', maxBudgetUsd: 100, budgetDuration: '1w', rpmLimit: 30 },
+      { name: 'analytics-etl', team: 'data-analytics', maxBudgetUsd: 2500, budgetDuration: '1mo', maxParallelRequests: 8 },
+    ],
+    keyRotationDays: 30,
   },
   observability: {
     mute: false,
