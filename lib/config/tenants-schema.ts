@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTION_TAG_NAMES } from '../shared/attribution';
 import { DEFAULT_KEY_ROTATION_DAYS } from '../shared/tenants';
 
 /** Team and consumer names: they become LiteLLM aliases and part of Cognito client names; no dot (retired key aliases use one). */
@@ -10,7 +11,12 @@ export const BUDGET_DURATION = /^[1-9]\d{0,3}(s|m|h|d|w|mo)$/;
 
 const tags = z
   .record(
-    z.string().regex(TAG_KEY, 'is not a tag key (lowercase letters, digits, _ -; starts with a letter)'),
+    z
+      .string()
+      .regex(TAG_KEY, 'is not a tag key (lowercase letters, digits, _ -; starts with a letter)')
+      .refine((key) => !(ATTRIBUTION_TAG_NAMES as readonly string[]).includes(key), {
+        message: `is set by the platform on every trace (reserved: ${ATTRIBUTION_TAG_NAMES.join(', ')})`,
+      }),
     z.string().min(1, 'is empty (allowed: 1 to 128 characters)').max(128, 'is longer than 128 characters'),
   )
   .default({});
