@@ -18,6 +18,15 @@ import { bedrockInvocationId } from '../../lib/shared/bedrock';
  */
 export const LITELLM_LANGFUSE_CALLBACK = 'langfuse_otel';
 
+/**
+ * Variable LiteLLM's `langfuse_otel` callback reads on every span and sends as `langfuse.environment`, which
+ * Langfuse keeps as the trace's environment (a first-class filter). The config sets it (top-level
+ * `environment_variables`, copied into the process environment when the proxy loads the config) so the value
+ * lives beside the callback it serves. Langfuse accepts lowercase letters, digits, - and _, and strips a leading
+ * "langfuse" (packages/shared/src/server/ingestion/types.ts, v3.194.1); environment names fit the first rule.
+ */
+export const LANGFUSE_ENVIRONMENT_VARIABLE = 'LANGFUSE_TRACING_ENVIRONMENT';
+
 /** Environment variables the config refers to; the chart must set every one of them. */
 export const LITELLM_ENV = {
   masterKey: 'LITELLM_MASTER_KEY',
@@ -82,6 +91,7 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   }
   const env = (name: string) => `os.environ/${name}`;
   return {
+    environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
     model_list: input.models.map((model) => ({
       model_name: model.name,
       litellm_params: litellmParams(model, input.environment),
@@ -96,6 +106,9 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       drop_params: true,
       // redact_user_api_key_info stays off: it strips every user_api_key_* field (key alias, team alias,
       // user) from what reaches Langfuse, and per-team attribution there depends on them.
+      // No langfuse_default_tags: only the classic `langfuse` callback reads it. Traces are tagged instead from
+      // the `tags` in each key's and team's metadata (lib/shared/attribution.ts), which LiteLLM merges into
+      // every request and langfuse_otel sends as the trace's tags.
     },
     // No litellm_key_header_name: LiteLLM then reads the edge's bare key from x-litellm-api-key natively
     // (lib/shared/litellm.ts); the setting would switch that header to a Bearer-only parser.

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { FakeLiteLlm, liteLlmError, resolveVirtualKey } from './fake-litellm';
+import { FakeLiteLlm, hashedKey, liteLlmError, resolveVirtualKey } from './fake-litellm';
 
 const KEY = 'sk-consumer-0001';
 const NARROW = 'sk-narrow-0002';
@@ -126,5 +126,108 @@ describe('FakeLiteLlm', () => {
     } finally {
       await strict.stop();
     }
+  });
+});
+
+describe('FakeLiteLlm budgets, limits and model lists', () => {
+  const TEAM = { id: 'team-uuid-1', alias: 'research', models: ['haiku'], maxBudget: 5, rpmLimit: 100, tags: ['team:research'] };
+  const BUDGETED = 'sk-budgeted-0003';
+  const LIMITED = 'sk-limited-0004';
+  const PARALLEL = 'sk-parallel-0005';
+  const TEAMED = 'sk-teamed-0006';
+  let fake: FakeLiteLlm;
+  beforeEach(async () => {
+    fake = await FakeLiteLlm.start({
+      masterKey: MASTER,
+      models: ['sonnet', 'haiku'],
+      costPerCompletionUsd: 0.5,
+      chunkGapMs: 30,
+      keys: {
+        [BUDGETED]: { models: [], maxBudget: 1 },
+        [LIMITED]: { models: [], rpmLimit: 2 },
+        [PARALLEL]: { models: [], maxParallelRequests: 1 },
+        [TEAMED]: { models: [], team: TEAM, tags: ['consumer:app', 'team:research'] },
+      },
+    });
+  });
+  afterEach(() => fake.stop());
+
+  const chat = (key: string, model = 'haiku', stream = false) =>
+    fetch(`${fake.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-litellm-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  test('charges each completion to the key and its team', async () => {
+    expect((await chat(TEAMED)).status).toBe(200);
+    expect(fake.spendOf(TEAMED)).toBe(0.5);
+    expect(fake.spendOf(`team:${TEAM.id}`)).toBe(0.5);
+  });
+
+  test('refuses a key once its spend reaches max_budget with a 400 budget_exceeded', async () => {
+    expect((await chat(BUDGETED)).status).toBe(200);
+    expect((await chat(BUDGETED)).status).toBe(200);
+    const res = await chat(BUDGETED);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual(
+      liteLlmError(400, 'Budget has been exceeded! Current cost: 1.0, Max budget: 1.0', 'budget_exceeded', null),
+    );
+  });
+
+  test('refuses every key of a team once the team spend is over its budget', async () => {
+    fake.setSpend(`team:${TEAM.id}`, 5);
+    expect((await chat(TEAMED)).status).toBe(200);
+    const res = await chat(TEAMED);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual(
+      liteLlmError(400, `Budget has been exceeded! Team=${TEAM.id} Current cost: 5.5, Max budget: 5.0`, 'budget_exceeded', null),
+    );
+  });
+
+  test('answers 429 once a key is over its rpm limit, counting refused requests too', async () => {
+    expect((await chat(LIMITED)).status).toBe(200);
+    expect((await chat(LIMITED)).status).toBe(200);
+    const res = await chat(LIMITED);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
+    const body = (await res.json()) as { error: { message: string; type: string; param: string; code: string } };
+    expect(body.error).toMatchObject({ type: 'None', param: 'None', code: '429' });
+    expect(body.error.message).toMatch(
+      new RegExp(`^Rate limit exceeded for api_key: ${hashedKey(LIMITED)}\\. Limit type: requests\\. Current limit: 2, Remaining: 0\\. `),
+    );
+    expect((await chat(LIMITED)).status).toBe(429);
+  });
+
+  test('answers 429 to a second request in flight over max_parallel_requests, and admits it once the first is done', async () => {
+    const first = chat(PARALLEL, 'haiku', true);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = await chat(PARALLEL);
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { message: string } }).error.message).toContain('Limit type: max_parallel_requests');
+    await (await first).text();
+    expect((await chat(PARALLEL)).status).toBe(200);
+  });
+
+  test("refuses a model outside the team's list with team_model_access_denied", async () => {
+    const res = await chat(TEAMED, 'sonnet');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(
+      liteLlmError(
+        401,
+        "team not allowed to access model. This team can only access models=['haiku']. Tried to access sonnet",
+        'team_model_access_denied',
+        'model',
+      ),
+    );
+    const models = (await (await fetch(`${fake.url}/v1/models`, { headers: { 'x-litellm-api-key': TEAMED } })).json()) as {
+      data: { id: string }[];
+    };
+    expect(models.data.map((m) => m.id)).toEqual(['haiku']);
+  });
+
+  test('records the trace tags of the key and then its team, each once', async () => {
+    await chat(TEAMED);
+    expect(fake.requests.at(-1)?.traceTags).toEqual(['consumer:app', 'team:research']);
   });
 });

@@ -3,6 +3,18 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 import { readBody } from './http';
+import {
+  keyBudgetExceeded,
+  liteLlmError,
+  modelNotAllowed,
+  rateLimited,
+  teamBudgetExceeded,
+  type LiteLlmError,
+  type LiteLlmRefusal,
+  type RateLimitType,
+} from './litellm-errors';
+
+export { liteLlmError, type LiteLlmError } from './litellm-errors';
 
 /**
  * A loopback stand-in for the LiteLLM proxy that follows the upstream behaviour we rely on, failures
@@ -20,13 +32,44 @@ import { readBody } from './http';
  *   equal to it; auth failures have type `auth_error` and param `"None"`.
  * - Admin routes answer 401 to a key that is not the master key ("Only proxy admin can ...").
  * - The health routes and the UI (`/ui`) need no key.
+ * - Budgets, limits and model lists of a key and its team (auth_checks.py, parallel_request_limiter_v3.py,
+ *   litellm_pre_call_utils.py): a model outside the key's or the team's list is refused at authentication; a
+ *   key whose spend has reached its max_budget, or a team whose spend is over its own, gets a 400
+ *   budget_exceeded; then the rate limiter counts the request against rpm and max_parallel_requests (and the
+ *   tokens of finished requests against tpm) per key and per team in a 60 s window and answers 429 once a count
+ *   is over its limit. Refused requests count against rpm as upstream. The error bodies come from
+ *   ./litellm-errors.ts. Spend grows by `costPerCompletionUsd` per completion at once (upstream it reaches
+ *   other pods through Redis and the database later); the order of the checks is not relied on.
+ * - The trace tags `langfuse_otel` would send: the key's metadata tags, then its team's, each once. Client-sent
+ *   tags are left out (the newest main line drops them unless the key or team sets allow_client_tags).
  * Test/contracts/litellm.test.ts states these as facts and checks this fake against them.
  */
+
+/** A LiteLLM team: limits shared by all its keys. */
+export interface FakeLiteLlmTeam {
+  /** `team_id` (LiteLLM generates a UUID); error messages and rate-limit counters use it. */
+  readonly id: string;
+  readonly alias?: string;
+  /** Models the team may call; empty or absent means every configured model. */
+  readonly models?: string[];
+  readonly maxBudget?: number;
+  readonly rpmLimit?: number;
+  readonly tpmLimit?: number;
+  /** `metadata.tags`. */
+  readonly tags?: string[];
+}
 
 export interface FakeLiteLlmKey {
   /** Models the key may call; an empty list means every configured model (LiteLLM's default). */
   readonly models: string[];
   readonly alias?: string;
+  readonly team?: FakeLiteLlmTeam;
+  readonly maxBudget?: number;
+  readonly rpmLimit?: number;
+  readonly tpmLimit?: number;
+  readonly maxParallelRequests?: number;
+  /** `metadata.tags`. */
+  readonly tags?: string[];
 }
 
 export interface FakeLiteLlmOptions {
@@ -40,6 +83,8 @@ export interface FakeLiteLlmOptions {
   readonly reply?: string[];
   /** Pause between streamed chunks, to show a client receives them as they are produced. */
   readonly chunkGapMs?: number;
+  /** Spend added to the key and its team by each completion. */
+  readonly costPerCompletionUsd?: number;
 }
 
 export interface RecordedRequest {
@@ -50,12 +95,9 @@ export interface RecordedRequest {
   /** The key LiteLLM would have resolved from the headers: undefined when none, '' when malformed. */
   readonly resolvedKey: string | undefined;
   readonly keyAlias?: string;
+  /** The Langfuse trace tags of this request (completions that passed every check). */
+  readonly traceTags?: string[];
   status: number;
-}
-
-/** LiteLLM's OpenAI-style error body. */
-export interface LiteLlmError {
-  readonly error: { readonly message: string; readonly type: string; readonly param: string | null; readonly code: string };
 }
 
 const BEARER_PREFIXES = ['Bearer ', 'bearer ', 'Basic '];
@@ -107,11 +149,6 @@ export function fromRenderedConfig(configYaml: string): Pick<FakeLiteLlmOptions,
   return { models: (config.model_list ?? []).map((m) => m.model_name), ...(keyHeaderName !== undefined ? { keyHeaderName } : {}) };
 }
 
-/** LiteLLM's error body for a failed check. */
-export function liteLlmError(status: number, message: string, type: string, param: string | null = 'None'): LiteLlmError {
-  return { error: { message, type, param, code: String(status) } };
-}
-
 /** LiteLLM's abbreviation of a key in error messages (first four and last four characters). */
 function masked(key: string): string {
   return key.length > 8 ? `${key.slice(0, 4)}****${key.slice(-4)}` : '****';
@@ -123,6 +160,28 @@ const ADMIN_ROUTE = /^\/(key|team|user|organization|customer|end_user|model|spen
 const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
 
 type Caller = { kind: 'master' } | { kind: 'key'; key: string; grant: FakeLiteLlmKey };
+
+/** LiteLLM's hash of a virtual key (`hash_token`): what rate-limit messages and counters name. */
+export function hashedKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** The rate limiter's window (LITELLM_RATE_LIMIT_WINDOW_SIZE, 60 s by default). */
+const WINDOW_SECONDS = 60;
+
+/** One counter set per descriptor (`api_key:<hash>`, `team:<id>`), reset when its window has passed. */
+interface Window {
+  start: number;
+  requests: number;
+  tokens: number;
+}
+
+/** Tags each once, in order of first appearance (LiteLLM's _merge_tags). */
+function mergeTags(...lists: (readonly string[] | undefined)[]): string[] {
+  const merged: string[] = [];
+  for (const tag of lists.flatMap((l) => l ?? [])) if (!merged.includes(tag)) merged.push(tag);
+  return merged;
+}
 type AuthResult = { caller: Caller } | { status: number; body: LiteLlmError };
 
 export class FakeLiteLlm {
@@ -130,6 +189,9 @@ export class FakeLiteLlm {
   /** When each streamed completion finished writing (ms since epoch). */
   readonly finishedAt: number[] = [];
   private completions = 0;
+  private readonly spend = new Map<string, number>();
+  private readonly windows = new Map<string, Window>();
+  private readonly inFlight = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -155,6 +217,16 @@ export class FakeLiteLlm {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Spend recorded for a key (by the key itself) or a team (`team:<id>`). */
+  spendOf(owner: string): number {
+    return this.spend.get(owner) ?? 0;
+  }
+
+  /** Sets the spend of a key or of a team (`team:<id>`), as LiteLLM's spend tracking would have. */
+  setSpend(owner: string, usd: number): void {
+    this.spend.set(owner, usd);
   }
 
   private authenticate(key: string | undefined, path: string): AuthResult {
@@ -185,8 +257,87 @@ export class FakeLiteLlm {
 
   /** Models a caller may use: all configured ones for the master key or a key with an empty list. */
   private modelsFor(caller: Caller): string[] {
-    if (caller.kind === 'master' || caller.grant.models.length === 0) return [...this.opts.models];
-    return this.opts.models.filter((m) => caller.grant.models.includes(m));
+    if (caller.kind === 'master') return [...this.opts.models];
+    const teamModels = caller.grant.team?.models ?? [];
+    return this.opts.models.filter(
+      (m) => (caller.grant.models.length === 0 || caller.grant.models.includes(m)) && (teamModels.length === 0 || teamModels.includes(m)),
+    );
+  }
+
+  /** Model lists and budgets, checked while authenticating the key. */
+  private authorize(key: string, grant: FakeLiteLlmKey, model: string): LiteLlmRefusal | undefined {
+    if (grant.models.length > 0 && !grant.models.includes(model)) return modelNotAllowed('key', grant.models, model);
+    const keySpend = this.spendOf(key);
+    if (grant.maxBudget !== undefined && keySpend >= grant.maxBudget) return keyBudgetExceeded(keySpend, grant.maxBudget);
+    const team = grant.team;
+    if (!team) return undefined;
+    if (team.models && team.models.length > 0 && !team.models.includes(model)) return modelNotAllowed('team', team.models, model);
+    const teamSpend = this.spendOf(`team:${team.id}`);
+    // A team is refused only once its spend is over the budget; a key already when it reaches it.
+    if (team.maxBudget !== undefined && teamSpend > team.maxBudget) return teamBudgetExceeded(team.id, teamSpend, team.maxBudget);
+    return undefined;
+  }
+
+  private window(descriptor: string, now: number): Window {
+    const current = this.windows.get(descriptor);
+    if (current && now - current.start < WINDOW_SECONDS * 1000) return current;
+    const fresh = { start: now, requests: 0, tokens: 0 };
+    this.windows.set(descriptor, fresh);
+    return fresh;
+  }
+
+  /**
+   * The rate limiter's pre-call check: counts this request, then refuses it if any count is over its limit.
+   * On success the caller must call the returned release once the response is written.
+   */
+  private admit(key: string, grant: FakeLiteLlmKey): LiteLlmRefusal | { release: (tokens: number) => void } {
+    const now = Date.now();
+    const limits: { descriptor: 'api_key' | 'team'; value: string; rpm?: number; tpm?: number; parallel?: number }[] = [
+      { descriptor: 'api_key', value: hashedKey(key), rpm: grant.rpmLimit, tpm: grant.tpmLimit, parallel: grant.maxParallelRequests },
+    ];
+    if (grant.team) limits.push({ descriptor: 'team', value: grant.team.id, rpm: grant.team.rpmLimit, tpm: grant.team.tpmLimit });
+    const active = limits.filter((l) => l.rpm !== undefined || l.tpm !== undefined || l.parallel !== undefined);
+    for (const l of active) {
+      const id = `${l.descriptor}:${l.value}`;
+      const w = this.window(id, now);
+      if (l.rpm !== undefined) w.requests += 1;
+      if (l.parallel !== undefined) this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    }
+    for (const l of active) {
+      const id = `${l.descriptor}:${l.value}`;
+      const w = this.window(id, now);
+      const over: [RateLimitType, number] | undefined =
+        l.rpm !== undefined && w.requests > l.rpm
+          ? ['requests', l.rpm]
+          : l.tpm !== undefined && w.tokens > l.tpm
+            ? ['tokens', l.tpm]
+            : l.parallel !== undefined && (this.inFlight.get(id) ?? 0) > l.parallel
+              ? ['max_parallel_requests', l.parallel]
+              : undefined;
+      if (over) {
+        this.releaseInFlight(active);
+        return rateLimited(l.descriptor, l.value, over[0], over[1], WINDOW_SECONDS, new Date(now + WINDOW_SECONDS * 1000));
+      }
+    }
+    return {
+      release: (tokens: number) => {
+        this.releaseInFlight(active);
+        for (const l of active) if (l.tpm !== undefined) this.window(`${l.descriptor}:${l.value}`, Date.now()).tokens += tokens;
+      },
+    };
+  }
+
+  private releaseInFlight(limits: readonly { descriptor: string; value: string; parallel?: number }[]): void {
+    for (const l of limits) {
+      const id = `${l.descriptor}:${l.value}`;
+      if (l.parallel !== undefined) this.inFlight.set(id, Math.max(0, (this.inFlight.get(id) ?? 0) - 1));
+    }
+  }
+
+  private charge(key: string, grant: FakeLiteLlmKey): void {
+    const cost = this.opts.costPerCompletionUsd ?? 0;
+    this.spend.set(key, this.spendOf(key) + cost);
+    if (grant.team) this.spend.set(`team:${grant.team.id}`, this.spendOf(`team:${grant.team.id}`) + cost);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -244,19 +395,16 @@ export class FakeLiteLlm {
       record.status = status;
       send(res, status, payload);
     };
-    // Key access is checked at authentication, before the router looks the model up.
-    if (caller.kind === 'key' && caller.grant.models.length > 0 && !caller.grant.models.includes(model)) {
-      // The status for a model the key may not use has been 401 and later 403 upstream; not confirmed
-      // at the pinned release, so tests should only rely on "refused with an auth error".
-      return reply(
-        401,
-        liteLlmError(
-          401,
-          `key not allowed to access model. This key can only access models=[${caller.grant.models.map((m) => `'${m}'`).join(', ')}]. Tried to access ${model}`,
-          'key_model_access_denied',
-          'model',
-        ),
-      );
+    const refuse = (refusal: LiteLlmRefusal) => {
+      record.status = refusal.status;
+      res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers }).end(JSON.stringify(refusal.body));
+    };
+    // Model lists and budgets are checked at authentication, before the router looks the model up. The status
+    // for a model the key may not use has been 401 and, in one later copy, 403 upstream: tests rely only on
+    // "refused with an auth error naming the model".
+    if (caller.kind === 'key') {
+      const refusal = this.authorize(caller.key, caller.grant, model);
+      if (refusal) return refuse(refusal);
     }
 
     if (!this.opts.models.includes(model)) {
@@ -269,19 +417,32 @@ export class FakeLiteLlm {
         ),
       );
     }
+    let done = (_tokens: number): void => undefined;
+    if (caller.kind === 'key') {
+      const admitted = this.admit(caller.key, caller.grant);
+      if ('status' in admitted) return refuse(admitted);
+      const { key, grant } = caller;
+      Object.assign(record, { traceTags: mergeTags(grant.tags, grant.team?.tags) });
+      done = (tokens) => {
+        admitted.release(tokens);
+        this.charge(key, grant);
+      };
+    }
     this.completions += 1;
     const id = `chatcmpl-fake-${this.completions}`;
     const created = Math.floor(Date.now() / 1000);
     const parts = this.opts.reply ?? ['Hello', ' from', ' the', ' fake', ' gateway'];
+    const usage = { prompt_tokens: 1, completion_tokens: parts.length, total_tokens: parts.length + 1 };
     if (request.stream !== true) {
       const content = parts.join('');
+      done(usage.total_tokens);
       return reply(200, {
         id,
         object: 'chat.completion',
         created,
         model,
         choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: parts.length, total_tokens: parts.length + 1 },
+        usage,
       });
     }
 
@@ -295,6 +456,7 @@ export class FakeLiteLlm {
     }
     res.write(chunk({}, 'stop'));
     res.end('data: [DONE]\n\n');
+    done(usage.total_tokens);
     this.finishedAt.push(Date.now());
   }
 }

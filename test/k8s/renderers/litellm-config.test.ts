@@ -1,5 +1,11 @@
 import { parse } from 'yaml';
-import { LITELLM_ENV, buildLiteLlmConfig, modelApiKeyEnvName, renderLiteLlmConfig } from '../../../k8s/renderers/litellm-config';
+import {
+  LANGFUSE_ENVIRONMENT_VARIABLE,
+  LITELLM_ENV,
+  buildLiteLlmConfig,
+  modelApiKeyEnvName,
+  renderLiteLlmConfig,
+} from '../../../k8s/renderers/litellm-config';
 import type { ModelConfig } from '../../../lib/config/schema';
 import { config } from '../support/charts';
 
@@ -92,6 +98,14 @@ describe('renderLiteLlmConfig', () => {
       redis_port: 'os.environ/REDIS_PORT',
       redis_password: 'os.environ/REDIS_PASSWORD',
     });
+  });
+
+  test('names the environment for Langfuse traces and leaves tagging to key and team metadata', () => {
+    const parsed = parse(renderLiteLlmConfig({ environment: 'prod', models: mixed }));
+    expect(parsed.environment_variables).toEqual({ [LANGFUSE_ENVIRONMENT_VARIABLE]: 'prod' });
+    expect(LANGFUSE_ENVIRONMENT_VARIABLE).toBe('LANGFUSE_TRACING_ENVIRONMENT');
+    // Read by the classic langfuse callback only; langfuse_otel takes trace tags from request metadata.
+    expect(parsed.litellm_settings).not.toHaveProperty('langfuse_default_tags');
   });
 
   test('is deterministic and holds no secret or deploy-time value', () => {
