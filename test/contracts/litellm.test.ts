@@ -13,7 +13,10 @@ import { LANGFUSE_INTERNAL_URL, NAMES } from '../../k8s/endpoints';
 import { LITELLM_UID, litellmMigrationJobName } from '../../k8s/litellm-chart';
 import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT, LITELLM_READINESS_PATH } from '../../lib/shared/litellm';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
-import { FakeLiteLlm, liteLlmError, resolveVirtualKey } from '../support/fake-litellm';
+import { LANGFUSE_ENVIRONMENT_VARIABLE } from '../../k8s/renderers/litellm-config';
+import { keyAttributionTags, teamAttributionTags } from '../../lib/shared/attribution';
+import { FakeLiteLlm, fromRenderedConfig, hashedKey, liteLlmError, resolveVirtualKey, type FakeLiteLlmKey } from '../support/fake-litellm';
+import { RATE_LIMIT_MESSAGE_PREFIX } from '../support/litellm-errors';
 
 const rendered = ENVIRONMENT_NAMES.map((env) => {
   const manifests = Testing.synth(charts(config(env)).litellm) as Manifest[];
@@ -205,4 +208,201 @@ describe('LiteLLM contract', () => {
       expect(c.readinessProbe.httpGet.path).toBe(LITELLM_READINESS_PATH);
     },
   );
+});
+
+/** The stand-in run as the dev gateway is configured, with the given keys; stopped after `use`. */
+async function withGateway<T>(keys: Record<string, FakeLiteLlmKey>, use: (fake: FakeLiteLlm) => Promise<T>, chunkGapMs = 0) {
+  const fake = await FakeLiteLlm.start({ ...fromRenderedConfig(rendered[0]!.configYaml), masterKey: 'sk-master', keys, chunkGapMs });
+  try {
+    return await use(fake);
+  } finally {
+    await fake.stop();
+  }
+}
+
+/** A model the rendered dev config serves. */
+function servedModel(): string {
+  return fromRenderedConfig(rendered[0]!.configYaml).models[0] as string;
+}
+
+const chat = (fake: FakeLiteLlm, key: string, model: string, stream = false) =>
+  fetch(`${fake.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { [LITELLM_KEY_HEADER]: key, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+
+describe('LiteLLM contract: attribution in Langfuse', () => {
+  test.each(rendered)(
+    "langfuse_otel sends each request's metadata tags as the trace's tags; key and team aliases only inside one metadata string ($env)",
+    ({ config: cfg }) => {
+      // Source: BerriAI/litellm litellm/integrations/langfuse/langfuse_otel.py (stored copies at commits 006f4be3
+      // and 00e06b86 and a later main-line copy, read 2026-11-29): _set_langfuse_specific_attributes maps
+      // litellm_params.metadata["tags"] to the span attribute langfuse.trace.tags (a list, JSON-encoded);
+      // litellm/integrations/opentelemetry.py set_attributes hands langfuse_otel spans to it and nothing else;
+      // litellm/integrations/arize/_utils.py writes the whole standard-logging metadata (user_api_key_alias,
+      // user_api_key_team_alias, ...) as one JSON attribute named "metadata". Langfuse v3.194.1
+      // packages/shared/src/server/otel/OtelIngestionProcessor.ts: extractTags parses langfuse.trace.tags (a JSON
+      // array string) into the trace's tags; an attribute named "metadata" is not unpacked: it stays one JSON string
+      // under metadata.attributes of the trace (root span) and observation, not a key a filter can name. So
+      // attribution rests on tags.
+      expect(cfg.litellm_settings.callbacks).toEqual(['langfuse_otel']);
+      const sent = JSON.stringify(keyAttributionTags('dev', 'research', 'notebook', { 'cost-centre': 'cc-1,2' }));
+      expect(sent.startsWith('[')).toBe(true);
+      expect((JSON.parse(sent) as unknown[]).map(String)).toEqual([
+        'environment:dev',
+        'team:research',
+        'consumer:notebook',
+        'cost-centre:cc-1,2',
+      ]);
+    },
+  );
+
+  test("LiteLLM merges the tags in a key's metadata and its team's into every request, each once, without a licence", async () => {
+    // Source: BerriAI/litellm litellm/proxy/litellm_pre_call_utils.py (main-line copy at commit 001253c4, read
+    // 2026-11-29): add_key_level_controls merges key metadata["tags"] into the request's metadata tags, then
+    // add_litellm_data_to_request merges team metadata["tags"], both through _merge_tags (lists only, a tag already
+    // present is skipped); no licence check on this path. The licence check sits on the management side:
+    // key_management_endpoints.py refuses a top-level `tags` on /key/generate ("Only premium users can add tags
+    // to keys") and _types.py lists "tags" in LiteLLM_ManagementEndpoint_MetadataFields_Premium for /team/new and
+    // the update routes; `metadata` itself is stored as sent. Not confirmed at the v1.108.12 tag itself.
+    const team = { id: 'team-uuid', alias: 'research', tags: teamAttributionTags('dev', 'research', { owner: 'ana' }) };
+    const key = 'sk-notebook-0001';
+    const tags = await withGateway(
+      { [key]: { models: [], team, tags: keyAttributionTags('dev', 'research', 'notebook') } },
+      async (fake) => {
+        expect((await chat(fake, key, servedModel())).status).toBe(200);
+        return fake.requests.at(-1)?.traceTags;
+      },
+    );
+    expect(tags).toEqual(['environment:dev', 'team:research', 'consumer:notebook', 'owner:ana']);
+  });
+
+  test.each(rendered)(
+    'langfuse_default_tags is read only by the classic langfuse callback, so the config leaves it out ($env)',
+    ({ config: cfg }) => {
+      // Source: BerriAI/litellm litellm/integrations/langfuse/langfuse.py (classic LangFuseLogger: turns the metadata
+      // keys listed in litellm.langfuse_default_tags into "key:value" tags) against langfuse_otel.py, which does not
+      // read the setting in any copy read (2026-11-29); docs/my-website/docs/proxy/logging.md documents it under
+      // the classic `langfuse` callback.
+      expect(cfg.litellm_settings).not.toHaveProperty('langfuse_default_tags');
+      expect(cfg.litellm_settings.callbacks).not.toContain('langfuse');
+      expect(cfg.litellm_settings).not.toHaveProperty('success_callback');
+    },
+  );
+
+  test.each(rendered)(
+    "LANGFUSE_TRACING_ENVIRONMENT becomes each trace's Langfuse environment; the config sets it to $env",
+    ({ env, config: cfg }) => {
+      // Source: BerriAI/litellm langfuse_otel.py (_set_langfuse_specific_attributes reads LANGFUSE_TRACING_ENVIRONMENT
+      // on every span and sets langfuse.environment; same in every copy read 2026-11-29) and
+      // litellm/proxy/proxy_server.py ProxyConfig._load_environment_variables (config `environment_variables` are
+      // copied into the process environment when the config loads). Langfuse v3.194.1 OtelIngestionProcessor.ts
+      // extractEnvironment reads langfuse.environment; ingestion/types.ts keeps a name of lowercase letters, digits,
+      // - and _ (at most 40, a leading "langfuse" stripped) and files anything else under "default".
+      expect(cfg.environment_variables).toEqual({ [LANGFUSE_ENVIRONMENT_VARIABLE]: env });
+      expect(env).toMatch(/^[a-z0-9_-]{1,40}$/);
+      expect(env).not.toMatch(/^langfuse/);
+    },
+  );
+});
+
+describe('LiteLLM contract: budgets and limits refuse with 4xx, never 5xx', () => {
+  const key = 'sk-consumer-budget-01';
+
+  test("a key whose spend has reached max_budget gets a 400 budget_exceeded with LiteLLM's message", async () => {
+    // Source: BerriAI/litellm litellm/proxy/auth/auth_checks.py _virtual_key_max_budget_check (spend >= max_budget
+    // raises BudgetExceededError(current_cost, max_budget)), litellm/exceptions.py (default message "Budget has been
+    // exceeded! Current cost: <spend>, Max budget: <max>"), litellm/proxy/auth/auth_exception_handler.py
+    // (BudgetExceededError becomes ProxyException type budget_exceeded, param None, code 400); main line read
+    // 2026-11-29. docs/my-website/docs/proxy/users.md still shows an older "ExceededTokenBudget" text, so only the
+    // status and type are relied on outside the stand-in.
+    await withGateway({ [key]: { models: [], maxBudget: 1 } }, async (fake) => {
+      fake.setSpend(key, 1);
+      const res = await chat(fake, key, servedModel());
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual(
+        liteLlmError(400, 'Budget has been exceeded! Current cost: 1.0, Max budget: 1.0', 'budget_exceeded', null),
+      );
+    });
+  });
+
+  test('every key of a team over its max_budget gets a 400 budget_exceeded naming the team id', async () => {
+    // Source: BerriAI/litellm auth_checks.py _team_max_budget_check (main line read 2026-11-29): spend strictly over
+    // max_budget raises BudgetExceededError with "Budget has been exceeded! Team=<team_id> Current cost: ..., Max
+    // budget: ..."; handled as the key case (auth_exception_handler.py), so 400 budget_exceeded.
+    const team = { id: 'team-uuid', maxBudget: 10 };
+    await withGateway({ [key]: { models: [], team } }, async (fake) => {
+      fake.setSpend('team:team-uuid', 10);
+      expect((await chat(fake, key, servedModel())).status).toBe(200);
+      fake.setSpend('team:team-uuid', 10.5);
+      const res = await chat(fake, key, servedModel());
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual(
+        liteLlmError(400, 'Budget has been exceeded! Team=team-uuid Current cost: 10.5, Max budget: 10.0', 'budget_exceeded', null),
+      );
+    });
+  });
+
+  test.each<[string, FakeLiteLlmKey, string]>([
+    ['rpm_limit', { models: [], rpmLimit: 1 }, 'requests'],
+    ['tpm_limit', { models: [], tpmLimit: 1 }, 'tokens'],
+    ['the team rpm_limit', { models: [], team: { id: 'team-uuid', rpmLimit: 1 } }, 'requests'],
+  ])('over its %s a key gets a 429 whose message starts "Rate limit exceeded for", with retry-after', async (_limit, grant, limitType) => {
+    // Source: BerriAI/litellm litellm/proxy/hooks/parallel_request_limiter_v3.py (the rate limiter of the 1.7x+
+    // lines; several stored copies read 2026-11-29): per key (descriptor api_key = the key's hash) and per team
+    // (descriptor team = team id), a request is counted first and refused once a count is over its limit, tokens
+    // being counted after each response; it raises an HTTPException 429 "Rate limit exceeded for <descriptor>:
+    // <value>. ..." with retry-after = the 60 s window. litellm/proxy/common_request_processing.py
+    // _handle_llm_api_exception turns an HTTPException into ProxyException(detail, type "None", param "None",
+    // code 429). The text after the prefix differs between copies; only status and prefix are relied on.
+    await withGateway({ [key]: grant }, async (fake) => {
+      expect((await chat(fake, key, servedModel())).status).toBe(200);
+      const res = await chat(fake, key, servedModel());
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('60');
+      const { error } = (await res.json()) as { error: { message: string; type: string; param: string; code: string } };
+      expect(error).toMatchObject({ type: 'None', param: 'None', code: '429' });
+      expect(error.message.startsWith(RATE_LIMIT_MESSAGE_PREFIX)).toBe(true);
+      expect(error.message).toContain(grant.team ? 'team: team-uuid' : `api_key: ${hashedKey(key)}`);
+      expect(error.message).toContain(`Limit type: ${limitType}`);
+    });
+  });
+
+  test('a second request in flight over max_parallel_requests gets a 429 from the same limiter', async () => {
+    // Source: BerriAI/litellm parallel_request_limiter_v3.py (read 2026-11-29): max_parallel_requests is a third
+    // counter of the api_key descriptor, raised on the way in and lowered when the request ends; over the limit it
+    // answers as rpm does (429, type "None").
+    await withGateway(
+      { [key]: { models: [], maxParallelRequests: 1 } },
+      async (fake) => {
+        const first = await chat(fake, key, servedModel(), true);
+        const second = await chat(fake, key, servedModel());
+        await first.text();
+        expect(first.status).toBe(200);
+        expect(second.status).toBe(429);
+        expect(((await second.json()) as { error: { message: string } }).error.message).toContain('Limit type: max_parallel_requests');
+      },
+      50,
+    );
+  });
+
+  test.each<[string, FakeLiteLlmKey, string]>([
+    ['key', { models: ['only-this'] }, 'key_model_access_denied'],
+    ['team', { models: [], team: { id: 'team-uuid', models: ['only-this'] } }, 'team_model_access_denied'],
+  ])("a model outside the %s's list is an auth error on param model, not a 5xx", async (object, grant, type) => {
+    // Source: BerriAI/litellm auth_checks.py _can_object_call_model (main line read 2026-11-29): ProxyException
+    // "<key|team> not allowed to access model. This <key|team> can only access models=[...]. Tried to access
+    // <model>", type key_model_access_denied or team_model_access_denied, param "model", code 401 in most copies
+    // read and 403 in one later one; so tests rely on "401 or 403 with that type".
+    await withGateway({ [key]: grant }, async (fake) => {
+      const res = await chat(fake, key, servedModel());
+      expect([401, 403]).toContain(res.status);
+      const { error } = (await res.json()) as { error: { message: string; type: string; param: string } };
+      expect(error).toMatchObject({ type, param: 'model' });
+      expect(error.message).toBe(
+        `${object} not allowed to access model. This ${object} can only access models=['only-this']. Tried to access ${servedModel()}`,
+      );
+    });
+  });
 });
