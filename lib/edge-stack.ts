@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { GatewayFirewall } from '../constructs/gateway-firewall';
@@ -13,6 +15,7 @@ import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
 import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
+import { virtualKeySecretPrefix } from './shared/tenants';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -21,6 +24,8 @@ export interface EdgeStackProps extends StackProps {
   readonly clusterSecurityGroupId: string;
   /** Name of the EKS cluster whose pods join the load balancer's target groups. */
   readonly clusterName: string;
+  /** Key the consumers' virtual-key secrets are encrypted with (the data stack's); the authorizer decrypts through Secrets Manager only. */
+  readonly secretsKey: kms.IKey;
 }
 
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
@@ -56,6 +61,8 @@ export class EdgeStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly gateway: GatewayLoadBalancer;
   readonly identity?: MachineIdentity;
+  /** Each consumer's OAuth client id: the authorizer's principal, and the end of its key secret's name. */
+  readonly consumerClientIds: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -96,6 +103,10 @@ export class EdgeStack extends Stack {
             removalPolicy,
           })
         : undefined;
+    const identityClients = this.identity?.clients;
+    this.consumerClientIds = Object.fromEntries(
+      config.tenants.consumers.map((c) => [c.name, identityClients?.[c.name]?.userPoolClientId ?? c.clientId!]),
+    );
     const issuer = tokenIssuer(config, this.identity);
     const authorizer = new JwtAuthorizer(this, 'JwtAuthorizer', {
       mode: edge.mode,
@@ -105,6 +116,16 @@ export class EdgeStack extends Stack {
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
     });
+    if (edge.mode === 'inject') {
+      authorizer.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptVirtualKeys',
+          actions: ['kms:Decrypt'],
+          resources: [props.secretsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
+    }
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: edge.accessLogRetentionDays as logs.RetentionDays,
@@ -137,7 +158,7 @@ export class EdgeStack extends Stack {
       targets: [this.gateway.loadBalancer],
       description: `GenAI gateway ${config.name}`,
     });
-    const upstream = `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${this.gateway.listenerPort}`;
+    const upstream = this.internalLiteLlmUrl;
     for (const route of OPENAI_ROUTES) {
       const resource = this.api.root.resourceForPath(route.path);
       const params = pathParameters(route);
@@ -218,6 +239,11 @@ export class EdgeStack extends Stack {
     }
   }
 
+  /** LiteLLM through the internal load balancer: the VPC link's and the admin functions' way in. */
+  get internalLiteLlmUrl(): string {
+    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${this.gateway.listenerPort}`;
+  }
+
   /** The target group the LiteLLM pods register in (TargetGroupBinding). */
   get litellmTargetGroupArn(): string {
     return this.gateway.targetGroup.targetGroupArn;
@@ -254,11 +280,6 @@ function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity
     clientIds: Object.values(machineIdentity.clients).map((c) => c.userPoolClientId),
     requiredScope: machineIdentity.scope,
   };
-}
-
-/** Where each client's virtual key lives: created by onboarding, outside the stacks, so it survives the nightly destroy. */
-export function virtualKeySecretPrefix(environment: string): string {
-  return `genai-gateway/${environment}/virtual-keys/`;
 }
 
 function openAiError(type: string, code: string): string {

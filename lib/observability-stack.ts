@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic';
+import { ChatNotifications } from '../constructs/chat-notifications';
 import { CostBudget } from '../constructs/cost-budget';
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PlatformDashboard } from '../constructs/platform-dashboard';
@@ -39,6 +40,13 @@ export class ObservabilityStack extends Stack {
       // The key encrypts notifications in flight only: nothing to keep once the topic is gone.
       removalPolicy: RemovalPolicy.DESTROY,
       keyPendingWindowDays: props.ephemeral ? 7 : 30,
+    });
+
+    new ChatNotifications(this, 'Chat', {
+      namePrefix: `genai-${props.environment}-alarms`,
+      topic: this.topic.topic,
+      slack: observability.chat.slack,
+      teams: observability.chat.teams,
     });
 
     const metrics = new PlatformMetrics({ ...props.observed, region: this.region });

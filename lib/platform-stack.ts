@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { pascalCase } from '../constructs/names';
+import { Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { WorkloadName } from '../k8s/identities';
 import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
@@ -12,13 +14,15 @@ import type { PlatformAwsValues } from '../k8s/platform-props';
 import { HELM_CHARTS } from '../k8s/versions';
 import type { EnvironmentConfig } from './config/schema';
 import type { DataStack } from './data-stack';
+import { SUBNETS } from './network-stack';
+import { removalPolicyFor } from './removal';
 
 export interface PlatformStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly cluster: eks.ICluster;
   /** Literal cluster name, for the volume teardown's tag conditions. */
   readonly clusterName: string;
-  readonly vpcId: string;
+  readonly vpc: ec2.IVpc;
   readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.IRole>>;
   readonly data: DataStack;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
@@ -30,6 +34,10 @@ export interface PlatformStackProps extends StackProps {
    * @default http://localhost:3000 — the UI is reached through `kubectl port-forward`
    */
   readonly langfuseUrl?: string;
+  /** Where the tenants reconciler and key rotation reach LiteLLM's admin API inside the VPC; no tenants without it. */
+  readonly internalLiteLlm?: { readonly url: string; readonly port: number };
+  /** Consumer name → OAuth client id (the edge's Cognito app clients, or the config's for an external issuer). */
+  readonly consumerClientIds?: Readonly<Record<string, string>>;
 }
 
 /** Local port of the documented port-forward to the Langfuse UI. */
@@ -45,6 +53,8 @@ export class PlatformStack extends Stack {
   readonly externalSecrets: eks.HelmChart;
   /** Waits for PVC-backed volumes on destroy; ephemeral environments only. */
   readonly volumeTeardown?: ClusterTeardown;
+  /** Teams and consumers reconciled into LiteLLM, with their key secrets. */
+  readonly tenants?: Tenants;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -55,7 +65,7 @@ export class PlatformStack extends Stack {
     const teardown = (this.volumeTeardown = config.ephemeral
       ? new ClusterTeardown(this, 'VolumeTeardown', {
           clusterName: props.clusterName,
-          vpcId: props.vpcId,
+          vpcId: props.vpc.vpcId,
           mode: 'volumes',
           deleteOrphans: true,
           timeout: Duration.minutes(10),
@@ -132,5 +142,23 @@ export class PlatformStack extends Stack {
       manifests[name] = manifest;
     }
     this.manifests = manifests as Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>;
+
+    if (props.internalLiteLlm) {
+      this.tenants = new Tenants(this, 'Tenants', {
+        environment: config.name,
+        tenants: config.tenants,
+        clientIds: props.consumerClientIds ?? {},
+        vpc: props.vpc,
+        subnets: { subnetGroupName: SUBNETS.workloads },
+        litellmUrl: props.internalLiteLlm.url,
+        litellmPort: props.internalLiteLlm.port,
+        masterKey: data.secrets.secrets.litellmMasterKey,
+        secretsKey: data.key,
+        authorizerCacheTtl: Duration.seconds(config.edge.authorizerCacheTtlSeconds),
+        after: this.manifests.litellm,
+        logRetention: config.cluster.logRetentionDays,
+        removalPolicy: removalPolicyFor(config),
+      });
+    }
   }
 }

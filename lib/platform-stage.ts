@@ -57,6 +57,7 @@ export class PlatformStage extends Stage {
       vpc: this.network.vpc,
       clusterSecurityGroupId: this.cluster.cluster.clusterSecurityGroupId,
       clusterName: this.cluster.clusterName,
+      secretsKey: this.data.key,
       stackName: stackName('edge'),
       description: `GenAI platform ${config.name}: API Gateway, JWT authorizer, WAF, internal load balancer, identity`,
     });
@@ -68,7 +69,8 @@ export class PlatformStage extends Stage {
       langfuseUrl: this.edge.langfuseUrl,
       cluster: this.cluster.cluster,
       clusterName: this.cluster.clusterName,
-      vpcId: this.network.vpc.vpcId,
+      vpc: this.network.vpc,
+      consumerClientIds: this.edge.consumerClientIds,
       serviceAccountRoles: this.cluster.serviceAccountRoles,
       data: this.data,
       stackName: stackName('platform'),

@@ -169,11 +169,42 @@ const alarmThresholdsSchema = z.strictObject({
   valkeyMemoryPercent: percent.default(80),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const chatSchema = z.strictObject({
+  /** Slack channels; authorize the workspace once in the Amazon Q Developer in chat applications console. */
+  slack: z
+    .array(
+      z.strictObject({
+        workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'is not a Slack workspace id (e.g. T0123ABCD)'),
+        channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'is not a Slack channel id (e.g. C0123456789)'),
+      }),
+    )
+    .default([]),
+  /** Microsoft Teams channels; authorize the team once in the same console. */
+  teams: z
+    .array(
+      z.strictObject({
+        teamId: z.string().regex(UUID, 'is not a Microsoft Teams team id (a lowercase UUID)'),
+        tenantId: z.string().regex(UUID, 'is not a Microsoft Entra tenant id (a lowercase UUID)'),
+        channelId: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9_=+/.,-]*%3[aA][A-Za-z0-9_=+/.,-]*%40[A-Za-z0-9_=+/.,-]*$/,
+            'is not a URL-encoded Teams channel id (19%3a...%40thread.tacv2)',
+          ),
+      }),
+    )
+    .default([]),
+});
+
 const observabilitySchema = z.strictObject({
   /** Alarms still evaluate and show on the dashboard but notify no one. Budget alerts are never muted. */
   mute: z.boolean().default(false),
   /** Subscribed to the alarm topic by email; each address confirms the subscription AWS mails it. */
   alarmEmails: z.array(z.string().regex(EMAIL, 'is not an email address (name@example.com)')).default([]),
+  /** Chat channels that receive the same notifications as the emails. */
+  chat: chatSchema.default({ slack: [], teams: [] }),
   alarms: alarmThresholdsSchema.default(() => alarmThresholdsSchema.parse({})),
   /** Monthly cost budget of the environment (resources tagged genai:environment=<name>), in USD. */
   monthlyBudgetUsd: z.number().gt(0, 'must be above 0 (allowed: US dollars above 0, up to 1000000)').max(1_000_000).default(1000),

@@ -32,6 +32,7 @@ describe('loadEnvironment', () => {
     expect(parseEnvironment(valid).observability).toEqual({
       mute: false,
       alarmEmails: [],
+      chat: { slack: [], teams: [] },
       alarms: { gateway5xxPercent: 5, authorizerErrors: 5, bedrockThrottles: 10, auroraCapacityPercent: 95, valkeyMemoryPercent: 80 },
       monthlyBudgetUsd: 1000,
       budgetAlertPercents: [80, 100],

@@ -1,0 +1,69 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { bundledCode } from './bundled-code';
+
+export interface LiteLlmAdminFunctionProps {
+  /** Entry file of the handler (bundled by esbuild). */
+  readonly entry: string;
+  readonly description: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** LiteLLM inside the VPC: `http://<internal load balancer>:<port>`. */
+  readonly litellmUrl: string;
+  /** Port of `litellmUrl`, opened in the function's security group. */
+  readonly litellmPort: number;
+  readonly masterKey: secretsmanager.ISecret;
+  /** Key of the master-key and consumer secrets. */
+  readonly secretsKey: kms.IKey;
+  readonly timeout: Duration;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * A function that calls LiteLLM's admin API with the master key: inside the VPC, reaching only the
+ * internal load balancer's port and HTTPS (Secrets Manager). The reconciler and the key rotation share it.
+ */
+export class LiteLlmAdminFunction extends Construct {
+  readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: LiteLlmAdminFunctionProps) {
+    super(scope, id);
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.description}: LiteLLM admin API in the VPC, HTTPS to Secrets Manager`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(props.litellmPort), 'LiteLLM internal load balancer');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: props.description,
+      // The runtime ships the AWS SDK v3.
+      code: bundledCode(props.entry, { nodeMajor: 24, external: ['@aws-sdk/*'], sourceMap: true }),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [securityGroup],
+      environment: {
+        LITELLM_URL: props.litellmUrl,
+        MASTER_KEY_SECRET_ARN: props.masterKey.secretArn,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+    });
+    props.masterKey.grantRead(this.function);
+  }
+}
