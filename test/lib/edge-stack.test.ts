@@ -195,7 +195,7 @@ describe('EdgeStack', () => {
       edge.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     });
 
-    test("lets the authorizer read only this environment's virtual keys", () => {
+    test("lets the authorizer read only this environment's virtual keys, decrypting them through Secrets Manager only", () => {
       edge.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
@@ -204,6 +204,13 @@ describe('EdgeStack', () => {
               Effect: 'Allow',
               Action: 'secretsmanager:GetSecretValue',
               Resource: { 'Fn::Join': ['', Match.arrayWith([`:secret:genai-gateway/${name}/virtual-keys/*`])] },
+            },
+            {
+              Sid: 'DecryptVirtualKeys',
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: { 'Fn::GetStackOutput': Match.objectLike({ StackName: `genai-${name}-data` }) },
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
             },
           ],
         },
