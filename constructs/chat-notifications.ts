@@ -29,6 +29,9 @@ export interface ChatNotificationsProps {
  * applications (formerly AWS Chatbot). Notify only: the channel role holds no permission and the guardrail
  * allows nothing, so nobody can run a command against the account from the chat; logging is off so no
  * service-made log group outlives the environment.
+ * Unverified here (no account): delivery from our KMS-encrypted topic. SNS decrypts before it delivers, so
+ * the key should need only the publishers (CloudWatch, Budgets) it already names; older reports of Chatbot
+ * failing on encrypted topics concern the AWS-managed key, which CloudWatch cannot use to publish.
  */
 export class ChatNotifications extends Construct {
   readonly role?: iam.Role;
