@@ -27,6 +27,10 @@ export interface RotationLiteLlm {
   renameKey(key: string, alias: string): Promise<void>;
   /** From now on the key works `seconds` more, then LiteLLM refuses it as expired. */
   expireKeyIn(key: string, seconds: number): Promise<void>;
+  /** Keys holding this alias (at most one: LiteLLM keeps aliases unique), each with its hash as `token`. */
+  keysWithAlias(alias: string): Promise<(KeyRecord & { readonly token: string })[]>;
+  /** Renames a key, given by value or hash, and makes it expire `seconds` from now. */
+  retireKey(keyOrHash: string, alias: string, seconds: number): Promise<void>;
   /** A key with this exact value and alias, and the team, models, limits and metadata of `like`. */
   issueKey(key: string, alias: string, like: KeyRecord): Promise<void>;
   /** Resolves when LiteLLM accepts the key as a caller presents it; rejects with LiteLLM's reason otherwise. */
@@ -98,7 +102,17 @@ export function httpLiteLlm(props: HttpLiteLlmProps): RotationLiteLlm {
       if (!info || typeof info !== 'object') throw new LiteLlmCallError('GET /key/info', res.status, 'no info in the answer');
       return info;
     },
+    async keysWithAlias(alias) {
+      const res = await call(`/key/list?key_alias=${encodeURIComponent(alias)}&return_full_object=true&size=100`, { method: 'GET' });
+      if (res.status !== 200) throw new LiteLlmCallError('GET /key/list', res.status, errorText(res.body));
+      const keys = (res.body as { keys?: unknown }).keys;
+      if (!Array.isArray(keys)) throw new LiteLlmCallError('GET /key/list', res.status, 'no keys in the answer');
+      return (keys as (KeyRecord & { token?: unknown })[]).filter(
+        (k): k is KeyRecord & { token: string } => typeof k?.token === 'string' && k.key_alias === alias,
+      );
+    },
     renameKey: (key, alias) => ok('POST /key/update', '/key/update', { key, key_alias: alias }),
+    retireKey: (key, alias, seconds) => ok('POST /key/update', '/key/update', { key, key_alias: alias, duration: `${seconds}s` }),
     expireKeyIn: (key, seconds) => ok('POST /key/update', '/key/update', { key, duration: `${seconds}s` }),
     issueKey: (key, alias, like) => ok('POST /key/generate', '/key/generate', { ...successorFields(like), key, key_alias: alias }),
     async authenticate(key) {

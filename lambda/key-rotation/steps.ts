@@ -13,7 +13,7 @@
  */
 import { MANAGED_BY_METADATA_KEY, consumerOfRetiredAlias, managedByValue, retiredKeyAlias } from '../../lib/shared/tenants';
 import { keySecretString, parseVirtualKeySecret } from './key-value';
-import type { KeyRecord, RotationLiteLlm } from './litellm-keys';
+import { keyHash, type KeyRecord, type RotationLiteLlm } from './litellm-keys';
 import type { Log } from './redact';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, versionWith, type SecretState, type SecretVersions } from './secret-versions';
 
@@ -114,8 +114,29 @@ export async function setSecret(deps: StepDeps, t: RotationTarget): Promise<void
     await deps.litellm.renameKey(current, retiredKeyAlias(t.consumer, Math.floor(deps.now() / 1000)));
     deps.log('setSecret.renamed-current-key', { consumer: t.consumer });
   }
+  await freeAlias(deps, t, current);
   await deps.litellm.issueKey(pending, t.consumer, old);
   deps.log('setSecret.issued-pending-key', { consumer: t.consumer, version: t.token, team: old.team_id ?? undefined });
+}
+
+/**
+ * Another key under the consumer's alias, neither the current key nor ours, is what an abandoned rotation
+ * issued (its pending version was given up) or a key issued moments ago by a concurrent deploy: no client
+ * gets it from the secret, yet it blocks the alias. It is retired like an old key: renamed, and expiring
+ * after the grace period, so a key that did reach a client still works until caches have moved on.
+ */
+async function freeAlias(deps: StepDeps, t: RotationTarget, current: string): Promise<void> {
+  const currentHash = keyHash(current);
+  for (const holder of await deps.litellm.keysWithAlias(t.consumer)) {
+    if (holder.token === currentHash) continue;
+    if (holder.metadata?.[MANAGED_BY_METADATA_KEY] !== managedByValue(t.environment)) {
+      throw new RotationRefused(
+        `${describe(t)}: alias "${t.consumer}" is held in LiteLLM by a key this platform did not issue; rename or delete that key first`,
+      );
+    }
+    await deps.litellm.retireKey(holder.token, retiredKeyAlias(t.consumer, Math.floor(deps.now() / 1000)), deps.graceSeconds);
+    deps.log('setSecret.retired-stray-key', { consumer: t.consumer, graceSeconds: deps.graceSeconds });
+  }
 }
 
 /** Never rename or copy a key this platform did not issue to this consumer. */

@@ -288,6 +288,11 @@ describe('LiteLLM contract: the admin calls of a key rotation', () => {
             ? { status: 200, body: { key: url.searchParams.get('key'), info } }
             : { status: 404, body: { error: { message: 'Key not found in database' } } };
         }
+        case '/key/list': {
+          const alias = url.searchParams.get('key_alias');
+          const keys = [...table].filter(([, row]) => row.key_alias === alias).map(([token, row]) => ({ token, ...row }));
+          return { status: 200, body: { keys, total_count: keys.length, current_page: 1, total_pages: 1 } };
+        }
         case '/key/generate': {
           const { key, ...rest } = b;
           table.set(keyHash(key), { ...rest, expires: null });
@@ -351,7 +356,18 @@ describe('LiteLLM contract: the admin calls of a key rotation', () => {
     // licence it raises "Regenerating Virtual Keys is an Enterprise feature" for anything but the master key.
     const paths = (await fullRotation()).map((c) => new URL(c.url).pathname);
     expect(paths).not.toContainEqual(expect.stringContaining('regenerate'));
-    expect(new Set(paths)).toEqual(new Set(['/key/info', '/key/update', '/key/generate', '/v1/models']));
+    expect(new Set(paths)).toEqual(new Set(['/key/info', '/key/list', '/key/update', '/key/generate', '/v1/models']));
+  });
+
+  test('/key/list filters by key_alias and returns full key objects with their hash as token; the rotation looks up who holds the alias', async () => {
+    // Source: key_management_endpoints.py (00670428), list_keys/_list_key_helper: key_alias narrows the keys
+    // listed; with return_full_object=true each entry is the whole key row, whose token is the stored hash.
+    // litellm/proxy/utils.py (main-line copy read 2026-11-29), PrismaClient.update_data and get_data hash a
+    // token only when it starts with sk-, so /key/update accepts the hash in `key` too.
+    const lists = (await fullRotation()).filter((c) => new URL(c.url).pathname === '/key/list');
+    expect(lists.map((c) => Object.fromEntries(new URL(c.url).searchParams))).toEqual([
+      { key_alias: 'app-one', return_full_object: 'true', size: '100' },
+    ]);
   });
 
   test('/key/info finds a key by its SHA-256 hash, so no key travels in a URL; admin calls carry the master key', async () => {
