@@ -29,8 +29,8 @@ export interface RotationLiteLlm {
   expireKeyIn(key: string, seconds: number): Promise<void>;
   /** Keys holding this alias (at most one: LiteLLM keeps aliases unique), each with its hash as `token`. */
   keysWithAlias(alias: string): Promise<(KeyRecord & { readonly token: string })[]>;
-  /** Renames a key, given by value or hash, and makes it expire `seconds` from now. */
-  retireKey(keyOrHash: string, alias: string, seconds: number): Promise<void>;
+  /** Deletes a key given by its hash. */
+  deleteKey(hash: string): Promise<void>;
   /** A key with this exact value and alias, and the team, models, limits and metadata of `like`. */
   issueKey(key: string, alias: string, like: KeyRecord): Promise<void>;
   /** Resolves when LiteLLM accepts the key as a caller presents it; rejects with LiteLLM's reason otherwise. */
@@ -112,7 +112,7 @@ export function httpLiteLlm(props: HttpLiteLlmProps): RotationLiteLlm {
       );
     },
     renameKey: (key, alias) => ok('POST /key/update', '/key/update', { key, key_alias: alias }),
-    retireKey: (key, alias, seconds) => ok('POST /key/update', '/key/update', { key, key_alias: alias, duration: `${seconds}s` }),
+    deleteKey: (hash) => ok('POST /key/delete', '/key/delete', { keys: [hash] }),
     expireKeyIn: (key, seconds) => ok('POST /key/update', '/key/update', { key, duration: `${seconds}s` }),
     issueKey: (key, alias, like) => ok('POST /key/generate', '/key/generate', { ...successorFields(like), key, key_alias: alias }),
     async authenticate(key) {

@@ -121,9 +121,10 @@ export async function setSecret(deps: StepDeps, t: RotationTarget): Promise<void
 
 /**
  * Another key under the consumer's alias, neither the current key nor ours, is what an abandoned rotation
- * issued (its pending version was given up) or a key issued moments ago by a concurrent deploy: no client
- * gets it from the secret, yet it blocks the alias. It is retired like an old key: renamed, and expiring
- * after the grace period, so a key that did reach a client still works until caches have moved on.
+ * issued (its pending version was given up) or a key a concurrent deploy issued moments ago. The authorizer
+ * hands out only AWSCURRENT, so no client got it from the secret; it is deleted so the alias is free. It is
+ * deleted by hash (its value is in no current version), which /key/delete accepts; /key/update is only
+ * trusted with a key's value (test/contracts/litellm-admin.test.ts).
  */
 async function freeAlias(deps: StepDeps, t: RotationTarget, current: string): Promise<void> {
   const currentHash = keyHash(current);
@@ -134,8 +135,8 @@ async function freeAlias(deps: StepDeps, t: RotationTarget, current: string): Pr
         `${describe(t)}: alias "${t.consumer}" is held in LiteLLM by a key this platform did not issue; rename or delete that key first`,
       );
     }
-    await deps.litellm.retireKey(holder.token, retiredKeyAlias(t.consumer, Math.floor(deps.now() / 1000)), deps.graceSeconds);
-    deps.log('setSecret.retired-stray-key', { consumer: t.consumer, graceSeconds: deps.graceSeconds });
+    await deps.litellm.deleteKey(holder.token);
+    deps.log('setSecret.deleted-stray-key', { consumer: t.consumer });
   }
 }
 

@@ -149,6 +149,12 @@ export class LiteLlmKeysStandIn {
         return this.generate(body ?? {});
       case 'POST /key/update':
         return this.update(body ?? {});
+      case 'POST /key/delete': {
+        const tokens = ((body?.keys ?? []) as string[]).map(hashIfNeeded).filter((t) => this.rows.has(t));
+        if (tokens.length === 0) return { status: 404, body: liteLlmError(404, 'No keys found', 'not_found_error') };
+        for (const t of tokens) this.rows.delete(t);
+        return { status: 200, body: { deleted_keys: body?.keys } };
+      }
       default:
         return { status: 404, body: { detail: 'Not Found' } };
     }
