@@ -1,0 +1,59 @@
+/**
+ * Checks every environment against the AWS Control Tower proactive controls (cfn-guard rules from
+ * @cdklabs/cdk-validator-cfnguard) and prints, per environment, how many controls were evaluated, passed and excepted.
+ *   npm run compliance            every environment
+ *   npm run compliance -- prod    the named ones
+ * Exit 1 on any finding not in lib/compliance/control-tower-exceptions.ts, or on an exception that matched nothing.
+ */
+import { App } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkControlTower, summaryLine, type ControlTowerReport } from '../lib/compliance/control-tower';
+import { ENVIRONMENTS } from '../lib/config/environments';
+import { loadEnvironment } from '../lib/config/load-config';
+import { createStacks } from '../lib/create-stacks';
+import { runMain } from './run-main';
+
+/** The feature flags `cdk synth` passes from cdk.json; no bundling, since Lambda code is not what the controls read. */
+function appContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
+}
+
+function check(name: string): ControlTowerReport {
+  const outdir = mkdtempSync(join(tmpdir(), `control-tower-${name}-`));
+  try {
+    const config = loadEnvironment(name, { region: 'us-east-1' });
+    const app = new App({ outdir, context: appContext(), builtinCloudFormationValidation: false });
+    return checkControlTower(createStacks(app, config), { ephemeral: config.ephemeral });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function details(report: ControlTowerReport): string[] {
+  return [
+    ...report.failures.map((f) => `  FAIL ${f.control} ${f.path}`),
+    ...report.unusedExceptions.map((u) => `  STALE exception ${u.exception.control} ${u.pattern}: matches nothing, remove it`),
+  ];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const names = argv.length > 0 ? argv : Object.keys(ENVIRONMENTS);
+  const unknown = names.filter((n) => !(n in ENVIRONMENTS));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown environment ${unknown.join(', ')} (known: ${Object.keys(ENVIRONMENTS).join(', ')})\n`);
+    return 2;
+  }
+  let ok = true;
+  for (const name of names) {
+    const report = check(name);
+    process.stdout.write(`${[summaryLine(report), ...details(report)].join('\n')}\n`);
+    ok &&= report.failures.length === 0 && report.unusedExceptions.length === 0;
+  }
+  if (!ok) process.stdout.write('Fix the resource, or add a reasoned exception in lib/compliance/control-tower-exceptions.ts.\n');
+  return Promise.resolve(ok ? 0 : 1);
+}
+
+runMain(main);
