@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr';
+import {
+  checkModelGroups,
+  DEFAULT_MODELS,
+  flattenModelGroups,
+  modelGroupSchema,
+  responseCacheSchema,
+  routerSchema,
+  type ModelConfig,
+} from './models-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
+
+export { MODEL_PROVIDERS } from './models-schema';
+export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -19,8 +31,6 @@ export const VALKEY_VERSIONS = ['8.0'] as const;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
   message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
@@ -216,67 +226,6 @@ const observabilitySchema = z.strictObject({
     .default([80, 100]),
 });
 
-const bedrockModel = z.strictObject({
-  provider: z.literal('bedrock'),
-  /** Name clients ask for (the OpenAI `model` field). */
-  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
-  /** Foundation model id, e.g. anthropic.claude-sonnet-4-20250514-v1:0. */
-  modelId: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.:-]+$/, 'is not a Bedrock model id (e.g. anthropic.claude-sonnet-4-20250514-v1:0)'),
-  /** Cross-region inference profile prefix (us, eu, apac, global); omit to call the model in `region` directly. */
-  inferenceProfile: z.enum(['us', 'eu', 'apac', 'global']).optional(),
-  region: z.string().regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
-  /** Role in another account that holds the model access. */
-  crossAccountRoleArn: z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)').optional(),
-});
-
-const azureModel = z.strictObject({
-  provider: z.literal('azure'),
-  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
-  deployment: z.string().min(1),
-  apiBase: z
-    .string()
-    .regex(/^https:\/\/[a-z0-9-]+\.openai\.azure\.com\/?$/, 'is not an Azure OpenAI endpoint (https://<resource>.openai.azure.com)'),
-  apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'is not an API version (e.g. 2024-10-21)'),
-  /** Existing Secrets Manager secret holding the API key; it outlives ephemeral environments. */
-  apiKeySecretName: z.string().regex(SECRET_NAME, 'is not a secret name'),
-});
-
-const geminiModel = z.strictObject({
-  provider: z.literal('gemini'),
-  name: z.string().regex(MODEL_NAME, 'is not a model name (lowercase letters, digits, . _ -)'),
-  model: z.string().regex(/^[a-z0-9.-]+$/, 'is not a Gemini model (e.g. gemini-2.5-pro)'),
-  apiKeySecretName: z.string().regex(SECRET_NAME, 'is not a secret name'),
-});
-
-export const MODEL_PROVIDERS = ['bedrock', 'azure', 'gemini'] as const;
-
-const modelSchema = z.discriminatedUnion('provider', [bedrockModel, azureModel, geminiModel]);
-
-/** The design notes' default model list: Claude inference profiles in us-east-1. */
-const DEFAULT_MODELS: z.input<typeof modelSchema>[] = [
-  {
-    provider: 'bedrock',
-    name: 'claude-3-7-sonnet',
-    modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
-    inferenceProfile: 'us',
-    region: 'us-east-1',
-  },
-  {
-    provider: 'bedrock',
-    name: 'claude-sonnet-4',
-    modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
-    inferenceProfile: 'us',
-    region: 'us-east-1',
-  },
-  {
-    provider: 'bedrock',
-    name: 'claude-opus-4',
-    modelId: 'anthropic.claude-opus-4-20250514-v1:0',
-    inferenceProfile: 'us',
-    region: 'us-east-1',
-  },
-];
-
 export const environmentSchema = z
   .strictObject({
     /** Lowercase; it prefixes stack ids. */
@@ -296,7 +245,15 @@ export const environmentSchema = z
     cluster: clusterSchema.default(() => clusterSchema.parse({})),
     workloads: workloadsSchema.default(() => workloadsSchema.parse({})),
     edge: edgeSchema.default(() => edgeSchema.parse({})),
-    models: z.array(modelSchema).min(1, 'needs at least one model').default(DEFAULT_MODELS),
+    /** Model groups: the names clients ask for, each served by one or more deployments. */
+    models: z
+      .array(modelGroupSchema)
+      .min(1, 'needs at least one model')
+      .default(() => DEFAULT_MODELS.map((group) => modelGroupSchema.parse(group))),
+    /** How LiteLLM spreads calls over a group's deployments, retries, cools deployments down and falls back. */
+    router: routerSchema.default(() => routerSchema.parse({})),
+    /** Exact-match response caching; off unless an environment turns it on. */
+    responseCache: responseCacheSchema.default(() => responseCacheSchema.parse({})),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
     tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
@@ -351,18 +308,22 @@ export const environmentSchema = z
       if (percents.indexOf(p) !== i)
         issue(['observability', 'budgetAlertPercents', i], `${p} is listed twice (allowed: distinct percentages)`);
     });
-    const names = env.models.map((m) => m.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) issue(['models', i, 'name'], `"${name}" is used twice (allowed: unique model names)`);
-    });
-    checkTenants(env.tenants, names, env.edge.identity.provider, issue);
-  });
+    checkModelGroups(env.models, issue);
+    checkTenants(
+      env.tenants,
+      env.models.map((m) => m.name),
+      env.edge.identity.provider,
+      issue,
+    );
+  })
+  // Everything downstream (IAM, secrets, metrics, the chart) reads one deployment at a time, as LiteLLM's
+  // model_list does; the groups stay available as `modelGroups` for what is per group (fallbacks).
+  .transform(({ models, ...env }) => ({ ...env, modelGroups: models, models: flattenModelGroups(models) }));
 
 /** Config as written in an overlay: fields with defaults may be left out, region comes from CDK_DEFAULT_REGION if absent. */
 export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'> & { readonly region?: string };
 /** Config after validation and defaults. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
-export type ModelConfig = EnvironmentConfig['models'][number];
 export type ObservabilityConfig = EnvironmentConfig['observability'];
 export type TenantsConfig = EnvironmentConfig['tenants'];
 export type BedrockModelConfig = Extract<ModelConfig, { provider: 'bedrock' }>;

@@ -173,20 +173,31 @@ describe('ClusterStack', () => {
       },
       models: [
         {
-          provider: 'bedrock',
           name: 'remote-sonnet',
-          modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
-          region: 'us-west-2',
-          crossAccountRoleArn: 'arn:aws:iam::210987654321:role/BedrockAccess',
+          deployments: [
+            {
+              provider: 'bedrock',
+              modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+              region: 'us-west-2',
+              crossAccountRoleArn: 'arn:aws:iam::210987654321:role/BedrockAccess',
+            },
+          ],
         },
-        { provider: 'bedrock', name: 'local-haiku', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1' },
         {
-          provider: 'azure',
+          name: 'local-haiku',
+          deployments: [{ provider: 'bedrock', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', region: 'us-east-1' }],
+        },
+        {
           name: 'gpt-4o',
-          deployment: 'gpt-4o',
-          apiBase: 'https://contoso.openai.azure.com',
-          apiVersion: '2024-10-21',
-          apiKeySecretName: 'genai/azure-openai',
+          deployments: [
+            {
+              provider: 'azure',
+              deployment: 'gpt-4o',
+              apiBase: 'https://contoso.openai.azure.com',
+              apiVersion: '2024-10-21',
+              apiKeySecretName: 'genai/azure-openai',
+            },
+          ],
         },
       ],
     });

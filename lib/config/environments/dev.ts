@@ -14,6 +14,9 @@ export const dev: EnvironmentInput = {
   cache: { replicas: 0, multiAz: false },
   cluster: { endpointAccess: { mode: 'private' } },
   edge: { identity: { provider: 'cognito' } },
+  // Default model groups (one us-east-1 deployment each). Responses are cached only for requests that ask
+  // ("cache": {"use-cache": true}), for five minutes, in each gateway pod's memory.
+  responseCache: { enabled: true, mode: 'opt-in', ttlSeconds: 300 },
   tenants: {
     teams: [
       {

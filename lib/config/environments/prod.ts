@@ -27,6 +27,40 @@ export const prod: EnvironmentInput = {
     wafRateLimit: 5000,
     accessLogRetentionDays: 365,
   },
+  // claude-sonnet-4 is served from two regions; a throttled or failing region cools down for
+  // router.cooldownSeconds and the other takes its traffic. claude-opus-4 keeps us-west-2 as a standby.
+  models: [
+    {
+      name: 'claude-3-7-sonnet',
+      deployments: [
+        { provider: 'bedrock', modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+        { provider: 'bedrock', modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0', inferenceProfile: 'us', region: 'us-west-2' },
+      ],
+    },
+    {
+      name: 'claude-sonnet-4',
+      deployments: [
+        { provider: 'bedrock', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1', weight: 2 },
+        { provider: 'bedrock', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-west-2', weight: 1 },
+      ],
+      // Both regions down or cooling: answer with the previous generation rather than an error.
+      fallbacks: ['claude-3-7-sonnet'],
+    },
+    {
+      name: 'claude-opus-4',
+      deployments: [
+        { provider: 'bedrock', modelId: 'anthropic.claude-opus-4-20250514-v1:0', inferenceProfile: 'us', region: 'us-east-1' },
+        {
+          provider: 'bedrock',
+          modelId: 'anthropic.claude-opus-4-20250514-v1:0',
+          inferenceProfile: 'us',
+          region: 'us-west-2',
+          standby: true,
+        },
+      ],
+      fallbacks: ['claude-sonnet-4'],
+    },
+  ],
   tenants: {
     teams: [
       {

@@ -100,8 +100,8 @@ describe('parseEnvironment rejects bad config with one exact message per problem
     ],
     [
       'an unknown model provider',
-      { ...valid, models: [{ provider: 'openai', name: 'gpt' }] },
-      ['models[0].provider: "openai" is not allowed (allowed: "bedrock", "azure", "gemini")'],
+      { ...valid, models: [{ name: 'gpt', deployments: [{ provider: 'openai' }] }] },
+      ['models[0].deployments[0].provider: "openai" is not allowed (allowed: "bedrock", "azure", "gemini")'],
     ],
     [
       'an unsupported Kubernetes version',
@@ -167,8 +167,11 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       {
         ...valid,
         models: [
-          { provider: 'bedrock', name: 'claude', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' },
-          { provider: 'gemini', name: 'claude', model: 'gemini-2.5-pro', apiKeySecretName: 'genai/gemini' },
+          {
+            name: 'claude',
+            deployments: [{ provider: 'bedrock', modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' }],
+          },
+          { name: 'claude', deployments: [{ provider: 'gemini', model: 'gemini-2.5-pro', apiKeySecretName: 'genai/gemini' }] },
         ],
       },
       ['models[1].name: "claude" is used twice (allowed: unique model names)'],
