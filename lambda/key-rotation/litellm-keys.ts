@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { LiteLlmAdmin, LiteLlmAdminError, type GenerateKeyRequest } from '../tenants/litellm-admin';
 import { redact } from './redact';
+
+export { keyHash } from '../tenants/litellm-admin';
 
 /**
  * The part of a LiteLLM key the rotation reads and copies onto the successor (fields of `/key/info`'s
@@ -37,23 +39,6 @@ export interface RotationLiteLlm {
   authenticate(key: string): Promise<void>;
 }
 
-/** LiteLLM answered a call with an error status; the message is redacted. */
-export class LiteLlmCallError extends Error {
-  constructor(
-    readonly call: string,
-    readonly status: number,
-    detail: string,
-  ) {
-    super(`LiteLLM ${call} answered ${status}: ${redact(detail).slice(0, 500)}`);
-    this.name = 'LiteLlmCallError';
-  }
-}
-
-/** LiteLLM's `hash_token`: SHA-256 of the key, hex. Lets a key be named in a URL without its value. */
-export function keyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
 export interface HttpLiteLlmProps {
   readonly baseUrl: string;
   readonly masterKey: () => Promise<string>;
@@ -63,84 +48,72 @@ export interface HttpLiteLlmProps {
 }
 
 /**
- * LiteLLM's admin API over HTTP with the master key. A raw key travels only in JSON bodies and in the key
- * header of the authentication check, never in a URL (access logs record URLs).
+ * The rotation's calls over the tenants' LiteLLM admin client (lambda/tenants/litellm-admin.ts: master key as
+ * Bearer, keys only in bodies or hashed, errors scrubbed), plus the client-route check of a key.
  */
 export function httpLiteLlm(props: HttpLiteLlmProps): RotationLiteLlm {
   const doFetch = props.fetch ?? fetch;
   const timeoutMs = props.timeoutMs ?? 10_000;
-
-  async function call(path: string, init: { method: string; body?: unknown; key?: string }): Promise<{ status: number; body: unknown }> {
-    const key = init.key ?? (await props.masterKey());
-    const response = await doFetch(`${props.baseUrl}${path}`, {
-      method: init.method,
-      headers: { [LITELLM_KEY_HEADER]: key, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: kept as text for the error message.
-    }
-    return { status: response.status, body };
-  }
-
-  async function ok(name: string, path: string, body: unknown): Promise<void> {
-    const res = await call(path, { method: 'POST', body });
-    if (res.status < 200 || res.status > 299) throw new LiteLlmCallError(name, res.status, errorText(res.body));
-  }
-
+  const admin = new LiteLlmAdmin({ baseUrl: props.baseUrl, masterKey: props.masterKey, fetch: doFetch, timeoutMs });
   return {
-    async keyInfo(key) {
-      const res = await call(`/key/info?key=${keyHash(key)}`, { method: 'GET' });
-      if (res.status === 404) return undefined;
-      if (res.status !== 200) throw new LiteLlmCallError('GET /key/info', res.status, errorText(res.body));
-      const info = (res.body as { info?: KeyRecord }).info;
-      if (!info || typeof info !== 'object') throw new LiteLlmCallError('GET /key/info', res.status, 'no info in the answer');
-      return info;
-    },
+    keyInfo: (key) => admin.keyInfo(key),
     async keysWithAlias(alias) {
-      const res = await call(`/key/list?key_alias=${encodeURIComponent(alias)}&return_full_object=true&size=100`, { method: 'GET' });
-      if (res.status !== 200) throw new LiteLlmCallError('GET /key/list', res.status, errorText(res.body));
-      const keys = (res.body as { keys?: unknown }).keys;
-      if (!Array.isArray(keys)) throw new LiteLlmCallError('GET /key/list', res.status, 'no keys in the answer');
-      return (keys as (KeyRecord & { token?: unknown })[]).filter(
-        (k): k is KeyRecord & { token: string } => typeof k?.token === 'string' && k.key_alias === alias,
-      );
+      return (await admin.listKeys({ keyAlias: alias })).filter((k) => k.key_alias === alias);
     },
-    renameKey: (key, alias) => ok('POST /key/update', '/key/update', { key, key_alias: alias }),
-    deleteKey: (hash) => ok('POST /key/delete', '/key/delete', { keys: [hash] }),
-    expireKeyIn: (key, seconds) => ok('POST /key/update', '/key/update', { key, duration: `${seconds}s` }),
-    issueKey: (key, alias, like) => ok('POST /key/generate', '/key/generate', { ...successorFields(like), key, key_alias: alias }),
+    renameKey: (key, alias) => admin.updateKey({ key, key_alias: alias }),
+    expireKeyIn: (key, seconds) => admin.updateKey({ key, duration: `${seconds}s` }),
+    deleteKey: (hash) => admin.deleteKeys({ hashes: [hash] }),
+    async issueKey(key, alias, like) {
+      await admin.generateKey({ ...successorFields(like), key, key_alias: alias });
+    },
     async authenticate(key) {
-      // The cheapest authenticated route a client uses: no model call, no spend.
-      const res = await call('/v1/models', { method: 'GET', key });
-      if (res.status !== 200) throw new LiteLlmCallError('GET /v1/models', res.status, errorText(res.body));
+      // The cheapest authenticated route a client uses: no model call, no spend. The key goes in the header
+      // the edge writes it into (lib/shared/litellm.ts), as a client's request reaches LiteLLM.
+      const route = 'GET /v1/models';
+      let response: Response;
+      let text: string;
+      try {
+        response = await doFetch(`${props.baseUrl.replace(/\/+$/, '')}/v1/models`, {
+          headers: { [LITELLM_KEY_HEADER]: key },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        text = await response.text();
+      } catch (err) {
+        throw new LiteLlmAdminError(route, 0, redact((err as Error).message, [key]));
+      }
+      const status = response.status;
+      if (status !== 200) throw new LiteLlmAdminError(route, status, redact(errorText(text), [key]).slice(0, 500));
     },
   };
 }
 
-/** What the successor copies: team, models, budget and limits, metadata (the managed-by marker with it). */
-export function successorFields(like: KeyRecord): Record<string, unknown> {
-  const fields: Record<string, unknown> = {
-    team_id: like.team_id,
-    models: like.models,
+/**
+ * What the successor copies: team, models, budget and limits, metadata (the managed-by marker with it).
+ * Anything else the reconciler manages on a key it sets again on its next run; spend starts at 0.
+ */
+export function successorFields(like: KeyRecord): Omit<GenerateKeyRequest, 'key' | 'key_alias'> {
+  const fields = {
+    team_id: like.team_id ?? undefined,
+    models: like.models ?? undefined,
     max_budget: like.max_budget,
     budget_duration: like.budget_duration,
     tpm_limit: like.tpm_limit,
     rpm_limit: like.rpm_limit,
     max_parallel_requests: like.max_parallel_requests,
-    metadata: like.metadata,
+    metadata: like.metadata ?? undefined,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null));
 }
 
-function errorText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  const b = body as { error?: { message?: unknown }; detail?: unknown };
+/** LiteLLM's `{"error": {"message"}}`, FastAPI's `{"detail"}`, or the text itself. */
+function errorText(text: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const b = body as { error?: { message?: unknown }; detail?: unknown } | null;
   const message = b?.error?.message ?? b?.detail ?? body;
   return typeof message === 'string' ? message : JSON.stringify(message);
 }

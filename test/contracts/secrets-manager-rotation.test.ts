@@ -1,8 +1,8 @@
 /**
  * AWS Secrets Manager rotation by Lambda function, and the LiteLLM admin calls a rotation of a virtual key
  * makes: what Secrets Manager sends and expects, checked against our rotation function
- * (lambda/key-rotation/) and the KeyRotation construct's template; and what LiteLLM v1.108.12
- * (k8s/versions.ts) does with the calls the function sends, checked against the requests it builds.
+ * (lambda/key-rotation/) and the KeyRotation construct's template; and what the rotation relies on in
+ * LiteLLM v1.108.12 (k8s/versions.ts) beyond the admin routes of test/contracts/litellm-admin.test.ts.
  *
  * Sources, read 2026-11-29, restated in our own words:
  * - AWS Secrets Manager User Guide: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html,
@@ -24,10 +24,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KeyRotation } from '../../constructs/key-rotation';
 import { keyHash, httpLiteLlm } from '../../lambda/key-rotation/litellm-keys';
-import { newVirtualKey } from '../../lambda/key-rotation/key-value';
 import { checkStages, createRotationHandler, parseRotationEvent, ROTATION_STEPS } from '../../lambda/key-rotation/rotation';
 import { secretVersions, type SecretState } from '../../lambda/key-rotation/secret-versions';
-import { CONSUMER_SECRET_TAG, MANAGED_BY_METADATA_KEY, managedByValue, retiredKeyAlias } from '../../lib/shared/tenants';
+import { CONSUMER_SECRET_TAG, MANAGED_BY_METADATA_KEY, managedByValue } from '../../lib/shared/tenants';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genai-gateway/dev/virtual-keys/client1-AbCdEf';
 const TOKEN = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
@@ -270,14 +269,20 @@ describe('Secrets Manager rotation contract', () => {
   });
 });
 
-describe('LiteLLM contract: the admin calls of a key rotation', () => {
+/**
+ * The admin routes themselves (caller-chosen key on /key/generate, unique aliases, /key/update by value with
+ * `duration`, /key/list by alias, /key/info by hash, /key/delete by hash) are stated in
+ * test/contracts/litellm-admin.test.ts, whose client the rotation uses. Here: what the rotation relies on
+ * beyond them.
+ */
+describe('LiteLLM contract: what a key rotation relies on beyond the admin routes', () => {
+  /** One rotation through the real client, LiteLLM's key table kept by hash as the admin contract says. */
   const fullRotation = async () => {
     const versions: Record<string, { stages: string[]; value?: string }> = {
       [CURRENT_VERSION]: { stages: ['AWSCURRENT'], value: JSON.stringify({ virtualKey: OLD_KEY }) },
       [TOKEN]: { stages: ['AWSPENDING'] },
     };
     const sm = recordingSecretsManager(versions);
-    // LiteLLM's key table, by hash: the old key to begin with; generate adds, update changes.
     const table = new Map<string, Record<string, unknown>>([[keyHash(OLD_KEY), managedKey('app-one')]]);
     const litellm = recordingFetch((url, body) => {
       const b = body as Record<string, unknown> & { key: string };
@@ -289,23 +294,24 @@ describe('LiteLLM contract: the admin calls of a key rotation', () => {
             : { status: 404, body: { error: { message: 'Key not found in database' } } };
         }
         case '/key/list': {
-          const alias = url.searchParams.get('key_alias');
-          const keys = [...table].filter(([, row]) => row.key_alias === alias).map(([token, row]) => ({ token, ...row }));
+          const keys = [...table]
+            .filter(([, row]) => row.key_alias === url.searchParams.get('key_alias'))
+            .map(([token, row]) => ({ token, ...row }));
           return { status: 200, body: { keys, total_count: keys.length, current_page: 1, total_pages: 1 } };
         }
         case '/key/generate': {
           const { key, ...rest } = b;
           table.set(keyHash(key), { ...rest, expires: null });
-          return { status: 200, body: {} };
+          return { status: 200, body: { key, token: keyHash(key), key_alias: rest.key_alias } };
         }
         case '/key/update': {
           const row = table.get(keyHash(b.key))!;
           if (b.key_alias !== undefined) row.key_alias = b.key_alias;
           if (b.duration !== undefined) row.expires = new Date(Date.parse('2026-11-29T10:00:00Z') + 1500_000).toISOString();
-          return { status: 200, body: {} };
+          return { status: 200, body: { key: b.key } };
         }
         default:
-          return { status: 200, body: {} };
+          return { status: 200, body: { object: 'list', data: [] } };
       }
     });
     const rotate = rotation(sm, litellm);
@@ -313,80 +319,43 @@ describe('LiteLLM contract: the admin calls of a key rotation', () => {
     return litellm.calls;
   };
 
-  test('/key/generate takes a key value chosen by the caller (sk-...) and an alias; the rotation issues its pending key that way', async () => {
-    // Source: BerriAI/litellm key_management_endpoints.py (00670428): /key/generate documents `key` as a
-    // user-defined key value; generate_key_helper_fn stores it as the token when given, otherwise draws
-    // sk-<random>; the copy read refuses a given key that does not start with sk-. Aliases must be unique
-    // across all keys (_enforce_unique_key_alias, 400 "Key with alias '...' already exists").
-    expect(newVirtualKey()).toMatch(/^sk-[A-Za-z0-9_-]{43}$/);
-    const generate = (await fullRotation()).filter((c) => new URL(c.url).pathname === '/key/generate');
-    expect(generate).toEqual([
-      expect.objectContaining({
-        method: 'POST',
-        body: {
-          key: NEW_KEY,
-          key_alias: 'app-one',
-          team_id: 'team-uuid-1',
-          models: ['claude-sonnet'],
-          max_budget: 20,
-          budget_duration: '30d',
-          tpm_limit: 10000,
-          rpm_limit: 60,
-          max_parallel_requests: 4,
-          metadata: { [MANAGED_BY_METADATA_KEY]: managedByValue('dev'), tags: ['environment:dev'] },
-        },
-      }),
-    ]);
-  });
-
-  test('/key/update changes key_alias (unique among other keys) and sets expires from `duration`; the rotation renames, then expires the old key', async () => {
-    // Source: key_management_endpoints.py (00670428): update_key_fn checks the new key_alias against every
-    // other key (_enforce_unique_key_alias with the key's own token excluded); prepare_key_update_data turns
-    // `duration` into expires = now + duration (duration_in_seconds, so "1500s"), and null or "-1" into a
-    // key that never expires. The request names the key by its value (`key`) in the JSON body.
-    const updates = (await fullRotation()).filter((c) => new URL(c.url).pathname === '/key/update').map((c) => c.body);
-    expect(updates).toEqual([
-      { key: OLD_KEY, key_alias: retiredKeyAlias('app-one', Date.parse('2026-11-29T10:00:00Z') / 1000) },
-      { key: OLD_KEY, duration: '1500s' },
-    ]);
-  });
-
-  test('/key/regenerate needs an Enterprise licence for virtual keys, so the rotation never calls it', async () => {
-    // Source: key_management_endpoints.py (00670428), regenerate_key_fn: unless the proxy runs with a premium
-    // licence it raises "Regenerating Virtual Keys is an Enterprise feature" for anything but the master key.
-    const paths = (await fullRotation()).map((c) => new URL(c.url).pathname);
-    expect(paths).not.toContainEqual(expect.stringContaining('regenerate'));
-    expect(new Set(paths)).toEqual(new Set(['/key/info', '/key/list', '/key/update', '/key/generate', '/v1/models']));
-  });
-
-  test('/key/list filters by key_alias and returns full key objects with their hash as token; the rotation looks up who holds the alias', async () => {
-    // Source: key_management_endpoints.py (00670428), list_keys/_list_key_helper: key_alias narrows the keys
-    // listed; with return_full_object=true each entry is the whole key row, whose token is the stored hash.
-    // litellm/proxy/utils.py (main-line copy read 2026-11-29), PrismaClient.update_data and get_data hash a
-    // token only when it starts with sk-, so /key/update accepts the hash in `key` too.
-    const lists = (await fullRotation()).filter((c) => new URL(c.url).pathname === '/key/list');
-    expect(lists.map((c) => Object.fromEntries(new URL(c.url).searchParams))).toEqual([
-      { key_alias: 'app-one', return_full_object: 'true', size: '100' },
-    ]);
-  });
-
-  test('/key/info finds a key by its SHA-256 hash, so no key travels in a URL; admin calls carry the master key', async () => {
-    // Source: key_management_endpoints.py (00670428), info_key_fn: the `key` query parameter is hashed only
-    // when it starts with sk- (litellm/proxy/utils.py _hash_token_if_needed; hash_token is SHA-256, hex), so
-    // the stored hash itself is accepted; 404 "Key not found in database" for an unknown one.
+  test('/key/regenerate needs an Enterprise licence for virtual keys, so the rotation issues its own key with /key/generate instead', async () => {
+    // Source: BerriAI/litellm key_management_endpoints.py (00670428), regenerate_key_fn: without a premium
+    // licence it refuses everything but the master key ("Regenerating Virtual Keys is an Enterprise
+    // feature"); its grace_period for the old key belongs to the same licensed route.
     const calls = await fullRotation();
-    for (const call of calls) {
-      expect(call.url).not.toContain(OLD_KEY);
-      expect(call.url).not.toContain(NEW_KEY);
-    }
-    const infos = calls.filter((c) => new URL(c.url).pathname === '/key/info');
-    expect(infos.length).toBeGreaterThan(0);
-    for (const call of infos) {
-      expect(new URL(call.url).searchParams.get('key')).toMatch(/^[0-9a-f]{64}$/);
-      expect(call.headers['x-litellm-api-key']).toBe(MASTER);
-    }
-    // sha256("sk-1234"), computed with Python's hashlib as LiteLLM's hash_token does.
-    expect(keyHash('sk-1234')).toBe('88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b');
+    const paths = calls.map((c) => new URL(c.url).pathname);
+    expect(paths).not.toContainEqual(expect.stringContaining('regenerate'));
+    expect(calls.filter((c) => new URL(c.url).pathname === '/key/generate').map((c) => c.body)).toEqual([
+      expect.objectContaining({ key: NEW_KEY, key_alias: 'app-one', team_id: 'team-uuid-1' }),
+    ]);
+  });
+
+  test('a client route accepts a valid key and refuses an expired one (expired_key); testSecret checks the pending key there, and the grace period ends the old key there', async () => {
+    // Source: BerriAI/litellm litellm/proxy/auth/user_api_key_auth.py (copies read 2026-11-29 through the code
+    // index): every authenticated route, /v1/models among them, refuses a key whose expires is in the past
+    // with "Authentication Error - Expired Key. Key Expiry time ... and current time ..." (type expired_key;
+    // status 400 in the newer copies, 403 in an older one); a key LiteLLM does not know is a 401 naming its
+    // last four characters and hash. /v1/models costs nothing and lists the models the key may call.
+    const calls = await fullRotation();
+    const models = calls.filter((c) => new URL(c.url).pathname === '/v1/models');
+    expect(models.map((c) => [c.method, c.headers['x-litellm-api-key'], c.headers.authorization])).toEqual([['GET', NEW_KEY, undefined]]);
+    for (const call of calls.filter((c) => new URL(c.url).pathname !== '/v1/models'))
+      expect(call.headers.authorization).toBe(`Bearer ${MASTER}`);
+
+    const expired = recordingFetch(() => ({
+      status: 400,
+      body: {
+        error: {
+          message: `Authentication Error - Expired Key. Key Expiry time 2026-11-29 10:25:00 and current time 2026-11-29 10:26:00`,
+          type: 'expired_key',
+          param: 'sk-...0001',
+          code: '400',
+        },
+      },
+    }));
+    const client = httpLiteLlm({ baseUrl: 'http://litellm.internal:4000', masterKey: async () => MASTER, fetch: expired.fetch });
+    await expect(client.authenticate(OLD_KEY)).rejects.toThrow('LiteLLM GET /v1/models answered 400: Authentication Error - Expired Key.');
   });
 });
 

@@ -4,7 +4,7 @@ import { newVirtualKey } from '../../../lambda/key-rotation/key-value';
 import { ROTATION_STEPS } from '../../../lambda/key-rotation/rotation';
 import { MANAGED_BY_METADATA_KEY, managedByValue } from '../../../lib/shared/tenants';
 import { startMoto, type LocalMoto } from '../../support/moto';
-import { LiteLlmKeysStandIn } from './litellm-keys-stand-in';
+import { LiteLlmStandIn } from './litellm-stand-in';
 import { consumerKeySecret, startRotation } from './rotation-moto';
 
 // The production handler as Lambda loads it: configured by its environment, its SDK client pointed at moto
@@ -24,12 +24,12 @@ const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]
 const STORED_MASTER = 'Zm9vYmFyYmF6cXV4MDAwMDAwMDAx';
 
 let moto: LocalMoto;
-let litellm: LiteLlmKeysStandIn;
+let litellm: LiteLlmStandIn;
 let client: SecretsManagerClient;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  [moto, litellm] = await Promise.all([startMoto(), LiteLlmKeysStandIn.start(`sk-${STORED_MASTER}`)]);
+  [moto, litellm] = await Promise.all([startMoto(), LiteLlmStandIn.start(`sk-${STORED_MASTER}`)]);
   client = new SecretsManagerClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
   const { ARN } = await client.send(
     new CreateSecretCommand({ Name: 'genai-dev-litellm-master-key', SecretString: JSON.stringify({ value: STORED_MASTER }) }),
@@ -60,7 +60,7 @@ describe('handler', () => {
   test('rotates a consumer key end to end with the master key read from its secret, logging JSON lines without keys', async () => {
     // GIVEN a key the reconciler issued
     const oldKey = newVirtualKey();
-    litellm.seed(oldKey, {
+    litellm.admin.seedKey(oldKey, {
       key_alias: 'demo-app',
       team_id: 'team-1',
       models: [],

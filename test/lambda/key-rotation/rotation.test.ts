@@ -11,7 +11,8 @@ import { ROTATION_STEPS, createRotationHandler, type RotationStep } from '../../
 import { secretVersions, type SecretVersions } from '../../../lambda/key-rotation/secret-versions';
 import { MANAGED_BY_METADATA_KEY, consumerOfRetiredAlias, managedByValue, retiredKeyAlias } from '../../../lib/shared/tenants';
 import { startMoto, type LocalMoto } from '../../support/moto';
-import { LiteLlmKeysStandIn, type KeyRow } from './litellm-keys-stand-in';
+import { sha256, type FakeKeyRow } from '../../support/fake-litellm-admin';
+import { LiteLlmStandIn } from './litellm-stand-in';
 import { consumerKeySecret, stageHolder, stages, startRotation } from './rotation-moto';
 
 const MASTER = 'sk-master-key-for-the-stand-in-0001';
@@ -19,14 +20,14 @@ const GRACE = 1500;
 
 let moto: LocalMoto;
 let client: SecretsManagerClient;
-let litellm: LiteLlmKeysStandIn;
+let litellm: LiteLlmStandIn;
 /** Every log line of every rotation in this file; none may carry a key. */
 const logs: string[] = [];
 /** Every key value the tests made or saw. */
 const keys = new Set<string>([MASTER]);
 
 beforeAll(async () => {
-  [moto, litellm] = await Promise.all([startMoto(), LiteLlmKeysStandIn.start(MASTER)]);
+  [moto, litellm] = await Promise.all([startMoto(), LiteLlmStandIn.start(MASTER)]);
   client = new SecretsManagerClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
 });
 
@@ -35,7 +36,9 @@ afterAll(async () => {
   await Promise.all([moto?.stop(), litellm?.stop()]);
 });
 
-const managed = (consumer: string, extra: Partial<KeyRow> = {}): Omit<KeyRow, 'expires'> => ({
+type KeyFields = Partial<Omit<FakeKeyRow, 'token'>>;
+
+const managed = (consumer: string, extra: KeyFields = {}): KeyFields => ({
   key_alias: consumer,
   team_id: 'team-uuid-platform-eng',
   models: ['claude-sonnet'],
@@ -50,10 +53,10 @@ const managed = (consumer: string, extra: Partial<KeyRow> = {}): Omit<KeyRow, 'e
 
 let counter = 0;
 /** A consumer whose key the reconciler issued: in LiteLLM and current in its secret, rotation on. */
-async function consumer(name: string, row: Omit<KeyRow, 'expires'> = managed(name)) {
+async function consumer(name: string, row: KeyFields = managed(name)) {
   const oldKey = newVirtualKey();
   keys.add(oldKey);
-  litellm.seed(oldKey, row);
+  litellm.admin.seedKey(oldKey, row);
   counter += 1;
   const clientId = `client${counter}x`;
   const arn = await consumerKeySecret(client, { environment: 'dev', clientId, consumer: name, team: 'platform-eng', key: oldKey });
@@ -112,8 +115,8 @@ describe('key rotation against moto_server and the LiteLLM stand-in', () => {
     expect(newKey).not.toBe(oldKey);
     expect(await keyIn(arn, 'AWSPREVIOUS')).toBe(oldKey);
     // the new key is the consumer's in LiteLLM, a copy of the old one's grants
-    const { key_alias: _alias, expires: _expires, ...grants } = litellm.row(oldKey)!;
-    expect(litellm.row(newKey)).toEqual({ ...grants, key_alias: 'app-happy', expires: null });
+    const { token: _token, key_alias: _alias, expires: _expires, ...grants } = litellm.row(oldKey)!;
+    expect(litellm.row(newKey)).toEqual({ ...grants, token: sha256(newKey), key_alias: 'app-happy', expires: null });
     // the old key is renamed and expires after the grace period, from when AWSCURRENT moved
     expect(litellm.row(oldKey)).toMatchObject({
       key_alias: retiredKeyAlias('app-happy', litellm.now / 1000),
@@ -165,7 +168,7 @@ describe('key rotation against moto_server and the LiteLLM stand-in', () => {
     const newKey = await keyIn(arn, 'AWSCURRENT');
     expect(litellm.rowsWithAlias('app-flaky')).toEqual([expect.objectContaining({ key_alias: 'app-flaky' })]);
     expect(litellm.row(newKey)?.key_alias).toBe('app-flaky');
-    expect(litellm.calls.filter((c) => c.path === '/key/generate' && JSON.stringify(c.body).includes('app-flaky'))).toHaveLength(2);
+    expect(litellm.calls.filter((c) => c.path === '/key/generate' && c.alias === 'app-flaky')).toHaveLength(2);
   });
 
   test('a PutSecretValue that fails in createSecret is retried into the same pending version', async () => {
@@ -293,8 +296,8 @@ describe('key rotation against moto_server and the LiteLLM stand-in', () => {
     // An earlier rotation renamed the current key and issued a key whose pending version was then given up.
     const stray = newVirtualKey();
     keys.add(stray);
-    litellm.seed(oldKey, { ...managed('app-abandoned'), key_alias: retiredKeyAlias('app-abandoned', litellm.now / 1000 - 3600) });
-    litellm.seed(stray, managed('app-abandoned'));
+    litellm.admin.seedKey(oldKey, { ...managed('app-abandoned'), key_alias: retiredKeyAlias('app-abandoned', litellm.now / 1000 - 3600) });
+    litellm.admin.seedKey(stray, managed('app-abandoned'));
 
     await rotateFully(arn);
 
