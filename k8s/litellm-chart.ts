@@ -81,7 +81,13 @@ export class LitellmChart extends Chart {
       );
     }
 
-    const configYaml = renderLiteLlmConfig({ environment: config.name, models: config.models });
+    const configYaml = renderLiteLlmConfig({
+      environment: config.name,
+      models: config.models,
+      modelGroups: config.modelGroups,
+      router: config.router,
+      responseCache: config.responseCache,
+    });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: IDENTITIES.litellm.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.litellm } },

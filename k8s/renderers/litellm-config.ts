@@ -5,9 +5,12 @@
  * environment variables and are referenced here as `os.environ/NAME`, which LiteLLM resolves at start-up.
  * That keeps the file, and so its checksum, identical whether the chart carries CloudFormation tokens or
  * review placeholders.
+ *
+ * Every router and cache key written here is checked against LiteLLM's source in
+ * test/contracts/litellm-router.test.ts.
  */
 import { stringify } from 'yaml';
-import type { ModelConfig } from '../../lib/config/schema';
+import type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
 import { bedrockInvocationId } from '../../lib/shared/bedrock';
 
 /**
@@ -45,20 +48,45 @@ export const LITELLM_SETTINGS = {
   databaseConnectionPoolLimit: 10,
 } as const;
 
+/** `order` of the active and the standby deployments of a group that has standbys (lowest order is served). */
+export const DEPLOYMENT_ORDER = { active: 1, standby: 2 } as const;
+
+/** Call types the response cache serves: chat completions and embeddings (async and sync entry points). */
+export const CACHED_CALL_TYPES = ['acompletion', 'completion', 'aembedding', 'embedding'] as const;
+
 export interface LiteLlmConfigInput {
   /** Environment name; tags Bedrock role sessions so CloudTrail shows which environment called. */
   readonly environment: string;
+  /** Every deployment, each carrying the name of its model group (EnvironmentConfig.models). */
   readonly models: readonly ModelConfig[];
+  /** What is set per group: fallbacks (EnvironmentConfig.modelGroups). Groups not in `models` are skipped. */
+  readonly modelGroups: readonly Pick<ModelGroupConfig, 'name' | 'fallbacks' | 'contextWindowFallbacks'>[];
+  readonly router: RouterConfig;
+  readonly responseCache: ResponseCacheConfig;
 }
 
-/** Name of the environment variable holding a third-party model's API key. */
-export function modelApiKeyEnvName(model: ModelConfig): string {
+/** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
+export function modelApiKeyEnvName(model: Pick<ModelConfig, 'provider' | 'name'>): string {
   return `${model.provider.toUpperCase()}_API_KEY_${model.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** Models whose API key comes from Secrets Manager (everything but Bedrock, which uses the pod's IAM role). */
+/**
+ * Deployments whose API key comes from Secrets Manager (everything but Bedrock, which uses the pod's IAM role),
+ * one per key variable: the keyed deployments of a group share one secret (lib/config/models-schema.ts).
+ */
 export function modelsWithApiKeys(models: readonly ModelConfig[]): Exclude<ModelConfig, { provider: 'bedrock' }>[] {
-  return models.filter((m): m is Exclude<ModelConfig, { provider: 'bedrock' }> => m.provider !== 'bedrock');
+  const keyed = models.filter((m): m is Exclude<ModelConfig, { provider: 'bedrock' }> => m.provider !== 'bedrock');
+  return keyed.filter(
+    (m, i) => keyed.findIndex((other) => modelApiKeyEnvName(other) === modelApiKeyEnvName(m) && other.name === m.name) === i,
+  );
+}
+
+/**
+ * The deployment's id (model_info.id), the same in every pod: cool-downs are shared through Valkey by id, so
+ * every replica must call a deployment by the same name. Stable while the group's deployments keep their order.
+ */
+export function deploymentId(groupName: string, indexInGroup: number): string {
+  return `${groupName}:${indexInGroup}`;
 }
 
 function litellmParams(model: ModelConfig, environment: string): Record<string, string> {
@@ -82,20 +110,84 @@ function litellmParams(model: ModelConfig, environment: string): Record<string, 
   }
 }
 
+/** One model_list entry per deployment. */
+function modelList(models: readonly ModelConfig[], environment: string): Record<string, unknown>[] {
+  const withStandby = new Set(models.filter((m) => m.standby).map((m) => m.name));
+  const seen = new Map<string, number>();
+  return models.map((model) => {
+    const index = seen.get(model.name) ?? 0;
+    seen.set(model.name, index + 1);
+    return {
+      model_name: model.name,
+      litellm_params: {
+        ...litellmParams(model, environment),
+        // Always set: simple-shuffle weighs by `weight` only when the first candidate has one, else by rpm.
+        weight: model.weight ?? 1,
+        ...(model.rpm !== undefined ? { rpm: model.rpm } : {}),
+        ...(model.tpm !== undefined ? { tpm: model.tpm } : {}),
+        // LiteLLM keeps the lowest `order` among the deployments that declare one: in a group with a standby
+        // every deployment declares it, or an undeclared active deployment would lose to the standby.
+        ...(withStandby.has(model.name) ? { order: model.standby ? DEPLOYMENT_ORDER.standby : DEPLOYMENT_ORDER.active } : {}),
+      },
+      model_info: { id: deploymentId(model.name, index) },
+    };
+  });
+}
+
+/** LiteLLM's list of single-key maps, group -> groups to try in order; only groups this config serves. */
+function fallbacksOf(input: LiteLlmConfigInput, field: 'fallbacks' | 'contextWindowFallbacks'): Record<string, string[]>[] {
+  const served = new Set(input.models.map((m) => m.name));
+  return input.modelGroups
+    .filter((group) => served.has(group.name))
+    .map((group) => [group.name, group[field].filter((target) => served.has(target))] as const)
+    .filter(([, targets]) => targets.length > 0)
+    .map(([name, targets]) => ({ [name]: [...targets] }));
+}
+
+/**
+ * Response caching in each pod's own memory (type local), never in Valkey: Valkey runs `noeviction` for
+ * Langfuse's queues, so cached responses there could fill it and stop the queues, and a TTL bounds time, not
+ * memory. LiteLLM bounds its in-memory cache by entry count and entry size, so a pod's cache cannot grow
+ * without limit; the price is one cache per pod (a lower hit rate than a shared one). The type is written
+ * out: the proxy's default cache type is redis, which would pick up REDIS_HOST and land in Valkey.
+ */
+function responseCacheSettings(cache: ResponseCacheConfig, environment: string): Record<string, unknown> {
+  return {
+    cache: true,
+    cache_params: {
+      type: 'local',
+      ttl: cache.ttlSeconds,
+      // Prefixes every cache key, so no two environments can ever share an entry.
+      namespace: `genai-${environment}`,
+      mode: cache.mode === 'opt-in' ? 'default_off' : 'default_on',
+      supported_call_types: [...CACHED_CALL_TYPES],
+    },
+  };
+}
+
+/** The first key variable two different group names map to. */
+function clashingEnvName(models: readonly ModelConfig[]): string | undefined {
+  const groupByEnvName = new Map<string, string>();
+  for (const model of modelsWithApiKeys(models)) {
+    const envName = modelApiKeyEnvName(model);
+    const other = groupByEnvName.get(envName);
+    if (other !== undefined && other !== model.name) return envName;
+    groupByEnvName.set(envName, model.name);
+  }
+  return undefined;
+}
+
 /** The config as a plain object (what `renderLiteLlmConfig` serialises). */
 export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown> {
-  const envNames = modelsWithApiKeys(input.models).map(modelApiKeyEnvName);
-  const clash = envNames.find((name, i) => envNames.indexOf(name) !== i);
+  const clash = clashingEnvName(input.models);
   if (clash) {
     throw new Error(`models: two model names map to the API key variable ${clash} (use model names that differ in more than punctuation)`);
   }
   const env = (name: string) => `os.environ/${name}`;
+  const { router, responseCache } = input;
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
-    model_list: input.models.map((model) => ({
-      model_name: model.name,
-      litellm_params: litellmParams(model, input.environment),
-    })),
+    model_list: modelList(input.models, input.environment),
     litellm_settings: {
       // Traces go to the in-cluster Langfuse v3 over OpenTelemetry (its /api/public/otel endpoint), the
       // integration LiteLLM recommends for Langfuse v3+; keys and host come from LANGFUSE_* variables.
@@ -109,6 +201,7 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // No langfuse_default_tags: only the classic `langfuse` callback reads it. Traces are tagged instead from
       // the `tags` in each key's and team's metadata (lib/shared/attribution.ts), which LiteLLM merges into
       // every request and langfuse_otel sends as the trace's tags.
+      ...(responseCache.enabled ? responseCacheSettings(responseCache, input.environment) : {}),
     },
     // No litellm_key_header_name: LiteLLM then reads the edge's bare key from x-litellm-api-key natively
     // (lib/shared/litellm.ts); the setting would switch that header to a Bearer-only parser.
@@ -122,14 +215,39 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       disable_error_logs: true,
     },
     router_settings: {
-      // Shared limits and cooldowns across pods. TLS is switched on with REDIS_SSL=True, which LiteLLM
-      // passes to the Redis client (REDIS_* variables map to client arguments).
+      // Router state (cool-downs, usage counts) shared by every pod. TLS is switched on with REDIS_SSL=True,
+      // which LiteLLM passes to the Redis client (REDIS_* variables map to client arguments).
       redis_host: env(LITELLM_ENV.redisHost),
       redis_port: env(LITELLM_ENV.redisPort),
       redis_password: env(LITELLM_ENV.redisPassword),
-      routing_strategy: 'simple-shuffle',
-      num_retries: 2,
+      routing_strategy: router.strategy,
+      num_retries: router.numRetries,
       timeout: LITELLM_SETTINGS.requestTimeoutSeconds,
+      // Only the classes LiteLLM's retry lookup reads; 5xx and connection errors get num_retries.
+      retry_policy: {
+        RateLimitErrorRetries: router.retries.rateLimit,
+        TimeoutErrorRetries: router.retries.timeout,
+        BadRequestErrorRetries: router.retries.badRequest,
+        ContentPolicyViolationErrorRetries: router.retries.contentPolicy,
+        AuthenticationErrorRetries: router.retries.authentication,
+        NotFoundErrorRetries: router.retries.notFound,
+      },
+      // Without allowed_fails_policy LiteLLM ignores allowed_fails and cools a deployment down once over half
+      // its calls in the minute failed; with it, each error class is counted against its own allowance.
+      allowed_fails: router.allowedFails,
+      allowed_fails_policy: {
+        RateLimitErrorAllowedFails: router.allowedFailsPerError.rateLimit,
+        TimeoutErrorAllowedFails: router.allowedFailsPerError.timeout,
+        AuthenticationErrorAllowedFails: router.allowedFailsPerError.authentication,
+        BadRequestErrorAllowedFails: router.allowedFailsPerError.badRequest,
+        ContentPolicyViolationErrorAllowedFails: router.allowedFailsPerError.contentPolicy,
+      },
+      cooldown_time: router.cooldownSeconds,
+      // The pre-call checks drop deployments whose context window the prompt exceeds (so context-window
+      // fallbacks fire before a failed call) and are where the router applies `order` (standbys).
+      enable_pre_call_checks: true,
+      fallbacks: fallbacksOf(input, 'fallbacks'),
+      context_window_fallbacks: fallbacksOf(input, 'contextWindowFallbacks'),
     },
   };
 }

@@ -3,6 +3,7 @@ import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
 import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements } from '../../lib/bedrock-access';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment } from '../../lib/config/load-config';
+import { responseCacheSchema, routerSchema } from '../../lib/config/models-schema';
 import type { ModelConfig } from '../../lib/config/schema';
 import { synthEnvironment } from '../support/app';
 
@@ -80,7 +81,13 @@ describe('bedrockInvokeStatements', () => {
  * id; a model with `aws_role_name` is called through that role instead.
  */
 function litellmBedrockCalls(models: ModelConfig[], environment: string) {
-  const config = buildLiteLlmConfig({ environment, models }) as { model_list: { litellm_params: Record<string, string> }[] };
+  const config = buildLiteLlmConfig({
+    environment,
+    models,
+    modelGroups: [],
+    router: routerSchema.parse({}),
+    responseCache: responseCacheSchema.parse({}),
+  }) as { model_list: { litellm_params: Record<string, string> }[] };
   const invoke = new Set<string>();
   const assume = new Set<string>();
   for (const { litellm_params: p } of config.model_list) {

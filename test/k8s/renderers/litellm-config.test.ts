@@ -4,10 +4,31 @@ import {
   LITELLM_ENV,
   buildLiteLlmConfig,
   modelApiKeyEnvName,
+  modelsWithApiKeys,
   renderLiteLlmConfig,
+  type LiteLlmConfigInput,
 } from '../../../k8s/renderers/litellm-config';
-import type { ModelConfig } from '../../../lib/config/schema';
+import { responseCacheSchema, routerSchema } from '../../../lib/config/models-schema';
+import type { EnvironmentConfig, ModelConfig } from '../../../lib/config/schema';
 import { config } from '../support/charts';
+
+/** A renderer input with the schema's router and cache defaults (cache off) and no fallbacks. */
+const input = (environment: string, models: readonly ModelConfig[], extra: Partial<LiteLlmConfigInput> = {}): LiteLlmConfigInput => ({
+  environment,
+  models,
+  modelGroups: [],
+  router: routerSchema.parse({}),
+  responseCache: responseCacheSchema.parse({}),
+  ...extra,
+});
+const fromConfig = (cfg: EnvironmentConfig): LiteLlmConfigInput => ({
+  environment: cfg.name,
+  models: cfg.models,
+  modelGroups: cfg.modelGroups,
+  router: cfg.router,
+  responseCache: cfg.responseCache,
+});
+const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
 
 const mixed: ModelConfig[] = [
   {
@@ -37,50 +58,56 @@ const mixed: ModelConfig[] = [
 
 describe('renderLiteLlmConfig', () => {
   test('parses back to the default dev models as us. inference profiles in us-east-1', () => {
-    const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: config('dev').models }));
+    const parsed = parse(renderLiteLlmConfig(fromConfig(config('dev'))));
     expect(parsed.model_list).toEqual([
       {
         model_name: 'claude-3-7-sonnet',
-        litellm_params: { model: 'bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0', aws_region_name: 'us-east-1' },
+        litellm_params: { model: 'bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0', aws_region_name: 'us-east-1', weight: 1 },
+        model_info: { id: 'claude-3-7-sonnet:0' },
       },
       {
         model_name: 'claude-sonnet-4',
-        litellm_params: { model: 'bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0', aws_region_name: 'us-east-1' },
+        litellm_params: { model: 'bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0', aws_region_name: 'us-east-1', weight: 1 },
+        model_info: { id: 'claude-sonnet-4:0' },
       },
       {
         model_name: 'claude-opus-4',
-        litellm_params: { model: 'bedrock/us.anthropic.claude-opus-4-20250514-v1:0', aws_region_name: 'us-east-1' },
+        litellm_params: { model: 'bedrock/us.anthropic.claude-opus-4-20250514-v1:0', aws_region_name: 'us-east-1', weight: 1 },
+        model_info: { id: 'claude-opus-4:0' },
       },
     ]);
   });
 
   test('renders each provider with its own parameters; keys are environment references only', () => {
-    const parsed = parse(renderLiteLlmConfig({ environment: 'prod', models: mixed }));
+    const parsed = parse(renderLiteLlmConfig(input('prod', mixed)));
     expect(parsed.model_list[1].litellm_params).toEqual({
       model: 'bedrock/amazon.titan-text-express-v1',
       aws_region_name: 'eu-west-1',
       aws_role_name: 'arn:aws:iam::123456789012:role/bedrock-access',
       aws_session_name: 'litellm-prod',
+      weight: 1,
     });
     expect(parsed.model_list[2].litellm_params).toEqual({
       model: 'azure/gpt4o-prod',
       api_base: 'https://acme.openai.azure.com',
       api_version: '2024-10-21',
       api_key: 'os.environ/AZURE_API_KEY_GPT_4O',
+      weight: 1,
     });
     expect(parsed.model_list[3].litellm_params).toEqual({
       model: 'gemini/gemini-2.5-pro',
       api_key: 'os.environ/GEMINI_API_KEY_GEMINI_2_5_PRO',
+      weight: 1,
     });
   });
 
   test('leaves the key header to LiteLLM (no litellm_key_header_name), so the bare key in x-litellm-api-key is read', () => {
-    const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: mixed }));
+    const parsed = parse(renderLiteLlmConfig(input('dev', mixed)));
     expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
   });
 
   test('sets the Langfuse callback and production settings', () => {
-    const parsed = parse(renderLiteLlmConfig({ environment: 'dev', models: mixed }));
+    const parsed = parse(renderLiteLlmConfig(input('dev', mixed)));
     expect(parsed.general_settings).toMatchObject({
       master_key: `os.environ/${LITELLM_ENV.masterKey}`,
       database_url: `os.environ/${LITELLM_ENV.databaseUrl}`,
@@ -101,7 +128,7 @@ describe('renderLiteLlmConfig', () => {
   });
 
   test('names the environment for Langfuse traces and leaves tagging to key and team metadata', () => {
-    const parsed = parse(renderLiteLlmConfig({ environment: 'prod', models: mixed }));
+    const parsed = parse(renderLiteLlmConfig(input('prod', mixed)));
     expect(parsed.environment_variables).toEqual({ [LANGFUSE_ENVIRONMENT_VARIABLE]: 'prod' });
     expect(LANGFUSE_ENVIRONMENT_VARIABLE).toBe('LANGFUSE_TRACING_ENVIRONMENT');
     // Read by the classic langfuse callback only; langfuse_otel takes trace tags from request metadata.
@@ -109,8 +136,8 @@ describe('renderLiteLlmConfig', () => {
   });
 
   test('is deterministic and holds no secret or deploy-time value', () => {
-    const a = renderLiteLlmConfig({ environment: 'dev', models: mixed });
-    expect(renderLiteLlmConfig({ environment: 'dev', models: mixed })).toBe(a);
+    const a = renderLiteLlmConfig(input('dev', mixed));
+    expect(renderLiteLlmConfig(input('dev', mixed))).toBe(a);
     expect(a).not.toMatch(/<|Token\[|sk-/);
   });
 
@@ -119,14 +146,140 @@ describe('renderLiteLlmConfig', () => {
       { provider: 'gemini', name: 'g-1', model: 'gemini-2.5-pro', apiKeySecretName: 'a' },
       { provider: 'gemini', name: 'g.1', model: 'gemini-2.5-pro', apiKeySecretName: 'b' },
     ];
-    expect(() => buildLiteLlmConfig({ environment: 'dev', models: clash })).toThrow(
+    expect(() => buildLiteLlmConfig(input('dev', clash))).toThrow(
       'models: two model names map to the API key variable GEMINI_API_KEY_G_1 (use model names that differ in more than punctuation)',
     );
+  });
+});
+
+describe('renderLiteLlmConfig: model groups', () => {
+  const east = { provider: 'bedrock' as const, name: 'sonnet', modelId: SONNET, inferenceProfile: 'us' as const, region: 'us-east-1' };
+  const west = { ...east, region: 'us-west-2' };
+
+  test('renders one model_list entry per deployment under the group name, with weight, limits and a stable id', () => {
+    const parsed = parse(
+      renderLiteLlmConfig(
+        input('prod', [
+          { ...east, weight: 3, rpm: 500 },
+          { ...west, tpm: 400_000 },
+        ]),
+      ),
+    );
+    expect(parsed.model_list).toEqual([
+      {
+        model_name: 'sonnet',
+        litellm_params: { model: `bedrock/us.${SONNET}`, aws_region_name: 'us-east-1', weight: 3, rpm: 500 },
+        model_info: { id: 'sonnet:0' },
+      },
+      {
+        model_name: 'sonnet',
+        litellm_params: { model: `bedrock/us.${SONNET}`, aws_region_name: 'us-west-2', weight: 1, tpm: 400_000 },
+        model_info: { id: 'sonnet:1' },
+      },
+    ]);
+  });
+
+  test('gives every deployment of a group with a standby an order (1 active, 2 standby), and none elsewhere', () => {
+    const other = { ...east, name: 'other' };
+    const parsed = parse(renderLiteLlmConfig(input('prod', [east, { ...west, standby: true }, other])));
+    expect(
+      parsed.model_list.map((m: { model_info: { id: string }; litellm_params: { order?: number } }) => [
+        m.model_info.id,
+        m.litellm_params.order,
+      ]),
+    ).toEqual([
+      ['sonnet:0', 1],
+      ['sonnet:1', 2],
+      ['other:0', undefined],
+    ]);
+  });
+
+  test('renders ordered fallbacks and context-window fallbacks as single-key maps, only between served groups', () => {
+    const models = [east, { ...east, name: 'haiku' }, { ...east, name: 'long' }];
+    const modelGroups = [
+      { name: 'sonnet', fallbacks: ['long', 'haiku'], contextWindowFallbacks: ['long'] },
+      { name: 'haiku', fallbacks: ['gone'], contextWindowFallbacks: [] },
+      { name: 'gone', fallbacks: ['sonnet'], contextWindowFallbacks: [] },
+    ];
+    const parsed = parse(renderLiteLlmConfig(input('prod', models, { modelGroups })));
+    expect(parsed.router_settings.fallbacks).toEqual([{ sonnet: ['long', 'haiku'] }]);
+    expect(parsed.router_settings.context_window_fallbacks).toEqual([{ sonnet: ['long'] }]);
+  });
+
+  test('renders the router policy from config', () => {
+    const router = routerSchema.parse({ strategy: 'least-busy', numRetries: 1, retries: { rateLimit: 4 }, cooldownSeconds: 90 });
+    const parsed = parse(renderLiteLlmConfig(input('prod', [east], { router })));
+    expect(parsed.router_settings).toMatchObject({
+      routing_strategy: 'least-busy',
+      num_retries: 1,
+      retry_policy: {
+        RateLimitErrorRetries: 4,
+        TimeoutErrorRetries: 0,
+        BadRequestErrorRetries: 0,
+        ContentPolicyViolationErrorRetries: 0,
+        AuthenticationErrorRetries: 0,
+        NotFoundErrorRetries: 0,
+      },
+      allowed_fails: 3,
+      allowed_fails_policy: {
+        RateLimitErrorAllowedFails: 2,
+        TimeoutErrorAllowedFails: 2,
+        AuthenticationErrorAllowedFails: 1,
+        BadRequestErrorAllowedFails: 1000,
+        ContentPolicyViolationErrorAllowedFails: 1000,
+      },
+      cooldown_time: 90,
+      enable_pre_call_checks: true,
+    });
+  });
+
+  test('prod serves claude-sonnet-4 from us-east-1 and us-west-2 and falls back to claude-3-7-sonnet', () => {
+    const parsed = parse(renderLiteLlmConfig(fromConfig(config('prod'))));
+    const sonnet = parsed.model_list.filter((m: { model_name: string }) => m.model_name === 'claude-sonnet-4');
+    expect(sonnet.map((m: { litellm_params: Record<string, unknown> }) => m.litellm_params.aws_region_name)).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(parsed.router_settings.fallbacks).toContainEqual({ 'claude-sonnet-4': ['claude-3-7-sonnet'] });
+  });
+});
+
+describe('renderLiteLlmConfig: response cache', () => {
+  test('sets no cache unless the environment enables it', () => {
+    const parsed = parse(renderLiteLlmConfig(input('prod', mixed)));
+    expect(parsed.litellm_settings).not.toHaveProperty('cache');
+    expect(parsed.litellm_settings).not.toHaveProperty('cache_params');
+  });
+
+  test('caches completions and embeddings in pod memory, namespaced per environment, opt-in per request', () => {
+    const responseCache = responseCacheSchema.parse({ enabled: true, ttlSeconds: 120 });
+    const parsed = parse(renderLiteLlmConfig(input('dev', mixed, { responseCache })));
+    expect(parsed.litellm_settings).toMatchObject({
+      cache: true,
+      cache_params: {
+        type: 'local',
+        ttl: 120,
+        namespace: 'genai-dev',
+        mode: 'default_off',
+        supported_call_types: ['acompletion', 'completion', 'aembedding', 'embedding'],
+      },
+    });
+  });
+
+  test('caches every request in opt-out mode', () => {
+    const responseCache = responseCacheSchema.parse({ enabled: true, mode: 'opt-out' });
+    expect(parse(renderLiteLlmConfig(input('dev', mixed, { responseCache }))).litellm_settings.cache_params.mode).toBe('default_on');
   });
 });
 
 describe('helpers', () => {
   test('derives key variable names from provider and model name', () => {
     expect(modelApiKeyEnvName(mixed[2] as ModelConfig)).toBe('AZURE_API_KEY_GPT_4O');
+  });
+
+  test('lists one keyed deployment per key variable: a group shares one secret', () => {
+    const azure = mixed[2] as ModelConfig;
+    const second = { ...azure, apiBase: 'https://acme-west.openai.azure.com' } as ModelConfig;
+    expect(modelsWithApiKeys([azure, second, mixed[0] as ModelConfig])).toEqual([azure]);
   });
 });
