@@ -12,7 +12,7 @@
  *               then. Once expired, LiteLLM refuses it and the tenants reconciler deletes it on its next run.
  */
 import { MANAGED_BY_METADATA_KEY, consumerOfRetiredAlias, managedByValue, retiredKeyAlias } from '../../lib/shared/tenants';
-import { keySecretString, parseVirtualKeySecret } from './key-value';
+import { keySecretString, parseVirtualKeySecret } from '../tenants/key-secret';
 import { keyHash, type KeyRecord, type RotationLiteLlm } from './litellm-keys';
 import type { Log } from './redact';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, versionWith, type SecretState, type SecretVersions } from './secret-versions';

@@ -1,6 +1,6 @@
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
-import { newVirtualKey } from '../../../lambda/key-rotation/key-value';
+import { newVirtualKey } from '../../../lambda/tenants/key-secret';
 import { ROTATION_STEPS } from '../../../lambda/key-rotation/rotation';
 import { MANAGED_BY_METADATA_KEY, managedByValue } from '../../../lib/shared/tenants';
 import { startMoto, type LocalMoto } from '../../support/moto';

@@ -4,7 +4,7 @@
  */
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
-import { newVirtualKey } from '../../../lambda/key-rotation/key-value';
+import { newVirtualKey } from '../../../lambda/tenants/key-secret';
 import { httpLiteLlm } from '../../../lambda/key-rotation/litellm-keys';
 import { jsonLog } from '../../../lambda/key-rotation/redact';
 import { ROTATION_STEPS, createRotationHandler, type RotationStep } from '../../../lambda/key-rotation/rotation';
