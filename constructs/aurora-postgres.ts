@@ -14,6 +14,16 @@ const ENGINE_VERSIONS: Readonly<Record<string, rds.AuroraPostgresEngineVersion>>
 
 export const POSTGRES_PORT = 5432;
 
+/**
+ * The master login's name: not `postgres` or `admin` (Control Tower CT.RDS.PR.21), so it is not half a credential
+ * already. Everything reads it from the generated secret. What a change does to a live cluster (RDS renames no master
+ * user; the secret's password is regenerated) is untested: set it before an environment's first deploy only.
+ */
+export const MASTER_USERNAME = 'genai_admin';
+
+/** Enhanced Monitoring's OS metrics interval (Control Tower CT.RDS.PR.2); 60 s is the cheapest non-zero setting. */
+const MONITORING_INTERVAL = Duration.seconds(60);
+
 export interface AuroraPostgresProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
@@ -89,7 +99,7 @@ export class AuroraPostgres extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
-      credentials: rds.Credentials.fromGeneratedSecret('postgres', { encryptionKey: props.encryptionKey }),
+      credentials: rds.Credentials.fromGeneratedSecret(MASTER_USERNAME, { encryptionKey: props.encryptionKey }),
       parameterGroup,
       writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
       readers: Array.from({ length: props.readers }, (_, i) =>
@@ -100,7 +110,9 @@ export class AuroraPostgres extends Construct {
       ...(props.minCapacity === 0 ? { serverlessV2AutoPauseDuration: props.autoPause } : {}),
       storageEncrypted: true,
       storageEncryptionKey: props.encryptionKey,
-      iamAuthentication: false,
+      // IAM tokens as a second way in (Control Tower CT.RDS.PR.4); roles still log in with their passwords until granted rds_iam.
+      iamAuthentication: true,
+      monitoringInterval: MONITORING_INTERVAL,
       backup: { retention: props.backupRetention },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,

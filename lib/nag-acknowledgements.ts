@@ -71,8 +71,9 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
   }
   ack(
     data.database.cluster,
-    'RDS6',
-    'LiteLLM and Langfuse (Prisma) cannot use IAM auth tokens; each has its own password login, TLS is enforced (rds.force_ssl) and the security group admits only the cluster.',
+    'IAM4',
+    'AmazonRDSEnhancedMonitoringRole, attached by CDK to the Enhanced Monitoring role RDS assumes: CloudWatch Logs actions on the RDS* log groups only.',
+    [policy('service-role/AmazonRDSEnhancedMonitoringRole')],
   );
   if (config.ephemeral) {
     ack(

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -67,6 +67,41 @@ describe('AuroraPostgres', () => {
     template.hasResource('AWS::RDS::DBCluster', {
       DeletionPolicy: 'Snapshot',
       Properties: { EnableCloudwatchLogsExports: ['postgresql'] },
+    });
+  });
+
+  test('logs in its master user under a name other than postgres or admin, and accepts IAM database authentication', () => {
+    // GIVEN / WHEN
+    const { stack, construct } = build();
+    construct();
+    const template = Template.fromStack(stack);
+
+    // THEN Control Tower CT.RDS.PR.21 and CT.RDS.PR.4 hold
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: JSON.stringify({ username: 'genai_admin' }) },
+    });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { EnableIAMDatabaseAuthentication: true });
+  });
+
+  test('sends Enhanced Monitoring OS metrics every 60 s from every instance, through a role RDS may assume', () => {
+    // GIVEN / WHEN
+    const { stack, construct } = build({ readers: 1 });
+    construct();
+    const template = Template.fromStack(stack);
+
+    // THEN Control Tower CT.RDS.PR.2 holds for the writer and the reader
+    const instances = Object.values(template.findResources('AWS::RDS::DBInstance'));
+    expect(instances).toHaveLength(2);
+    for (const instance of instances) {
+      expect(instance.Properties).toMatchObject({
+        MonitoringInterval: 60,
+        MonitoringRoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      });
+    }
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'monitoring.rds.amazonaws.com' } })],
+      },
     });
   });
 });

@@ -15,7 +15,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AuroraPostgres } from '../../constructs/aurora-postgres';
+import { AuroraPostgres, MASTER_USERNAME } from '../../constructs/aurora-postgres';
 import { bootstrapDatabases } from '../../lambda/db-bootstrap/bootstrap';
 import { pgConnect } from '../../lambda/db-bootstrap/connect';
 import { MASTER_GROUP, MASTER_ROLE_OPTIONS, MASTER_USER, startPostgres, type LocalPostgres } from '../support/postgres';
@@ -47,11 +47,12 @@ describe.each(AURORA_ENGINE_VERSIONS)('Aurora PostgreSQL contract (%s)', (engine
   test('the master user is no superuser: LOGIN, CREATEDB, CREATEROLE, INHERIT, and a member of rds_superuser', () => {
     // Source: Aurora User Guide, rds_superuser page: the master user (postgres unless named otherwise) is
     // created NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION and belongs to rds_superuser.
-    // Our cluster names its master user postgres, and the test stand-in gives that user exactly those attributes.
+    // Our cluster names its master user MASTER_USERNAME (not postgres: Control Tower CT.RDS.PR.21), and the test
+    // stand-in gives that user exactly those attributes.
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: JSON.stringify({ username: MASTER_USER }) },
     });
-    expect(MASTER_USER).toBe('postgres');
+    expect(MASTER_USER).toBe(MASTER_USERNAME);
     expect(MASTER_ROLE_OPTIONS.split(' ').sort()).toEqual(['CREATEDB', 'CREATEROLE', 'INHERIT', 'LOGIN', 'NOREPLICATION', 'NOSUPERUSER']);
     expect(MASTER_GROUP).toBe('rds_superuser');
   });

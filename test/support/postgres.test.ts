@@ -1,5 +1,5 @@
 import { AURORA_ENGINE_VERSIONS } from './postgres-binaries';
-import { startPostgres, type LocalPostgres } from './postgres';
+import { MASTER_USER, startPostgres, type LocalPostgres } from './postgres';
 
 describe.each(AURORA_ENGINE_VERSIONS)('startPostgres(%s)', (engineVersion) => {
   let pg: LocalPostgres;
@@ -28,7 +28,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('startPostgres(%s)', (engineVersion) => {
       // THEN
       expect(rows).toEqual([
         {
-          rolname: 'postgres',
+          rolname: MASTER_USER,
           rolsuper: false,
           rolcreaterole: true,
           rolcreatedb: true,
@@ -51,6 +51,6 @@ describe.each(AURORA_ENGINE_VERSIONS)('startPostgres(%s)', (engineVersion) => {
   });
 
   test('checks passwords on TCP logins', async () => {
-    await expect(pg.connect({ user: 'postgres', password: 'wrong' })).rejects.toMatchObject({ code: '28P01' });
+    await expect(pg.connect({ user: MASTER_USER, password: 'wrong' })).rejects.toMatchObject({ code: '28P01' });
   });
 });

@@ -26,13 +26,14 @@ const SERVER_OS_USER = 'postgres';
 const SUPERUSER = 'rdsadmin';
 
 /**
- * Aurora's master user (the username in the cluster's master secret; our clusters use `postgres`), as
+ * Aurora's master user (the username in the cluster's master secret: constructs/aurora-postgres.ts MASTER_USERNAME,
+ * which the Aurora contract test holds this to), as
  * AWS documents it: LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION, member of rds_superuser.
  * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html
  * (read 2026-11-29). rds_superuser here is a plain NOLOGIN role: whatever extra powers RDS gives it are not
  * emulated, so code that works here relies on nothing but stock PostgreSQL rules.
  */
-export const MASTER_USER = 'postgres';
+export const MASTER_USER = 'genai_admin';
 export const MASTER_ROLE_OPTIONS = 'LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION';
 export const MASTER_GROUP = 'rds_superuser';
 

@@ -2,7 +2,7 @@ import type { Client } from 'pg';
 import { bootstrapDatabases } from '../../../lambda/db-bootstrap/bootstrap';
 import { pgConnect, type Connect } from '../../../lambda/db-bootstrap/connect';
 import type { ApplicationDatabase } from '../../../lambda/db-bootstrap/properties';
-import { startPostgres, type LocalPostgres } from '../../support/postgres';
+import { MASTER_USER, startPostgres, type LocalPostgres } from '../../support/postgres';
 import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
 
 const litellm: ApplicationDatabase = { name: 'litellm', username: 'litellm', password: 'LitellmPassword0123456789abcdefg' };
@@ -114,8 +114,8 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     // THEN the creation grant comes from the bootstrap superuser, the membership from the master itself
     const { memberships } = await clusterState();
     expect(memberships).toEqual([
-      { role: 'litellm', member: 'postgres', grantor: 'postgres', admin: false, inherit: true, set: true },
-      { role: 'litellm', member: 'postgres', grantor: 'rdsadmin', admin: true, inherit: false, set: false },
+      { role: 'litellm', member: MASTER_USER, grantor: MASTER_USER, admin: false, inherit: true, set: true },
+      { role: 'litellm', member: MASTER_USER, grantor: 'rdsadmin', admin: true, inherit: false, set: false },
     ]);
   });
 
@@ -213,7 +213,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     // THEN
     const { databases, memberships } = await clusterState();
     expect(databases).toEqual([{ datname: 'litellm', owner: 'litellm', acl: '{litellm=CTc/litellm}' }]);
-    expect(memberships).toContainEqual(expect.objectContaining({ member: 'postgres', inherit: true, set: true }));
+    expect(memberships).toContainEqual(expect.objectContaining({ member: MASTER_USER, inherit: true, set: true }));
   });
 
   test('adopts a role the master user created without a password by setting it from the secret', async () => {
@@ -239,9 +239,9 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     // THEN
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(
-      'The master user "postgres" cannot manage these existing roles: PostgreSQL 16 and later require ADMIN OPTION on a ' +
+      `The master user "${MASTER_USER}" cannot manage these existing roles: PostgreSQL 16 and later require ADMIN OPTION on a ` +
         'role to change its password or grant it, and a CREATEROLE user holds that only on roles it created.\n' +
-        '  - "langfuse": have its creator run GRANT "langfuse" TO "postgres" WITH ADMIN OPTION, or drop it so the bootstrap creates it',
+        `  - "langfuse": have its creator run GRANT "langfuse" TO "${MASTER_USER}" WITH ADMIN OPTION, or drop it so the bootstrap creates it`,
     );
     expect(await clusterState()).toEqual(before);
   });
@@ -249,7 +249,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
   test('adopts that role once it is granted to the master user WITH ADMIN OPTION, as the message says', async () => {
     // GIVEN
     await pg.query(`CREATE ROLE langfuse LOGIN`);
-    await pg.query(`GRANT langfuse TO postgres WITH ADMIN OPTION`);
+    await pg.query(`GRANT langfuse TO ${MASTER_USER} WITH ADMIN OPTION`);
 
     // WHEN
     await bootstrap([langfuse]);

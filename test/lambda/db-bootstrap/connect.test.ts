@@ -127,7 +127,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('pgConnect to Aurora PostgreSQL %s', (engi
     const client = await connect({ ...pg.master, database: 'template1' });
     try {
       const { rows } = await client.query(`SELECT current_user AS "user", current_database() AS db`);
-      expect(rows).toEqual([{ user: 'postgres', db: 'template1' }]);
+      expect(rows).toEqual([{ user: pg.master.user, db: 'template1' }]);
     } finally {
       await client.end();
     }
