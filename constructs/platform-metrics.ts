@@ -169,8 +169,8 @@ export class PlatformMetrics {
           dimensionsMap: { ModelId: model.id },
           statistic: 'Sum',
           period: FIVE_MINUTES,
-          label: model.id,
-          ...(model.region !== this.props.region ? { region: model.region } : {}),
+          // A model group can call the same model in several regions: the label tells those lines apart.
+          ...(model.region !== this.props.region ? { region: model.region, label: `${model.id} (${model.region})` } : { label: model.id }),
         }),
     );
   }

@@ -13,7 +13,10 @@ export interface BedrockAccessScope {
   readonly account: string;
 }
 
-/** Statements letting a role invoke exactly the configured Bedrock models and nothing else. */
+/**
+ * Statements letting a role invoke exactly the configured Bedrock deployments (every region and account of
+ * every model group, standbys included) and nothing else.
+ */
 export function bedrockInvokeStatements(models: readonly ModelConfig[], scope: BedrockAccessScope): iam.PolicyStatement[] {
   const bedrock = models.filter((m): m is BedrockModelConfig => m.provider === 'bedrock');
   const local = bedrock.filter((m) => !m.crossAccountRoleArn);

@@ -119,9 +119,16 @@ function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: Dat
     valkeyNodes: 1 + config.cache.replicas,
     webAclMetricName: (firewall.webAcl.visibilityConfig as { metricName: string }).metricName,
     namespaces: [...new Set([IDENTITIES.litellm.namespace, IDENTITIES.langfuse.namespace])],
-    // Metrics of a model called in another account stay in that account.
-    bedrockModels: config.models.flatMap((m) =>
-      m.provider === 'bedrock' && !m.crossAccountRoleArn ? [{ id: bedrockInvocationId(m), region: m.region }] : [],
-    ),
+    // One entry per model id and region this account calls (every deployment of every group, standbys too:
+    // they take the traffic in an outage). Metrics of a model called in another account stay in that account.
+    bedrockModels: [
+      ...new Map(
+        config.models.flatMap((m) =>
+          m.provider === 'bedrock' && !m.crossAccountRoleArn
+            ? [[`${bedrockInvocationId(m)}@${m.region}`, { id: bedrockInvocationId(m), region: m.region }] as const]
+            : [],
+        ),
+      ).values(),
+    ],
   };
 }

@@ -69,6 +69,37 @@ describe('bedrockInvokeStatements', () => {
     expect(resolve([model, { ...model, name: 'b' }])[0].Resource).toBe('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0');
   });
 
+  test('grows by exactly one inference profile when a group gains a second region, standby or not', () => {
+    const east: ModelConfig = {
+      provider: 'bedrock',
+      name: 'sonnet',
+      modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      region: 'us-east-1',
+      inferenceProfile: 'us',
+    };
+    const before = resolve([east])[0].Resource as string[];
+    for (const west of [
+      { ...east, region: 'us-west-2' },
+      { ...east, region: 'us-west-2', standby: true },
+    ]) {
+      const after = resolve([east, west])[0].Resource as string[];
+      expect(after.filter((r) => !before.includes(r))).toEqual([
+        'arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+      ]);
+      expect(before.every((r) => after.includes(r))).toBe(true);
+    }
+  });
+
+  test('prod grants both regions of claude-sonnet-4 and nothing for a region it does not use', () => {
+    const prod = loadEnvironment('prod');
+    const statements = resolve(prod.models) as { Resource: string | string[] }[];
+    const resources = statements.flatMap((s) => [s.Resource].flat());
+    for (const region of ['us-east-1', 'us-west-2']) {
+      expect(resources).toContain(`arn:aws:bedrock:${region}:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0`);
+    }
+    expect(resources.filter((r) => /:(eu|ap)-/.test(r))).toEqual([]);
+  });
+
   test('never uses a wildcard action', () => {
     for (const action of BEDROCK_INVOKE_ACTIONS) expect(action).not.toContain('*');
   });
