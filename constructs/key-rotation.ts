@@ -33,7 +33,7 @@ export class KeyRotation extends Construct {
       environment: { GRACE_SECONDS: String(props.grace.toSeconds()) },
     });
     const fn = this.function.function;
-    props.secretsKey.grantEncryptDecrypt(fn);
+    this.function.allowSecretsKey(props.secretsKey, ['kms:Encrypt', 'kms:GenerateDataKey']);
     for (const [name, secret] of Object.entries(props.keySecrets)) {
       const schedule = secret.addRotationSchedule(`Rotation-${name}`, {
         rotationLambda: fn,

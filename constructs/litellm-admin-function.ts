@@ -1,5 +1,6 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -64,6 +65,22 @@ export class LiteLlmAdminFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
     });
-    props.masterKey.grantRead(this.function);
+    // Statements on the function's role, not grants: a grant on the data stack's key would write this
+    // stack's role into that key's policy and make the data stack depend on this one.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'ReadMasterKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.masterKey.secretArn] }),
+    );
+    this.allowSecretsKey(props.secretsKey, ['kms:Decrypt']);
+  }
+
+  /** Use of the secrets key through Secrets Manager only. */
+  allowSecretsKey(key: kms.IKey, actions: readonly string[]): void {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 }

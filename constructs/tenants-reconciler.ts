@@ -46,7 +46,7 @@ export class TenantsReconciler extends Construct {
           resources: secretArns,
         }),
       );
-      props.secretsKey.grantEncryptDecrypt(fn);
+      this.function.allowSecretsKey(props.secretsKey, ['kms:Encrypt', 'kms:GenerateDataKey']);
     }
 
     const provider = new cr.Provider(this, 'Provider', {

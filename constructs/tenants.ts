@@ -1,6 +1,6 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
@@ -36,14 +36,18 @@ export interface TenantsProps {
 export class Tenants extends Construct {
   readonly keySecrets: ConsumerKeySecrets;
   readonly reconciler?: TenantsReconciler;
+  readonly rotation?: KeyRotation;
 
   constructor(scope: Construct, id: string, props: TenantsProps) {
     super(scope, id);
     const { tenants } = props;
+    // By ARN: grants made below (the rotation schedule's) then go on this stack's roles, never into the
+    // data stack's key policy, which would make the data stack depend on this one.
+    const secretsKey = kms.Key.fromKeyArn(this, 'SecretsKey', props.secretsKey.keyArn);
     this.keySecrets = new ConsumerKeySecrets(this, 'KeySecrets', {
       environment: props.environment,
       consumers: Object.fromEntries(tenants.consumers.map((c) => [c.name, { team: c.team, clientId: clientIdOf(props, c.name) }])),
-      encryptionKey: props.secretsKey,
+      encryptionKey: secretsKey,
       removalPolicy: props.removalPolicy,
     });
     // Nothing declared: nothing to reconcile, and LiteLLM teams made by hand are left alone.
@@ -55,7 +59,7 @@ export class Tenants extends Construct {
       litellmUrl: props.litellmUrl,
       litellmPort: props.litellmPort,
       masterKey: props.masterKey,
-      secretsKey: props.secretsKey,
+      secretsKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     };
@@ -82,7 +86,7 @@ export class Tenants extends Construct {
 
     if (tenants.consumers.length === 0) return;
     const ttl = props.authorizerCacheTtl.toSeconds();
-    new KeyRotation(this, 'Rotation', {
+    this.rotation = new KeyRotation(this, 'Rotation', {
       ...shared,
       keySecrets: secrets,
       every: Duration.days(tenants.keyRotationDays),

@@ -4,6 +4,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { LANGFUSE_S3_PREFIXES } from './shared/langfuse';
 import type { ClusterStack } from './cluster-stack';
 import type { ClusterTeardown } from '../constructs/cluster-teardown';
+import type { Tenants } from '../constructs/tenants';
 import type { EnvironmentConfig } from './config/schema';
 import type { PlatformStack } from './platform-stack';
 import type { EdgeStack } from './edge-stack';
@@ -36,6 +37,7 @@ export function acknowledgeNagFindings(
   acknowledgeCluster(config, stacks.cluster, stacks.data);
   acknowledgeEdge(stacks.edge);
   acknowledgeContainerInsights(stacks.cluster);
+  if (stacks.platform.tenants) acknowledgeTenants(stacks.platform.tenants);
 }
 
 function ack(scope: IConstruct, rule: string, reason: string, findings?: readonly string[]): void {
@@ -225,4 +227,33 @@ function acknowledgeContainerInsights(cluster: ClusterStack): void {
     'The EKS user guide names these two AWS managed policies as what the amazon-cloudwatch-observability add-on needs (metrics and logs, Application Signals traces); the role is assumable by its one service account only.',
     [policy('CloudWatchAgentServerPolicy'), policy('AWSXrayWriteOnlyAccess')],
   );
+}
+
+function acknowledgeTenants(tenants: Tenants): void {
+  const functions = [tenants.reconciler?.function, tenants.rotation?.function].flatMap((f) => (f ? [f] : []));
+  for (const fn of functions) {
+    ack(
+      fn,
+      'IAM4',
+      'AWS Lambda execution policies attached by CDK for a function in a VPC: CloudWatch Logs writes and its network interfaces only.',
+      LAMBDA_EXECUTION,
+    );
+  }
+  if (tenants.reconciler) {
+    const provider = tenants.reconciler.node.findChild('Provider');
+    ack(provider, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [
+      policy('service-role/AWSLambdaBasicExecutionRole'),
+    ]);
+    ack(provider, 'IAM5', 'The CDK provider framework invokes any version of the reconciler function (<arn>:*), nothing else.', [
+      resourceFinding(provider, `${tenants.reconciler.function.function.functionArn}:*`),
+    ]);
+  }
+  if (tenants.rotation) {
+    ack(
+      tenants.rotation.function,
+      'IAM5',
+      "secretsmanager:GetRandomPassword, added by CDK's rotation schedule, has no resource to scope it to (the function draws keys itself and does not call it).",
+      ['Resource::*'],
+    );
+  }
 }

@@ -70,6 +70,7 @@ export class PlatformStage extends Stage {
       cluster: this.cluster.cluster,
       clusterName: this.cluster.clusterName,
       vpc: this.network.vpc,
+      internalLiteLlm: { url: this.edge.internalLiteLlmUrl, port: this.edge.gateway.listenerPort },
       consumerClientIds: this.edge.consumerClientIds,
       serviceAccountRoles: this.cluster.serviceAccountRoles,
       data: this.data,

@@ -313,6 +313,7 @@ export const environmentSchema = z
       env.tenants,
       env.models.map((m) => m.name),
       env.edge.identity.provider,
+      env.ephemeral,
       issue,
     );
   })

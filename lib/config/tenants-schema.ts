@@ -74,7 +74,13 @@ type Tenants = z.output<typeof tenantsSchema>;
 type Issue = (path: (string | number)[], message: string) => void;
 
 /** Rules across teams, consumers, models and the identity provider; each problem is reported at its own path. */
-export function checkTenants(tenants: Tenants, modelNames: readonly string[], identityProvider: string, issue: Issue): void {
+export function checkTenants(
+  tenants: Tenants,
+  modelNames: readonly string[],
+  identityProvider: string,
+  ephemeral: boolean,
+  issue: Issue,
+): void {
   const at = (...path: (string | number)[]) => ['tenants', ...path];
   reportDuplicates(
     tenants.teams.map((t) => t.name),
@@ -115,6 +121,10 @@ export function checkTenants(tenants: Tenants, modelNames: readonly string[], id
     }
     if (identityProvider === 'cognito' && consumer.clientId !== undefined) {
       issue(at('consumers', i, 'clientId'), 'must be left out with the cognito provider (the stack creates the app client)');
+    }
+    if (identityProvider === 'oidc' && ephemeral && consumer.clientId !== undefined) {
+      // Its key secret is named by the client id; yesterday's secret of that name may still be in its recovery window.
+      issue(at('consumers', i, 'clientId'), 'cannot be fixed in an ephemeral environment (use the cognito provider, or ephemeral: false)');
     }
     if (identityProvider === 'oidc' && consumer.clientId === undefined) {
       issue(at('consumers', i, 'clientId'), "is required with the oidc provider (the client id the issuer puts in the consumer's tokens)");

@@ -69,8 +69,9 @@ function destroyViolations(name: string): string[] {
     }
     const nameProperty = NAME_PROPERTIES[r.Type];
     const physicalName = nameProperty ? props[nameProperty] : undefined;
-    // A name derived from the stack's own id is new with every re-create, so it cannot collide.
-    const uniquePerStackInstance = JSON.stringify(physicalName ?? '').includes('AWS::StackId');
+    // A name derived from the stack's own id, or from a Cognito app client id (new whenever the user pool is
+    // created), is new with every re-create, so it cannot collide.
+    const uniquePerStackInstance = /AWS::StackId|UserPoolClient/.test(JSON.stringify(physicalName ?? ''));
     if (physicalName !== undefined && !uniquePerStackInstance) {
       if (!REUSABLE_NAMES.has(r.Type)) violations.push(`${where}: fixed ${nameProperty} would collide when re-created the same day`);
       else if (typeof physicalName === 'string' && !physicalName.includes(name))

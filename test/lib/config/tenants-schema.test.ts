@@ -3,8 +3,14 @@ import type { EnvironmentInput } from '../../../lib/config/schema';
 
 const team = { name: 'support', models: ['claude-sonnet-4'], maxBudgetUsd: 100, budgetDuration: '30d', rpmLimit: 60, tpmLimit: 1000 };
 const consumer = { name: 'bot', team: 'support' };
+/** An external issuer's client ids are fixed, so its consumers are tested in a retained environment. */
 const withTenants = (tenants: unknown, edge?: unknown): EnvironmentInput =>
-  ({ name: 'test', ephemeral: true, region: 'us-east-1', tenants, ...(edge ? { edge } : {}) }) as EnvironmentInput;
+  ({
+    name: 'test',
+    region: 'us-east-1',
+    tenants,
+    ...(edge ? { edge, ephemeral: false, deletionProtection: true } : { ephemeral: true }),
+  }) as EnvironmentInput;
 const oidcEdge = {
   identity: {
     provider: 'oidc',
@@ -162,6 +168,17 @@ describe('tenants config rejects bad input with one exact message per problem', 
     ],
   ])('rejects %s', (_what, tenants, edge, expected) => {
     expect(problemsOf(withTenants(tenants, edge))).toEqual(expected);
+  });
+
+  test('a fixed OIDC client id is refused in an ephemeral environment (its key secret would reuse a deleted name)', () => {
+    const input = {
+      ...withTenants({ teams: [team], consumers: [{ ...consumer, clientId: 'app-1' }] }, oidcEdge),
+      ephemeral: true,
+      deletionProtection: false,
+    };
+    expect(problemsOf(input)).toEqual([
+      'tenants.consumers[0].clientId: cannot be fixed in an ephemeral environment (use the cognito provider, or ephemeral: false)',
+    ]);
   });
 
   test('the old edge.identity.consumers list is refused, not silently ignored', () => {
