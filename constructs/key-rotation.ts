@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
 import * as path from 'node:path';
@@ -42,6 +43,13 @@ export class KeyRotation extends Construct {
         rotateImmediatelyOnUpdate: false,
       });
       schedule.node.addDependency(props.after);
+    }
+    // CDK's invoke permission for Secrets Manager names no source; only this account's secrets may invoke it
+    // (no source ARN: one function serves every consumer's secret).
+    for (const child of fn.node.children) {
+      if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
+        child.sourceAccount = Stack.of(this).account;
+      }
     }
   }
 }

@@ -116,6 +116,18 @@ describe('Tenants in the platform stack', () => {
       }
     });
 
+    test("only this account's secrets may invoke the rotation function", () => {
+      platform.hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
+      expect(
+        Object.values(
+          platform.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'secretsmanager.amazonaws.com' } }),
+        ).every((p) => p.Properties.SourceAccount !== undefined),
+      ).toBe(true);
+    });
+
     test('a rotated-out key keeps working past every cache that may hold it (25 minutes with a 300 s authorizer cache)', () => {
       expect(config.edge.authorizerCacheTtlSeconds).toBe(300);
       platform.hasResourceProperties('AWS::Lambda::Function', {
