@@ -109,9 +109,9 @@ export const routerSchema = z.strictObject({
       notFound: retries(5).default(0),
     })
     .default({ rateLimit: 2, timeout: 0, badRequest: 0, contentPolicy: 0, authentication: 0, notFound: 0 }),
-  /** Failures per minute a deployment may have before it cools down, for error classes not listed below. */
+  /** Failures a deployment may have before it cools down, for error classes not listed below (LiteLLM counts them over the cool-down period). */
   allowedFails: allowedFails.default(3),
-  /** Failures per minute by error class before a deployment cools down (LiteLLM's allowed_fails_policy). */
+  /** Failures by error class before a deployment cools down (LiteLLM's allowed_fails_policy); the next one cools it down. */
   allowedFailsPerError: z
     .strictObject({
       /** One throttled region should shed its load quickly, but one 429 is not an outage. */
