@@ -145,7 +145,8 @@ export class FakeLiteLlmAdmin {
 
   /** A key with this value; returns the stored row (token = sha256 of the value). */
   seedKey(key: string, fields: Partial<Omit<FakeKeyRow, 'token'>> = {}): FakeKeyRow {
-    const row: FakeKeyRow = { ...newKeyRow(sha256(key)), ...fields };
+    // The token is always the key's hash, whatever `fields` carries (a row copied from another key, say).
+    const row: FakeKeyRow = { ...newKeyRow(sha256(key)), ...fields, token: sha256(key) };
     this.keys.set(row.token, row);
     return row;
   }
