@@ -159,6 +159,19 @@ export function plan(
       });
       continue;
     }
+    // A rotation cut off between renaming the current key and issuing its successor: the alias is free and the
+    // secret's current key sits under a retired alias, not yet expiring. A key issued here would leave that one
+    // valid for good; the rotation's retry finishes the job instead.
+    const renamedCurrent = managedKeys.find(
+      (k) => k.token === secret.current && consumerOfRetiredAlias(k.key_alias ?? '') === consumer.name && !k.expires,
+    );
+    if (!existing && renamedCurrent) {
+      notes.push({
+        consumer: consumer.name,
+        note: 'key rotation cut off after renaming the current key: left to the rotation function',
+      });
+      continue;
+    }
     if (existing && existing.token === secret.current && !isExpired(existing, now)) {
       const changes = keyChanges(existing, fields, kept.get(consumer.team)?.team_id);
       if (Object.keys(changes).length > 0) actions.push({ kind: 'update-key', consumer: consumer.name, changes });

@@ -183,6 +183,14 @@ describe('plan', () => {
     expect(p.notes).toEqual([{ consumer: 'app-one', note: expect.stringContaining('rotation in progress') as unknown }]);
   });
 
+  test('leaves a consumer whose current key was renamed by a rotation cut off before issuing its successor to that rotation', () => {
+    const state = converged();
+    state.keys[0] = { ...state.keys[0]!, key_alias: retiredKeyAlias('app-one', 1764000000), expires: null };
+    const p = plan(state, DESIRED, SECRETS, NOW);
+    expect(p.actions).toEqual([]);
+    expect(p.notes).toEqual([{ consumer: 'app-one', note: expect.stringContaining('rotation cut off') as unknown }]);
+  });
+
   test('keeps a retired key while its consumer exists and it has not expired; deletes it once expired or when its consumer goes', () => {
     const state = converged();
     const retired = (consumerName: string, expires: string): LiteLlmKey => ({
