@@ -146,7 +146,9 @@ export class EdgeStack extends Stack {
         // Errors only, and never data tracing: that would record headers, including the injected key.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        tracingEnabled: false,
+        // X-Ray, sampled (Control Tower CT.APIGATEWAY.PR.2). The documented segment fields are URL, method, status,
+        // client IP and user agent; that no header (Authorization) is ever stored is not stated there: unverified.
+        tracingEnabled: true,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
       },
