@@ -33,10 +33,15 @@ export class PlatformBuckets extends Construct {
     };
 
     // Log delivery cannot write with a customer key: S3-managed encryption for the log bucket only.
+    // Versioned (Control Tower CT.S3.PR.11): a deleted or expired log stays recoverable for a day.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...baseline,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
     });
 
     const encrypted = {
@@ -76,6 +81,8 @@ export class PlatformBuckets extends Construct {
       serverAccessLogsPrefix: 'clickhouse/',
       versioned: false,
     });
+
+    for (const bucket of [this.accessLogs, this.langfuse, this.clickhouse]) publishEventsToEventBridge(bucket);
   }
 
   /** Read, write and delete under Langfuse's prefixes, nothing else. */
@@ -106,4 +113,12 @@ function objectAccessStatements(bucket: s3.Bucket, prefixes: readonly string[], 
     statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [bucket.encryptionKey.keyArn] }));
   }
   return statements;
+}
+
+/**
+ * Object events go to the account's default EventBridge bus, where rules can pick them up (Control Tower CT.S3.PR.4).
+ * Set on the CloudFormation resource: the L2 `eventBridgeEnabled` would add a custom-resource Lambda to do the same.
+ */
+function publishEventsToEventBridge(bucket: s3.Bucket): void {
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }
