@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import type { DesiredTenants } from '../lib/shared/tenants';
 import { LiteLlmAdminFunction, type LiteLlmAdminFunctionProps } from './litellm-admin-function';
 
+/** Context key that forces a reconciler run on a deploy whose tenants did not change. */
+export const RECONCILE_CONTEXT_KEY = 'reconcile';
+
 export interface TenantsReconcilerProps extends Omit<LiteLlmAdminFunctionProps, 'entry' | 'description' | 'timeout' | 'environment'> {
   readonly desired: DesiredTenants;
   /** The consumers' key secrets, by consumer name; the function writes each key into its own. */
@@ -49,6 +52,7 @@ export class TenantsReconciler extends Construct {
       this.function.allowSecretsKey(props.secretsKey, ['kms:Encrypt', 'kms:GenerateDataKey']);
     }
 
+    const runId: unknown = this.node.tryGetContext(RECONCILE_CONTEXT_KEY);
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: fn,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
@@ -57,7 +61,11 @@ export class TenantsReconciler extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::LiteLlmTenants',
       // One JSON string: CloudFormation would turn every number of a nested object into a string.
-      properties: { DesiredTenants: Stack.of(this).toJsonString(props.desired) },
+      properties: {
+        DesiredTenants: Stack.of(this).toJsonString(props.desired),
+        // CloudFormation calls the reconciler only when a property changes; `-c reconcile=<anything new>` forces a run.
+        ...(runId !== undefined ? { RunId: String(runId) } : {}),
+      },
     });
   }
 }

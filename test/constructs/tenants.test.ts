@@ -1,6 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, type DesiredTenants } from '../../lib/shared/tenants';
-import { synthEnvironment } from '../support/app';
+import { loadEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RECONCILE_CONTEXT_KEY } from '../../constructs/tenants-reconciler';
+import { SKIP_BUNDLING, synthEnvironment, testApp } from '../support/app';
 
 type Resource = { Properties: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string };
 
@@ -135,5 +139,12 @@ describe('Tenants in the platform stack', () => {
         Environment: { Variables: Match.objectLike({ GRACE_SECONDS: '1500' }) },
       });
     });
+  });
+
+  test('a deploy with -c reconcile=<id> changes only the RunId property, so CloudFormation runs the reconciler again', () => {
+    const stage = createStacks(testApp({ ...SKIP_BUNDLING, [RECONCILE_CONTEXT_KEY]: '1764400000' }), loadEnvironment('dev'));
+    const [forced] = Object.values(Template.fromStack(stage.platform).findResources('Custom::LiteLlmTenants')) as Resource[];
+    const [plain] = Object.values(synthEnvironment('dev').templates.platform.findResources('Custom::LiteLlmTenants')) as Resource[];
+    expect(forced!.Properties).toEqual({ ...plain!.Properties, RunId: '1764400000' });
   });
 });
