@@ -105,7 +105,7 @@ export async function setSecret(deps: StepDeps, t: RotationTarget): Promise<void
   const old = await deps.litellm.keyInfo(current);
   if (!old) {
     throw new RotationRefused(
-      `${describe(t)}: LiteLLM does not know the current key; deploy the environment so the tenants reconciler issues it again`,
+      `${describe(t)}: LiteLLM does not know the current key; deploy the platform stack with -c reconcile=<new id> so the tenants reconciler issues it again`,
     );
   }
   checkOwnership(t, old);
