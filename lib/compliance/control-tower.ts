@@ -8,10 +8,11 @@ export interface ControlFinding {
   readonly path: string;
 }
 
+/** One `resources` pattern of an exception, and how many findings it excused in one environment. */
 export interface ExceptionUse {
   readonly exception: ControlTowerException;
-  /** The `resources` pattern that matched no finding. */
   readonly pattern: string;
+  readonly matched: number;
 }
 
 export interface ControlTowerReport {
@@ -26,8 +27,8 @@ export interface ControlTowerReport {
   readonly failed: readonly string[];
   readonly failures: readonly ControlFinding[];
   readonly exceptedFindings: readonly ControlFinding[];
-  /** Exception patterns for this environment that matched nothing: the exception outlived its reason. */
-  readonly unusedExceptions: readonly ExceptionUse[];
+  /** Every pattern of every exception that holds in this environment, with its matches here. */
+  readonly exceptionUses: readonly ExceptionUse[];
   readonly resources: number;
 }
 
@@ -81,11 +82,24 @@ export function checkControlTower(stage: Stage, options: CheckOptions): ControlT
     failed: [...failed].sort(byControl),
     failures,
     exceptedFindings,
-    unusedExceptions: exceptions.flatMap((exception) =>
-      exception.resources.filter((p) => !findings.some((f) => covers(exception, p, f))).map((pattern) => ({ exception, pattern })),
+    exceptionUses: exceptions.flatMap((exception) =>
+      exception.resources.map((pattern) => ({ exception, pattern, matched: findings.filter((f) => covers(exception, pattern, f)).length })),
     ),
     resources,
   };
+}
+
+/**
+ * Exception patterns that excused nothing in any of the environments they hold in: the exception outlived its reason.
+ * Judge only over every environment: a pattern may name a resource that exists in one of them only.
+ */
+export function staleExceptions(reports: readonly ControlTowerReport[]): ExceptionUse[] {
+  const uses = reports.flatMap((r) => r.exceptionUses);
+  return uses.filter(
+    (use, i) =>
+      uses.findIndex((u) => u.exception === use.exception && u.pattern === use.pattern) === i &&
+      !uses.some((u) => u.exception === use.exception && u.pattern === use.pattern && u.matched > 0),
+  );
 }
 
 /** `*` stands for any characters within one path segment, `**` for any characters at all. */

@@ -3,7 +3,8 @@ import { snapshotOf, synthEnvironment } from '../support/app';
 
 /** Logical IDs of stateful resources. A change here replaces a database, a cache or a bucket: never rename them casually. */
 const STATEFUL_LOGICAL_IDS = {
-  'AWS::KMS::Key': ['DataKey17AFBB84'],
+  // The log group key holds every log already written: a replacement would leave them under the old key.
+  'AWS::KMS::Key': ['DataKey17AFBB84', 'LogGroupKeyA7DF12B8'],
   'AWS::RDS::DBCluster': ['AuroraClusterD4EFE71C'],
   'AWS::ElastiCache::ReplicationGroup': ['ValkeyReplicationGroup77C9E011'],
   'AWS::S3::Bucket': ['BucketsAccessLogsA5F88218', 'BucketsClickHouseDC3E2332', 'BucketsLangfuseDA1419C6'],
@@ -99,6 +100,25 @@ describe('DataStack', () => {
           ]),
         },
       });
+    });
+
+    test('versions the access-log bucket and keeps a deleted or expired log one day', () => {
+      const logs = data.findResources('AWS::S3::Bucket')['BucketsAccessLogsA5F88218']!;
+      expect(logs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({ Id: 'expire-access-logs', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+        expect.objectContaining({ Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true }),
+      ]);
+    });
+
+    test("publishes every bucket's object events to EventBridge, on the bucket itself rather than through a custom resource", () => {
+      for (const [id, bucket] of Object.entries(data.findResources('AWS::S3::Bucket'))) {
+        expect({ id, notifications: bucket.Properties.NotificationConfiguration }).toEqual({
+          id,
+          notifications: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+        });
+      }
+      data.resourceCountIs('Custom::S3BucketNotifications', 0);
     });
 
     test('blocks public access, encrypts and requires TLS on every bucket', () => {
