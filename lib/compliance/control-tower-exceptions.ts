@@ -53,8 +53,8 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
     ],
     environments: 'all',
     reason:
-      'In the VPC already: subnets and security groups are set, but the subnets come from the network stack ' +
-      '(Fn::ImportValue), and the template-time rule accepts only literal ids or references to resources in the same ' +
+      'In the VPC already: subnets and security groups are set, but the subnets come from the network stack (a ' +
+      'cross-stack reference), and the template-time rule accepts only literal ids or references to resources in the same ' +
       'template. The Control Tower hook checks resolved values, where these pass.',
   },
   {
