@@ -1,8 +1,8 @@
+import { configProblems } from '../support/config-problems';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ChatNotifications, type ChatNotificationsProps } from '../../constructs/chat-notifications';
-import { ConfigError, parseEnvironment } from '../../lib/config/load-config';
 import type { EnvironmentInput } from '../../lib/config/schema';
 
 function build(channels: Pick<ChatNotificationsProps, 'slack' | 'teams'>): Template {
@@ -58,15 +58,7 @@ describe('ChatNotifications', () => {
 
 describe('observability.chat config', () => {
   const withChat = (chat: unknown) => ({ name: 'test', ephemeral: true, region: 'us-east-1', observability: { chat } }) as EnvironmentInput;
-  const problems = (chat: unknown) => {
-    try {
-      parseEnvironment(withChat(chat));
-    } catch (e) {
-      if (e instanceof ConfigError) return e.problems;
-      throw e;
-    }
-    return [];
-  };
+  const problems = (chat: unknown) => configProblems(withChat(chat));
 
   test('accepts a Slack and a Teams channel', () => {
     expect(problems({ slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123456789' }], teams: [TEAMS] })).toEqual([]);

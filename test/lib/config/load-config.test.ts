@@ -1,18 +1,8 @@
-import { ConfigError, loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
+import { problemsOf } from '../../support/config-problems';
+import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 
 const valid: EnvironmentInput = { name: 'test', ephemeral: true, region: 'us-east-1' };
-
-/** The problems a config is rejected with, one string per problem. */
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    parseEnvironment(input as EnvironmentInput);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('loadEnvironment', () => {
   test('loads dev with its defaults filled in', () => {

@@ -1,4 +1,5 @@
-import { ConfigError, loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
+import { problemsOf } from '../../support/config-problems';
+import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 
 const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
@@ -7,16 +8,6 @@ const west = { ...east, region: 'us-west-2' };
 const group = (name: string, extra: Record<string, unknown> = {}) => ({ name, deployments: [east], ...extra });
 const withModels = (models: unknown, extra: Record<string, unknown> = {}): EnvironmentInput =>
   ({ name: 'test', ephemeral: true, region: 'us-east-1', models, ...extra }) as EnvironmentInput;
-
-function problemsOf(input: EnvironmentInput): readonly string[] {
-  try {
-    parseEnvironment(input);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('models config', () => {
   test('defaults to one us-east-1 deployment per Claude group, each falling back to the previous generation', () => {

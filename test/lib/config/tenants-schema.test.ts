@@ -1,4 +1,5 @@
-import { ConfigError, loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
+import { problemsOf } from '../../support/config-problems';
+import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 
 const team = { name: 'support', models: ['claude-sonnet-4'], maxBudgetUsd: 100, budgetDuration: '30d', rpmLimit: 60, tpmLimit: 1000 };
@@ -19,16 +20,6 @@ const oidcEdge = {
     audience: ['api://gw'],
   },
 };
-
-function problemsOf(input: EnvironmentInput): readonly string[] {
-  try {
-    parseEnvironment(input);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('tenants config', () => {
   test('defaults to no teams, no consumers and 30-day key rotation', () => {
@@ -182,8 +173,8 @@ describe('tenants config rejects bad input with one exact message per problem', 
   });
 
   test('the old edge.identity.consumers list is refused, not silently ignored', () => {
-    expect(
-      problemsOf({ ...withTenants(undefined), edge: { identity: { provider: 'cognito', consumers: ['bot'] } } } as EnvironmentInput),
-    ).toEqual(['edge.identity: unknown field "consumers" (remove or fix the spelling)']);
+    expect(problemsOf({ ...withTenants(undefined), edge: { identity: { provider: 'cognito', consumers: ['bot'] } } })).toEqual([
+      'edge.identity: unknown field "consumers" (remove or fix the spelling)',
+    ]);
   });
 });
