@@ -38,6 +38,12 @@ export interface AuroraPostgresProps {
   readonly readers: number;
   readonly backupRetention: Duration;
   readonly deletionProtection: boolean;
+  /**
+   * Enhanced Monitoring (OS metrics every 60 s). Off in ephemeral environments: it is billed per instance-hour of
+   * metrics, RDS writes it to the account's RDSOSMetrics log group that no stack owns, and whether it lets an idle
+   * Serverless v2 instance auto-pause is not documented.
+   */
+  readonly enhancedMonitoring: boolean;
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
@@ -112,7 +118,7 @@ export class AuroraPostgres extends Construct {
       storageEncryptionKey: props.encryptionKey,
       // IAM tokens as a second way in (Control Tower CT.RDS.PR.4); roles still log in with their passwords until granted rds_iam.
       iamAuthentication: true,
-      monitoringInterval: MONITORING_INTERVAL,
+      ...(props.enhancedMonitoring ? { monitoringInterval: MONITORING_INTERVAL } : {}),
       backup: { retention: props.backupRetention },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,

@@ -62,6 +62,7 @@ export class DataStack extends Stack {
       readers: config.database.readers,
       backupRetention: Duration.days(config.database.backupRetentionDays),
       deletionProtection: config.deletionProtection,
+      enhancedMonitoring: !config.ephemeral,
       encryptionKey: this.key,
       removalPolicy: statefulRemovalPolicyFor(config),
       logRetention,

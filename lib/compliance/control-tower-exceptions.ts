@@ -150,6 +150,15 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'default), a cost choice; its log groups go with the nightly destroy anyway.',
   },
   {
+    control: 'CT.RDS.PR.2',
+    resources: ['Data/Aurora/Cluster/Writer/Resource'],
+    environments: 'ephemeral',
+    reason:
+      'No Enhanced Monitoring in a throwaway environment: it is billed per instance, RDS writes it to the ' +
+      "account's RDSOSMetrics log group that outlives the nightly destroy, and AWS does not say whether it lets an " +
+      'idle Serverless v2 instance auto-pause. CloudWatch instance metrics remain; retained environments turn it on.',
+  },
+  {
     control: 'CT.RDS.PR.3',
     resources: ['Data/Aurora/Cluster/Resource'],
     environments: 'ephemeral',

@@ -18,6 +18,7 @@ function build(overrides: Partial<AuroraPostgresProps> = {}) {
     readers: 0,
     backupRetention: Duration.days(1),
     deletionProtection: false,
+    enhancedMonitoring: true,
     encryptionKey: new kms.Key(stack, 'Key'),
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: logs.RetentionDays.ONE_WEEK,
@@ -103,5 +104,19 @@ describe('AuroraPostgres', () => {
         Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'monitoring.rds.amazonaws.com' } })],
       },
     });
+  });
+
+  test('sends no Enhanced Monitoring when turned off (ephemeral environments): no interval, no role', () => {
+    const { stack, construct } = build({ enhancedMonitoring: false });
+    construct();
+    const template = Template.fromStack(stack);
+    for (const instance of Object.values(template.findResources('AWS::RDS::DBInstance'))) {
+      expect(instance.Properties.MonitoringInterval).toBeUndefined();
+    }
+    expect(
+      Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('monitoring.rds.amazonaws.com'),
+      ),
+    ).toHaveLength(0);
   });
 });

@@ -33,6 +33,7 @@ function synthCluster(engineVersion: string): Template {
     readers: 0,
     backupRetention: Duration.days(1),
     deletionProtection: false,
+    enhancedMonitoring: true,
     encryptionKey: new kms.Key(stack, 'Key'),
     removalPolicy: RemovalPolicy.DESTROY,
     logRetention: logs.RetentionDays.ONE_WEEK,
