@@ -135,7 +135,7 @@ describe('pull-request.yml', () => {
     (j.steps ?? []).flatMap((s) => [...(s.run ?? '').matchAll(/^\s*npm (?:run ([\w:.-]+)|(test|ci)\b)/gm)].map((m) => m[1] ?? m[2]));
 
   test('runs every check in order from a lockfile install', () => {
-    expect(scriptsRun(checks)).toEqual(['ci', 'typecheck', 'lint', 'test', 'synth:all', 'lint:cfn', 'manifests:check']);
+    expect(scriptsRun(checks)).toEqual(['ci', 'typecheck', 'lint', 'test', 'synth:all', 'lint:cfn', 'compliance', 'manifests:check']);
   });
 
   test('pins cfn-lint to 1.51.0', () => {
