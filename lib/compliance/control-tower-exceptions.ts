@@ -18,15 +18,6 @@ export interface ControlTowerException {
 export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   // Every environment.
   {
-    control: 'CT.CLOUDWATCH.PR.2',
-    resources: ['Network/**', 'Data/**', 'Cluster/**', 'Platform/**'],
-    environments: 'all',
-    reason:
-      'Operational logs (flow logs, control plane, database, Container Insights, Lambda) keep the retention the ' +
-      "environment's config sets: cluster.logRetentionDays and network.flowLogRetentionDays, 90 days in prod, a cost " +
-      'choice. The edge access and WAF logs, the audit trail, keep 365 days in prod. Set both to 365 or more to lift this.',
-  },
-  {
     control: 'CT.LAMBDA.PR.3',
     resources: [
       '**/*CustomResourceProvider/Handler',
@@ -141,6 +132,15 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
 
   // Ephemeral environments only: destroyed every evening, re-created every morning.
+  {
+    control: 'CT.CLOUDWATCH.PR.2',
+    resources: ['Network/**', 'Data/**', 'Cluster/**', 'Platform/**'],
+    environments: 'ephemeral',
+    reason:
+      'Operational logs (flow logs, control plane, database, Container Insights, Lambda) of a throwaway environment ' +
+      'keep 14 days (cluster.logRetentionDays, network.flowLogRetentionDays), a cost choice; they go with the nightly ' +
+      'destroy anyway. Retained environments keep every log group a year or more.',
+  },
   {
     control: 'CT.CLOUDWATCH.PR.2',
     resources: ['Edge/**'],

@@ -11,7 +11,7 @@ export const prod: EnvironmentInput = {
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     natGateways: 3,
     interfaceEndpoints: true,
-    flowLogRetentionDays: 90,
+    flowLogRetentionDays: 365,
   },
   database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetentionDays: 14 },
   cache: { nodeType: 'cache.r7g.large', replicas: 2, multiAz: true },
@@ -20,7 +20,7 @@ export const prod: EnvironmentInput = {
     langfuse: { webReplicas: 2, webMaxReplicas: 6, workerReplicas: 2 },
     clickhouse: { replicas: 3, volumeSizeGi: 200 },
   },
-  cluster: { endpointAccess: { mode: 'private' }, logRetentionDays: 90 },
+  cluster: { endpointAccess: { mode: 'private' }, logRetentionDays: 365 },
   edge: {
     identity: { provider: 'cognito' },
     throttle: { rateLimit: 200, burstLimit: 400 },
