@@ -52,7 +52,7 @@ export class TenantsReconciler extends Construct {
       this.function.allowSecretsKey(props.secretsKey, ['kms:Encrypt', 'kms:GenerateDataKey']);
     }
 
-    const runId: unknown = this.node.tryGetContext(RECONCILE_CONTEXT_KEY);
+    const runId = contextString(this.node.tryGetContext(RECONCILE_CONTEXT_KEY));
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: fn,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
@@ -64,8 +64,15 @@ export class TenantsReconciler extends Construct {
       properties: {
         DesiredTenants: Stack.of(this).toJsonString(props.desired),
         // CloudFormation calls the reconciler only when a property changes; `-c reconcile=<anything new>` forces a run.
-        ...(runId !== undefined ? { RunId: String(runId) } : {}),
+        ...(runId !== undefined ? { RunId: runId } : {}),
       },
     });
   }
+}
+
+/** A context value as given on the command line (`-c reconcile=1764400000` arrives as a string or a number). */
+function contextString(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  throw new Error(`${RECONCILE_CONTEXT_KEY}: ${JSON.stringify(value)} is not a run id (use -c ${RECONCILE_CONTEXT_KEY}=<timestamp>)`);
 }

@@ -108,5 +108,5 @@ function limitsOf(limits: TenantLimits): TenantLimits {
   const { maxBudgetUsd, budgetDuration, tpmLimit, rpmLimit, maxParallelRequests } = limits;
   return Object.fromEntries(
     Object.entries({ maxBudgetUsd, budgetDuration, tpmLimit, rpmLimit, maxParallelRequests }).filter(([, v]) => v !== undefined),
-  ) as TenantLimits;
+  );
 }
