@@ -9,10 +9,12 @@ import {
   routerSchema,
   type ModelConfig,
 } from './models-schema';
+import { checkMcpServers, mcpServerSchema } from './mcp-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
+export type { McpServerConfig } from './mcp-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -254,6 +256,8 @@ export const environmentSchema = z
     router: routerSchema.default(() => routerSchema.parse({})),
     /** Exact-match response caching; off unless an environment turns it on. */
     responseCache: responseCacheSchema.default(() => responseCacheSchema.parse({})),
+    /** Remote MCP servers LiteLLM serves as tools through its MCP gateway; teams are granted them by name. */
+    mcpServers: z.array(mcpServerSchema).default([]),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
     tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
@@ -316,6 +320,7 @@ export const environmentSchema = z
       env.ephemeral,
       issue,
     );
+    checkMcpServers(env.mcpServers, env.tenants.teams, issue);
   })
   // Everything downstream (IAM, secrets, metrics, the chart) reads one deployment at a time, as LiteLLM's
   // model_list does; the groups stay available as `modelGroups` for what is per group (fallbacks).

@@ -38,6 +38,8 @@ const teamSchema = z.strictObject({
   name: z.string().regex(TENANT_NAME, 'is not a team name (lowercase letters, digits, -; 2 to 63 characters)'),
   /** Names from `models[]` the team's consumers may call. */
   models: z.array(z.string()).min(1, 'needs at least one model (names from models[])'),
+  /** Names from `mcpServers[]` whose tools the team's consumers may list and call; none by default. */
+  mcpServers: z.array(z.string()).default([]),
   ...limits,
   /** Cost centre, owner and the like; copied into the team's and its keys' LiteLLM metadata. */
   tags,

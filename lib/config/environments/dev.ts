@@ -17,11 +17,23 @@ export const dev: EnvironmentInput = {
   // Default model groups (one us-east-1 deployment each). Responses are cached only for requests that ask
   // ("cache": {"use-cache": true}), for five minutes, in each gateway pod's memory.
   responseCache: { enabled: true, mode: 'opt-in', ttlSeconds: 300 },
+  // A public, credential-free MCP server (Cognition's DeepWiki: questions about public GitHub repositories;
+  // streamable HTTP at this URL, named by its operator and by many client configs), so dev exercises the MCP
+  // route end to end without a secret to provision.
+  mcpServers: [
+    {
+      name: 'deepwiki',
+      url: 'https://mcp.deepwiki.com/mcp',
+      transport: 'http',
+      description: 'Questions and answers about public GitHub repositories (DeepWiki)',
+    },
+  ],
   tenants: {
     teams: [
       {
         name: 'platform-eng',
         models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+        mcpServers: ['deepwiki'],
         maxBudgetUsd: 50,
         budgetDuration: '30d',
         rpmLimit: 60,

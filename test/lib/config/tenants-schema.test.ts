@@ -26,9 +26,9 @@ describe('tenants config', () => {
     expect(parseEnvironment(withTenants(undefined)).tenants).toEqual({ teams: [], consumers: [], keyRotationDays: 30 });
   });
 
-  test('accepts a team and a consumer below its limits, filling empty tags', () => {
+  test('accepts a team and a consumer below its limits, filling empty tags and granting no MCP server', () => {
     const tenants = parseEnvironment(withTenants({ teams: [team], consumers: [{ ...consumer, maxBudgetUsd: 100, rpmLimit: 60 }] })).tenants;
-    expect(tenants.teams[0]).toEqual({ ...team, tags: {} });
+    expect(tenants.teams[0]).toEqual({ ...team, mcpServers: [], tags: {} });
     expect(tenants.consumers[0]).toEqual({ ...consumer, maxBudgetUsd: 100, rpmLimit: 60, tags: {} });
   });
 
