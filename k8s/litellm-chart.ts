@@ -15,6 +15,7 @@ import {
 } from './constructs/pod-security';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
 import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
+import { mcpCredentialEnvName } from '../lib/config/mcp-schema';
 import { IDENTITIES } from './identities';
 import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { PlatformChartsProps } from './platform-props';
@@ -80,6 +81,13 @@ export class LitellmChart extends Chart {
         `aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`,
       );
     }
+    const mcpKeyed = config.mcpServers.filter((s) => s.credentialSecretName !== undefined);
+    const mcpMissing = mcpKeyed.filter((s) => !aws.mcpCredentialSecretNames[s.name]).map((s) => s.name);
+    if (mcpMissing.length > 0) {
+      throw new Error(
+        `aws.mcpCredentialSecretNames: has no secret for MCP server(s) ${mcpMissing.join(', ')} (add the secret name holding each server's credential)`,
+      );
+    }
 
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
@@ -87,6 +95,7 @@ export class LitellmChart extends Chart {
       modelGroups: config.modelGroups,
       router: config.router,
       responseCache: config.responseCache,
+      mcpServers: config.mcpServers,
     });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -108,6 +117,8 @@ export class LitellmChart extends Chart {
         ...postgresSources('db', aws.database.litellmSecretArn),
         // Third-party keys are whole plain-text secrets that outlive ephemeral environments.
         ...Object.fromEntries(keyed.map((m, i) => [`modelKey${i}`, { key: aws.modelApiKeySecretNames[m.name] as string }])),
+        // MCP server credentials likewise: whole plain-text secrets, named in config.
+        ...Object.fromEntries(mcpKeyed.map((s, i) => [`mcpCredential${i}`, { key: aws.mcpCredentialSecretNames[s.name] as string }])),
       },
       keys: {
         // LiteLLM requires the master key to start with sk-.
@@ -118,6 +129,7 @@ export class LitellmChart extends Chart {
         LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
         LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',
         ...Object.fromEntries(keyed.map((m, i) => [modelApiKeyEnvName(m), `{{ .modelKey${i} }}`])),
+        ...Object.fromEntries(mcpKeyed.map((s, i) => [mcpCredentialEnvName(s), `{{ .mcpCredential${i} }}`])),
       },
     });
 
@@ -129,6 +141,7 @@ export class LitellmChart extends Chart {
       'LANGFUSE_PUBLIC_KEY',
       'LANGFUSE_SECRET_KEY',
       ...keyed.map(modelApiKeyEnvName),
+      ...mcpKeyed.map(mcpCredentialEnvName),
     ];
     const env: k8s.EnvVar[] = [
       ...plainEnv({

@@ -3,6 +3,7 @@
  * The CDK app passes CloudFormation tokens in `aws`; the review render passes `placeholderAwsValues`.
  */
 import type { App, Chart } from 'cdk8s';
+import { mcpCredentialSecretNames } from '../lib/config/mcp-schema';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { BaseChart } from './base-chart';
 import { ClickHouseChart } from './clickhouse-chart';
@@ -75,6 +76,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       clickhousePassword: '<clickhouse-password-secret-arn>',
     },
     modelApiKeySecretNames: Object.fromEntries(modelsWithApiKeys(config.models).map((m) => [m.name, m.apiKeySecretName])),
+    mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     langfuseTargetGroupArn: '<langfuse-target-group-arn>',
     langfuseUrl: '<langfuse-url>',

@@ -49,6 +49,8 @@ export interface PlatformAwsValues {
   };
   /** Existing secrets (by name) holding third-party model API keys, keyed by model name. */
   readonly modelApiKeySecretNames: Readonly<Record<string, string>>;
+  /** Existing secrets (by name) holding MCP server credentials, keyed by server name. */
+  readonly mcpCredentialSecretNames: Readonly<Record<string, string>>;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding when absent. */
   readonly litellmTargetGroupArn?: string;
   /** Target group of the internal load balancer's Langfuse UI listener; no TargetGroupBinding when absent. */

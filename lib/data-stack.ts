@@ -10,6 +10,7 @@ import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
 import { secretArnForName, secretReadStatements } from '../constructs/secret-read-statements';
 import { ValkeyCache } from '../constructs/valkey-cache';
+import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor, statefulRemovalPolicyFor } from './removal';
@@ -128,6 +129,17 @@ export class DataStack extends Stack {
           sid: 'ReadModelApiKeys',
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
           resources: modelKeyNames.map(secretArnForName),
+        }),
+      );
+    }
+    // MCP server credentials likewise, exactly the secrets config names.
+    const mcpCredentialNames = [...new Set(Object.values(mcpCredentialSecretNames(config.mcpServers)))];
+    if (mcpCredentialNames.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadMcpServerCredentials',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: mcpCredentialNames.map(secretArnForName),
         }),
       );
     }

@@ -12,6 +12,7 @@ import type { WorkloadName } from '../k8s/identities';
 import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
 import type { PlatformAwsValues } from '../k8s/platform-props';
 import { HELM_CHARTS } from '../k8s/versions';
+import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { EnvironmentConfig } from './config/schema';
 import type { DataStack } from './data-stack';
 import { SUBNETS } from './network-stack';
@@ -121,6 +122,7 @@ export class PlatformStack extends Stack {
       modelApiKeySecretNames: Object.fromEntries(
         config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]])),
       ),
+      mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
       ...(props.langfuseTargetGroupArn ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
       langfuseUrl: props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,

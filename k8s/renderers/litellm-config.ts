@@ -10,7 +10,8 @@
  * test/contracts/litellm-router.test.ts.
  */
 import { stringify } from 'yaml';
-import type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
+import { mcpCredentialEnvName } from '../../lib/config/mcp-schema';
+import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
 import { bedrockInvocationId } from '../../lib/shared/bedrock';
 
 /**
@@ -63,6 +64,8 @@ export interface LiteLlmConfigInput {
   readonly modelGroups: readonly Pick<ModelGroupConfig, 'name' | 'fallbacks' | 'contextWindowFallbacks'>[];
   readonly router: RouterConfig;
   readonly responseCache: ResponseCacheConfig;
+  /** Remote MCP servers served through LiteLLM's MCP gateway (EnvironmentConfig.mcpServers). @default none */
+  readonly mcpServers?: readonly McpServerConfig[];
 }
 
 /** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
@@ -177,6 +180,27 @@ function clashingEnvName(models: readonly ModelConfig[]): string | undefined {
   return undefined;
 }
 
+/**
+ * LiteLLM's `mcp_servers` map, keyed by server name (the name grants and tool prefixes use). A credential
+ * reaches the pod as a variable from Secrets Manager and is referenced here, never written
+ * (test/contracts/litellm-mcp.test.ts).
+ */
+function mcpServers(servers: readonly McpServerConfig[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    servers.map((server) => [
+      server.name,
+      {
+        url: server.url,
+        transport: server.transport,
+        description: server.description,
+        ...(server.credentialSecretName !== undefined
+          ? { auth_type: server.authType ?? 'bearer_token', authentication_token: `os.environ/${mcpCredentialEnvName(server)}` }
+          : {}),
+      },
+    ]),
+  );
+}
+
 /** The config as a plain object (what `renderLiteLlmConfig` serialises). */
 export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown> {
   const clash = clashingEnvName(input.models);
@@ -188,6 +212,8 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
     model_list: modelList(input.models, input.environment),
+    // Only servers declared here exist for the gateway; a team reaches those it is granted (object_permission).
+    ...(input.mcpServers && input.mcpServers.length > 0 ? { mcp_servers: mcpServers(input.mcpServers) } : {}),
     litellm_settings: {
       // Traces go to the in-cluster Langfuse v3 over OpenTelemetry (its /api/public/otel endpoint), the
       // integration LiteLLM recommends for Langfuse v3+; keys and host come from LANGFUSE_* variables.

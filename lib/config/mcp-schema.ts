@@ -75,3 +75,8 @@ export function checkMcpServers(
 export function mcpCredentialEnvName(server: Pick<McpServerConfig, 'name'>): string {
   return `MCP_CREDENTIAL_${server.name.toUpperCase()}`;
 }
+
+/** Secret name of each server that has a credential, keyed by server name (what the chart and IAM need). */
+export function mcpCredentialSecretNames(servers: readonly McpServerConfig[]): Record<string, string> {
+  return Object.fromEntries(servers.flatMap((s) => (s.credentialSecretName !== undefined ? [[s.name, s.credentialSecretName]] : [])));
+}

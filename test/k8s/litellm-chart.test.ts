@@ -125,6 +125,31 @@ describe('LitellmChart options', () => {
     );
   });
 
+  test("syncs an MCP server's credential into the variable config.yaml names, and only that server's", () => {
+    const docs = { name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'http' as const, description: 'Docs' };
+    const cfg = { ...config('dev'), mcpServers: [docs, { ...docs, name: 'tickets', credentialSecretName: 'mcp/tickets-token' }] };
+    const manifests = Testing.synth(charts(cfg).litellm) as Manifest[];
+    const es = find(manifests, 'ExternalSecret', 'litellm-env');
+    expect(es.spec.data).toContainEqual({ secretKey: 'mcpCredential0', remoteRef: { key: 'mcp/tickets-token' } });
+    expect(es.spec.target.template.data.MCP_CREDENTIAL_TICKETS).toBe('{{ .mcpCredential0 }}');
+    expect(Object.keys(es.spec.target.template.data)).not.toContain('MCP_CREDENTIAL_DOCS');
+    expect(envOf(find(manifests, 'Deployment', 'litellm').spec.template.spec.containers[0]).MCP_CREDENTIAL_TICKETS).toBe(
+      'secret:litellm-env/MCP_CREDENTIAL_TICKETS',
+    );
+  });
+
+  test('rejects an MCP server with a credential but no secret name, naming the prop', () => {
+    const cfg = {
+      ...config('dev'),
+      mcpServers: [
+        { name: 'tickets', url: 'https://t.example.com/mcp', transport: 'http' as const, description: 'T', credentialSecretName: 's' },
+      ],
+    };
+    expect(() => charts(cfg, { ...placeholderAwsValues(cfg), mcpCredentialSecretNames: {} })).toThrow(
+      "aws.mcpCredentialSecretNames: has no secret for MCP server(s) tickets (add the secret name holding each server's credential)",
+    );
+  });
+
   test('names the migration Job after the image version', () => {
     expect(litellmMigrationJobName('v1.108.12')).toBe('litellm-migrate-v1-108-12');
     expect(litellmMigrationJobName('main-v1.80.11-stable.1')).toBe('litellm-migrate-main-v1-80-11-stable-1');

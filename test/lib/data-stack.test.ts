@@ -1,5 +1,7 @@
-import { Match } from 'aws-cdk-lib/assertions';
-import { snapshotOf, synthEnvironment } from '../support/app';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parseEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
+import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
 /** Logical IDs of stateful resources. A change here replaces a database, a cache or a bucket: never rename them casually. */
 const STATEFUL_LOGICAL_IDS = {
@@ -196,5 +198,46 @@ describe('DataStack', () => {
     const prod = synthEnvironment('prod').templates.data;
     prod.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
     prod.resourceCountIs('AWS::RDS::DBInstance', 2);
+  });
+
+  test('lets the secrets sync read exactly the MCP server credentials config names', () => {
+    // GIVEN one MCP server with a credential and one without
+    const server = { url: 'https://mcp.example.com/mcp', description: 'Example' };
+    const config = parseEnvironment({
+      name: 'test',
+      ephemeral: true,
+      region: 'us-east-1',
+      mcpServers: [
+        { ...server, name: 'tickets', credentialSecretName: 'genai/mcp-tickets' },
+        { ...server, name: 'docs' },
+      ],
+    });
+    // WHEN the stacks are synthesized
+    const data = Template.fromStack(createStacks(testApp(), config).data);
+    // THEN one statement names that secret (any version suffix) and nothing else
+    const statements = Object.values(data.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Sid?: string; Resource: unknown }[],
+    );
+    const mcp = statements.filter((s) => s.Sid === 'ReadMcpServerCredentials');
+    expect(mcp).toHaveLength(1);
+    expect(mcp[0]).toEqual({
+      Sid: 'ReadMcpServerCredentials',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':secretsmanager:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':secret:genai/mcp-tickets-??????',
+          ],
+        ],
+      },
+    });
   });
 });
