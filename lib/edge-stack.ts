@@ -9,7 +9,7 @@ import { GatewayFirewall } from '../constructs/gateway-firewall';
 import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
-import { OPENAI_ROUTES, pathParameters } from '../constructs/openai-routes';
+import { MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
@@ -53,7 +53,7 @@ const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string | undefined
 ];
 
 /**
- * The API-Management-equivalent edge: a regional REST API exposing only the OpenAI-compatible routes,
+ * The API-Management-equivalent edge: a regional REST API exposing only the OpenAI-compatible and MCP routes,
  * a JWT authorizer that injects the caller's LiteLLM virtual key, streaming HTTP_PROXY integrations over
  * a VPC link to a CDK-owned internal load balancer, WAF, throttling and JSON access logs.
  */
@@ -134,7 +134,7 @@ export class EdgeStack extends Stack {
     this.api = new apigateway.RestApi(this, 'Api', {
       // Per environment, so CloudWatch metrics (dimension ApiName) of two environments in one account never merge.
       restApiName: `genai-${config.name}-gateway`,
-      description: `GenAI gateway ${config.name}: OpenAI-compatible routes only`,
+      description: `GenAI gateway ${config.name}: OpenAI-compatible and MCP routes only`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       disableExecuteApiEndpoint: false,
       cloudWatchRole: false,
@@ -161,7 +161,9 @@ export class EdgeStack extends Stack {
       description: `GenAI gateway ${config.name}`,
     });
     const upstream = this.internalLiteLlmUrl;
-    for (const route of OPENAI_ROUTES) {
+    // The MCP route only where LiteLLM has servers to serve behind it.
+    const routes = config.mcpServers.length > 0 ? [...OPENAI_ROUTES, ...MCP_ROUTES] : OPENAI_ROUTES;
+    for (const route of routes) {
       const resource = this.api.root.resourceForPath(route.path);
       const params = pathParameters(route);
       for (const method of route.methods) {
@@ -179,9 +181,9 @@ export class EdgeStack extends Stack {
               timeout: Duration.seconds(edge.integrationTimeoutSeconds),
               requestParameters: {
                 ...Object.fromEntries(params.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
-                // Overwrites any key the client sent: LiteLLM reads only this header.
+                // Overwrites any key the client sent: LiteLLM reads only this header, in the form the route needs.
                 ...(edge.mode === 'inject'
-                  ? { [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey' }
+                  ? { [`integration.request.header.${LITELLM_KEY_HEADER}`]: `context.authorizer.${keyContextField(route)}` }
                   : {}),
               },
             },

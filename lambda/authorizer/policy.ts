@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { AUTHORIZER_KEY_CONTEXT } from '../../lib/shared/litellm';
 
 const METHOD_ARN = /^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([A-Za-z0-9]+)\/([A-Za-z0-9_-]+)\//;
 
@@ -25,7 +26,14 @@ export function allowResult(resource: string, context: AuthorizerContext): APIGa
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
     },
     context:
-      context.virtualKey === undefined ? { clientId: context.clientId } : { clientId: context.clientId, virtualKey: context.virtualKey },
+      context.virtualKey === undefined
+        ? { clientId: context.clientId }
+        : {
+            clientId: context.clientId,
+            [AUTHORIZER_KEY_CONTEXT.bare]: context.virtualKey,
+            // The MCP route's form of the same key (lib/shared/litellm.ts).
+            [AUTHORIZER_KEY_CONTEXT.bearer]: `Bearer ${context.virtualKey}`,
+          },
   };
 }
 

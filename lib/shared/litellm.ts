@@ -18,3 +18,11 @@ export const LITELLM_READINESS_PATH = '/health/readiness';
  * (test/contracts/litellm.test.ts).
  */
 export const LITELLM_KEY_HEADER = 'x-litellm-api-key';
+
+/**
+ * Authorizer context fields holding the caller's virtual key, one per form LiteLLM routes accept in
+ * x-litellm-api-key: the bare key for the OpenAI routes, `Bearer <key>` for the MCP gateway, which reads that
+ * header through a Bearer-only parser (test/contracts/litellm-mcp.test.ts). API Gateway maps a context field
+ * as it is; it cannot prefix one.
+ */
+export const AUTHORIZER_KEY_CONTEXT = { bare: 'virtualKey', bearer: 'virtualKeyBearer' } as const;

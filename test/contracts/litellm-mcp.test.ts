@@ -30,6 +30,10 @@ import { NAMES } from '../../k8s/endpoints';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { MCP_AUTH_TYPES, MCP_SERVER_NAME, MCP_TRANSPORTS, mcpCredentialEnvName } from '../../lib/config/mcp-schema';
 import type { EnvironmentConfig } from '../../lib/config/schema';
+import { MCP_ROUTES } from '../../constructs/openai-routes';
+import { allowResult } from '../../lambda/authorizer/policy';
+import { AUTHORIZER_KEY_CONTEXT, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { synthEnvironment } from '../support/app';
 import { charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 /** Fields of a remote server entry that load_servers_from_config reads and we write. */
@@ -122,6 +126,42 @@ describe('LiteLLM MCP contract', () => {
 
     test('an environment without MCP servers renders no mcp_servers key', () => {
       expect(renderedLiteLlm(config('prod')).config).not.toHaveProperty('mcp_servers');
+    });
+  });
+
+  describe('route and key form', () => {
+    const edge = synthEnvironment('dev').templates.edge;
+    const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties as Manifest);
+    const mcpMethods = methods.filter((m) => /:\d+\/mcp(\/\{server\})?$/.test(JSON.stringify(m.Integration.Uri).replace(/"\]\]\}$/, '')));
+
+    test('LiteLLM serves streamable HTTP MCP at /mcp (every granted server) and /mcp/<server> (one), by POST, GET and DELETE', () => {
+      // Source: constants.py BASE_MCP_ROUTE "/mcp" (proxy_server.py mounts the MCP app there, with a middleware
+      // for the trailing slash); server.py mounts handle_streamable_http_mcp at the app's root, so /mcp and
+      // /mcp/<anything> reach it, and user_api_key_auth_mcp.py reads a server name from /mcp/<server>. The MCP
+      // SDK's streamable HTTP transport answers POST (JSON or an event stream), GET (the server's stream) and
+      // DELETE (end of session).
+      expect(MCP_ROUTES.map((r) => [r.path, [...r.methods].sort()])).toEqual([
+        ['mcp', ['DELETE', 'GET', 'POST']],
+        ['mcp/{server}', ['DELETE', 'GET', 'POST']],
+      ]);
+      expect(mcpMethods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'GET', 'GET', 'POST', 'POST']);
+      for (const m of mcpMethods) expect(m.Integration).toMatchObject({ Type: 'HTTP_PROXY', ResponseTransferMode: 'STREAM' });
+    });
+
+    test('the MCP endpoint refuses the bare key the OpenAI routes accept: it needs `Bearer <key>` in x-litellm-api-key, which the edge writes there', () => {
+      // Source: user_api_key_auth_mcp.py (001064b7): with x-litellm-api-key present its raw value is handed to
+      // user_api_key_auth as `api_key` (the Authorization slot), Authorization only when it is absent; the
+      // x-litellm-api-key parameter stays unset. user_api_key_auth.py (0009d07f) get_api_key then runs
+      // _get_bearer_token on that value, which returns "" for anything without a "Bearer "/"Basic " prefix:
+      // a bare sk- key becomes an empty key ("Malformed API Key"). The docs' MCP reference shows the Bearer form.
+      const allowed = allowResult('arn:r', { clientId: 'c1', virtualKey: 'sk-team-key-0001' }).context!;
+      expect(allowed[AUTHORIZER_KEY_CONTEXT.bearer]).toBe('Bearer sk-team-key-0001');
+      expect(allowed[AUTHORIZER_KEY_CONTEXT.bare]).toBe('sk-team-key-0001');
+      for (const m of mcpMethods) {
+        expect(m.Integration.RequestParameters[`integration.request.header.${LITELLM_KEY_HEADER}`]).toBe(
+          `context.authorizer.${AUTHORIZER_KEY_CONTEXT.bearer}`,
+        );
+      }
     });
   });
 });

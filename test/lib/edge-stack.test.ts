@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { OPENAI_ROUTES } from '../../constructs/openai-routes';
+import { MCP_ROUTES, OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
@@ -20,10 +20,11 @@ describe('EdgeStack', () => {
       edge.hasResourceProperties('AWS::WAFv2::WebACL', { VisibilityConfig: Match.objectLike({ MetricName: `genai-${name}-gateway` }) });
     });
 
-    test('exposes exactly the OpenAI-compatible routes and no LiteLLM admin route', () => {
+    test('exposes exactly the OpenAI-compatible and MCP routes and no LiteLLM admin route', () => {
       const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
-      expect(methods).toHaveLength(OPENAI_ROUTES.reduce((n, r) => n + r.methods.length, 0));
+      const routes = config.mcpServers.length > 0 ? [...OPENAI_ROUTES, ...MCP_ROUTES] : OPENAI_ROUTES;
+      expect(methods).toHaveLength(routes.reduce((n, r) => n + r.methods.length, 0));
       for (const admin of ['key', 'team', 'user', 'spend', 'ui', 'global', 'model', 'health', 'config'])
         expect(resources).not.toContain(admin);
       for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
@@ -49,6 +50,22 @@ describe('EdgeStack', () => {
           RequestParameters: { [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey' },
         }),
       });
+    });
+
+    test('writes the Bearer form of the key on the MCP routes, for every method, and nowhere else; no MCP route without servers', () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
+      const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
+      if (config.mcpServers.length === 0) {
+        expect(resources).not.toContain('mcp');
+        return;
+      }
+      const header = `integration.request.header.${LITELLM_KEY_HEADER}`;
+      const bearer = methods.filter((m) => m.Properties.Integration.RequestParameters?.[header] === 'context.authorizer.virtualKeyBearer');
+      expect(bearer).toHaveLength(MCP_ROUTES.reduce((n, r) => n + r.methods.length, 0));
+      for (const method of bearer) {
+        expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/\/mcp(\/\{server\})?"/);
+      }
+      expect(bearer.map((m) => m.Properties.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'GET', 'GET', 'POST', 'POST']);
     });
 
     test('caches authorizer decisions per Authorization header for the configured TTL', () => {

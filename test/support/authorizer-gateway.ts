@@ -2,13 +2,15 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
-import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { keyContextField, routeOf } from '../../constructs/openai-routes';
+import { AUTHORIZER_KEY_CONTEXT, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { readBody } from './http';
 
 /**
  * A loopback stand-in for the API Gateway pieces around the authorizer: identity source `Authorization`,
  * the result cache keyed on that header, the policy check, and the integration request mapping
- * `x-litellm-api-key = context.authorizer.virtualKey` (overwriting whatever the client sent), with the
+ * `x-litellm-api-key = context.authorizer.<field>` (overwriting whatever the client sent; the field is the one
+ * the edge maps on the route the path falls on: the bare key, or `Bearer <key>` on the MCP routes), with the
  * upstream response streamed through unbuffered. Errors are OpenAI-style JSON like the gateway responses.
  */
 export class GatewayStandIn {
@@ -87,7 +89,8 @@ export class GatewayStandIn {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !['host', 'connection', LITELLM_KEY_HEADER, 'content-length'].includes(name)) headers[name] = value;
     }
-    const virtualKey = result?.context?.virtualKey;
+    const route = routeOf(req.method ?? 'GET', path);
+    const virtualKey = result?.context?.[route ? keyContextField(route) : AUTHORIZER_KEY_CONTEXT.bare];
     if (typeof virtualKey === 'string') headers[LITELLM_KEY_HEADER] = virtualKey;
     const body = await readBody(req);
     headers['content-length'] = String(body.length);

@@ -7,12 +7,12 @@ import { accessClaims, CLIENT_ID, mint, rsaKey } from '../../support/authorizer-
 const context = (remaining = 10_000) => ({ awsRequestId: 'req-1', getRemainingTimeInMillis: () => remaining });
 
 describe('handler', () => {
-  test('allows a valid token on the whole stage, with the key in the context', async () => {
+  test('allows a valid token on the whole stage, with the key in the context bare and in the Bearer form of the MCP route', async () => {
     const h = harness();
     await expect(h.handler(requestEvent(bearer(mint(rsaKey()))), context())).resolves.toEqual({
       principalId: CLIENT_ID,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: STAGE_RESOURCE }] },
-      context: { clientId: CLIENT_ID, virtualKey: VIRTUAL_KEY },
+      context: { clientId: CLIENT_ID, virtualKey: VIRTUAL_KEY, virtualKeyBearer: `Bearer ${VIRTUAL_KEY}` },
     });
     expect(h.out.metrics).toEqual([expect.objectContaining({ Outcome: 'allow', Reason: 'ok', Decisions: 1 })]);
   });

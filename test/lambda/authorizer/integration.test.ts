@@ -48,7 +48,11 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
 
   test('allows a client and injects its plain-text key', async () => {
     const result = await parts.handler(requestEvent(bearer(tokenFor(CLIENT_ID))));
-    expect(result.context).toEqual({ clientId: CLIENT_ID, virtualKey: 'sk-plain_key_for_client7' });
+    expect(result.context).toEqual({
+      clientId: CLIENT_ID,
+      virtualKey: 'sk-plain_key_for_client7',
+      virtualKeyBearer: 'Bearer sk-plain_key_for_client7',
+    });
     expect(jwks.hits).toBe(1);
   });
 
@@ -56,6 +60,7 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
     expect((await parts.handler(requestEvent(bearer(tokenFor('json-client'))))).context).toEqual({
       clientId: 'json-client',
       virtualKey: 'sk-json_key_for_client',
+      virtualKeyBearer: 'Bearer sk-json_key_for_client',
     });
   });
 

@@ -26,11 +26,11 @@ describe('stageResource', () => {
 });
 
 describe('results', () => {
-  test('an allow carries the client id as principal and the key only in the context', () => {
+  test('an allow carries the client id as principal and the key only in the context, bare and as `Bearer <key>`', () => {
     expect(allowResult('arn:r', { clientId: 'c1', virtualKey: 'sk-abcdefgh' })).toEqual({
       principalId: 'c1',
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:r' }] },
-      context: { clientId: 'c1', virtualKey: 'sk-abcdefgh' },
+      context: { clientId: 'c1', virtualKey: 'sk-abcdefgh', virtualKeyBearer: 'Bearer sk-abcdefgh' },
     });
   });
 
