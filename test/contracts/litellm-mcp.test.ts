@@ -34,6 +34,7 @@ import { MCP_ROUTES } from '../../constructs/openai-routes';
 import { allowResult } from '../../lambda/authorizer/policy';
 import { AUTHORIZER_KEY_CONTEXT, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { synthEnvironment } from '../support/app';
+import { grantedMcpServers, resolveMcpKey } from '../support/fake-litellm-mcp';
 import { charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 /** Fields of a remote server entry that load_servers_from_config reads and we write. */
@@ -162,6 +163,20 @@ describe('LiteLLM MCP contract', () => {
           `context.authorizer.${AUTHORIZER_KEY_CONTEXT.bearer}`,
         );
       }
+      // The stand-in reads the key the same way.
+      expect(resolveMcpKey({ [LITELLM_KEY_HEADER]: 'sk-team-key-0001' })).toBe('');
+      expect(resolveMcpKey({ [LITELLM_KEY_HEADER]: 'Bearer sk-team-key-0001', authorization: 'Bearer eyJ.jwt' })).toBe('sk-team-key-0001');
+      expect(resolveMcpKey({ authorization: 'Bearer sk-team-key-0001' })).toBe('sk-team-key-0001');
+      expect(resolveMcpKey({})).toBeUndefined();
+    });
+
+    test("a key without its own MCP grant inherits its team's; both grants intersect; no grant reaches no server", () => {
+      // Source: user_api_key_auth_mcp.py get_allowed_mcp_servers (inherit when the key list is empty, else
+      // intersect with a non-empty team list) and mcp_server_manager.py get_allowed_mcp_servers in the newest copy
+      // (no fallback to every server for an empty result; only allow_all_keys servers are added, and we mark none).
+      expect(grantedMcpServers(undefined, ['docs'])).toEqual(['docs']);
+      expect(grantedMcpServers(['docs', 'tickets'], ['docs'])).toEqual(['docs']);
+      expect(grantedMcpServers(undefined, undefined)).toEqual([]);
     });
   });
 });

@@ -26,7 +26,11 @@ export class GatewayStandIn {
 
   static async start(handler: AuthorizerHandler, upstream: string, cacheTtlMs = 300_000): Promise<GatewayStandIn> {
     const server = createServer((req, res) => {
-      self.handle(req, res).catch(() => sendError(res, 500, 'Internal server error', 'api_error'));
+      self.handle(req, res).catch(() => {
+        // A stream already under way (an MCP GET stream, say) ends by dropping the connection, as API Gateway's would.
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'Internal server error', 'api_error');
+      });
     });
     const self = new GatewayStandIn(server, handler, upstream, cacheTtlMs);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +111,10 @@ export class GatewayStandIn {
         upstreamRes.on('error', reject);
       });
       upstreamReq.on('error', reject);
+      // A client that hangs up (an MCP client closing its GET stream) ends the upstream request too.
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamReq.destroy();
+      });
       upstreamReq.end(body);
     });
   }

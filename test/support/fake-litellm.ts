@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 import { readBody } from './http';
+import { grantedMcpServers, resolveMcpKey, serveGatewayMcp } from './fake-litellm-mcp';
 import {
   keyBudgetExceeded,
   liteLlmError,
@@ -57,6 +58,8 @@ export interface FakeLiteLlmTeam {
   readonly tpmLimit?: number;
   /** `metadata.tags`. */
   readonly tags?: string[];
+  /** `object_permission.mcp_servers`: MCP servers (by name) the team's keys may use. */
+  readonly mcpServers?: string[];
 }
 
 export interface FakeLiteLlmKey {
@@ -70,6 +73,8 @@ export interface FakeLiteLlmKey {
   readonly maxParallelRequests?: number;
   /** `metadata.tags`. */
   readonly tags?: string[];
+  /** `object_permission.mcp_servers` of the key itself; absent means it inherits its team's. */
+  readonly mcpServers?: string[];
 }
 
 export interface FakeLiteLlmOptions {
@@ -85,6 +90,8 @@ export interface FakeLiteLlmOptions {
   readonly chunkGapMs?: number;
   /** Spend added to the key and its team by each completion. */
   readonly costPerCompletionUsd?: number;
+  /** `mcp_servers`: name -> URL of each MCP server the gateway serves at /mcp (./fake-litellm-mcp.ts). */
+  readonly mcpServers?: Readonly<Record<string, string>>;
 }
 
 export interface RecordedRequest {
@@ -365,6 +372,18 @@ export class FakeLiteLlm {
       record.status = 200;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>LiteLLM Dashboard</title>');
       return;
+    }
+
+    if (path === '/mcp' || path.startsWith('/mcp/')) {
+      // The MCP gateway reads the key its own way (./fake-litellm-mcp.ts), then authenticates it as usual.
+      const mcpAuth = this.authenticate(resolveMcpKey(req.headers), path);
+      if ('status' in mcpAuth) return reply(mcpAuth.status, mcpAuth.body);
+      const caller = mcpAuth.caller;
+      const servers = this.opts.mcpServers ?? {};
+      const granted =
+        caller.kind === 'master' ? Object.keys(servers) : grantedMcpServers(caller.grant.mcpServers, caller.grant.team?.mcpServers);
+      record.status = 200;
+      return serveGatewayMcp(servers, granted, req, res, body);
     }
 
     const auth = this.authenticate(resolvedKey, path);
