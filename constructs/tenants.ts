@@ -66,7 +66,13 @@ export class Tenants extends Construct {
     const secrets = this.keySecrets.secrets;
     const desired: DesiredTenants = {
       environment: props.environment,
-      teams: tenants.teams.map((t) => ({ alias: t.name, models: t.models, tags: t.tags, ...limitsOf(t) })),
+      teams: tenants.teams.map((t) => ({
+        alias: t.name,
+        models: t.models,
+        ...(t.mcpServers.length > 0 ? { mcpServers: t.mcpServers } : {}),
+        tags: t.tags,
+        ...limitsOf(t),
+      })),
       consumers: tenants.consumers.map((c) => ({
         name: c.name,
         team: c.team,

@@ -44,6 +44,8 @@ export interface SecretKeyHashes {
 export interface TeamFields extends LiteLlmLimits {
   readonly models: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** The team's MCP grant; left out of a new team that has none. Keys carry none and so inherit it. */
+  readonly object_permission?: { readonly mcp_servers: readonly string[] };
 }
 
 /** Key fields the platform owns; `team` is the team alias, resolved to its id when applied. */
@@ -92,6 +94,7 @@ export function desiredTeamFields(environment: string, team: DesiredTeam): TeamF
     models: [...team.models],
     ...limitsOf(team),
     metadata: { [MANAGED_BY_METADATA_KEY]: managedByValue(environment), tags: teamAttributionTags(environment, team.alias, team.tags) },
+    ...(team.mcpServers && team.mcpServers.length > 0 ? { object_permission: { mcp_servers: [...team.mcpServers] } } : {}),
   };
 }
 
@@ -254,6 +257,9 @@ function teamChanges(team: LiteLlmTeam, fields: TeamFields): Partial<TeamFields>
   if (!sameSet(team.models ?? [], fields.models)) changes.models = fields.models;
   const metadata = mergedMetadata(team.metadata, fields.metadata);
   if (metadata) changes.metadata = metadata;
+  // A grant removed from the config is revoked with an empty list.
+  const mcpServers = fields.object_permission?.mcp_servers ?? [];
+  if (!sameSet(team.object_permission?.mcp_servers ?? [], mcpServers)) changes.object_permission = { mcp_servers: [...mcpServers] };
   return changes;
 }
 

@@ -15,7 +15,15 @@ const tags = z.record(z.string(), z.string());
 
 const schema = z.object({
   environment: z.string().check(z.minLength(1)),
-  teams: z.array(z.object({ alias: name, models: z.array(z.string().check(z.minLength(1))), tags, ...limits })),
+  teams: z.array(
+    z.object({
+      alias: name,
+      models: z.array(z.string().check(z.minLength(1))),
+      mcpServers: z.optional(z.array(z.string().check(z.minLength(1)))),
+      tags,
+      ...limits,
+    }),
+  ),
   consumers: z.array(
     z.object({
       name,

@@ -22,6 +22,14 @@ export interface LiteLlmLimits {
   readonly max_parallel_requests?: number | null;
 }
 
+/**
+ * A team's or key's `object_permission`: the MCP servers it is granted, by server name or id
+ * (test/contracts/litellm-mcp.test.ts).
+ */
+export interface LiteLlmObjectPermission {
+  readonly mcp_servers?: readonly string[] | null;
+}
+
 /** A team as /team/list, /team/info and /team/new return it (the fields we read). */
 export interface LiteLlmTeam extends LiteLlmLimits {
   readonly team_id: string;
@@ -29,6 +37,8 @@ export interface LiteLlmTeam extends LiteLlmLimits {
   readonly models?: readonly string[];
   readonly metadata?: Readonly<Record<string, unknown>> | null;
   readonly blocked?: boolean;
+  /** Absent when the listing leaves the relation out; read as no grant. */
+  readonly object_permission?: LiteLlmObjectPermission | null;
 }
 
 /** A key as /key/list?return_full_object=true returns it: `token` is the key's hash, never the key. */
@@ -47,6 +57,7 @@ export interface NewTeamRequest extends LiteLlmLimits {
   readonly team_alias: string;
   readonly models: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
+  readonly object_permission?: { readonly mcp_servers: readonly string[] };
 }
 
 /** Body of POST /team/update: the team and only the fields to change (metadata replaces the stored one). */
@@ -55,6 +66,8 @@ export interface UpdateTeamRequest extends LiteLlmLimits {
   readonly team_alias?: string;
   readonly models?: readonly string[];
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Replaces the team's MCP grant. */
+  readonly object_permission?: { readonly mcp_servers: readonly string[] };
 }
 
 /** Body of POST /key/generate; `key` is a caller-chosen value (must start with `sk-`). */

@@ -21,6 +21,8 @@ export interface DesiredTeam extends TenantLimits {
   readonly models: readonly string[];
   /** Free-form labels (cost centre, owner); written into the team's metadata and its keys' metadata. */
   readonly tags: Readonly<Record<string, string>>;
+  /** MCP server names (`mcpServers[].name`) the team's keys may use; absent or empty: none. */
+  readonly mcpServers?: readonly string[];
 }
 
 /** One consumer: one LiteLLM virtual key (`key_alias` = name) in one team, stored in one secret. */

@@ -51,7 +51,7 @@ describe('Tenants in the platform stack', () => {
       }
     });
 
-    test('the reconciler receives every team and consumer, with limits as numbers and no key', () => {
+    test('the reconciler receives every team (with its MCP grant) and consumer, with limits as numbers and no key', () => {
       const [resource] = Object.values(platform.findResources('Custom::LiteLlmTenants')) as Resource[];
       const desired = desiredOf(resource!);
       expect(desired.environment).toBe(name);
@@ -63,6 +63,7 @@ describe('Tenants in the platform stack', () => {
       expect(desired.teams[0]).toEqual({
         alias: first.name,
         models: first.models,
+        ...(first.mcpServers.length > 0 ? { mcpServers: first.mcpServers } : {}),
         tags: first.tags,
         ...(first.maxBudgetUsd !== undefined ? { maxBudgetUsd: first.maxBudgetUsd } : {}),
         ...(first.budgetDuration !== undefined ? { budgetDuration: first.budgetDuration } : {}),

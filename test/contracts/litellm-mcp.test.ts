@@ -35,6 +35,9 @@ import { allowResult } from '../../lambda/authorizer/policy';
 import { AUTHORIZER_KEY_CONTEXT, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { synthEnvironment } from '../support/app';
 import { grantedMcpServers, resolveMcpKey } from '../support/fake-litellm-mcp';
+import { desiredKeyFields, desiredTeamFields, plan } from '../../lambda/tenants-reconciler/plan';
+import { parseDesiredTenants } from '../../lambda/tenants/desired-state';
+import type { DesiredTeam } from '../../lib/shared/tenants';
 import { charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 /** Fields of a remote server entry that load_servers_from_config reads and we write. */
@@ -177,6 +180,37 @@ describe('LiteLLM MCP contract', () => {
       expect(grantedMcpServers(undefined, ['docs'])).toEqual(['docs']);
       expect(grantedMcpServers(['docs', 'tickets'], ['docs'])).toEqual(['docs']);
       expect(grantedMcpServers(undefined, undefined)).toEqual([]);
+    });
+  });
+
+  describe('grants', () => {
+    const granted: DesiredTeam = { alias: 'support', models: ['claude-sonnet-4'], mcpServers: ['docs'], tags: {} };
+    const ungranted: DesiredTeam = { alias: 'research', models: ['claude-sonnet-4'], tags: {} };
+    const desired = (...teams: DesiredTeam[]) => ({ environment: 'dev', teams, consumers: [] });
+
+    test('a team is granted MCP servers by name in object_permission.mcp_servers of /team/new and /team/update', () => {
+      // Source: docs.litellm.ai/docs/mcp_grant_access (2026-10-08): a key's or team's MCP access is its
+      // object_permission (mcp_servers, mcp_access_groups, ...), set on the management API, and a server may be named
+      // by its config key; the Admin UI's team edit sends object_permission.mcp_servers to /team/update. The grant
+      // reaches the reconciler through the custom resource's DesiredTenants.
+      const [create] = plan({ teams: [], keys: [] }, desired(granted), {}, Date.now()).actions;
+      expect(create).toMatchObject({ kind: 'create-team', fields: { object_permission: { mcp_servers: ['docs'] } } });
+      expect(parseDesiredTenants(JSON.stringify(desired(granted))).teams[0]!.mcpServers).toEqual(['docs']);
+
+      const listed = { team_id: 't-1', team_alias: 'support', ...desiredTeamFields('dev', granted) };
+      expect(plan({ teams: [listed], keys: [] }, desired(granted), {}, Date.now()).actions).toEqual([]);
+      const [revoke] = plan({ teams: [listed], keys: [] }, desired({ ...granted, mcpServers: [] }), {}, Date.now()).actions;
+      expect(revoke).toMatchObject({ kind: 'update-team', changes: { object_permission: { mcp_servers: [] } } });
+    });
+
+    test("keys carry no grant of their own, so they get exactly their team's; a team without one gets no server", () => {
+      // Source: user_api_key_auth_mcp.py get_allowed_mcp_servers (a key with no servers inherits its team's) and the
+      // newest mcp_server_manager.py (nothing but allow_all_keys servers beyond the grants).
+      const key = desiredKeyFields('dev', { name: 'bot', team: 'support', clientId: 'c', secretArn: 'arn', tags: {} }, granted);
+      expect(key).not.toHaveProperty('object_permission');
+      expect(desiredTeamFields('dev', ungranted)).not.toHaveProperty('object_permission');
+      expect(grantedMcpServers(undefined, desiredTeamFields('dev', granted).object_permission?.mcp_servers)).toEqual(['docs']);
+      expect(grantedMcpServers(undefined, desiredTeamFields('dev', ungranted).object_permission?.mcp_servers)).toEqual([]);
     });
   });
 });

@@ -38,6 +38,11 @@ export interface FakeTeamRow {
   blocked: boolean;
   spend: number;
   members_with_roles: unknown[];
+  /**
+   * The MCP grant /team/new and /team/update store (object_permission.mcp_servers). Listed with the team here;
+   * whether /team/list includes the relation upstream was not verified, and the reconciler reads it as absent-means-none.
+   */
+  object_permission?: { mcp_servers: string[] } | null;
 }
 
 /** A key row; `token` is the SHA-256 hex of the key, the key itself is not stored. */
@@ -443,6 +448,7 @@ const TEAM_FIELDS = [
   'max_parallel_requests',
   'metadata',
   'blocked',
+  'object_permission',
 ];
 const KEY_FIELDS = ['team_id', 'models', 'max_budget', 'tpm_limit', 'rpm_limit', 'max_parallel_requests', 'metadata', 'blocked'];
 
