@@ -121,25 +121,19 @@ export class DataStack extends Stack {
       secrets.map((s) => s.secretArn),
       this.key,
     );
-    // Third-party model keys live outside the environment so they survive the nightly destroy.
-    const modelKeyNames = [...new Set(config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName])))];
-    if (modelKeyNames.length > 0) {
+    // Third-party model keys and MCP server credentials live outside the environment, so they survive the
+    // nightly destroy; the sync may read exactly the secrets the config names.
+    const external: [string, string[]][] = [
+      ['ReadModelApiKeys', config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]))],
+      ['ReadMcpServerCredentials', Object.values(mcpCredentialSecretNames(config.mcpServers))],
+    ];
+    for (const [sid, names] of external) {
+      if (names.length === 0) continue;
       statements.push(
         new iam.PolicyStatement({
-          sid: 'ReadModelApiKeys',
+          sid,
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: modelKeyNames.map(secretArnForName),
-        }),
-      );
-    }
-    // MCP server credentials likewise, exactly the secrets config names.
-    const mcpCredentialNames = [...new Set(Object.values(mcpCredentialSecretNames(config.mcpServers)))];
-    if (mcpCredentialNames.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadMcpServerCredentials',
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: mcpCredentialNames.map(secretArnForName),
+          resources: [...new Set(names)].map(secretArnForName),
         }),
       );
     }
