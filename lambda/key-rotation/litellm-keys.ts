@@ -1,5 +1,5 @@
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
-import { LiteLlmAdmin, LiteLlmAdminError, type GenerateKeyRequest } from '../tenants/litellm-admin';
+import { LiteLlmAdmin, LiteLlmAdminError, type GenerateKeyRequest, type LiteLlmKey } from '../tenants/litellm-admin';
 import { redact } from './redact';
 
 export { keyHash } from '../tenants/litellm-admin';
@@ -8,19 +8,10 @@ export { keyHash } from '../tenants/litellm-admin';
  * The part of a LiteLLM key the rotation reads and copies onto the successor (fields of `/key/info`'s
  * `info`, facts in test/contracts/secrets-manager-rotation.test.ts).
  */
-export interface KeyRecord {
-  readonly key_alias?: string | null;
-  readonly team_id?: string | null;
+export type KeyRecord = Omit<LiteLlmKey, 'token' | 'models'> & {
+  /** `/key/info` may answer null where `/key/list` omits the field. */
   readonly models?: readonly string[] | null;
-  readonly max_budget?: number | null;
-  readonly budget_duration?: string | null;
-  readonly tpm_limit?: number | null;
-  readonly rpm_limit?: number | null;
-  readonly max_parallel_requests?: number | null;
-  readonly metadata?: Readonly<Record<string, unknown>> | null;
-  /** ISO date-time, or null for a key that never expires. */
-  readonly expires?: string | null;
-}
+};
 
 /** The LiteLLM admin calls of a rotation. Keys are passed raw; the adapter decides where they may travel. */
 export interface RotationLiteLlm {

@@ -3,9 +3,8 @@
  * (./steps.ts). Everything it talks to is passed in, so tests run it against moto_server and a LiteLLM stand-in.
  */
 import { CONSUMER_SECRET_TAG, virtualKeySecretPrefix } from '../../lib/shared/tenants';
-import type { RotationLiteLlm } from './litellm-keys';
-import { redactedError, type Log } from './redact';
-import { AWSCURRENT, AWSPENDING, type SecretState, type SecretVersions } from './secret-versions';
+import { redactedError } from './redact';
+import { AWSCURRENT, AWSPENDING, type SecretState } from './secret-versions';
 import { RotationRefused, createSecret, finishSecret, setSecret, testSecret, type RotationTarget, type StepDeps } from './steps';
 
 export { RotationRefused };
@@ -59,13 +58,7 @@ export function targetOf(state: SecretState, token: string): Omit<RotationTarget
   return { token, state, consumer, environment };
 }
 
-export interface RotationDeps {
-  readonly secrets: SecretVersions;
-  readonly litellm: RotationLiteLlm;
-  readonly graceSeconds: number;
-  readonly now: () => number;
-  readonly newKey: () => string;
-  readonly log: Log;
+export interface RotationDeps extends Omit<StepDeps, 'remember'> {
   /** Secret values to keep out of errors besides any `sk-...` (the master key's stored form). */
   readonly knownSecrets?: () => readonly string[];
 }
