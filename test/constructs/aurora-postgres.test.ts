@@ -1,30 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { AuroraPostgres, type AuroraPostgresProps } from '../../constructs/aurora-postgres';
+import { auroraTestProps } from '../support/aurora-props';
 
 function build(overrides: Partial<AuroraPostgresProps> = {}) {
   const stack = new Stack();
-  const vpc = new ec2.Vpc(stack, 'Vpc');
-  const props: AuroraPostgresProps = {
-    vpc,
-    subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    engineVersion: '16.13',
-    minCapacity: 0,
-    maxCapacity: 2,
-    autoPause: Duration.minutes(5),
-    readers: 0,
-    backupRetention: Duration.days(1),
-    deletionProtection: false,
-    enhancedMonitoring: true,
-    encryptionKey: new kms.Key(stack, 'Key'),
-    removalPolicy: RemovalPolicy.DESTROY,
-    logRetention: logs.RetentionDays.ONE_WEEK,
-    clusterIdentifier: 'genai-test-postgres',
-    ...overrides,
-  };
+  const props = auroraTestProps(stack, overrides);
   return { stack, construct: () => new AuroraPostgres(stack, 'Aurora', props) };
 }
 

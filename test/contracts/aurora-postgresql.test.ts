@@ -10,35 +10,18 @@
  * createrole_self_grant setting (postgresql.org/docs/16/runtime-config-client.html, empty by default). The
  * facts are restated in our own words.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { AuroraPostgres, MASTER_USERNAME } from '../../constructs/aurora-postgres';
 import { bootstrapDatabases } from '../../lambda/db-bootstrap/bootstrap';
 import { pgConnect } from '../../lambda/db-bootstrap/connect';
 import { MASTER_GROUP, MASTER_ROLE_OPTIONS, MASTER_USER, startPostgres, type LocalPostgres } from '../support/postgres';
 import { AURORA_ENGINE_VERSIONS, postgresBinaries } from '../support/postgres-binaries';
+import { auroraTestProps } from '../support/aurora-props';
 
 function synthCluster(engineVersion: string): Template {
   const stack = new Stack();
-  new AuroraPostgres(stack, 'Aurora', {
-    vpc: new ec2.Vpc(stack, 'Vpc'),
-    subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    engineVersion,
-    minCapacity: 0,
-    maxCapacity: 2,
-    autoPause: Duration.minutes(5),
-    readers: 0,
-    backupRetention: Duration.days(1),
-    deletionProtection: false,
-    enhancedMonitoring: true,
-    encryptionKey: new kms.Key(stack, 'Key'),
-    removalPolicy: RemovalPolicy.DESTROY,
-    logRetention: logs.RetentionDays.ONE_WEEK,
-    clusterIdentifier: 'genai-contract-postgres',
-  });
+  new AuroraPostgres(stack, 'Aurora', auroraTestProps(stack, { engineVersion, clusterIdentifier: 'genai-contract-postgres' }));
   return Template.fromStack(stack);
 }
 
