@@ -57,6 +57,51 @@ export interface PlatformAwsValues {
   readonly langfuseTargetGroupArn?: string;
   /** URL people use to reach the Langfuse UI (NEXTAUTH_URL). */
   readonly langfuseUrl: string;
+  /** Open WebUI's AWS side; absent when `openWebUi.enabled` is false. */
+  readonly openWebUi?: OpenWebUiAwsValues;
+  /**
+   * Target groups of the public web load balancer (only with `web.domain`); each workload's pods join its
+   * group through a TargetGroupBinding, beside any internal one.
+   */
+  readonly webTargetGroupArns?: {
+    readonly openWebUi?: string;
+    readonly litellm?: string;
+    readonly langfuse?: string;
+  };
+  /** Single sign-on for the web UIs (Open WebUI, Langfuse); absent: their own logins only. */
+  readonly sso?: SsoAwsValues;
+  /** URL of LiteLLM's admin UI (PROXY_BASE_URL); absent: reached through kubectl port-forward. */
+  readonly litellmUiUrl?: string;
+}
+
+export interface OpenWebUiAwsValues {
+  /** IAM role for its service account (its uploads bucket). */
+  readonly roleArn: string;
+  /** Secret JSON: { username, password, dbname } of its own database (pgvector created there by the bootstrap). */
+  readonly databaseSecretArn: string;
+  /** Bucket for uploaded files. */
+  readonly bucket: string;
+  /** Name of the secret the tenants reconciler writes the built-in consumer's virtual key into (`builtinKeySecretName`). */
+  readonly virtualKeySecretName: string;
+  /** URL employees open (WEBUI_URL, and the base of the OIDC redirect URI). */
+  readonly url: string;
+}
+
+/** One OpenID Connect client per web UI, all at the same issuer. */
+export interface SsoAwsValues {
+  /** The issuer's `.well-known/openid-configuration` URL. */
+  readonly discoveryUrl: string;
+  /** Issuer URL (the `iss` claim). */
+  readonly issuer: string;
+  /** Claim carrying the user's groups (`cognito:groups` for Cognito). */
+  readonly groupsClaim: string;
+  /** Group whose members are admins. */
+  readonly adminGroup: string;
+  /** Client id and the ARN of a secret holding its client secret as plain text, per UI. */
+  readonly clients: {
+    readonly openWebUi?: { readonly clientId: string; readonly clientSecretArn: string };
+    readonly langfuse?: { readonly clientId: string; readonly clientSecretArn: string };
+  };
 }
 
 export interface PlatformChartsProps {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCidr } from './cidr';
+import { cidr } from './cidr';
 import {
   checkModelGroups,
   DEFAULT_MODELS,
@@ -11,6 +11,7 @@ import {
 } from './models-schema';
 import { checkMcpServers, mcpServerSchema } from './mcp-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
+import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
@@ -37,22 +38,6 @@ const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512
 const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
   message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
 });
-
-const cidr = (minPrefix: number, maxPrefix: number) =>
-  z.string().superRefine((value, ctx) => {
-    const parsed = parseCidr(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR (use a.b.c.d/n)` });
-    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
-      const what = parsed.prefix > maxPrefix ? 'too small' : 'too large';
-      ctx.addIssue({ code: 'custom', message: `"${value}" is ${what} (use a prefix length between /${minPrefix} and /${maxPrefix})` });
-    } else if (!parsed.aligned) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})`,
-      });
-    }
-  });
 
 const networkSchema = z.strictObject({
   /** VPC CIDR; /16 to /20 leaves room for three AZs of workload subnets. */
@@ -261,6 +246,10 @@ export const environmentSchema = z
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
     tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
+    /** Open WebUI, the employees' chat in front of the gateway. */
+    openWebUi: openWebUiSchema.default(() => openWebUiSchema.parse({})),
+    /** Single sign-on for the web UIs and, with a domain, one HTTPS entrance for them and the API. */
+    web: webSchema.default(() => webSchema.parse({})),
   })
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -321,6 +310,7 @@ export const environmentSchema = z
       issue,
     );
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
+    checkWeb(env.web, env.openWebUi, env.tenants.teams, issue);
   })
   // Everything downstream (IAM, secrets, metrics, the chart) reads one deployment at a time, as LiteLLM's
   // model_list does; the groups stay available as `modelGroups` for what is per group (fallbacks).
@@ -332,4 +322,6 @@ export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'>
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type ObservabilityConfig = EnvironmentConfig['observability'];
 export type TenantsConfig = EnvironmentConfig['tenants'];
+export type WebConfig = EnvironmentConfig['web'];
+export type OpenWebUiConfig = EnvironmentConfig['openWebUi'];
 export type BedrockModelConfig = Extract<ModelConfig, { provider: 'bedrock' }>;

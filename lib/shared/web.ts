@@ -1,0 +1,43 @@
+/**
+ * What the edge, the charts, the tenants reconciler and the smoke test agree on about the web UIs.
+ * Dependency-free on purpose: every folder imports it.
+ */
+
+/** Port the Open WebUI container listens on (its image's default), the Service exposes and the load balancer targets. */
+export const OPEN_WEBUI_PORT = 8080;
+
+/** The built-in consumer whose virtual key Open WebUI calls LiteLLM with; no person or client app ever holds it. */
+export const OPEN_WEBUI_CONSUMER = 'open-webui';
+
+/** Secrets Manager name of a built-in consumer's key; outside the authorizer's `virtual-keys/` prefix on purpose. */
+export function builtinKeySecretName(environment: string, consumer: string): string {
+  return `genai-gateway/${environment}/builtin-keys/${consumer}`;
+}
+
+/** The public hostnames of one environment, all under `web.domain.base`. */
+export interface WebHostnames {
+  /** Open WebUI, for every employee. */
+  readonly chat: string;
+  /** LiteLLM's admin UI, for the admin group. */
+  readonly litellm: string;
+  /** Langfuse, for the admin group. */
+  readonly langfuse: string;
+  /** The gateway API's custom domain, for client apps. */
+  readonly api: string;
+}
+
+export function webHostnames(base: string): WebHostnames {
+  return { chat: `chat.${base}`, litellm: `litellm.${base}`, langfuse: `langfuse.${base}`, api: `api.${base}` };
+}
+
+/** The web UIs that sign employees in through the workforce identity provider, each with its own OIDC client. */
+export const SSO_CLIENTS = ['openWebUi', 'langfuse', 'adminGate'] as const;
+export type SsoClient = (typeof SSO_CLIENTS)[number];
+
+/**
+ * Secrets Manager name of a Cognito-made client secret (plain text), copied there at deploy time. Known by name
+ * so the in-cluster sync's policy (data stack) can allow it without a reference to the edge stack.
+ */
+export function ssoClientSecretName(environment: string, client: SsoClient): string {
+  return `genai-gateway/${environment}/sso/${client}`;
+}
