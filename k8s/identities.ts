@@ -12,6 +12,14 @@ export const IDENTITIES = {
   langfuse: { namespace: 'langfuse', serviceAccount: 'langfuse' },
   clickhouse: { namespace: 'langfuse', serviceAccount: 'clickhouse' },
   secretsSync: { namespace: 'external-secrets', serviceAccount: 'external-secrets' },
+  openWebUi: { namespace: 'open-webui', serviceAccount: 'open-webui' },
 } as const satisfies Record<string, WorkloadIdentity>;
 
 export type WorkloadName = keyof typeof IDENTITIES;
+
+/** Workloads that run only when the config enables them (their role and chart exist only then). */
+export const OPTIONAL_WORKLOADS = ['openWebUi'] as const satisfies readonly WorkloadName[];
+
+/** One role per workload; optional ones only when enabled. */
+export type ServiceAccountRoles<R> = Readonly<Record<Exclude<WorkloadName, (typeof OPTIONAL_WORKLOADS)[number]>, R>> &
+  Readonly<Partial<Record<(typeof OPTIONAL_WORKLOADS)[number], R>>>;

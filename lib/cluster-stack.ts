@@ -12,7 +12,7 @@ import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
-import { IDENTITIES, type WorkloadName } from '../k8s/identities';
+import { IDENTITIES, type ServiceAccountRoles, type WorkloadName } from '../k8s/identities';
 import { bedrockInvokeStatements } from './bedrock-access';
 import type { EnvironmentConfig } from './config/schema';
 import type { DataStack } from './data-stack';
@@ -47,7 +47,7 @@ export class ClusterStack extends Stack {
   readonly cluster: eks.Cluster;
   /** Literal name (not a token), so tag conditions can name it. */
   readonly clusterName: string;
-  readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.Role>>;
+  readonly serviceAccountRoles: ServiceAccountRoles<iam.Role>;
   readonly networkTeardown: ClusterTeardown;
   readonly containerInsights: ContainerInsights;
 
@@ -147,7 +147,7 @@ export class ClusterStack extends Stack {
     });
   }
 
-  private createServiceAccountRoles(config: EnvironmentConfig, data: DataStack): Record<WorkloadName, iam.Role> {
+  private createServiceAccountRoles(config: EnvironmentConfig, data: DataStack): ServiceAccountRoles<iam.Role> {
     const provider = this.cluster.openIdConnectProvider;
     const roleFor = (name: WorkloadName, description: string) =>
       new ServiceAccountRole(this, `${pascalCase(name)}ServiceAccount`, {

@@ -8,7 +8,7 @@ import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { pascalCase } from '../constructs/names';
 import { Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
-import type { WorkloadName } from '../k8s/identities';
+import type { ServiceAccountRoles } from '../k8s/identities';
 import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
 import type { PlatformAwsValues } from '../k8s/platform-props';
 import { HELM_CHARTS } from '../k8s/versions';
@@ -24,7 +24,7 @@ export interface PlatformStackProps extends StackProps {
   /** Literal cluster name, for the volume teardown's tag conditions. */
   readonly clusterName: string;
   readonly vpc: ec2.IVpc;
-  readonly serviceAccountRoles: Readonly<Record<WorkloadName, iam.IRole>>;
+  readonly serviceAccountRoles: ServiceAccountRoles<iam.IRole>;
   readonly data: DataStack;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
   readonly litellmTargetGroupArn?: string;
