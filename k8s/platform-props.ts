@@ -81,8 +81,10 @@ export interface OpenWebUiAwsValues {
   readonly databaseSecretArn: string;
   /** Bucket for uploaded files. */
   readonly bucket: string;
-  /** Name of the secret the tenants reconciler writes the built-in consumer's virtual key into (`builtinKeySecretName`). */
+  /** Name of the secret the tenants reconciler writes the built-in consumer's virtual key into (`builtinKeySecretName`): JSON { virtualKey }. */
   readonly virtualKeySecretName: string;
+  /** Generated secret JSON { value }: WEBUI_SECRET_KEY, the same in every replica (it signs sessions). */
+  readonly secretKeyArn: string;
   /** URL employees open (WEBUI_URL, and the base of the OIDC redirect URI). */
   readonly url: string;
 }
