@@ -4,8 +4,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 export interface GatewayFirewallProps {
-  /** ARN of the API Gateway stage to protect. */
-  readonly stageArn: string;
+  /** ARN of what the web ACL protects: an API Gateway stage or an Application Load Balancer (both regional). */
+  readonly resourceArn: string;
   /** Requests per 5 minutes from one IP address before it is blocked. */
   readonly rateLimit: number;
   /** The web ACL's CloudWatch metric name (dimension WebACL); unique per environment so metrics never merge. */
@@ -24,7 +24,10 @@ export interface GatewayFirewallProps {
  */
 export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY'] as const;
 
-/** A regional web ACL in front of the gateway: per-IP rate limit, IP reputation, common and known-bad-input rules. */
+/**
+ * A regional web ACL in front of the gateway's API stage or the web load balancer: per-IP rate limit, IP reputation,
+ * common and known-bad-input rules.
+ */
 export class GatewayFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
 
@@ -73,7 +76,7 @@ export class GatewayFirewall extends Construct {
       ],
     });
 
-    new wafv2.CfnWebACLAssociation(this, 'Association', { resourceArn: props.stageArn, webAclArn: this.webAcl.attrArn });
+    new wafv2.CfnWebACLAssociation(this, 'Association', { resourceArn: props.resourceArn, webAclArn: this.webAcl.attrArn });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.logGroupName,

@@ -115,6 +115,6 @@ export class GatewayLoadBalancer extends Construct {
  * boundary) still would, and the tag costs nothing. Only the target groups get it: the service-linked role
  * may delete load balancers, listeners and security groups that carry it.
  */
-function targetGroupOwnerTag(targetGroup: elbv2.NetworkTargetGroup, clusterName: string): void {
+export function targetGroupOwnerTag(targetGroup: elbv2.ITargetGroup, clusterName: string): void {
   Tags.of(targetGroup).add(EKS_CLUSTER_NAME_TAG, clusterName);
 }

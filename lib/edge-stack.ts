@@ -207,7 +207,7 @@ export class EdgeStack extends Stack {
     }
 
     new GatewayFirewall(this, 'Firewall', {
-      stageArn: this.api.deploymentStage.stageArn,
+      resourceArn: this.api.deploymentStage.stageArn,
       rateLimit: edge.wafRateLimit,
       logGroupName: `aws-waf-logs-genai-${config.name}-gateway`,
       metricName: `genai-${config.name}-gateway`,
