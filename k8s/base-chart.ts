@@ -26,10 +26,13 @@ export class BaseChart extends Chart {
       litellm: IDENTITIES.litellm.namespace,
       langfuse: IDENTITIES.langfuse.namespace,
       eso: IDENTITIES.secretsSync.namespace,
+      openWebUi: IDENTITIES.openWebUi.namespace,
     };
+    // Open WebUI's namespace exists only where the config enables it.
+    const workloadNamespaces = [ns.litellm, ns.langfuse, ...(config.openWebUi.enabled ? [ns.openWebUi] : [])];
 
     // The External Secrets namespace is created by its Helm release; the chart owns only the others.
-    for (const name of [ns.litellm, ns.langfuse]) {
+    for (const name of workloadNamespaces) {
       new k8s.KubeNamespace(this, `Namespace-${name}`, {
         metadata: {
           name,
@@ -69,11 +72,11 @@ export class BaseChart extends Chart {
         // No `auth`: the controller calls Secrets Manager with its own pod credentials, i.e. the IAM role
         // bound to its service account (IRSA). That role can read only this environment's secrets.
         provider: { aws: { service: 'SecretsManager', region: aws.region } },
-        conditions: [{ namespaces: [ns.litellm, ns.langfuse] }],
+        conditions: [{ namespaces: workloadNamespaces }],
       },
     });
 
-    for (const namespace of [ns.litellm, ns.langfuse, ns.eso]) {
+    for (const namespace of [...workloadNamespaces, ns.eso]) {
       new NamespaceIsolation(this, `Isolation-${namespace}`, { namespace });
     }
 
@@ -86,6 +89,15 @@ export class BaseChart extends Chart {
       // come from addresses inside the VPC.
       ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.litellm.port)] }],
     });
+    if (config.openWebUi.enabled) {
+      // The chat calls the gateway inside the cluster (models, embeddings, MCP tools); its own policies are in its chart.
+      new AllowPolicy(this, 'LitellmFromOpenWebUi', {
+        name: 'litellm-from-open-webui',
+        namespace: ns.litellm,
+        podLabels: LABELS.litellmGateway,
+        ingress: [{ from: [podsIn(ns.openWebUi, LABELS.openWebUi)], ports: [tcp(NAMES.litellm.port)] }],
+      });
+    }
     new AllowPolicy(this, 'LitellmEgress', {
       name: 'litellm-egress',
       namespace: ns.litellm,

@@ -1,5 +1,6 @@
 import { LANGFUSE_WEB_PORT } from '../lib/shared/langfuse';
 import { LITELLM_PORT } from '../lib/shared/litellm';
+import { OPEN_WEBUI_PORT } from '../lib/shared/web';
 import { IDENTITIES } from './identities';
 
 /**
@@ -13,6 +14,7 @@ export const NAMES = {
   langfuseWeb: { service: 'langfuse-web', deployment: 'langfuse-web', port: LANGFUSE_WEB_PORT },
   langfuseWorker: { service: 'langfuse-worker', deployment: 'langfuse-worker', port: 3030 },
   langfuse: { secret: 'langfuse-env' },
+  openWebUi: { service: 'open-webui', deployment: 'open-webui', secret: 'open-webui-env', port: OPEN_WEBUI_PORT },
   clickhouse: {
     statefulSet: 'clickhouse',
     service: 'clickhouse',
@@ -32,6 +34,9 @@ export function serviceHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
 
+/** LiteLLM inside the cluster (Open WebUI's OpenAI-compatible connection and MCP tools). */
+export const LITELLM_INTERNAL_URL = `http://${serviceHost(NAMES.litellm.service, IDENTITIES.litellm.namespace)}:${NAMES.litellm.port}`;
+
 export const LANGFUSE_INTERNAL_URL = `http://${serviceHost(NAMES.langfuseWeb.service, IDENTITIES.langfuse.namespace)}:${NAMES.langfuseWeb.port}`;
 
 /** Common labels; selectors use name + component only so they never change after the first apply. */
@@ -46,4 +51,5 @@ export const LABELS = {
   langfuseWeb: appLabels('langfuse', 'web'),
   langfuseWorker: appLabels('langfuse', 'worker'),
   clickhouse: appLabels('clickhouse', 'server'),
+  openWebUi: appLabels('open-webui', 'web'),
 } as const;

@@ -21,6 +21,7 @@ import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { PlatformChartsProps } from './platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
 import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
+import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
 
 /**
@@ -96,6 +97,8 @@ export class LitellmChart extends Chart {
       router: config.router,
       responseCache: config.responseCache,
       mcpServers: config.mcpServers,
+      // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
+      ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
     });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {

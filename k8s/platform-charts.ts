@@ -9,7 +9,9 @@ import { BaseChart } from './base-chart';
 import { ClickHouseChart } from './clickhouse-chart';
 import { LangfuseChart } from './langfuse-chart';
 import { LitellmChart } from './litellm-chart';
+import { OpenWebUiChart } from './open-webui-chart';
 import { modelsWithApiKeys } from './renderers/litellm-config';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../lib/shared/web';
 import type { PlatformAwsValues, PlatformChartsProps } from './platform-props';
 
 export interface PlatformCharts {
@@ -17,13 +19,34 @@ export interface PlatformCharts {
   readonly litellm: Chart;
   readonly langfuse: Chart;
   readonly clickhouse: Chart;
+  /** Open WebUI; only in environments with `openWebUi.enabled`. */
+  readonly openWebUi?: Chart;
 }
 
-/** Chart ids; stable, because the CDK app derives construct ids (and so logical ids) from them. */
-export const CHART_IDS = { base: 'base', clickhouse: 'clickhouse', langfuse: 'langfuse', litellm: 'litellm' } as const;
+/** Chart ids; stable, because the CDK app derives construct ids (and so logical ids) from them. Also the review files' names. */
+export const CHART_IDS = {
+  base: 'base',
+  clickhouse: 'clickhouse',
+  langfuse: 'langfuse',
+  litellm: 'litellm',
+  openWebUi: 'open-webui',
+} as const satisfies Record<keyof PlatformCharts, string>;
 
-/** Apply order: base (namespaces, store, policies) -> clickhouse -> langfuse -> litellm. */
+/** Apply order of the charts every environment has: base (namespaces, store, policies) -> clickhouse -> langfuse -> litellm. */
 export const CHART_ORDER = ['base', 'clickhouse', 'langfuse', 'litellm'] as const satisfies readonly (keyof PlatformCharts)[];
+
+/** Charts that exist only when the config enables them, applied after CHART_ORDER in this order. */
+export const OPTIONAL_CHART_ORDER = ['openWebUi'] as const satisfies readonly (keyof PlatformCharts)[];
+
+export type ChartName = (typeof CHART_ORDER)[number] | (typeof OPTIONAL_CHART_ORDER)[number];
+
+/** Every chart this environment has, in apply order (the optional ones only when present). */
+export function chartsInApplyOrder(charts: PlatformCharts): (readonly [ChartName, Chart])[] {
+  return [...CHART_ORDER, ...OPTIONAL_CHART_ORDER].flatMap((name) => {
+    const chart = charts[name];
+    return chart ? [[name, chart] as const] : [];
+  });
+}
 
 /** Common labels on every object (not on pod templates or selectors, which must stay stable). */
 function chartLabels(config: EnvironmentConfig): Record<string, string> {
@@ -43,7 +66,11 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   clickhouse.addDependency(base);
   langfuse.addDependency(clickhouse);
   litellm.addDependency(langfuse);
-  return { base, litellm, langfuse, clickhouse };
+  if (!props.config.openWebUi.enabled) return { base, litellm, langfuse, clickhouse };
+  // After LiteLLM: its models, and the built-in key the tenants reconciler issues there, come first.
+  const openWebUi = new OpenWebUiChart(app, CHART_IDS.openWebUi, { ...props, labels });
+  openWebUi.addDependency(litellm);
+  return { base, litellm, langfuse, clickhouse, openWebUi };
 }
 
 /** Readable stand-ins for every AWS value, for the committed review render. */
@@ -80,5 +107,38 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     langfuseTargetGroupArn: '<langfuse-target-group-arn>',
     langfuseUrl: '<langfuse-url>',
+    ...(config.openWebUi.enabled
+      ? {
+          openWebUi: {
+            roleArn: '<open-webui-role-arn>',
+            databaseSecretArn: '<open-webui-db-secret-arn>',
+            bucket: '<open-webui-bucket>',
+            // Known by name (the tenants reconciler writes it), so the real name reads better than a placeholder.
+            virtualKeySecretName: builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER),
+            secretKeyArn: '<open-webui-secret-key-arn>',
+            url: '<open-webui-url>',
+          },
+        }
+      : {}),
+    sso: {
+      discoveryUrl: '<sso-discovery-url>',
+      issuer: '<sso-issuer>',
+      groupsClaim: config.web.sso.provider === 'cognito' ? 'cognito:groups' : config.web.sso.groupsClaim,
+      adminGroup: config.web.adminGroup,
+      clients: {
+        openWebUi: { clientId: '<open-webui-sso-client-id>', clientSecretArn: '<open-webui-sso-client-secret-arn>' },
+        langfuse: { clientId: '<langfuse-sso-client-id>', clientSecretArn: '<langfuse-sso-client-secret-arn>' },
+      },
+    },
+    ...(config.web.domain
+      ? {
+          webTargetGroupArns: {
+            ...(config.openWebUi.enabled ? { openWebUi: '<web-open-webui-target-group-arn>' } : {}),
+            litellm: '<web-litellm-target-group-arn>',
+            langfuse: '<web-langfuse-target-group-arn>',
+          },
+          litellmUiUrl: '<litellm-ui-url>',
+        }
+      : {}),
   };
 }

@@ -39,6 +39,16 @@ export const IMAGES = {
    * (github.com/ClickHouse/ClickHouse docs/changelogs/v25.8.33.6-lts.md). Contract: test/contracts/clickhouse.test.ts.
    */
   clickhouse: { repository: 'docker.io/clickhouse/clickhouse-server', tag: '25.8.33.6' },
+  /**
+   * Open WebUI 0.11.0, the employees' chat. Seen (read 2026-11-29): github.com/open-webui/helm-charts at commit
+   * fabf1139 "feat: release v0.11.0" (2026-07-30), charts/open-webui/Chart.yaml appVersion 0.11.0, whose
+   * templates default the image to ghcr.io/open-webui/open-webui:<appVersion> (no "v"); and github.com/open-webui/docs
+   * docs/reference/env-configuration.mdx (commit 1eea3847, 2026-08-20) "up-to-date with release v0.11.0", linking
+   * the GitHub release tag v0.11.0. A later 0.12.4 exists on PyPI (package list, 2026-10) but neither its source
+   * nor its docs could be read here, so the pin stays on the release whose behaviour was read.
+   * The image runs as root by default; the chart runs it as a non-root user. Contract: test/contracts/open-webui.test.ts.
+   */
+  openWebUi: { repository: 'ghcr.io/open-webui/open-webui', tag: '0.11.0' },
 } as const satisfies Record<string, PinnedImage>;
 
 /** A Helm chart the CDK app installs with `cluster.addHelmChart`. */

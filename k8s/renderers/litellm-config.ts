@@ -66,6 +66,11 @@ export interface LiteLlmConfigInput {
   readonly responseCache: ResponseCacheConfig;
   /** Remote MCP servers served through LiteLLM's MCP gateway (EnvironmentConfig.mcpServers). @default none */
   readonly mcpServers?: readonly McpServerConfig[];
+  /**
+   * Request header naming the end user (the person behind a built-in consumer such as Open WebUI); LiteLLM then
+   * tracks spend per end user. @default none
+   */
+  readonly endUserIdHeader?: string;
 }
 
 /** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
@@ -239,6 +244,9 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // Fail closed: no request is served without the database that holds keys and budgets.
       allow_requests_on_db_unavailable: false,
       disable_error_logs: true,
+      // The end user of a request comes from this header before the body's `user` field
+      // (test/contracts/litellm.test.ts: end-user attribution).
+      ...(input.endUserIdHeader ? { user_header_name: input.endUserIdHeader } : {}),
     },
     router_settings: {
       // Router state (cool-downs, usage counts) shared by every pod. TLS is switched on with REDIS_SSL=True,

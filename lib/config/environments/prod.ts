@@ -60,6 +60,12 @@ export const prod: EnvironmentInput = {
       ],
       fallbacks: ['claude-sonnet-4'],
     },
+    {
+      // Open WebUI's document search. Titan Text Embeddings V2 is called on demand in us-east-1 (Bedrock user
+      // guide, "Amazon Titan Text Embeddings models": model id amazon.titan-embed-text-v2:0, 1,024 dimensions).
+      name: 'titan-embed-text-v2',
+      deployments: [{ provider: 'bedrock', modelId: 'amazon.titan-embed-text-v2:0', region: 'us-east-1' }],
+    },
   ],
   tenants: {
     teams: [
@@ -81,6 +87,17 @@ export const prod: EnvironmentInput = {
         rpmLimit: 300,
         tags: { 'cost-centre': 'cc-3400', department: 'analytics' },
       },
+      {
+        // Every employee's chat (Open WebUI's built-in key); per-person spend shows as LiteLLM end users.
+        name: 'employees',
+        models: ['claude-sonnet-4', 'claude-3-7-sonnet', 'titan-embed-text-v2'],
+        maxBudgetUsd: 1500,
+        budgetDuration: '1mo',
+        tpmLimit: 300_000,
+        rpmLimit: 300,
+        maxParallelRequests: 40,
+        tags: { 'cost-centre': 'cc-1100', department: 'all-employees' },
+      },
     ],
     consumers: [
       { name: 'support-bot', team: 'customer-support', rpmLimit: 500, tags: { app: 'zendesk-assist' } },
@@ -89,6 +106,7 @@ export const prod: EnvironmentInput = {
     ],
     keyRotationDays: 30,
   },
+  openWebUi: { enabled: true, team: 'employees', minReplicas: 2, maxReplicas: 6, embeddingModel: 'titan-embed-text-v2' },
   observability: {
     mute: false,
     // Subscribe the on-call list here; each address confirms the subscription AWS mails it.
