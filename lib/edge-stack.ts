@@ -10,12 +10,14 @@ import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
 import { MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
+import { WorkforceIdentity } from '../constructs/workforce-identity';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
 import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
 import { virtualKeySecretPrefix } from './shared/tenants';
+import { webHostnames } from './shared/web';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -61,6 +63,11 @@ export class EdgeStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly gateway: GatewayLoadBalancer;
   readonly identity?: MachineIdentity;
+  /**
+   * Employees' single sign-on (Open WebUI, Langfuse, the admin hostnames' sign-in): present when Open WebUI is
+   * enabled or a web domain is configured.
+   */
+  readonly workforce?: WorkforceIdentity;
   /** Each consumer's OAuth client id: the authorizer's principal, and the end of its key secret's name. */
   readonly consumerClientIds: Readonly<Record<string, string>>;
 
@@ -107,6 +114,19 @@ export class EdgeStack extends Stack {
     this.consumerClientIds = Object.fromEntries(
       config.tenants.consumers.map((c) => [c.name, identityClients?.[c.name]?.userPoolClientId ?? c.clientId!]),
     );
+    this.workforce =
+      config.openWebUi.enabled || config.web.domain
+        ? new WorkforceIdentity(this, 'Workforce', {
+            environment: config.name,
+            sso: config.web.sso,
+            adminGroup: config.web.adminGroup,
+            ...(config.web.domain ? { hostnames: webHostnames(config.web.domain.base) } : {}),
+            domainPrefix: `genai-${config.name}-sso`,
+            secretsKey: props.secretsKey,
+            removalPolicy,
+            logRetention: edge.accessLogRetentionDays,
+          })
+        : undefined;
     const issuer = tokenIssuer(config, this.identity);
     const authorizer = new JwtAuthorizer(this, 'JwtAuthorizer', {
       mode: edge.mode,
@@ -229,6 +249,7 @@ export class EdgeStack extends Stack {
       value: virtualKeySecretPrefix(config.name),
       description: 'Secrets Manager name prefix of per-client virtual keys',
     });
+    this.workforce?.addOutputs(this);
     if (this.identity) {
       new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
       // npm run smoke reads a consumer's client secret from this pool (DescribeUserPoolClient).

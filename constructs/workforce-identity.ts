@@ -1,0 +1,348 @@
+import { CfnOutput, CustomResource, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import type { SsoAwsValues } from '../k8s/platform-props';
+import { GATE_ENV } from '../lambda/admin-gate/environment';
+import type { WebSso } from '../lib/config/web-schema';
+import { OPEN_WEBUI_PORT, ssoClientSecretName, type SsoClient, type WebHostnames } from '../lib/shared/web';
+import { bundledCode } from './bundled-code';
+import type { WebAuthentication } from './web-authentication';
+
+/**
+ * Where Open WebUI receives the authorization code for its `oidc` provider. Its backend (open-webui/open-webui
+ * backend/open_webui/main.py, read 2026-11-29) serves both paths, `/oauth/{provider}/login/callback` and the
+ * "legacy" `/oauth/{provider}/callback`, and the docs (open-webui/docs, 2026-08-20) name the second as the default
+ * OPENID_REDIRECT_URI; both are registered so either setting of the chart works.
+ */
+export const OPEN_WEBUI_CALLBACK_PATHS = ['/oauth/oidc/callback', '/oauth/oidc/login/callback'] as const;
+
+/** NextAuth's callback per Langfuse provider id (langfuse v3.194.1: `cognito` provider, and `custom` for AUTH_CUSTOM_*). */
+export const LANGFUSE_CALLBACK_PATHS = { cognito: '/api/auth/callback/cognito', oidc: '/api/auth/callback/custom' } as const;
+
+/** The load balancer's fixed redirect path for its authenticate-cognito and authenticate-oidc actions. */
+export const LOAD_BALANCER_CALLBACK_PATH = '/oauth2/idpresponse';
+
+/** Scopes every web client asks for. */
+export const SSO_SCOPES = 'openid email profile';
+
+/** Where Cognito puts a user's groups in ID and access tokens. */
+export const COGNITO_GROUPS_CLAIM = 'cognito:groups';
+
+/** App client names in the workforce pool; the admin gate recognises clients by name (see AdminGate below). */
+export const COGNITO_CLIENT_NAMES: Readonly<Record<SsoClient, string>> = {
+  openWebUi: 'open-webui',
+  langfuse: 'langfuse',
+  adminGate: 'admin-gate',
+};
+
+/** Clients only the admin group may get tokens for: the admin hostnames' sign-in, and Langfuse (an admin UI). */
+export const GATED_CLIENTS: readonly SsoClient[] = ['adminGate', 'langfuse'];
+
+export interface WorkforceIdentityProps {
+  /** Environment name: secret names and the sign-in domain carry it. */
+  readonly environment: string;
+  readonly sso: WebSso;
+  /** Group whose members are admins (Open WebUI admins; the only ones the admin hostnames and Langfuse admit). */
+  readonly adminGroup: string;
+  /**
+   * Public hostnames (`web.domain`). Without them only Open WebUI signs in, on http://localhost (port-forward):
+   * Cognito takes plain-http callbacks for localhost only, so Langfuse on the internal load balancer keeps its own login.
+   */
+  readonly hostnames?: WebHostnames;
+  /** Prefix of the Cognito sign-in domain; a stack-unique suffix is appended. Only used for `cognito`. */
+  readonly domainPrefix: string;
+  /** Key the copied client secrets are encrypted with (the data stack's). */
+  readonly secretsKey: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+}
+
+interface ClientSecretRef {
+  readonly clientId: string;
+  /** ARN (Cognito) or name (external issuer, an existing secret) the in-cluster sync reads; both are accepted there. */
+  readonly clientSecretArn: string;
+}
+
+/**
+ * Single sign-on for employees. With `cognito`: a user pool for the workforce (administrators create the users; no
+ * self sign-up), the admin group, one confidential client per web UI, each client secret copied into Secrets
+ * Manager at deploy time, and a pre-token-generation trigger that refuses tokens for the admin clients to anyone
+ * outside the admin group. With `oidc`: nothing is created; the external issuer and its registrations are used.
+ */
+export class WorkforceIdentity extends Construct {
+  /** Absent for an external issuer. */
+  readonly userPool?: cognito.UserPool;
+  readonly domain?: cognito.UserPoolDomain;
+  readonly clients: Partial<Record<SsoClient, cognito.UserPoolClient>> = {};
+  readonly clientSecrets: Partial<Record<SsoClient, secretsmanager.Secret>> = {};
+  private readonly props: WorkforceIdentityProps;
+  private readonly refs: Partial<Record<SsoClient, ClientSecretRef>>;
+
+  constructor(scope: Construct, id: string, props: WorkforceIdentityProps) {
+    super(scope, id);
+    const { sso, hostnames } = props;
+    if (!/^[a-z][a-z0-9-]{1,40}$/.test(props.domainPrefix) || /aws|amazon|cognito/.test(props.domainPrefix)) {
+      throw new Error(`domainPrefix: "${props.domainPrefix}" is not usable (lowercase letters, digits, -; no aws, amazon or cognito)`);
+    }
+    if (sso.provider === 'oidc' && hostnames) {
+      const missing = (['authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'adminClient'] as const).filter((f) => !sso[f]);
+      if (missing.length > 0)
+        throw new Error(`sso: ${missing.join(', ')} required with hostnames (the load balancer's sign-in needs them)`);
+    }
+    this.props = props;
+
+    if (sso.provider === 'oidc') {
+      // One registration serves Open WebUI and Langfuse; the admin hostnames use the admin-only one (adminClient).
+      const shared = { clientId: sso.clientId, clientSecretArn: sso.clientSecretName };
+      this.refs = { openWebUi: shared, ...(hostnames ? { langfuse: shared } : {}) };
+      return;
+    }
+
+    const deletionProtection = props.removalPolicy === RemovalPolicy.RETAIN;
+    const userPool = new cognito.UserPool(this, 'UserPool', {
+      // Administrators create employees (AdminCreateUser, invitation by e-mail); nobody signs up alone.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      // Authenticator apps only: SMS costs per message and is open to SIM swaps; e-mail MFA needs SES.
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Essentials: no charge under its monthly free tier of active users, which a workforce stays within; Plus
+      // (threat protection) is billed for every active user with no free tier, and MFA already stops stolen passwords.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection,
+      removalPolicy: props.removalPolicy,
+    });
+    this.userPool = userPool;
+    userPool.addGroup('AdminGroup', {
+      groupName: props.adminGroup,
+      description: 'Platform administrators: Open WebUI admins, admin hostnames, Langfuse',
+    });
+
+    // The stack id's first UUID block: unique per stack instance, so a same-day re-create never waits on the old
+    // domain; `-sso` keeps it apart from the machine identity's `genai-<env>-<suffix>`.
+    const suffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
+    this.domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: `${props.domainPrefix}-${suffix}` } });
+
+    const callbacks: Partial<Record<SsoClient, string[]>> = {
+      openWebUi: hostnames
+        ? OPEN_WEBUI_CALLBACK_PATHS.map((p) => `https://${hostnames.chat}${p}`)
+        : OPEN_WEBUI_CALLBACK_PATHS.map((p) => `http://localhost:${OPEN_WEBUI_PORT}${p}`),
+      ...(hostnames
+        ? {
+            langfuse: [`https://${hostnames.langfuse}${LANGFUSE_CALLBACK_PATHS.cognito}`],
+            adminGate: [hostnames.litellm, hostnames.langfuse].map((h) => `https://${h}${LOAD_BALANCER_CALLBACK_PATH}`),
+          }
+        : {}),
+    };
+
+    const copy = this.secretCopyProvider(userPool, props);
+    const refs: Partial<Record<SsoClient, ClientSecretRef>> = {};
+    for (const [client, callbackUrls] of Object.entries(callbacks) as [SsoClient, string[]][]) {
+      const pascal = client.charAt(0).toUpperCase() + client.slice(1);
+      const appClient = userPool.addClient(`${pascal}Client`, {
+        userPoolClientName: COGNITO_CLIENT_NAMES[client],
+        generateSecret: true,
+        oAuth: {
+          flows: { authorizationCodeGrant: true },
+          scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+          callbackUrls,
+        },
+        supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+        idTokenValidity: Duration.hours(1),
+        accessTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.hours(12),
+        enableTokenRevocation: true,
+        preventUserExistenceErrors: true,
+      });
+      const secret = new secretsmanager.Secret(this, `${pascal}ClientSecret`, {
+        secretName: ssoClientSecretName(props.environment, client),
+        description: `Client secret of the ${COGNITO_CLIENT_NAMES[client]} app client (plain text), copied from Cognito at deploy time`,
+        encryptionKey: props.secretsKey,
+        removalPolicy: props.removalPolicy,
+      });
+      copy.grant(secret);
+      new CustomResource(this, `${pascal}ClientSecretCopy`, {
+        serviceToken: copy.serviceToken,
+        resourceType: 'Custom::SsoClientSecret',
+        properties: { UserPoolId: userPool.userPoolId, ClientId: appClient.userPoolClientId, SecretArn: secret.secretArn },
+      });
+      this.clients[client] = appClient;
+      this.clientSecrets[client] = secret;
+      refs[client] = { clientId: appClient.userPoolClientId, clientSecretArn: secret.secretArn };
+    }
+    this.refs = refs;
+
+    const gated = GATED_CLIENTS.filter((c) => this.clients[c] !== undefined);
+    if (gated.length > 0) this.addAdminGate(userPool, gated, props);
+  }
+
+  /** The `iss` claim of the tokens, without a trailing slash. */
+  get issuer(): string {
+    if (this.props.sso.provider === 'oidc') return this.props.sso.issuer.replace(/\/$/, '');
+    return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool!.userPoolId}`;
+  }
+
+  /** Claim carrying the user's groups. */
+  get groupsClaim(): string {
+    return this.props.sso.provider === 'oidc' ? this.props.sso.groupsClaim : COGNITO_GROUPS_CLAIM;
+  }
+
+  /** What the charts need: issuer, groups claim, admin group, and each UI's client id and secret. */
+  get ssoValues(): SsoAwsValues {
+    return {
+      discoveryUrl: `${this.issuer}/.well-known/openid-configuration`,
+      issuer: this.issuer,
+      groupsClaim: this.groupsClaim,
+      adminGroup: this.props.adminGroup,
+      clients: {
+        ...(this.refs.openWebUi ? { openWebUi: this.refs.openWebUi } : {}),
+        ...(this.refs.langfuse ? { langfuse: this.refs.langfuse } : {}),
+      },
+    };
+  }
+
+  /**
+   * How the public load balancer signs people in on the admin hostnames (only with hostnames). Cognito: the
+   * admin-gate client, which the pre-token-generation trigger refuses to anyone outside the admin group. External
+   * issuer: the admin registration, which the IdP itself must restrict to the admin group (Entra ID: "assignment
+   * required" with only that group assigned); nothing here can check it, which is why the config requires it.
+   */
+  get albAuthentication(): WebAuthentication {
+    const { sso, hostnames } = this.props;
+    if (!hostnames) throw new Error('albAuthentication: needs hostnames (web.domain); without them there is no admin hostname');
+    if (sso.provider === 'oidc') {
+      return {
+        kind: 'oidc',
+        issuer: this.issuer,
+        authorizationEndpoint: sso.authorizationEndpoint!,
+        tokenEndpoint: sso.tokenEndpoint!,
+        userInfoEndpoint: sso.userInfoEndpoint!,
+        clientId: sso.adminClient!.clientId,
+        // A dynamic reference, resolved by CloudFormation at deploy time; the template holds only the secret's name.
+        clientSecret: SecretValue.secretsManager(sso.adminClient!.clientSecretName),
+        scope: SSO_SCOPES,
+      };
+    }
+    return { kind: 'cognito', userPool: this.userPool!, client: this.clients.adminGate!, domain: this.domain!, scope: SSO_SCOPES };
+  }
+
+  /** The managed sign-in page's base URL (Cognito only). */
+  get signInUrl(): string | undefined {
+    return this.domain?.baseUrl();
+  }
+
+  /** Stack outputs: ids and URLs only, never a secret. */
+  addOutputs(scope: Construct): void {
+    if (!this.userPool) return;
+    new CfnOutput(scope, 'WorkforceUserPoolId', {
+      value: this.userPool.userPoolId,
+      description: 'Cognito user pool of the employees (web sign-in)',
+    });
+    new CfnOutput(scope, 'WorkforceSignInUrl', { value: this.signInUrl!, description: 'Sign-in domain of the employees’ user pool' });
+  }
+
+  /**
+   * The Lambda that copies each client secret from Cognito to its secret. Our own small function instead of
+   * UserPoolClient.userPoolClientSecret: that one reads the secret through an AwsCustomResource whose response
+   * becomes a resource attribute CloudFormation keeps, and a Secret built from it would carry the value as a
+   * property; here the value goes from DescribeUserPoolClient to PutSecretValue inside the function and nowhere else.
+   */
+  private secretCopyProvider(userPool: cognito.UserPool, props: WorkforceIdentityProps) {
+    const fn = new lambda.Function(this, 'SecretCopyFunction', {
+      code: bundledCode(path.join(__dirname, '..', 'lambda', 'sso-client-secret', 'index.ts'), {
+        nodeMajor: 24,
+        external: ['@aws-sdk/*'],
+        sourceMap: true,
+      }),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      logGroup: new logs.LogGroup(this, 'SecretCopyLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadClientSecrets',
+        actions: ['cognito-idp:DescribeUserPoolClient'],
+        resources: [userPool.userPoolArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptClientSecrets',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [props.secretsKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    const provider = new cr.Provider(this, 'SecretCopyProvider', {
+      onEventHandler: fn,
+      logGroup: new logs.LogGroup(this, 'SecretCopyProviderLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+    });
+    return {
+      serviceToken: provider.serviceToken,
+      grant: (secret: secretsmanager.ISecret) =>
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [secret.secretArn] })),
+    };
+  }
+
+  /**
+   * The admin gate: a pre-token-generation trigger (it runs for every token Cognito issues, including on an existing
+   * sign-in session and on refresh, which a pre-authentication trigger does not). Its event carries the caller's
+   * client id and the user's groups; it throws, so no token is issued, when a gated client is asked for by someone
+   * outside the admin group. It recognises clients by name, looked up with DescribeUserPoolClient: passing their
+   * ids in its environment would make a cycle (pool → trigger → client ids → pool), and for the same reason its
+   * permission names every pool of the account and region rather than this one.
+   */
+  private addAdminGate(userPool: cognito.UserPool, gated: readonly SsoClient[], props: WorkforceIdentityProps): void {
+    const stack = Stack.of(this);
+    const fn = new lambda.Function(this, 'AdminGateFunction', {
+      code: bundledCode(path.join(__dirname, '..', 'lambda', 'admin-gate', 'index.ts'), {
+        nodeMajor: 24,
+        external: ['@aws-sdk/*'],
+        sourceMap: true,
+      }),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // Cognito waits five seconds for a trigger.
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+      environment: {
+        [GATE_ENV.adminGroup]: props.adminGroup,
+        [GATE_ENV.gatedClientNames]: gated.map((c) => COGNITO_CLIENT_NAMES[c]).join(','),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      logGroup: new logs.LogGroup(this, 'AdminGateLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadClientNames',
+        actions: ['cognito-idp:DescribeUserPoolClient'],
+        resources: [stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
+      }),
+    );
+    userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, fn);
+  }
+}

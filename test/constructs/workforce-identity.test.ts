@@ -1,0 +1,240 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { WorkforceIdentity, type WorkforceIdentityProps } from '../../constructs/workforce-identity';
+import type { WebSso } from '../../lib/config/web-schema';
+import { webHostnames } from '../../lib/shared/web';
+import { SKIP_BUNDLING } from '../support/app';
+
+type Resource = { Properties: Record<string, any>; DependsOn?: string[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const HOSTS = webHostnames('dev.genai.example.com');
+const ENTRA = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000';
+const OIDC: WebSso = {
+  provider: 'oidc',
+  issuer: `${ENTRA}/v2.0`,
+  clientId: 'genai-web',
+  clientSecretName: 'corp/genai-web',
+  groupsClaim: 'groups',
+  authorizationEndpoint: `${ENTRA}/oauth2/v2.0/authorize`,
+  tokenEndpoint: `${ENTRA}/oauth2/v2.0/token`,
+  userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo',
+  adminClient: { clientId: 'genai-admin', clientSecretName: 'corp/genai-admin' },
+};
+
+function build(overrides: Partial<WorkforceIdentityProps> = {}) {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'Edge', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const keyStack = new Stack(app, 'Data', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const workforce = new WorkforceIdentity(stack, 'Workforce', {
+    environment: 'dev',
+    sso: { provider: 'cognito' },
+    adminGroup: 'genai-platform-admins',
+    domainPrefix: 'genai-dev-sso',
+    secretsKey: new kms.Key(keyStack, 'Key'),
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    ...overrides,
+  });
+  workforce.addOutputs(stack);
+  return { stack, workforce, template: Template.fromStack(stack) };
+}
+
+const clientsOf = (template: Template) =>
+  Object.values(template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>).map((r) => r.Properties);
+
+describe('WorkforceIdentity with Cognito and a web domain', () => {
+  const { template, workforce, stack } = build({ hostnames: HOSTS });
+
+  test('a pool nobody signs up to alone: admin-created users, e-mail as username, authenticator-app MFA, strong passwords', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireSymbols: true, RequireNumbers: true }) },
+      UserPoolTier: 'ESSENTIALS',
+      DeletionProtection: 'INACTIVE',
+    });
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+  });
+
+  test('creates the admin group named in config', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'genai-platform-admins' });
+  });
+
+  test("its sign-in domain ends with the stack's own suffix and differs from the machine identity's genai-<env>", () => {
+    const domain = Object.values(template.findResources('AWS::Cognito::UserPoolDomain'))[0] as Resource;
+    const parts = domain.Properties.Domain['Fn::Join'][1];
+    expect(parts[0]).toBe('genai-dev-sso-');
+    expect(JSON.stringify(parts[1])).toContain('AWS::StackId');
+  });
+
+  test('one confidential code-flow client per web UI, asking for openid email profile', () => {
+    const clients = clientsOf(template);
+    expect(clients.map((c) => c.ClientName).sort()).toEqual(['admin-gate', 'langfuse', 'open-webui']);
+    for (const client of clients) {
+      expect(client).toMatchObject({
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        SupportedIdentityProviders: ['COGNITO'],
+      });
+    }
+  });
+
+  test("each client's callbacks are its UI's: Open WebUI's oidc paths, Langfuse's cognito provider, the load balancer's idpresponse on both admin hosts", () => {
+    const byName = Object.fromEntries(clientsOf(template).map((c) => [c.ClientName, c.CallbackURLs]));
+    expect(byName['open-webui']).toEqual([
+      'https://chat.dev.genai.example.com/oauth/oidc/callback',
+      'https://chat.dev.genai.example.com/oauth/oidc/login/callback',
+    ]);
+    expect(byName['langfuse']).toEqual(['https://langfuse.dev.genai.example.com/api/auth/callback/cognito']);
+    expect(byName['admin-gate']).toEqual([
+      'https://litellm.dev.genai.example.com/oauth2/idpresponse',
+      'https://langfuse.dev.genai.example.com/oauth2/idpresponse',
+    ]);
+  });
+
+  test('each client secret lands in its named secret, encrypted with the data key, by a custom resource that returns nothing', () => {
+    for (const client of ['openWebUi', 'langfuse', 'adminGate']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `genai-gateway/dev/sso/${client}`,
+        KmsKeyId: Match.anyValue(),
+      });
+    }
+    const copies = Object.values(template.findResources('Custom::SsoClientSecret') as Record<string, Resource>);
+    expect(copies).toHaveLength(3);
+    for (const copy of copies) expect(Object.keys(copy.Properties).sort()).toEqual(['ClientId', 'SecretArn', 'ServiceToken', 'UserPoolId']);
+  });
+
+  test('no client secret appears in the template: no secret value, no GetAtt of ClientSecret', () => {
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toContain('ClientSecret"]');
+    expect(json).not.toMatch(/"SecretString"/);
+  });
+
+  test('the copy function may read this pool only, and write only the SSO secrets', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>);
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const read = statements.find((s) => s.Sid === 'ReadClientSecrets')!;
+    expect(read.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WorkforceUserPool/), 'Arn'] });
+    const writes = statements.filter((s) => s.Action === 'secretsmanager:PutSecretValue');
+    expect(writes).toHaveLength(3);
+  });
+
+  test('a pre-token-generation trigger gates the admin-gate and langfuse clients by name, for the admin group', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PreTokenGeneration: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkforceAdminGateFunction'), 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 5,
+      Environment: { Variables: Match.objectLike({ ADMIN_GROUP: 'genai-platform-admins', GATED_CLIENT_NAMES: 'admin-gate,langfuse' }) },
+    });
+  });
+
+  test('synthesizes without a dependency cycle between the pool, its trigger and the clients', () => {
+    expect(() => (stack.node.root as App).synth({ force: true })).not.toThrow();
+  });
+
+  test('hands the charts issuer, discovery URL, cognito:groups and both UI clients', () => {
+    const values = stack.resolve(workforce.ssoValues);
+    expect(values.groupsClaim).toBe('cognito:groups');
+    expect(values.adminGroup).toBe('genai-platform-admins');
+    expect(JSON.stringify(values.issuer)).toContain('https://cognito-idp.eu-west-1.amazonaws.com/');
+    expect(JSON.stringify(values.discoveryUrl)).toContain('/.well-known/openid-configuration');
+    expect(Object.keys(values.clients).sort()).toEqual(['langfuse', 'openWebUi']);
+  });
+
+  test('hands the load balancer the admin-gate client, the pool and its domain', () => {
+    const auth = workforce.albAuthentication;
+    expect(auth.kind).toBe('cognito');
+    if (auth.kind === 'cognito') {
+      expect(auth.client).toBe(workforce.clients.adminGate);
+      expect(auth.scope).toBe('openid email profile');
+    }
+  });
+
+  test('outputs the pool id and the sign-in URL only', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['WorkforceSignInUrl', 'WorkforceUserPoolId']);
+  });
+});
+
+describe('WorkforceIdentity with Cognito and no web domain', () => {
+  const { template, workforce } = build();
+
+  test('only Open WebUI signs in, on localhost (Cognito takes plain http for localhost only), and no trigger is needed', () => {
+    const clients = clientsOf(template);
+    expect(clients.map((c) => c.ClientName)).toEqual(['open-webui']);
+    expect(clients[0]!.CallbackURLs).toEqual([
+      'http://localhost:8080/oauth/oidc/callback',
+      'http://localhost:8080/oauth/oidc/login/callback',
+    ]);
+    expect(
+      template.findResources('AWS::Cognito::UserPool')[Object.keys(template.findResources('AWS::Cognito::UserPool'))[0]!]!.Properties
+        .LambdaConfig,
+    ).toBeUndefined();
+  });
+
+  test('has no load-balancer sign-in to give', () => {
+    expect(() => workforce.albAuthentication).toThrow(
+      'albAuthentication: needs hostnames (web.domain); without them there is no admin hostname',
+    );
+  });
+});
+
+describe('WorkforceIdentity in a retained environment', () => {
+  test('keeps the pool and protects it from deletion', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN });
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
+  });
+});
+
+describe('WorkforceIdentity with an external issuer', () => {
+  const { template, workforce, stack } = build({ sso: OIDC, hostnames: HOSTS });
+
+  test('creates nothing in AWS', () => {
+    expect(Object.keys(template.toJSON().Resources ?? {})).toEqual([]);
+  });
+
+  test("the charts get the config's issuer, groups claim and the shared web client, its secret by name", () => {
+    expect(stack.resolve(workforce.ssoValues)).toEqual({
+      discoveryUrl: `${ENTRA}/v2.0/.well-known/openid-configuration`,
+      issuer: `${ENTRA}/v2.0`,
+      groupsClaim: 'groups',
+      adminGroup: 'genai-platform-admins',
+      clients: {
+        openWebUi: { clientId: 'genai-web', clientSecretArn: 'corp/genai-web' },
+        langfuse: { clientId: 'genai-web', clientSecretArn: 'corp/genai-web' },
+      },
+    });
+  });
+
+  test('the load balancer signs in with the admin-only registration, its secret a dynamic reference', () => {
+    const auth = workforce.albAuthentication;
+    expect(auth).toMatchObject({ kind: 'oidc', clientId: 'genai-admin', tokenEndpoint: `${ENTRA}/oauth2/v2.0/token` });
+    if (auth.kind === 'oidc') {
+      expect(stack.resolve(auth.clientSecret.unsafeUnwrap())).toBe('{{resolve:secretsmanager:corp/genai-admin:SecretString:::}}');
+    }
+  });
+
+  test('refuses hostnames without the endpoints and the admin registration', () => {
+    const { adminClient: _a, tokenEndpoint: _t, ...partial } = OIDC;
+    expect(() => build({ sso: partial, hostnames: HOSTS })).toThrow(
+      "sso: tokenEndpoint, adminClient required with hostnames (the load balancer's sign-in needs them)",
+    );
+  });
+});
+
+describe('WorkforceIdentity input checks', () => {
+  test.each(['Genai-dev', 'genai-aws-dev', 'x'])('refuses the domain prefix %s', (domainPrefix) => {
+    expect(() => build({ domainPrefix })).toThrow(
+      `domainPrefix: "${domainPrefix}" is not usable (lowercase letters, digits, -; no aws, amazon or cognito)`,
+    );
+  });
+});
