@@ -17,6 +17,10 @@ Reads the edge stack outputs from cdk.out/<env>-outputs.json (written by npm run
 CloudFormation (DescribeStacks of genai-<env>-edge) when that file is absent. The consumer's client secret
 is read with Cognito DescribeUserPoolClient and never printed.
 
+With web.domain configured (outputs WebChatUrl, WebLiteLLMUrl, WebLangfuseUrl, WebSignInUrl), also checks
+that chat., litellm. and langfuse.<base> send a browser without a session to the identity provider (302).
+To check the API custom domain, pass its ApiCustomUrl output as --gateway-url.
+
 Options:
   --consumer <name>         consumer whose app client calls (default: the first in the config)
   --model <name>            model for the streaming completion (default: the first in the config)

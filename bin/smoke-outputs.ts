@@ -5,6 +5,7 @@
  * stack gives the same outputs. Output keys are those of lib/edge-stack.ts.
  */
 import { stackPrefix } from './env-command-run';
+import type { WebEntrance } from './smoke-web';
 
 /** The CloudFormation name of an environment's edge stack (lib/platform-stage.ts). */
 export function edgeStackName(environment: string): string {
@@ -34,6 +35,8 @@ export interface EdgeOutputs {
   readonly tokenUrl?: string;
   readonly scope?: string;
   readonly userPoolId?: string;
+  /** The web UIs' public URLs and the identity provider's sign-in URL; present only with web.domain. */
+  readonly web?: WebEntrance;
   /** Every output by key, for the per-consumer client ids. */
   readonly all: Readonly<Record<string, string>>;
 }
@@ -58,8 +61,22 @@ export function edgeOutputs(all: Readonly<Record<string, string>>, source: strin
     ...field('TokenUrl', 'tokenUrl'),
     ...field('Scope', 'scope'),
     ...field('UserPoolId', 'userPoolId'),
+    ...webEntrance(all),
     all,
   };
+}
+
+/** The output keys of lib/edge-stack.ts's web entrance (only with web.domain). */
+export const WEB_OUTPUT_KEYS = {
+  chat: 'WebChatUrl',
+  litellm: 'WebLiteLLMUrl',
+  langfuse: 'WebLangfuseUrl',
+  signInUrl: 'WebSignInUrl',
+} as const;
+
+function webEntrance(all: Readonly<Record<string, string>>): { web?: WebEntrance } {
+  const [chat, litellm, langfuse, signInUrl] = Object.values(WEB_OUTPUT_KEYS).map((key) => all[key]?.replace(/\/+$/, ''));
+  return chat && litellm && langfuse && signInUrl ? { web: { chat, litellm, langfuse, signInUrl } } : {};
 }
 
 /** The edge stack's entry of a `cdk deploy --outputs-file` file, or undefined when the file does not hold it. */

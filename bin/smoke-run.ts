@@ -32,6 +32,7 @@ import {
 } from './smoke-outputs';
 import { exitCode, formatCheck, summary } from './smoke-report';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
+import { checkWebEntrance } from './smoke-web';
 
 export interface SmokeDeps {
   readonly fetch: Fetch;
@@ -248,6 +249,10 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
   } else {
     report(skipped('admin route POST /key/generate refused', noToken));
     report(skipped('admin route GET /ui refused', noToken));
+  }
+
+  if (outputs.web) {
+    await checkWebEntrance({ fetch: deps.fetch, now: deps.now, timeoutMs: plan.timeoutMs }, outputs.web, report);
   }
 
   if (plan.langfuse) {

@@ -4,6 +4,7 @@ import { Testing } from 'cdk8s';
 import { parseSmokeArgs, planSmoke, type SmokePlan, type SmokeRequest } from '../../bin/smoke-args';
 import { CAUSES } from '../../bin/smoke-diagnosis';
 import { runSmoke, type SmokeDeps } from '../../bin/smoke-run';
+import { WEB_CAUSES } from '../../bin/smoke-web';
 import { NAMES } from '../../k8s/endpoints';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
 import { createEmfMetrics, createLogger } from '../../lambda/authorizer/telemetry';
@@ -14,7 +15,7 @@ import { Captured, FakeSecrets, SECRET_PREFIX, VIRTUAL_KEY, testConfig } from '.
 import { CLIENT_ID, ISSUER, jwksOf, rsaKey } from '../support/authorizer-tokens';
 import { FakeLiteLlm, fromRenderedConfig, type FakeLiteLlmOptions } from '../support/fake-litellm';
 import { JwksServer } from '../support/jwks-server';
-import { EdgeRoutesStandIn, LangfuseStandIn, TargetGroupStandIn, TokenEndpointStandIn } from './smoke-stand-ins';
+import { EdgeRoutesStandIn, LangfuseStandIn, TargetGroupStandIn, TokenEndpointStandIn, WebHostStandIn } from './smoke-stand-ins';
 
 /**
  * The whole smoke run on loopback: token endpoint stand-in, API Gateway's route table and the authorizer
@@ -59,6 +60,8 @@ interface Breakage {
   readonly langfuseParts?: { publicKey: string; secretKey: string };
   /** There is no outputs file: the run asks CloudFormation. */
   readonly noOutputsFile?: boolean;
+  /** web.domain is set: the outputs carry the web hostnames (here loopback stand-ins); `admin` unguarded or not. */
+  readonly web?: { readonly adminSignIn: boolean };
 }
 
 interface Run {
@@ -123,7 +126,16 @@ describe('npm run smoke against local stand-ins', () => {
 
     // With every path exposed, the stage root is the authorizer stand-in itself.
     const gatewayUrl = edge ? `${edge.url}/api/v1` : `${gateway.url}/v1`;
+    const signInUrl = 'https://genai-dev-workforce.auth.us-east-1.amazoncognito.com';
+    const web = breakage.web
+      ? await Promise.all([
+          WebHostStandIn.start('open-webui', { signInUrl }),
+          WebHostStandIn.start('admin', { signInUrl, signInRule: breakage.web.adminSignIn }),
+          WebHostStandIn.start('admin', { signInUrl }),
+        ])
+      : [];
     const outputs = {
+      ...(web.length > 0 ? { WebChatUrl: web[0].url, WebLiteLLMUrl: web[1].url, WebLangfuseUrl: web[2].url, WebSignInUrl: signInUrl } : {}),
       GatewayUrl: gatewayUrl,
       TokenUrl: token.url,
       Scope: SCOPE,
@@ -180,7 +192,7 @@ describe('npm run smoke against local stand-ins', () => {
         },
       };
     } finally {
-      await Promise.all([litellm.stop(), gateway.stop(), edge?.stop(), langfuse.stop(), targets?.stop()]);
+      await Promise.all([litellm.stop(), gateway.stop(), edge?.stop(), langfuse.stop(), targets?.stop(), ...web.map((w) => w.stop())]);
     }
   }
 
@@ -205,6 +217,26 @@ describe('npm run smoke against local stand-ins', () => {
     for (const line of checks) expect(line).toMatch(/ {2}\d+ ms$/);
     expect(run.lines[run.lines.length - 1]).toBe('smoke: all 10 checks passed');
     expect(run.describeStacks).toBe(0);
+  });
+
+  test('with web.domain, also checks that each web hostname sends a browser without a session to the identity provider', async () => {
+    const run = await smoke({ web: { adminSignIn: true } }, ['dev']);
+    expect(run.code).toBe(0);
+    const web = run.lines.filter((l) => / without a session goes to the identity provider/.test(l));
+    expect(web.map((l) => l.replace(/http:\/\/127\.0\.0\.1:\d+/, '<host>').replace(/ {2}\d+ ms$/, ''))).toEqual([
+      'PASS  <host>/oauth/oidc/login without a session goes to the identity provider',
+      'PASS  <host>/ without a session goes to the identity provider',
+      'PASS  <host>/ without a session goes to the identity provider',
+    ]);
+  });
+
+  test('with web.domain, an admin hostname that answers without a sign-in fails the run', async () => {
+    const run = await smoke({ web: { adminSignIn: false } }, ['dev']);
+    expect(run.code).toBe(1);
+    expect(run.lines.filter((l) => l.startsWith('FAIL'))).toEqual([
+      expect.stringMatching(/^FAIL {2}http:\/\/127\.0\.0\.1:\d+\/ without a session goes to the identity provider {2}\d+ ms$/),
+    ]);
+    expect(run.lines).toContain(`      likely cause: ${WEB_CAUSES.notSignedIn}`);
   });
 
   test('never prints the client secret or the access token', async () => {

@@ -186,3 +186,43 @@ export class LangfuseStandIn {
     return close(this.server);
   }
 }
+
+/**
+ * One web hostname behind the public load balancer, as bin/smoke-web.ts describes it. `open-webui`: Open WebUI's
+ * `/oauth/oidc/login` answers 302 to the provider's authorization endpoint when the `oidc` provider is registered,
+ * 404 otherwise. `admin`: the authenticate rule sends a request without the session cookie to the provider with a
+ * 302; without the rule the UI answers itself (200), and a host with no rule at all gets the listener's 404.
+ */
+export class WebHostStandIn {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(
+    kind: 'open-webui' | 'admin',
+    opts: { signInUrl: string; oidcRegistered?: boolean; signInRule?: boolean; hostRule?: boolean },
+  ): Promise<WebHostStandIn> {
+    const authorize = (redirectPath: string, host: string) =>
+      `${opts.signInUrl}/oauth2/authorize?response_type=code&client_id=client-1&redirect_uri=${encodeURIComponent(`https://${host}${redirectPath}`)}&state=s1`;
+    const { server, url } = await listen((req, res) => {
+      const host = req.headers.host ?? 'unknown';
+      if (kind === 'open-webui') {
+        if (req.url === '/oauth/oidc/login' && (opts.oidcRegistered ?? true)) {
+          return res.writeHead(302, { location: authorize('/oauth/oidc/callback', host) }).end();
+        }
+        return json(res, 404, { detail: 'Not Found' });
+      }
+      if (opts.hostRule === false) return res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      if ((opts.signInRule ?? true) && !(req.headers.cookie ?? '').includes('AWSELBAuthSessionCookie')) {
+        return res.writeHead(302, { location: authorize('/oauth2/idpresponse', host) }).end();
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>admin UI</html>');
+    });
+    return new WebHostStandIn(server, url);
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+}
