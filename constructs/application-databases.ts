@@ -14,6 +14,18 @@ import { bundledCode } from './bundled-code';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** One application's database. */
+export interface ApplicationDatabase {
+  /** Name of the database and of its login role. */
+  readonly name: string;
+  /**
+   * Extensions the bootstrap creates in the database as the master user, for an application role that
+   * may not create them itself (pgvector is not a trusted extension).
+   * @default none
+   */
+  readonly extensions?: readonly string[];
+}
+
 export interface ApplicationDatabasesProps {
   readonly cluster: rds.DatabaseCluster;
   readonly clusterSecurityGroup: ec2.ISecurityGroup;
@@ -21,7 +33,7 @@ export interface ApplicationDatabasesProps {
   /** Where the bootstrap function runs; it needs a route to Secrets Manager. */
   readonly subnets: ec2.SubnetSelection;
   /** One database and one login role of the same name per entry. */
-  readonly databases: readonly string[];
+  readonly databases: readonly ApplicationDatabase[];
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
@@ -37,7 +49,7 @@ export class ApplicationDatabases extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationDatabasesProps) {
     super(scope, id);
-    const invalid = props.databases.filter((name) => !IDENTIFIER.test(name));
+    const invalid = props.databases.flatMap((db) => [db.name, ...(db.extensions ?? [])]).filter((name) => !IDENTIFIER.test(name));
     if (invalid.length > 0) {
       throw new Error(
         `databases: ${invalid.map((n) => `"${n}"`).join(', ')} not valid PostgreSQL identifiers (lowercase letters, digits, _; at most 63)`,
@@ -48,7 +60,7 @@ export class ApplicationDatabases extends Construct {
     }
 
     this.userSecrets = Object.fromEntries(
-      props.databases.map((name) => [
+      props.databases.map(({ name }) => [
         name,
         new secretsmanager.Secret(this, `${pascalCase(name)}User`, {
           description: `Aurora login for the ${name} application: { username, password, dbname }`,
@@ -109,7 +121,12 @@ export class ApplicationDatabases extends Construct {
       resourceType: 'Custom::ApplicationDatabases',
       properties: {
         MasterSecretArn: props.cluster.secret.secretArn,
-        Databases: props.databases.map((name) => ({ Name: name, UserSecretArn: this.userSecrets[name]!.secretArn })),
+        // Extensions only where asked for, so databases without any keep their properties (no update).
+        Databases: props.databases.map(({ name, extensions = [] }) => ({
+          Name: name,
+          UserSecretArn: this.userSecrets[name]!.secretArn,
+          ...(extensions.length > 0 ? { Extensions: [...extensions] } : {}),
+        })),
       },
     });
     // The writer must be up before the function can log in.

@@ -5,19 +5,30 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LANGFUSE_S3_PREFIXES } from '../lib/shared/langfuse';
 
+/** Days a file deleted in Open WebUI stays recoverable as a noncurrent version. */
+export const OPEN_WEBUI_DELETED_FILE_DAYS = 7;
+
 export interface PlatformBucketsProps {
   readonly encryptionKey: kms.IKey;
   /** Ephemeral environments empty and delete the buckets on destroy; others retain them. */
   readonly ephemeral: boolean;
+  /**
+   * Adds Open WebUI's uploads bucket.
+   * @default false
+   */
+  readonly openWebUi?: boolean;
 }
 
 /**
- * The Langfuse bucket (events, media, exports: versioned, tiered) and the ClickHouse disk bucket.
- * ClickHouse manages its own objects: versioning or expiry rules under it corrupt its disk.
+ * The Langfuse bucket (events, media, exports: versioned, tiered), the ClickHouse disk bucket and, when
+ * enabled, Open WebUI's uploads bucket. ClickHouse manages its own objects: versioning or expiry rules
+ * under it corrupt its disk.
  */
 export class PlatformBuckets extends Construct {
   readonly langfuse: s3.Bucket;
   readonly clickhouse: s3.Bucket;
+  /** Files employees upload to Open WebUI; only when enabled. */
+  readonly openWebUi?: s3.Bucket;
   readonly accessLogs: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: PlatformBucketsProps) {
@@ -82,12 +93,40 @@ export class PlatformBuckets extends Construct {
       versioned: false,
     });
 
-    for (const bucket of [this.accessLogs, this.langfuse, this.clickhouse]) publishEventsToEventBridge(bucket);
+    if (props.openWebUi) {
+      // Versioned like the others (Control Tower CT.S3.PR.11), but Open WebUI deletes a file when its owner
+      // deletes it: the old version is kept a week against mistakes, then it is gone for good.
+      this.openWebUi = new s3.Bucket(this, 'OpenWebUi', {
+        ...encrypted,
+        serverAccessLogsPrefix: 'open-webui/',
+        versioned: true,
+        lifecycleRules: [
+          { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+          { id: 'expire-deleted-files', noncurrentVersionExpiration: Duration.days(OPEN_WEBUI_DELETED_FILE_DAYS) },
+          { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        ],
+      });
+    }
+
+    for (const bucket of [this.accessLogs, this.langfuse, this.clickhouse, this.openWebUi]) {
+      if (bucket) publishEventsToEventBridge(bucket);
+    }
   }
 
   /** Read, write and delete under Langfuse's prefixes, nothing else. */
   langfuseAccessStatements(): iam.PolicyStatement[] {
     return objectAccessStatements(this.langfuse, Object.values(LANGFUSE_S3_PREFIXES), ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+  }
+
+  /**
+   * What Open WebUI's S3 storage provider calls (backend/open_webui/storage/provider.py): upload_file (PutObject,
+   * or a multipart upload boto3 aborts when it fails), download_file (HeadObject and GetObject), delete_object,
+   * and list_objects_v2 when an admin deletes every file. No object tagging: S3_ENABLE_TAGGING stays off.
+   * Empty when the bucket is not enabled.
+   */
+  openWebUiAccessStatements(): iam.PolicyStatement[] {
+    if (!this.openWebUi) return [];
+    return objectAccessStatements(this.openWebUi, [''], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
   }
 
   /** The ClickHouse S3 disk lists, reads, writes and deletes its own objects, and aborts failed multipart uploads. */

@@ -35,10 +35,23 @@ export const SECRET_SPECS = {
 
 export type PlatformSecretName = keyof typeof SECRET_SPECS;
 
+/** Generated only when Open WebUI is enabled. */
+export const OPEN_WEBUI_SECRET_SPECS = {
+  // Signs Open WebUI's session tokens; every replica needs the same one, so it cannot be left to each pod.
+  openWebUiSecretKey: { description: 'Open WebUI WEBUI_SECRET_KEY (signs session tokens; the same in every replica)', length: 48 },
+} as const satisfies Record<string, SecretSpec>;
+
+export type OpenWebUiSecretName = keyof typeof OPEN_WEBUI_SECRET_SPECS;
+
 export interface PlatformSecretsProps {
   /** Key encrypting every secret. */
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Adds Open WebUI's secrets.
+   * @default false
+   */
+  readonly openWebUi?: boolean;
 }
 
 /**
@@ -47,14 +60,26 @@ export interface PlatformSecretsProps {
  */
 export class PlatformSecrets extends Construct {
   readonly secrets: Readonly<Record<PlatformSecretName, secretsmanager.ISecret>>;
+  /** Open WebUI's secrets; only when enabled. */
+  readonly openWebUi?: Readonly<Record<OpenWebUiSecretName, secretsmanager.ISecret>>;
 
   constructor(scope: Construct, id: string, props: PlatformSecretsProps) {
     super(scope, id);
-    const secrets: Partial<Record<PlatformSecretName, secretsmanager.ISecret>> = {};
-    for (const name of Object.keys(SECRET_SPECS) as PlatformSecretName[]) {
-      secrets[name] = this.createSecret(name, SECRET_SPECS[name], props);
+    this.secrets = this.createSecrets(SECRET_SPECS, props);
+    if (props.openWebUi) this.openWebUi = this.createSecrets(OPEN_WEBUI_SECRET_SPECS, props);
+  }
+
+  /** Every secret this construct made, for read grants. */
+  get all(): secretsmanager.ISecret[] {
+    return [...Object.values(this.secrets), ...Object.values(this.openWebUi ?? {})];
+  }
+
+  private createSecrets<N extends string>(specs: Record<N, SecretSpec>, props: PlatformSecretsProps): Record<N, secretsmanager.ISecret> {
+    const secrets: Partial<Record<N, secretsmanager.ISecret>> = {};
+    for (const name of Object.keys(specs) as N[]) {
+      secrets[name] = this.createSecret(name, specs[name], props);
     }
-    this.secrets = secrets as Record<PlatformSecretName, secretsmanager.ISecret>;
+    return secrets as Record<N, secretsmanager.ISecret>;
   }
 
   private createSecret(name: string, spec: SecretSpec, props: PlatformSecretsProps): secretsmanager.Secret {

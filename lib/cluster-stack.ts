@@ -171,6 +171,13 @@ export class ClusterStack extends Stack {
     const secretsSync = roleFor('secretsSync', "In-cluster secrets sync: read this environment's application secrets");
     secretsSync.addManagedPolicy(data.accessPolicies.secretsSync);
 
-    return { litellm, langfuse, clickhouse, secretsSync };
+    const roles: ServiceAccountRoles<iam.Role> = { litellm, langfuse, clickhouse, secretsSync };
+    if (!config.openWebUi.enabled) return roles;
+    const openWebUiAccess = data.accessPolicies.openWebUi;
+    if (!openWebUiAccess)
+      throw new Error('openWebUi: enabled, but the data stack made no access policy for it (build it with the same config)');
+    const openWebUi = roleFor('openWebUi', 'Open WebUI: the files in its uploads bucket');
+    openWebUi.addManagedPolicy(openWebUiAccess);
+    return { ...roles, openWebUi };
   }
 }

@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ApplicationDatabases } from '../constructs/application-databases';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ApplicationDatabases, type ApplicationDatabase } from '../constructs/application-databases';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
 import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
@@ -13,6 +15,7 @@ import { ValkeyCache } from '../constructs/valkey-cache';
 import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
+import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, ssoClientSecretName } from './shared/web';
 import { removalPolicyFor, statefulRemovalPolicyFor } from './removal';
 
 export interface DataStackProps extends StackProps {
@@ -20,8 +23,36 @@ export interface DataStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
 }
 
-/** Application names that each get a database, a login role and a secret. */
-export const APPLICATION_DATABASES = ['litellm', 'langfuse'] as const;
+/** Open WebUI's database and login role. */
+export const OPEN_WEBUI_DATABASE = 'openwebui';
+/** pgvector's extension name: Open WebUI keeps its retrieval vectors in its own database. */
+export const PGVECTOR_EXTENSION = 'vector';
+
+/**
+ * The applications that each get a database, a login role of the same name and a secret, with the extensions
+ * the bootstrap creates in their database. Open WebUI's only when it is enabled.
+ */
+export function applicationDatabases(config: EnvironmentConfig): ApplicationDatabase[] {
+  return [
+    { name: 'litellm' },
+    { name: 'langfuse' },
+    ...(config.openWebUi.enabled ? [{ name: OPEN_WEBUI_DATABASE, extensions: [PGVECTOR_EXTENSION] }] : []),
+  ];
+}
+
+/** What the platform stack needs of Open WebUI's data; exists only when it is enabled. */
+export interface OpenWebUiData {
+  /** Login for its own database (pgvector created there): JSON { username, password, dbname }. */
+  readonly databaseSecret: secretsmanager.ISecret;
+  /** Uploaded files. */
+  readonly bucket: s3.IBucket;
+  /** WEBUI_SECRET_KEY: JSON { value }. */
+  readonly secretKey: secretsmanager.ISecret;
+}
+
+/** Workloads whose customer-managed access policy lives here; optional ones only when enabled. */
+export type AccessPolicies = Readonly<Record<'langfuse' | 'clickhouse' | 'secretsSync', iam.ManagedPolicy>> &
+  Readonly<Partial<Record<'openWebUi', iam.ManagedPolicy>>>;
 
 /** Everything stateful: Aurora, Valkey, the buckets and the generated secrets, under one customer key. */
 export class DataStack extends Stack {
@@ -35,7 +66,9 @@ export class DataStack extends Stack {
    * Customer-managed policies for the workload roles, kept next to the resources they cover so
    * the cluster stack attaches them without referencing bucket or secret ARNs across stacks.
    */
-  readonly accessPolicies: Readonly<Record<'langfuse' | 'clickhouse' | 'secretsSync', iam.ManagedPolicy>>;
+  readonly accessPolicies: AccessPolicies;
+  /** Open WebUI's database login, bucket and session secret; only when `openWebUi.enabled`. */
+  readonly openWebUi?: OpenWebUiData;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -51,7 +84,8 @@ export class DataStack extends Stack {
       pendingWindow: config.ephemeral ? Duration.days(7) : Duration.days(30),
     });
 
-    this.secrets = new PlatformSecrets(this, 'Secrets', { encryptionKey: this.key, removalPolicy });
+    const openWebUi = config.openWebUi.enabled;
+    this.secrets = new PlatformSecrets(this, 'Secrets', { encryptionKey: this.key, removalPolicy, openWebUi });
 
     this.database = new AuroraPostgres(this, 'Aurora', {
       vpc,
@@ -75,7 +109,7 @@ export class DataStack extends Stack {
       clusterSecurityGroup: this.database.securityGroup,
       vpc,
       subnets: { subnetGroupName: SUBNETS.workloads },
-      databases: APPLICATION_DATABASES,
+      databases: applicationDatabases(config),
       encryptionKey: this.key,
       removalPolicy,
       logRetention,
@@ -93,7 +127,15 @@ export class DataStack extends Stack {
       snapshotRetentionDays: config.ephemeral ? 0 : 7,
     });
 
-    this.buckets = new PlatformBuckets(this, 'Buckets', { encryptionKey: this.key, ephemeral: config.ephemeral });
+    this.buckets = new PlatformBuckets(this, 'Buckets', { encryptionKey: this.key, ephemeral: config.ephemeral, openWebUi });
+
+    if (this.buckets.openWebUi && this.secrets.openWebUi) {
+      this.openWebUi = {
+        databaseSecret: this.applicationDatabases.userSecrets[OPEN_WEBUI_DATABASE]!,
+        bucket: this.buckets.openWebUi,
+        secretKey: this.secrets.openWebUi.openWebUiSecretKey,
+      };
+    }
 
     this.accessPolicies = {
       langfuse: new iam.ManagedPolicy(this, 'LangfuseAccess', {
@@ -108,26 +150,35 @@ export class DataStack extends Stack {
         description: 'In-cluster secrets sync: read the application secrets (never the Aurora master secret)',
         statements: this.secretsSyncStatements(config),
       }),
+      ...(this.openWebUi
+        ? {
+            openWebUi: new iam.ManagedPolicy(this, 'OpenWebUiAccess', {
+              description: 'Open WebUI: read, write and delete the files in its uploads bucket',
+              statements: this.buckets.openWebUiAccessStatements(),
+            }),
+          }
+        : {}),
     };
   }
 
   private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {
-    const secrets = [
-      ...Object.values(this.secrets.secrets),
-      this.cache.authSecret,
-      ...Object.values(this.applicationDatabases.userSecrets),
-    ];
+    const secrets = [...this.secrets.all, this.cache.authSecret, ...Object.values(this.applicationDatabases.userSecrets)];
     const statements = secretReadStatements(
       secrets.map((s) => s.secretArn),
       this.key,
     );
-    // Third-party model keys and MCP server credentials live outside the environment, so they survive the
-    // nightly destroy; the sync may read exactly the secrets the config names.
-    const external: [string, string[]][] = [
+    // Secrets other stacks create under this environment's names, with this stack's key (the data key
+    // statement above covers them): found by name, so no reference runs from here to the edge or platform stack.
+    // Third-party model keys, MCP server credentials and an external identity provider's client secret live
+    // outside the environment, so they survive the nightly destroy; the sync may read exactly the secrets the
+    // config names. Those are encrypted with keys of their own, whose key policies must let the sync's role decrypt.
+    const byName: [string, string[]][] = [
+      ['ReadBuiltinKeys', config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER)] : []],
+      ['ReadSsoClientSecrets', ssoClientSecretNames(config)],
       ['ReadModelApiKeys', config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]))],
       ['ReadMcpServerCredentials', Object.values(mcpCredentialSecretNames(config.mcpServers))],
     ];
-    for (const [sid, names] of external) {
+    for (const [sid, names] of byName) {
       if (names.length === 0) continue;
       statements.push(
         new iam.PolicyStatement({
@@ -139,4 +190,17 @@ export class DataStack extends Stack {
     }
     return statements;
   }
+}
+
+/**
+ * Client secrets of the web UIs that sign in through single sign-on, which the in-cluster sync hands to them:
+ * Cognito's, copied by the edge stack under this environment's names, or the external provider's, by the name
+ * the config gives. Only with Open WebUI enabled, the sign-in it brings.
+ */
+export function ssoClientSecretNames(config: EnvironmentConfig): string[] {
+  if (!config.openWebUi.enabled) return [];
+  const sso = config.web.sso;
+  return sso.provider === 'cognito'
+    ? [ssoClientSecretName(config.name, 'openWebUi'), ssoClientSecretName(config.name, 'langfuse')]
+    : [sso.clientSecretName];
 }

@@ -159,6 +159,14 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
     [resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`)],
   );
+  if (data.accessPolicies.openWebUi && data.buckets.openWebUi) {
+    ack(
+      data.accessPolicies.openWebUi,
+      'IAM5',
+      "Objects of Open WebUI's uploads bucket, named by Open WebUI per uploaded file; the bucket holds nothing else.",
+      [resourceFinding(data.accessPolicies.openWebUi, `${data.buckets.openWebUi.bucketArn}/*`)],
+    );
+  }
 }
 
 function acknowledgeEdge(edge: EdgeStack): void {

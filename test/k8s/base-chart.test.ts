@@ -69,7 +69,8 @@ describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
   test('reads Secrets Manager in the environment region with the controller identity, for the workload namespaces only', () => {
     expect(find(manifests, 'ClusterSecretStore', 'aws-secrets-manager').spec).toEqual({
       provider: { aws: { service: 'SecretsManager', region: cfg.region } },
-      conditions: [{ namespaces: ['litellm', 'langfuse'] }],
+      // Open WebUI's namespace too: dev and prod enable it.
+      conditions: [{ namespaces: ['litellm', 'langfuse', 'open-webui'] }],
     });
   });
 });

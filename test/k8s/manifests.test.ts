@@ -8,7 +8,9 @@ describe('review render', () => {
 
   test('writes one file per chart per environment', () => {
     expect(Object.keys(expected).sort()).toEqual(
-      ENVIRONMENT_NAMES.flatMap((env) => ['base', 'clickhouse', 'langfuse', 'litellm'].map((c) => `manifests/${env}/${c}.yaml`)).sort(),
+      ENVIRONMENT_NAMES.flatMap((env) =>
+        ['base', 'clickhouse', 'langfuse', 'litellm', 'open-webui'].map((c) => `manifests/${env}/${c}.yaml`),
+      ).sort(),
     );
   });
 

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CHART_IDS, CHART_ORDER, createPlatformCharts, placeholderAwsValues } from '../../k8s/platform-charts';
+import { CHART_IDS, CHART_ORDER, chartsInApplyOrder, createPlatformCharts, placeholderAwsValues } from '../../k8s/platform-charts';
 import type { PlatformAwsValues } from '../../k8s/platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../../k8s/renderers/checksum';
 import { ENVIRONMENT_NAMES, allManifests, config, envOf, podOwners, validate, type Manifest } from './support/charts';
@@ -135,13 +135,15 @@ describe.each(ENVIRONMENT_NAMES)('platform charts (%s)', (env) => {
 });
 
 describe('createPlatformCharts', () => {
-  test('creates the four charts with stable ids, in apply order', () => {
+  test('creates the four charts and, where enabled, Open WebUI, with stable ids, in apply order', () => {
     const app = Testing.app();
     const cfg = config('dev');
     const charts = createPlatformCharts(app, { config: cfg, aws: placeholderAwsValues(cfg) });
-    expect(Object.keys(charts).sort()).toEqual(['base', 'clickhouse', 'langfuse', 'litellm']);
+    expect(Object.keys(charts).sort()).toEqual(['base', 'clickhouse', 'langfuse', 'litellm', 'openWebUi']);
     expect(CHART_ORDER).toEqual(['base', 'clickhouse', 'langfuse', 'litellm']);
-    for (const name of CHART_ORDER) expect(charts[name].node.id).toBe(CHART_IDS[name]);
+    expect(chartsInApplyOrder(charts).map(([name]) => name)).toEqual([...CHART_ORDER, 'openWebUi']);
+    for (const [name, chart] of chartsInApplyOrder(charts)) expect(chart.node.id).toBe(CHART_IDS[name]);
+    expect(charts.openWebUi?.node.dependencies).toContain(charts.litellm);
     expect(charts.litellm.node.dependencies).toContain(charts.langfuse);
     expect(charts.langfuse.node.dependencies).toContain(charts.clickhouse);
     expect(charts.clickhouse.node.dependencies).toContain(charts.base);

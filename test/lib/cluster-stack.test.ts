@@ -1,7 +1,13 @@
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { IDENTITIES } from '../../k8s/identities';
+import { IDENTITIES, OPTIONAL_WORKLOADS, type WorkloadName } from '../../k8s/identities';
 import { parseEnvironment } from '../../lib/config/load-config';
+import { dev } from '../../lib/config/environments/dev';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { ClusterStack } from '../../lib/cluster-stack';
 import { createStacks } from '../../lib/create-stacks';
+import { DataStack } from '../../lib/data-stack';
+import { NetworkStack } from '../../lib/network-stack';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
 /** The resolved trust conditions of one workload role, as `{ "<issuer>:sub": ..., "<issuer>:aud": ... }` with the issuer elided. */
@@ -10,6 +16,17 @@ function trustConditions(cluster: Template, idPrefix: string): Record<string, st
   const parts = json.Properties.Value['Fn::Join'][1] as unknown[];
   const text = parts.map((p) => (typeof p === 'string' ? p : '<issuer>')).join('');
   return JSON.parse(text) as Record<string, string>;
+}
+
+/** Optional workloads get a role only when their config section enables them. */
+function hasRole(config: EnvironmentConfig, workload: WorkloadName): boolean {
+  return !(OPTIONAL_WORKLOADS as readonly WorkloadName[]).includes(workload) || config[workload as 'openWebUi'].enabled;
+}
+
+/** Ids of the roles whose logical id starts with `<Workload>ServiceAccountRole`. */
+function workloadRoles(cluster: Template, workload: string): string[] {
+  const prefix = `${workload.charAt(0).toUpperCase()}${workload.slice(1)}ServiceAccountRole`;
+  return Object.keys(cluster.findResources('AWS::IAM::Role')).filter((id) => id.startsWith(prefix));
 }
 
 describe('ClusterStack', () => {
@@ -90,22 +107,34 @@ describe('ClusterStack', () => {
       }
     });
 
-    test.each(Object.entries(IDENTITIES))('lets exactly one service account assume the %s role', (workload, identity) => {
-      const prefix = `${workload.charAt(0).toUpperCase()}${workload.slice(1)}ServiceAccountTrustConditions`;
-      expect(trustConditions(cluster, prefix)).toEqual({
-        '<issuer>:sub': `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
-        '<issuer>:aud': 'sts.amazonaws.com',
-      });
-      const roles = cluster.findResources('AWS::IAM::Role', {
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: [
-              Match.objectLike({ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Value'] } } }),
-            ],
+    test.each(Object.entries(IDENTITIES).filter(([workload]) => hasRole(config, workload as WorkloadName)))(
+      'lets exactly one service account assume the %s role',
+      (workload, identity) => {
+        const prefix = `${workload.charAt(0).toUpperCase()}${workload.slice(1)}ServiceAccountTrustConditions`;
+        expect(trustConditions(cluster, prefix)).toEqual({
+          '<issuer>:sub': `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
+          '<issuer>:aud': 'sts.amazonaws.com',
+        });
+        const roles = cluster.findResources('AWS::IAM::Role', {
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [
+                Match.objectLike({ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'Value'] } } }),
+              ],
+            },
           },
-        },
-      });
-      expect(Object.keys(roles)).toHaveLength(1);
+        });
+        expect(Object.keys(roles)).toHaveLength(1);
+      },
+    );
+
+    test('has a role for an optional workload exactly when the config enables it', () => {
+      for (const workload of OPTIONAL_WORKLOADS) {
+        expect({ workload, roles: workloadRoles(cluster, workload).length }).toEqual({
+          workload,
+          roles: hasRole(config, workload) ? 1 : 0,
+        });
+      }
     });
 
     test('lets LiteLLM invoke exactly the configured models and inference profiles', () => {
@@ -265,6 +294,54 @@ describe('ClusterStack', () => {
             }),
           ]),
         },
+      });
+    });
+  });
+
+  describe('Open WebUI', () => {
+    /** Network, data and cluster stacks only: the platform stack's Open WebUI wiring is not what is tested here. */
+    function synth(openWebUi: Record<string, unknown>) {
+      const config = parseEnvironment({ ...dev, name: 'chat', openWebUi });
+      const stage = new Stage(testApp(), config.name, { env: { account: config.account, region: config.region } });
+      const network = new NetworkStack(stage, 'Network', { config });
+      const dataStack = new DataStack(stage, 'Data', { config, vpc: network.vpc });
+      const clusterStack = new ClusterStack(stage, 'Cluster', { config, vpc: network.vpc, data: dataStack });
+      return { cluster: Template.fromStack(clusterStack), data: Template.fromStack(dataStack), stage: { cluster: clusterStack } };
+    }
+
+    describe('enabled', () => {
+      const { cluster, data, stage } = synth({ ...dev.openWebUi, enabled: true, team: dev.openWebUi?.team ?? 'platform-eng' });
+
+      test('lets exactly the open-webui service account in namespace open-webui assume its role', () => {
+        expect(trustConditions(cluster, 'OpenWebUiServiceAccountTrustConditions')).toEqual({
+          '<issuer>:sub': 'system:serviceaccount:open-webui:open-webui',
+          '<issuer>:aud': 'sts.amazonaws.com',
+        });
+        expect(workloadRoles(cluster, 'openWebUi')).toHaveLength(1);
+        expect(stage.cluster.serviceAccountRoles.openWebUi).toBeDefined();
+      });
+
+      test("attaches the data stack's Open WebUI access policy, and nothing else, to its role", () => {
+        const [id] = workloadRoles(cluster, 'openWebUi');
+        const role = cluster.findResources('AWS::IAM::Role')[id!]!;
+        expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/OutputRefOpenWebUiAccess/);
+        expect(role.Properties.Policies).toBeUndefined();
+        const inline = Object.values(cluster.findResources('AWS::IAM::Policy')).filter((p) =>
+          JSON.stringify(p.Properties.Roles).includes(id!),
+        );
+        expect(inline).toEqual([]);
+        data.resourceCountIs('AWS::IAM::ManagedPolicy', 4);
+      });
+    });
+
+    describe('disabled', () => {
+      const { cluster, data, stage } = synth({ enabled: false });
+
+      test('has no Open WebUI role and no access policy for one', () => {
+        expect(workloadRoles(cluster, 'openWebUi')).toEqual([]);
+        expect(stage.cluster.serviceAccountRoles.openWebUi).toBeUndefined();
+        expect(Object.keys(data.findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.startsWith('OpenWebUi'))).toEqual([]);
       });
     });
   });
