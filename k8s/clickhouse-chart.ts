@@ -12,11 +12,12 @@ import {
   spreadAcrossZones,
 } from './constructs/pod-security';
 import { SyncedSecret } from './constructs/synced-secret';
+import { ClickHouseVolumeMetrics } from './clickhouse-volume-metrics';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformChartsProps } from './platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
-import { CLICKHOUSE_ENV, renderClickHouseConfig } from './renderers/clickhouse-config';
+import { CLICKHOUSE_ENV, CLICKHOUSE_USER, renderClickHouseConfig } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
 
 /** The clickhouse user of the official image. */
@@ -36,7 +37,8 @@ export function clickhouseReplicaHosts(replicas: number, namespace: string = IDE
 /**
  * ClickHouse for Langfuse: one replica standalone, or one shard of three replicas that also run an
  * embedded ClickHouse Keeper ensemble (the switch is `workloads.clickhouse.replicas`). Data lives on an
- * encrypted EBS volume per pod and overflows to S3 through the pod's IAM role.
+ * encrypted EBS volume per pod and overflows to S3 through the pod's IAM role; a CronJob reports the fullest
+ * volume to CloudWatch.
  */
 export class ClickHouseChart extends Chart {
   constructor(scope: Construct, id: string, props: ClickHouseChartProps) {
@@ -180,5 +182,18 @@ export class ClickHouseChart extends Chart {
     });
 
     new Availability(this, 'Availability', { name: n.statefulSet, namespace, selector: LABELS.clickhouse, minReplicas: replicas });
+
+    new ClickHouseVolumeMetrics(this, 'VolumeMetrics', {
+      namespace,
+      serviceAccount: IDENTITIES.clickhouseMetrics.serviceAccount,
+      roleArn: aws.roleArns.clickhouseMetrics,
+      environment: config.name,
+      region: aws.region,
+      replicaHosts: clickhouseReplicaHosts(replicas, namespace),
+      nativePort: n.tcpPort,
+      serverLabels: LABELS.clickhouse,
+      user: CLICKHOUSE_USER,
+      passwordSecret: secret.secretName,
+    });
   }
 }

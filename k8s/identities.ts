@@ -11,6 +11,8 @@ export const IDENTITIES = {
   litellm: { namespace: 'litellm', serviceAccount: 'litellm' },
   langfuse: { namespace: 'langfuse', serviceAccount: 'langfuse' },
   clickhouse: { namespace: 'langfuse', serviceAccount: 'clickhouse' },
+  /** The CronJob that publishes ClickHouse volume use to CloudWatch. */
+  clickhouseMetrics: { namespace: 'langfuse', serviceAccount: 'clickhouse-metrics' },
   secretsSync: { namespace: 'external-secrets', serviceAccount: 'external-secrets' },
   openWebUi: { namespace: 'open-webui', serviceAccount: 'open-webui' },
 } as const satisfies Record<string, WorkloadIdentity>;

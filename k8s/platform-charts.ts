@@ -81,6 +81,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       litellm: '<litellm-role-arn>',
       langfuse: '<langfuse-role-arn>',
       clickhouse: '<clickhouse-role-arn>',
+      clickhouseMetrics: '<clickhouse-metrics-role-arn>',
       secretsSync: '<secrets-sync-role-arn>',
     },
     database: {

@@ -12,6 +12,8 @@ export interface PlatformAwsValues {
     readonly litellm: string;
     readonly langfuse: string;
     readonly clickhouse: string;
+    /** The CronJob publishing ClickHouse volume use to CloudWatch. */
+    readonly clickhouseMetrics: string;
     readonly secretsSync: string;
   };
   readonly database: {

@@ -40,6 +40,14 @@ export const IMAGES = {
    */
   clickhouse: { repository: 'docker.io/clickhouse/clickhouse-server', tag: '25.8.33.6' },
   /**
+   * AWS CLI v2, publishes ClickHouse volume use to CloudWatch. Seen (read 2026-11-29): release 2.36.15 of
+   * github.com/aws/aws-cli (.changes/2.36.15.json, commit 616abc43); public.ecr.aws/aws-cli/aws-cli:2.36.15 is
+   * pinned elsewhere by digest sha256:310813a7eae8fd88da1cc9c37970e3500b0ff3984479e1012f0a6fd44e453f63 (a BerriAI
+   * LiteLLM CI script). No registry listing was read. Its docker/Dockerfile (Amazon Linux 2, entrypoint aws) sets
+   * no USER, so it would run as root: the CronJob runs it as an unprivileged uid. Contract: test/contracts/cloudwatch.test.ts.
+   */
+  awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.36.15' },
+  /**
    * Open WebUI 0.11.0, the employees' chat. Seen (read 2026-11-29): github.com/open-webui/helm-charts at commit
    * fabf1139 "feat: release v0.11.0" (2026-07-30), charts/open-webui/Chart.yaml appVersion 0.11.0, whose
    * templates default the image to ghcr.io/open-webui/open-webui:<appVersion> (no "v"); and github.com/open-webui/docs

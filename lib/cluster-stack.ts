@@ -18,6 +18,7 @@ import type { EnvironmentConfig } from './config/schema';
 import type { DataStack } from './data-stack';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
+import { CLICKHOUSE_VOLUME_METRIC } from './shared/clickhouse-volume';
 
 export interface ClusterStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -168,10 +169,21 @@ export class ClusterStack extends Stack {
     const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
     clickhouse.addManagedPolicy(data.accessPolicies.clickhouse);
 
+    const clickhouseMetrics = roleFor('clickhouseMetrics', 'ClickHouse volume use: publish its one CloudWatch metric');
+    clickhouseMetrics.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutClickHouseVolumeMetric',
+        actions: ['cloudwatch:PutMetricData'],
+        // PutMetricData has no resource type: the namespace condition is what narrows it.
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': CLICKHOUSE_VOLUME_METRIC.namespace } },
+      }),
+    );
+
     const secretsSync = roleFor('secretsSync', "In-cluster secrets sync: read this environment's application secrets");
     secretsSync.addManagedPolicy(data.accessPolicies.secretsSync);
 
-    const roles: ServiceAccountRoles<iam.Role> = { litellm, langfuse, clickhouse, secretsSync };
+    const roles: ServiceAccountRoles<iam.Role> = { litellm, langfuse, clickhouse, clickhouseMetrics, secretsSync };
     if (!config.openWebUi.enabled) return roles;
     const openWebUiAccess = data.accessPolicies.openWebUi;
     if (!openWebUiAccess)

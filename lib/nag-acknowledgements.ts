@@ -146,6 +146,12 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     );
   }
   ack(
+    serviceAccountRoles.clickhouseMetrics,
+    'IAM5',
+    'cloudwatch:PutMetricData has no resource type; the statement is narrowed by its cloudwatch:namespace condition to the ClickHouse volume metric namespace.',
+    ['Resource::*'],
+  );
+  ack(
     data.accessPolicies.langfuse,
     'IAM5',
     "Object ARNs under Langfuse's own prefixes (events/, media/, exports/): the objects are created at run time.",

@@ -98,6 +98,7 @@ export class PlatformStack extends Stack {
         litellm: roles.litellm.roleArn,
         langfuse: roles.langfuse.roleArn,
         clickhouse: roles.clickhouse.roleArn,
+        clickhouseMetrics: roles.clickhouseMetrics.roleArn,
         secretsSync: roles.secretsSync.roleArn,
       },
       database: {

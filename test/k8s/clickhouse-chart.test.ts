@@ -1,6 +1,10 @@
 import { Testing } from 'cdk8s';
 import { XMLParser } from 'fast-xml-parser';
 import { clickhouseReplicaHosts } from '../../k8s/clickhouse-chart';
+import { ClickHouseVolumeMetrics } from '../../k8s/clickhouse-volume-metrics';
+import { IDENTITIES } from '../../k8s/identities';
+import { IMAGES, imageRef } from '../../k8s/versions';
+import { CLICKHOUSE_VOLUME_METRIC } from '../../lib/shared/clickhouse-volume';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../../k8s/renderers/checksum';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
@@ -56,6 +60,117 @@ describe.each(ENVIRONMENT_NAMES)('ClickHouseChart (%s)', (env) => {
     }
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)('ClickHouse volume metrics (%s)', (env) => {
+  const cfg = config(env);
+  const manifests = Testing.synth(charts(cfg).clickhouse) as Manifest[];
+  const cronJob = find(manifests, 'CronJob', 'clickhouse-volume-metrics');
+  const job = cronJob.spec.jobTemplate.spec;
+  const pod = job.template.spec;
+  const [reader] = pod.initContainers;
+  const [publisher] = pod.containers;
+  const podLabels = job.template.metadata.labels;
+  const selects = (policy: Manifest, labels: Manifest) =>
+    Object.entries(policy.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+  test('runs every 5 minutes, never two at once, keeps little history and ends before the next run', () => {
+    expect(cronJob.spec).toMatchObject({
+      schedule: '*/5 * * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+    });
+    expect(job.activeDeadlineSeconds).toBeLessThan(CLICKHOUSE_VOLUME_METRIC.periodMinutes * 60);
+    expect(pod.restartPolicy).toBe('Never');
+  });
+
+  test('asks every replica with the pinned server image and publishes with the pinned AWS CLI image', () => {
+    expect(reader.image).toBe(imageRef(IMAGES.clickhouse));
+    expect(envOf(reader).CLICKHOUSE_HOSTS?.split(' ')).toEqual(clickhouseReplicaHosts(cfg.workloads.clickhouse.replicas));
+    expect(envOf(reader).CLICKHOUSE_PORT).toBe('9000');
+    expect(publisher.image).toBe(imageRef(IMAGES.awsCli));
+    expect(envOf(publisher)).toMatchObject({
+      METRIC_NAMESPACE: CLICKHOUSE_VOLUME_METRIC.namespace,
+      METRIC_NAME: CLICKHOUSE_VOLUME_METRIC.metricName,
+      METRIC_DIMENSION: CLICKHOUSE_VOLUME_METRIC.dimension,
+      METRIC_UNIT: 'Percent',
+      ENVIRONMENT: cfg.name,
+      AWS_REGION: 'us-east-1',
+    });
+  });
+
+  test('takes the password from the synced ClickHouse secret, never from an argument', () => {
+    expect(envOf(reader).CLICKHOUSE_PASSWORD).toBe('secret:clickhouse-credentials/CLICKHOUSE_PASSWORD');
+    expect(envOf(publisher).CLICKHOUSE_PASSWORD).toBeUndefined();
+    for (const c of [reader, publisher]) {
+      expect(c.command.join(' ')).not.toMatch(/--password|CLICKHOUSE_PASSWORD/);
+      expect(c.command.join(' ')).not.toMatch(/set -x/);
+    }
+  });
+
+  test('runs as a non-root user with the restricted security context, limits and a writable /tmp', () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of [reader, publisher]) {
+      expect(c.securityContext).toEqual({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      for (const kind of ['requests', 'limits']) expect(c.resources[kind]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      const tmp = c.volumeMounts.find((m: Manifest) => m.mountPath === '/tmp');
+      expect(pod.volumes.find((v: Manifest) => v.name === tmp.name).emptyDir).toBeDefined();
+    }
+  });
+
+  test('runs under its own service account, bound to the metrics role', () => {
+    expect(pod.serviceAccountName).toBe(IDENTITIES.clickhouseMetrics.serviceAccount);
+    const sa = find(manifests, 'ServiceAccount', IDENTITIES.clickhouseMetrics.serviceAccount);
+    expect(sa.metadata.namespace).toBe(IDENTITIES.clickhouseMetrics.namespace);
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('<clickhouse-metrics-role-arn>');
+    expect(cronJob.metadata.namespace).toBe(IDENTITIES.clickhouseMetrics.namespace);
+  });
+
+  test('may reach the ClickHouse native port and HTTPS only, and the servers accept it on the native port', () => {
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    const egress = policies.filter((p) => selects(p, podLabels)).flatMap((p) => p.spec.egress ?? []);
+    expect(egress.flatMap((r: Manifest) => r.ports.map((p: Manifest) => p.port)).sort()).toEqual([443, 9000]);
+    const server = sts(manifests).spec.template.metadata.labels;
+    const ingress = policies.filter((p) => selects(p, server)).flatMap((p) => p.spec.ingress ?? []);
+    const fromPublisher = ingress.filter((r: Manifest) =>
+      r.from.some(
+        (f: Manifest) => f.podSelector?.matchLabels?.['app.kubernetes.io/component'] === podLabels['app.kubernetes.io/component'],
+      ),
+    );
+    expect(fromPublisher.flatMap((r: Manifest) => r.ports.map((p: Manifest) => p.port))).toEqual([9000]);
+  });
+});
+
+describe('ClickHouseVolumeMetrics', () => {
+  test('refuses to run without a replica to ask', () => {
+    expect(
+      () =>
+        new ClickHouseVolumeMetrics(Testing.chart(), 'Metrics', {
+          namespace: 'langfuse',
+          serviceAccount: 'clickhouse-metrics',
+          roleArn: 'arn',
+          environment: 'dev',
+          region: 'us-east-1',
+          replicaHosts: [],
+          nativePort: 9000,
+          serverLabels: { app: 'clickhouse' },
+          user: 'langfuse',
+          passwordSecret: 'clickhouse-credentials',
+        }),
+    ).toThrow('replicaHosts: is empty (give the host name of every ClickHouse replica)');
+  });
+});
+
+function sts(manifests: Manifest[]): Manifest {
+  return find(manifests, 'StatefulSet', 'clickhouse');
+}
 
 describe('clickhouseReplicaHosts', () => {
   test('names each pod behind the headless Service', () => {

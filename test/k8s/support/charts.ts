@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
@@ -47,6 +47,7 @@ const VALIDATORS: Record<string, (m: Manifest) => void> = {
   'apps/v1/Deployment': (m) => new Deployment(m).validate(),
   'apps/v1/StatefulSet': (m) => new StatefulSet(m).validate(),
   'batch/v1/Job': (m) => new Job(m).validate(),
+  'batch/v1/CronJob': (m) => new CronJob(m).validate(),
   'autoscaling/v2/HorizontalPodAutoscaler': (m) => new HorizontalPodAutoscaler(m).validate(),
   'policy/v1/PodDisruptionBudget': (m) => new PodDisruptionBudget(m).validate(),
   'networking.k8s.io/v1/NetworkPolicy': (m) => new NetworkPolicy(m).validate(),

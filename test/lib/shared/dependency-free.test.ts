@@ -7,7 +7,16 @@ describe('lib/shared', () => {
   const files = readdirSync(SHARED).filter((f) => f.endsWith('.ts'));
 
   test('holds the facts modules', () => {
-    expect(files.sort()).toEqual(['attribution.ts', 'bedrock.ts', 'cluster-ownership.ts', 'langfuse.ts', 'litellm.ts', 'tenants.ts']);
+    expect(files.sort()).toEqual([
+      'attribution.ts',
+      'bedrock.ts',
+      'clickhouse-volume.ts',
+      'cluster-ownership.ts',
+      'langfuse.ts',
+      'litellm.ts',
+      'tenants.ts',
+      'web.ts',
+    ]);
   });
 
   // Every folder (bin, lib, constructs, k8s, lambda) imports these; an import here would pull CDK or

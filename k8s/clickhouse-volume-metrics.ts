@@ -1,0 +1,193 @@
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { CLICKHOUSE_LOCAL_DISK, CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
+import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
+import {
+  plainEnv,
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDirs,
+  secretEnv,
+} from './constructs/pod-security';
+import { appLabels } from './endpoints';
+import { CLICKHOUSE_ENV } from './renderers/clickhouse-config';
+import { IMAGES, imageRef } from './versions';
+
+/** Names of the publisher's objects; the ServiceAccount's comes from IDENTITIES. */
+export const VOLUME_METRICS = {
+  cronJob: 'clickhouse-volume-metrics',
+  labels: appLabels('clickhouse', 'volume-metrics'),
+  /** Every 5 minutes (CLICKHOUSE_VOLUME_METRIC.periodMinutes). */
+  schedule: `*/${CLICKHOUSE_VOLUME_METRIC.periodMinutes} * * * *`,
+  /** `nobody`: neither image needs its own user (the AWS CLI image has none and would run as root). */
+  uid: 65534,
+  /** Where the reader leaves the number for the publisher (an emptyDir shared by both containers). */
+  resultDir: '/metric',
+  resultFile: '/metric/used-percent',
+} as const;
+
+/**
+ * Whole percent used of one replica's local disk; a disk ClickHouse reports as broken has 0 space and
+ * counts as full. Columns of system.disks: test/contracts/clickhouse.test.ts.
+ */
+export const VOLUME_USED_QUERY =
+  'SELECT toUInt8(if(total_space = 0, 100, least(100, ceil(100 * (1 - free_space / total_space))))) ' +
+  `FROM system.disks WHERE name = '${CLICKHOUSE_LOCAL_DISK}'`;
+
+// The password reaches clickhouse-client through CLICKHOUSE_PASSWORD (the client reads it when --password is
+// absent), so it is in no argument and nothing here prints it. Any replica that does not answer fails the
+// run: the metric is the fullest of all replicas or nothing, and nothing raises the "not reported" alarm.
+export const READ_SCRIPT = `set -eu
+max=-1
+for host in $CLICKHOUSE_HOSTS; do
+  used=$(clickhouse-client --host "$host" --port "$CLICKHOUSE_PORT" --query "$VOLUME_USED_QUERY")
+  case "$used" in
+    ''|*[!0-9]*) echo "$host: no usable answer from system.disks" >&2; exit 1 ;;
+  esac
+  echo "$host: $used% used"
+  if [ "$used" -gt "$max" ]; then max=$used; fi
+done
+echo "$max" > "$RESULT_FILE"`;
+
+export const PUBLISH_SCRIPT = `set -eu
+exec aws cloudwatch put-metric-data --namespace "$METRIC_NAMESPACE" --metric-name "$METRIC_NAME" \\
+  --dimensions "$METRIC_DIMENSION=$ENVIRONMENT" --unit "$METRIC_UNIT" --value "$(cat "$RESULT_FILE")"`;
+
+export interface ClickHouseVolumeMetricsProps {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** IAM role allowed only cloudwatch:PutMetricData into CLICKHOUSE_VOLUME_METRIC.namespace. */
+  readonly roleArn: string;
+  /** Environment name, the metric's dimension value. */
+  readonly environment: string;
+  readonly region: string;
+  /** Every replica's host name (each pod behind the headless Service). */
+  readonly replicaHosts: readonly string[];
+  /** ClickHouse native protocol port (clickhouse-client). */
+  readonly nativePort: number;
+  /** Pod labels of the ClickHouse servers (their ingress is opened to the publisher). */
+  readonly serverLabels: Readonly<Record<string, string>>;
+  readonly user: string;
+  /** The synced Secret holding the user's password under CLICKHOUSE_ENV.password. */
+  readonly passwordSecret: string;
+}
+
+/**
+ * Publishes the fullest ClickHouse data volume, in percent, to CloudWatch every five minutes. Nothing managed
+ * reports PersistentVolume fill on EKS Auto Mode, so a CronJob asks each replica (system.disks) with the
+ * server image's own client, then the AWS CLI image publishes the number under a role that may write only
+ * this metric's namespace. Plain Kube objects, like the rest of the ClickHouse chart: the pod reuses the shared
+ * restricted-security helpers, which produce Kube types.
+ */
+export class ClickHouseVolumeMetrics extends Construct {
+  constructor(scope: Construct, id: string, props: ClickHouseVolumeMetricsProps) {
+    super(scope, id);
+    if (props.replicaHosts.length === 0) {
+      throw new Error('replicaHosts: is empty (give the host name of every ClickHouse replica)');
+    }
+    const labels = VOLUME_METRICS.labels;
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+      automountServiceAccountToken: false,
+    });
+
+    const tmp = scratchDirs({ tmp: '/tmp' }, '16Mi');
+    const result = { name: 'result', mountPath: VOLUME_METRICS.resultDir };
+    const small = resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' });
+
+    new k8s.KubeCronJob(this, 'CronJob', {
+      metadata: { name: VOLUME_METRICS.cronJob, labels: { ...labels } },
+      spec: {
+        schedule: VOLUME_METRICS.schedule,
+        timeZone: 'Etc/UTC',
+        // A run that hangs is not joined by the next; a missed run is skipped, not made up later.
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 120,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: { ...labels } },
+          spec: {
+            backoffLimit: 1,
+            // Well inside the 5-minute period, so a stuck run ends before the next is due.
+            activeDeadlineSeconds: 180,
+            template: {
+              metadata: { labels: { ...labels } },
+              spec: {
+                restartPolicy: 'Never',
+                serviceAccountName: props.serviceAccount,
+                automountServiceAccountToken: false,
+                securityContext: restrictedPodSecurityContext(VOLUME_METRICS.uid),
+                volumes: [...tmp.volumes, { name: result.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }],
+                initContainers: [
+                  {
+                    name: 'read-disks',
+                    image: imageRef(IMAGES.clickhouse),
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['/bin/sh', '-c', READ_SCRIPT],
+                    env: [
+                      ...plainEnv({
+                        HOME: '/tmp',
+                        CLICKHOUSE_HOSTS: props.replicaHosts.join(' '),
+                        CLICKHOUSE_PORT: String(props.nativePort),
+                        CLICKHOUSE_USER: props.user,
+                        VOLUME_USED_QUERY,
+                        RESULT_FILE: VOLUME_METRICS.resultFile,
+                      }),
+                      secretEnv(CLICKHOUSE_ENV.password, props.passwordSecret),
+                    ],
+                    securityContext: restrictedContainerSecurityContext(),
+                    resources: small,
+                    volumeMounts: [...tmp.mounts, result],
+                  },
+                ],
+                containers: [
+                  {
+                    name: 'publish',
+                    image: imageRef(IMAGES.awsCli),
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
+                    env: plainEnv({
+                      HOME: '/tmp',
+                      AWS_REGION: props.region,
+                      AWS_PAGER: '',
+                      METRIC_NAMESPACE: CLICKHOUSE_VOLUME_METRIC.namespace,
+                      METRIC_NAME: CLICKHOUSE_VOLUME_METRIC.metricName,
+                      METRIC_DIMENSION: CLICKHOUSE_VOLUME_METRIC.dimension,
+                      METRIC_UNIT: CLICKHOUSE_VOLUME_METRIC.unit,
+                      ENVIRONMENT: props.environment,
+                      RESULT_FILE: VOLUME_METRICS.resultFile,
+                    }),
+                    securityContext: restrictedContainerSecurityContext(),
+                    resources: small,
+                    volumeMounts: [...tmp.mounts, { ...result, readOnly: true }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+
+    new AllowPolicy(this, 'Egress', {
+      name: `${VOLUME_METRICS.cronJob}-egress`,
+      namespace: props.namespace,
+      podLabels: labels,
+      egress: [
+        { to: [podsIn(props.namespace, props.serverLabels)], ports: [tcp(props.nativePort)] },
+        // STS for the web identity token, CloudWatch for the metric.
+        httpsAnywhere(),
+      ],
+    });
+    // Added to the servers' own ingress policy (policies are additive): the native port, from the publisher only.
+    new AllowPolicy(this, 'ServerIngress', {
+      name: `clickhouse-from-${VOLUME_METRICS.cronJob}`,
+      namespace: props.namespace,
+      podLabels: props.serverLabels,
+      ingress: [{ from: [podsIn(props.namespace, labels)], ports: [tcp(props.nativePort)] }],
+    });
+  }
+}
