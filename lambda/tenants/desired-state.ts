@@ -28,7 +28,8 @@ const schema = z.object({
     z.object({
       name,
       team: z.string(),
-      clientId: z.string().check(z.minLength(1)),
+      // Absent for a built-in consumer (Open WebUI's key), which no token names.
+      clientId: z.optional(z.string().check(z.minLength(1))),
       secretArn: z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')),
       tags,
       ...limits,

@@ -308,6 +308,7 @@ export const environmentSchema = z
       env.edge.identity.provider,
       env.ephemeral,
       issue,
+      env.openWebUi,
     );
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
     checkWeb(env.web, env.openWebUi, env.tenants.teams, issue);

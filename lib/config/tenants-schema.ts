@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ATTRIBUTION_TAG_NAMES } from '../shared/attribution';
 import { DEFAULT_KEY_ROTATION_DAYS } from '../shared/tenants';
+import { OPEN_WEBUI_CONSUMER } from '../shared/web';
 
 /** Team and consumer names: they become LiteLLM aliases and part of Cognito client names; no dot (retired key aliases use one). */
 const TENANT_NAME = /^[a-z][a-z0-9-]{1,62}$/;
@@ -75,6 +76,18 @@ type Tenants = z.output<typeof tenantsSchema>;
 
 type Issue = (path: (string | number)[], message: string) => void;
 
+/** The Open WebUI settings the tenants rules read (`openWebUi` of the environment config). */
+export interface OpenWebUiTenancy {
+  readonly enabled: boolean;
+  readonly team?: string;
+}
+
+/**
+ * Consumer names the platform issues keys for itself: a declared consumer of that name would share the
+ * built-in key's alias and secret.
+ */
+export const BUILTIN_CONSUMER_NAMES: readonly string[] = [OPEN_WEBUI_CONSUMER];
+
 /** Rules across teams, consumers, models and the identity provider; each problem is reported at its own path. */
 export function checkTenants(
   tenants: Tenants,
@@ -82,8 +95,26 @@ export function checkTenants(
   identityProvider: string,
   ephemeral: boolean,
   issue: Issue,
+  openWebUi: OpenWebUiTenancy = { enabled: false },
 ): void {
   const at = (...path: (string | number)[]) => ['tenants', ...path];
+  tenants.consumers.forEach((consumer, i) => {
+    // Refused whether Open WebUI is on or not: turning it on later must not take over an application's key.
+    if (BUILTIN_CONSUMER_NAMES.includes(consumer.name)) {
+      issue(
+        at('consumers', i, 'name'),
+        `"${consumer.name}" is reserved for Open WebUI's built-in key, which the platform issues itself when openWebUi.enabled (choose another name)`,
+      );
+    }
+  });
+  const chatTeam = openWebUi.enabled ? tenants.teams.findIndex((t) => t.name === openWebUi.team) : -1;
+  if (chatTeam >= 0 && tenants.teams[chatTeam]!.maxBudgetUsd === undefined) {
+    // Every employee's chat spends through that one key, and a built-in key has no budget of its own.
+    issue(
+      at('teams', chatTeam, 'maxBudgetUsd'),
+      `is required: the team is openWebUi.team, and Open WebUI's built-in key spends for every employee within the team's budget`,
+    );
+  }
   reportDuplicates(
     tenants.teams.map((t) => t.name),
     (i, name) => issue(at('teams', i, 'name'), `"${name}" is used twice (allowed: unique team names)`),

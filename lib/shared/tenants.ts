@@ -30,8 +30,11 @@ export interface DesiredConsumer extends TenantLimits {
   readonly name: string;
   /** `alias` of its team. */
   readonly team: string;
-  /** The OAuth client id the authorizer sees; the secret's name ends with it. */
-  readonly clientId: string;
+  /**
+   * The OAuth client id the authorizer sees; the secret's name ends with it. Absent for a built-in consumer
+   * (Open WebUI): no token carries its id, and its secret lies outside the authorizer's prefix.
+   */
+  readonly clientId?: string;
   /** Secrets Manager secret the key is written to (created by the stack, empty until the reconciler runs). */
   readonly secretArn: string;
   readonly tags: Readonly<Record<string, string>>;

@@ -1,9 +1,17 @@
-import { Match } from 'aws-cdk-lib/assertions';
-import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, type DesiredTenants } from '../../lib/shared/tenants';
-import { loadEnvironment } from '../../lib/config/load-config';
-import { createStacks } from '../../lib/create-stacks';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { Tenants, builtinConsumersFor, type BuiltinConsumer } from '../../constructs/tenants';
 import { RECONCILE_CONTEXT_KEY } from '../../constructs/tenants-reconciler';
+import { CLIENT_ID_PATTERN } from '../../lambda/authorizer/config';
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
+import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, virtualKeySecretPrefix, type DesiredTenants } from '../../lib/shared/tenants';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../lib/shared/web';
 import { SKIP_BUNDLING, synthEnvironment, testApp } from '../support/app';
 
 type Resource = { Properties: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -56,7 +64,8 @@ describe('Tenants in the platform stack', () => {
       const desired = desiredOf(resource!);
       expect(desired.environment).toBe(name);
       expect(desired.teams.map((t) => t.alias)).toEqual(config.tenants.teams.map((t) => t.name));
-      expect(desired.consumers.map((c) => [c.name, c.team, c.clientId, c.secretArn])).toEqual(
+      // Client consumers; Open WebUI's built-in consumer, when the stack passes it, is checked below.
+      expect(desired.consumers.filter((c) => c.name !== OPEN_WEBUI_CONSUMER).map((c) => [c.name, c.team, c.clientId, c.secretArn])).toEqual(
         consumers.map((c) => [c.name, c.team, '<ref>', '<ref>']),
       );
       const first = config.tenants.teams[0]!;
@@ -106,7 +115,15 @@ describe('Tenants in the platform stack', () => {
       );
       const named = writes.filter((s) => s.Sid === 'WriteConsumerKeys');
       expect(named).toHaveLength(1);
-      expect([named[0]!.Resource].flat()).toHaveLength(consumers.length);
+      // Every secret tagged with a consumer: the client consumers' and any built-in consumer's.
+      const tagged = Object.keys(
+        platform.findResources('AWS::SecretsManager::Secret', {
+          Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: CONSUMER_SECRET_TAG })]) },
+        }),
+      );
+      expect(tagged.length).toBeGreaterThanOrEqual(consumers.length);
+      expect([named[0]!.Resource].flat()).toEqual(expect.arrayContaining(tagged.map((id) => ({ Ref: id }))));
+      expect([named[0]!.Resource].flat()).toHaveLength(tagged.length);
     });
 
     test(`every key rotates every ${config.tenants.keyRotationDays} days, never at creation, after the reconciler`, () => {
@@ -147,5 +164,142 @@ describe('Tenants in the platform stack', () => {
     const [forced] = Object.values(Template.fromStack(stage.platform).findResources('Custom::LiteLlmTenants')) as Resource[];
     const [plain] = Object.values(synthEnvironment('dev').templates.platform.findResources('Custom::LiteLlmTenants')) as Resource[];
     expect(forced!.Properties).toEqual({ ...plain!.Properties, RunId: '1764400000' });
+  });
+});
+
+describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
+  const config = parseEnvironment({
+    name: 'test',
+    region: 'us-east-1',
+    ephemeral: true,
+    tenants: {
+      teams: [
+        { name: 'platform-eng', models: ['claude-sonnet-4'], maxBudgetUsd: 50, budgetDuration: '30d' },
+        { name: 'employees', models: ['claude-sonnet-4'], mcpServers: [], maxBudgetUsd: 20, budgetDuration: '30d', rpmLimit: 60 },
+      ],
+      consumers: [{ name: 'demo-app', team: 'platform-eng', maxBudgetUsd: 10 }],
+    },
+    openWebUi: { enabled: true, team: 'employees' },
+  });
+  const builtinName = builtinKeySecretName('test', OPEN_WEBUI_CONSUMER);
+
+  /** The Tenants construct alone in a stack, as the platform stack makes it. */
+  function build(removalPolicy: RemovalPolicy, builtinConsumers: readonly BuiltinConsumer[] = builtinConsumersFor(config.openWebUi)) {
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    const tenants = () =>
+      new Tenants(stack, 'Tenants', {
+        environment: 'test',
+        tenants: config.tenants,
+        clientIds: { 'demo-app': 'client-demo-app' },
+        builtinConsumers,
+        vpc: new ec2.Vpc(stack, 'Vpc'),
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        litellmUrl: 'http://internal-lb.example:4000',
+        litellmPort: 4000,
+        masterKey: new secretsmanager.Secret(stack, 'MasterKey'),
+        secretsKey: new kms.Key(stack, 'DataKey'),
+        authorizerCacheTtl: Duration.seconds(300),
+        after: new Construct(stack, 'LiteLlm'),
+        logRetention: logs.RetentionDays.ONE_WEEK,
+        removalPolicy,
+      });
+    return { stack, tenants };
+  }
+  const template = (policy = RemovalPolicy.DESTROY) => {
+    const { stack, tenants } = build(policy);
+    tenants();
+    return Template.fromStack(stack);
+  };
+  const ephemeral = template(RemovalPolicy.DESTROY);
+  const builtinId = () => {
+    const ids = Object.keys(ephemeral.findResources('AWS::SecretsManager::Secret', { Properties: { Name: builtinName } }));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+
+  test("the config calls for Open WebUI's consumer in openWebUi.team when enabled, and for none when not", () => {
+    expect(builtinConsumersFor(config.openWebUi)).toEqual([{ name: 'open-webui', team: 'employees' }]);
+    expect(builtinConsumersFor({ ...config.openWebUi, enabled: false })).toEqual([]);
+  });
+
+  test('its secret is genai-gateway/<env>/builtin-keys/open-webui, encrypted with the data key and tagged like the others', () => {
+    ephemeral.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'genai-gateway/test/builtin-keys/open-webui',
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+      Tags: Match.arrayWith([
+        { Key: CONSUMER_SECRET_TAG, Value: OPEN_WEBUI_CONSUMER },
+        { Key: TEAM_SECRET_TAG, Value: 'employees' },
+      ]),
+    });
+    // The template holds no key: the secret starts with a generated placeholder the reconciler overwrites.
+    expect(ephemeral.findResources('AWS::SecretsManager::Secret')[builtinId()]!.Properties).toMatchObject({ GenerateSecretString: {} });
+  });
+
+  test.each([
+    [RemovalPolicy.DESTROY, 'Delete'],
+    [RemovalPolicy.RETAIN, 'Retain'],
+  ])("its secret follows the removal policy %s like the client consumers' (%s)", (policy, expected) => {
+    const t = template(policy);
+    for (const name of [builtinName, `${virtualKeySecretPrefix('test')}client-demo-app`]) {
+      const [secret] = Object.values(t.findResources('AWS::SecretsManager::Secret', { Properties: { Name: name } })) as Resource[];
+      expect(secret!.DeletionPolicy).toBe(expected);
+    }
+  });
+
+  test("the reconciler issues its key like any consumer's: no client id, its team, no limits of its own, and may write its secret", () => {
+    const [resource] = Object.values(ephemeral.findResources('Custom::LiteLlmTenants')) as Resource[];
+    const desired = desiredOf(resource!);
+    expect(desired.consumers).toEqual([
+      expect.objectContaining({ name: 'demo-app', team: 'platform-eng', clientId: 'client-demo-app' }),
+      { name: OPEN_WEBUI_CONSUMER, team: 'employees', secretArn: '<ref>', tags: {} },
+    ]);
+    ephemeral.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'WriteConsumerKeys', Resource: Match.arrayWith([{ Ref: builtinId() }]) })]),
+      },
+    });
+  });
+
+  test('its key never rotates: no schedule, and the rotation function gets no right on its secret', () => {
+    const schedules = Object.values(ephemeral.findResources('AWS::SecretsManager::RotationSchedule')) as Resource[];
+    expect(schedules).toHaveLength(config.tenants.consumers.length);
+    expect(JSON.stringify(schedules)).not.toContain(builtinId());
+    const rotationPolicies = Object.entries(ephemeral.findResources('AWS::IAM::Policy')).filter(([id]) => /Rotation/.test(id));
+    expect(rotationPolicies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rotationPolicies)).not.toContain(builtinId());
+  });
+
+  test("no token can lead the authorizer to it: outside the authorizer's prefix and its IAM grant, and client ids hold no /", () => {
+    expect(builtinName.startsWith(virtualKeySecretPrefix('test'))).toBe(false);
+    // The authorizer reads `<prefix><client id>` (lambda/authorizer/key-store.ts); a client id cannot climb out of the prefix.
+    expect(CLIENT_ID_PATTERN.test('../builtin-keys/open-webui')).toBe(false);
+    // The dev authorizer's grant, resolved for one account and region, matched as IAM matches a resource pattern.
+    const { templates } = synthEnvironment('dev');
+    const statements = Object.values(templates.edge.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: { Sid?: string; Resource: unknown }[] }).Statement,
+    );
+    const grant = statements.find((s) => s.Sid === 'ReadVirtualKeys')!.Resource as { 'Fn::Join': [string, unknown[]] };
+    const refs: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+    const pattern = grant['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : refs[(p as { Ref: string }).Ref]!)).join('');
+    const allowed = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
+    expect(allowed.test(arn(`${virtualKeySecretPrefix('dev')}client-demo-app`))).toBe(true);
+    expect(allowed.test(arn(builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER)))).toBe(false);
+  });
+
+  test.each<[string, BuiltinConsumer[], string]>([
+    [
+      'a built-in consumer in an undeclared team',
+      [{ name: OPEN_WEBUI_CONSUMER, team: 'chat' }],
+      'builtinConsumers: "open-webui" is in team "chat", which tenants.teams does not declare',
+    ],
+    [
+      'a built-in consumer named like a declared one',
+      [{ name: 'demo-app', team: 'employees' }],
+      'builtinConsumers: "demo-app" is also a declared consumer (a built-in consumer\'s name is reserved)',
+    ],
+  ])('refuses %s', (_what, builtin, message) => {
+    const { tenants } = build(RemovalPolicy.DESTROY, builtin);
+    expect(tenants).toThrow(message);
   });
 });

@@ -2,14 +2,29 @@
  * The rotation state machine step by step, as Secrets Manager drives it: Secrets Manager is moto_server
  * (the pending version made as RotateSecret makes it, ./rotation-moto.ts), LiteLLM the key stand-in.
  */
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
 import { newVirtualKey } from '../../../lambda/tenants/key-secret';
 import { httpLiteLlm } from '../../../lambda/key-rotation/litellm-keys';
 import { jsonLog } from '../../../lambda/key-rotation/redact';
 import { ROTATION_STEPS, createRotationHandler, type RotationStep } from '../../../lambda/key-rotation/rotation';
 import { secretVersions, type SecretVersions } from '../../../lambda/key-rotation/secret-versions';
-import { MANAGED_BY_METADATA_KEY, consumerOfRetiredAlias, managedByValue, retiredKeyAlias } from '../../../lib/shared/tenants';
+import {
+  CONSUMER_SECRET_TAG,
+  MANAGED_BY_METADATA_KEY,
+  TEAM_SECRET_TAG,
+  consumerOfRetiredAlias,
+  managedByValue,
+  retiredKeyAlias,
+} from '../../../lib/shared/tenants';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../../lib/shared/web';
 import { startMoto, type LocalMoto } from '../../support/moto';
 import { sha256, type FakeKeyRow } from '../../support/fake-litellm-admin';
 import { LiteLlmStandIn } from './litellm-stand-in';
@@ -245,6 +260,34 @@ describe('key rotation against moto_server and the LiteLLM stand-in', () => {
     expect((await client.send(new DescribeSecretCommand({ SecretId: off }))).RotationEnabled).not.toBe(true);
     await expect(rotation()(event('createSecret', off, randomUUID()))).rejects.toThrow(`Secret ${off} is not enabled for rotation`);
     expect(litellm.calls.length).toBe(callsBefore);
+  });
+
+  test("refuses Open WebUI's built-in key even when started by hand: its pods read the key only at start", async () => {
+    const key = newVirtualKey();
+    keys.add(key);
+    litellm.admin.seedKey(key, managed(OPEN_WEBUI_CONSUMER));
+    const { ARN } = await client.send(
+      new CreateSecretCommand({
+        Name: builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER),
+        SecretString: JSON.stringify({ virtualKey: key }),
+        Tags: [
+          { Key: CONSUMER_SECRET_TAG, Value: OPEN_WEBUI_CONSUMER },
+          { Key: TEAM_SECRET_TAG, Value: 'platform-eng' },
+        ],
+      }),
+    );
+    await client.send(new RotateSecretCommand({ SecretId: ARN, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    await client.send(new PutSecretValueCommand({ SecretId: ARN, SecretString: JSON.stringify({ virtualKey: key }) }));
+    const token = randomUUID();
+    await startRotation(client, ARN!, token);
+    const callsBefore = litellm.calls.length;
+    for (const step of ROTATION_STEPS) {
+      await expect(rotation()(event(step, ARN!, token))).rejects.toThrow(
+        `Secret ${ARN} holds the built-in consumer open-webui's key, which is never rotated (its workload reads the key only at start; constructs/tenants.ts)`,
+      );
+    }
+    expect(litellm.calls.length).toBe(callsBefore);
+    expect(await keyIn(ARN!, 'AWSCURRENT')).toBe(key);
   });
 
   test('a token already AWSCURRENT is a finished rotation: its steps do nothing again', async () => {

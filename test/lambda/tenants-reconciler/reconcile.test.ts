@@ -16,6 +16,7 @@ import { parseVirtualKeySecret } from '../../../lambda/authorizer/virtual-key-se
 import { masterKeyReader } from '../../../lambda/tenants/master-key';
 import { createOnEventHandler, type OnEventResponse } from '../../../lambda/tenants-reconciler/on-event';
 import { retiredKeyAlias, type DesiredTenants } from '../../../lib/shared/tenants';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../../lib/shared/web';
 import { FakeLiteLlmAdmin, sha256 } from '../../support/fake-litellm-admin';
 import { startMoto, type LocalMoto } from '../../support/moto';
 
@@ -70,6 +71,15 @@ beforeEach(async () => {
     );
     secretArns[c] = out.ARN!;
   }
+  // Open WebUI's built-in key: a secret outside the authorizer's prefix (moto keeps names across worlds, hence the suffix).
+  secretArns[OPEN_WEBUI_CONSUMER] = (
+    await sm.send(
+      new CreateSecretCommand({
+        Name: `${builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER)}-${worldCount}`,
+        SecretString: 'Xk3!generated-placeholder-password',
+      }),
+    )
+  ).ARN!;
   const logs: string[] = [];
   const base: DesiredTenants = {
     environment: 'dev',
@@ -110,6 +120,8 @@ beforeEach(async () => {
         maxParallelRequests: 2,
       },
       { name: 'app-two', team: 'support', clientId: 'client-app-two', secretArn: secretArns['app-two']!, tags: {} },
+      // Built-in: no client id and no limits of its own; its team's budget holds it.
+      { name: OPEN_WEBUI_CONSUMER, team: 'support', secretArn: secretArns[OPEN_WEBUI_CONSUMER], tags: {} },
     ],
   };
   world = {
@@ -189,12 +201,12 @@ describe('tenants reconciler, whole runs', () => {
         teamsCreated: '2',
         teamsUpdated: '0',
         teamsDeleted: '0',
-        keysIssued: '3',
+        keysIssued: '4',
         keysUpdated: '0',
         keysDeleted: '0',
-        secretsWritten: '3',
+        secretsWritten: '4',
         adminReads: '2',
-        adminWrites: '5',
+        adminWrites: '6',
       },
     });
     await expectConverged(desired);
@@ -215,6 +227,20 @@ describe('tenants reconciler, whole runs', () => {
         tags: ['environment:dev', 'team:research', 'consumer:batch-jobs', 'cost-centre:cc-1001', 'owner:data'],
       },
     });
+    // Open WebUI's key: marked, attributed, bound to its team (models and budget come from the team), no limit of its own.
+    expect(world.admin.keyByAlias(OPEN_WEBUI_CONSUMER)).toMatchObject({
+      team_id: world.admin.teamByAlias('support')!.team_id,
+      models: [],
+      max_budget: null,
+      metadata: {
+        genai_managed_by: 'genai-gateway-platform/dev',
+        environment: 'dev',
+        team: 'support',
+        consumer: OPEN_WEBUI_CONSUMER,
+        tags: ['environment:dev', 'team:support', `consumer:${OPEN_WEBUI_CONSUMER}`, 'cost-centre:cc-2002'],
+      },
+    });
+    expect(world.admin.teamByAlias('support')).toMatchObject({ models: ['nova-lite'], max_budget: 50, budget_duration: '1mo' });
     const createLog = takeLogs();
 
     const writesBefore = world.admin.writes().length;
@@ -229,11 +255,11 @@ describe('tenants reconciler, whole runs', () => {
         { ...d.teams[0]!, maxBudgetUsd: 300, models: ['claude-sonnet'] },
         { ...d.teams[1]!, rpmLimit: 240, tags: { 'cost-centre': 'cc-2003' } },
       ],
-      consumers: [{ ...d.consumers[0]!, tpmLimit: 5000 }, d.consumers[1]!, d.consumers[2]!],
+      consumers: d.consumers.map((c, i) => (i === 0 ? { ...c, tpmLimit: 5000 } : c)),
     }));
     const keysBefore = await Promise.all(desired.consumers.map((c) => world.secretKey(c.name)));
     const change = await world.run('Update', changed);
-    expect(change.Data).toMatchObject({ teamsUpdated: '2', keysUpdated: '2', keysIssued: '0', adminWrites: '4', secretsWritten: '0' });
+    expect(change.Data).toMatchObject({ teamsUpdated: '2', keysUpdated: '3', keysIssued: '0', adminWrites: '5', secretsWritten: '0' });
     expect(world.admin.teamByAlias('research')).toMatchObject({ max_budget: 300, models: ['claude-sonnet'] });
     expect(world.admin.teamByAlias('support')!.metadata.tags).toEqual(['environment:dev', 'team:support', 'cost-centre:cc-2003']);
     expect(world.admin.keyByAlias('app-one')!.tpm_limit).toBe(5000);
@@ -243,7 +269,8 @@ describe('tenants reconciler, whole runs', () => {
       'consumer:app-two',
       'cost-centre:cc-2003',
     ]);
-    // Changing limits keeps every key: no client needs a new one.
+    expect(world.admin.keyByAlias(OPEN_WEBUI_CONSUMER)!.metadata.tags).toContain('cost-centre:cc-2003');
+    // Changing limits keeps every key: no client (and no Open WebUI pod) needs a new one.
     expect(await Promise.all(desired.consumers.map((c) => world.secretKey(c.name)))).toEqual(keysBefore);
     const changeLog = takeLogs();
 
@@ -253,8 +280,10 @@ describe('tenants reconciler, whole runs', () => {
       teams: [changed.teams[0]!],
       consumers: [changed.consumers[0]!, changed.consumers[1]!],
     });
-    expect(deleted.Data).toMatchObject({ keysDeleted: '1', teamsDeleted: '1', adminWrites: '2' });
+    // Open WebUI turned off with its team gone: its key goes too.
+    expect(deleted.Data).toMatchObject({ keysDeleted: '2', teamsDeleted: '1', adminWrites: '3' });
     expect(world.admin.keyByAlias('app-two')).toBeUndefined();
+    expect(world.admin.keyByAlias(OPEN_WEBUI_CONSUMER)).toBeUndefined();
     expect(world.admin.teamByAlias('support')).toBeUndefined();
     const deleteLog = takeLogs();
 
@@ -274,7 +303,7 @@ describe('tenants reconciler, whole runs', () => {
     );
     expect(world.admin.teams.size).toBe(2);
     const retry = await world.run('Update', desired);
-    expect(retry.Data).toMatchObject({ teamsCreated: '0', keysIssued: '3', adminWrites: '3' });
+    expect(retry.Data).toMatchObject({ teamsCreated: '0', keysIssued: '4', adminWrites: '4' });
     await expectConverged(desired);
     expect((await world.run('Update', desired)).Data).toMatchObject({ adminWrites: '0' });
   });
@@ -298,7 +327,7 @@ describe('tenants reconciler, whole runs', () => {
     expect(await world.secretKey('app-one')).toBeUndefined();
 
     const retry = await world.run('Update', desired);
-    expect(retry.Data).toMatchObject({ keysDeleted: '1', keysIssued: '3', secretsWritten: '3' });
+    expect(retry.Data).toMatchObject({ keysDeleted: '1', keysIssued: '4', secretsWritten: '4' });
     expect(world.admin.keys.has(orphan.token)).toBe(false);
     await expectConverged(desired);
   });
@@ -323,6 +352,21 @@ describe('tenants reconciler, whole runs', () => {
         'reconcile: delete-key consumer=app-two via POST /key/delete (the secret holds another key)',
         'reconcile: issue-key consumer=app-two via POST /key/generate, then PutSecretValue',
       ]),
+    );
+  });
+
+  test("Open WebUI's key is replaced by hand as rotate-key says: {} in its secret, then a forced run deletes the old key and issues a new one", async () => {
+    const desired = world.desired();
+    await world.run('Create', desired);
+    const old = world.admin.keyByAlias(OPEN_WEBUI_CONSUMER)!;
+    await sm.send(new PutSecretValueCommand({ SecretId: world.secretArns[OPEN_WEBUI_CONSUMER], SecretString: '{}' }));
+    takeLogs();
+    const run = await world.run('Update', desired);
+    expect(run.Data).toMatchObject({ keysDeleted: '1', keysIssued: '1', secretsWritten: '1', adminWrites: '2' });
+    expect(world.admin.keys.has(old.token)).toBe(false);
+    await expectConverged(desired);
+    expect(takeLogs()).toEqual(
+      expect.arrayContaining([`reconcile: delete-key consumer=${OPEN_WEBUI_CONSUMER} via POST /key/delete (the secret holds no key)`]),
     );
   });
 
@@ -366,7 +410,7 @@ describe('tenants reconciler, whole runs', () => {
       `LiteLLM at ${world.admin.url} was not ready within 30 s (4 polls of /health/readiness; last: status healthy, database disconnected). ` +
         'Check the gateway pods and their database connection, then deploy again.',
     );
-    expect(world.admin.adminCalls().filter((c) => c.method === 'POST')).toHaveLength(5);
+    expect(world.admin.adminCalls().filter((c) => c.method === 'POST')).toHaveLength(6);
   });
 
   test('no key, master key or secret value reaches a log line, an error message, the response or the call log', async () => {
@@ -374,7 +418,7 @@ describe('tenants reconciler, whole runs', () => {
     const outputs: unknown[] = [];
     outputs.push(await world.run('Create', desired));
     world.admin.failOnce({ route: '/key/update' });
-    const changed = world.desired((d) => ({ ...d, consumers: [{ ...d.consumers[0]!, rpmLimit: 1 }, d.consumers[1]!, d.consumers[2]!] }));
+    const changed = world.desired((d) => ({ ...d, consumers: d.consumers.map((c, i) => (i === 0 ? { ...c, rpmLimit: 1 } : c)) }));
     outputs.push(await world.run('Update', changed).catch((e: Error) => e.message));
     await sm.send(
       new PutSecretValueCommand({

@@ -13,6 +13,17 @@ describe('parseDesiredTenants', () => {
     expect(parseDesiredTenants(JSON.stringify(valid))).toEqual(valid);
   });
 
+  test("accepts a built-in consumer without a client id (Open WebUI's key, which no token names)", () => {
+    const builtin = {
+      name: 'open-webui',
+      team: 'research',
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genai-gateway/dev/builtin-keys/open-webui-AbCdEf',
+      tags: {},
+    };
+    const desired = { ...valid, consumers: [...valid.consumers, builtin] };
+    expect(parseDesiredTenants(JSON.stringify(desired)).consumers[1]).toEqual(builtin);
+  });
+
   test('refuses anything but a JSON string', () => {
     expect(() => parseDesiredTenants(valid)).toThrow('DesiredTenants: expected the desired state as one JSON string');
     expect(() => parseDesiredTenants('{nope')).toThrow(/^DesiredTenants: not valid JSON \(/);

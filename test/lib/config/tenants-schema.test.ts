@@ -1,4 +1,4 @@
-import { problemsOf } from '../../support/config-problems';
+import { configProblems, problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 
@@ -170,6 +170,27 @@ describe('tenants config rejects bad input with one exact message per problem', 
     expect(problemsOf(input)).toEqual([
       'tenants.consumers[0].clientId: cannot be fixed in an ephemeral environment (use the cognito provider, or ephemeral: false)',
     ]);
+  });
+
+  test("a declared consumer named open-webui is refused, with Open WebUI on or off: the name is its built-in key's", () => {
+    const tenants = { teams: [team], consumers: [{ name: 'open-webui', team: 'support' }] };
+    const message =
+      'tenants.consumers[0].name: "open-webui" is reserved for Open WebUI\'s built-in key, which the platform issues itself when openWebUi.enabled (choose another name)';
+    expect(problemsOf(withTenants(tenants))).toEqual([message]);
+    expect(problemsOf({ ...withTenants(tenants), openWebUi: { enabled: true, team: 'support' } })).toEqual([message]);
+  });
+
+  test("Open WebUI's team needs a budget: the built-in key spends for every employee and has none of its own", () => {
+    const { maxBudgetUsd: _budget, budgetDuration: _duration, ...unbudgeted } = team;
+    const input = {
+      ...withTenants({ teams: [team, { ...unbudgeted, name: 'employees' }] }),
+      openWebUi: { enabled: true, team: 'employees' },
+    };
+    expect(problemsOf(input)).toEqual([
+      "tenants.teams[1].maxBudgetUsd: is required: the team is openWebUi.team, and Open WebUI's built-in key spends for every employee within the team's budget",
+    ]);
+    expect(configProblems({ ...input, openWebUi: { enabled: false, team: 'employees' } })).toEqual([]);
+    expect(configProblems({ ...input, openWebUi: { enabled: true, team: 'support' } })).toEqual([]);
   });
 
   test('the old edge.identity.consumers list is refused, not silently ignored', () => {
