@@ -17,6 +17,8 @@ import { LANGFUSE_ENVIRONMENT_VARIABLE } from '../../k8s/renderers/litellm-confi
 import { keyAttributionTags, teamAttributionTags } from '../../lib/shared/attribution';
 import { FakeLiteLlm, fromRenderedConfig, hashedKey, liteLlmError, resolveVirtualKey, type FakeLiteLlmKey } from '../support/fake-litellm';
 import { RATE_LIMIT_MESSAGE_PREFIX } from '../support/litellm-errors';
+import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_USER_HEADERS } from '../../k8s/renderers/open-webui-env';
+import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
 
 const rendered = ENVIRONMENT_NAMES.map((env) => {
   const manifests = Testing.synth(charts(config(env)).litellm) as Manifest[];
@@ -404,5 +406,54 @@ describe('LiteLLM contract: budgets and limits refuse with 4xx, never 5xx', () =
         `${object} not allowed to access model. This ${object} can only access models=['only-this']. Tried to access ${servedModel()}`,
       );
     });
+  });
+});
+
+/**
+ * How LiteLLM picks a request's end user, restated from litellm/proxy/auth/auth_utils.py,
+ * get_end_user_id_from_request_body (read 2026-11-29 in two stored copies of the main line; the index does not report
+ * their commits; the newer one later than v1.108.12): the standard x-litellm-customer-id and x-litellm-end-user-id
+ * headers first (newer copy only), then the header named by general_settings.user_header_mappings (role customer),
+ * else general_settings.user_header_name (both copies; header names compared case-insensitively, blank values
+ * skipped), then the body's `user`. Docs: docs.litellm.ai/docs/proxy/customers (last updated 2026-10-09) give the same
+ * order and mark user_header_name deprecated but read.
+ */
+function endUserOf(headers: Record<string, string>, body: Record<string, unknown>, generalSettings: Manifest): string | undefined {
+  const header = (name: string) => Object.entries(headers).find(([k, v]) => k.toLowerCase() === name.toLowerCase() && v.trim() !== '')?.[1];
+  const standard = header('x-litellm-customer-id') ?? header('x-litellm-end-user-id');
+  if (standard !== undefined) return standard;
+  const named = typeof generalSettings.user_header_name === 'string' ? header(generalSettings.user_header_name) : undefined;
+  if (named !== undefined) return named;
+  return typeof body.user === 'string' ? body.user : undefined;
+}
+
+describe('LiteLLM contract: end users forwarded by Open WebUI', () => {
+  test.each(rendered)("with Open WebUI on, LiteLLM takes the end user from Open WebUI's email header ($env)", ({ config: cfg }) => {
+    // Source: litellm/proxy/auth/auth_utils.py get_end_user_id_from_request_body (see endUserOf above); the end user
+    // found there is what LiteLLM records spend against (docs.litellm.ai/docs/proxy/customers, "Tracking Customer
+    // Spend"). Open WebUI sends the signed-in user's email in X-OpenWebUI-User-Email (test/contracts/open-webui.test.ts).
+    expect(cfg.general_settings.user_header_name).toBe(OPEN_WEBUI_END_USER_HEADER);
+    const openWebUiCall = {
+      [OPEN_WEBUI_USER_HEADERS.email]: 'ada@example.com',
+      [OPEN_WEBUI_USER_HEADERS.id]: '7d1c0f2e',
+      authorization: 'Bearer sk-built-in',
+    };
+    expect(endUserOf(openWebUiCall, { model: 'claude-sonnet-4' }, cfg.general_settings)).toBe('ada@example.com');
+    // Header names are matched case-insensitively (HTTP/2 and proxies lowercase them).
+    expect(endUserOf({ 'x-openwebui-user-email': 'ada@example.com' }, {}, cfg.general_settings)).toBe('ada@example.com');
+  });
+
+  test('without Open WebUI the config names no end-user header, so only the body `user` (or a standard header) counts', () => {
+    // Source: as above; user_header_name is read only when set to a non-blank string.
+    const off = config('dev');
+    const settings = buildLiteLlmConfig({
+      environment: off.name,
+      models: off.models,
+      modelGroups: off.modelGroups,
+      router: off.router,
+      responseCache: off.responseCache,
+    }).general_settings as Manifest;
+    expect(settings).not.toHaveProperty('user_header_name');
+    expect(endUserOf({ [OPEN_WEBUI_USER_HEADERS.email]: 'ada@example.com' }, { user: 'app-user-1' }, settings)).toBe('app-user-1');
   });
 });
