@@ -1,5 +1,8 @@
-import { loadEnvironment } from '../../lib/config/load-config';
+import { builtinConsumersFor } from '../../constructs/tenants';
+import { desiredKeyFields, desiredTeamFields } from '../../lambda/tenants-reconciler/plan';
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { BUDGET_DURATION } from '../../lib/config/tenants-schema';
+import { configProblems } from '../support/config-problems';
 
 describe('LiteLLM contract: budgets declared in the tenants config', () => {
   test('LiteLLM budget durations are a count and one of s, m, h, d, w or mo; the config accepts exactly those', () => {
@@ -15,5 +18,28 @@ describe('LiteLLM contract: budgets declared in the tenants config', () => {
     });
     expect(durations.length).toBeGreaterThan(0);
     for (const duration of durations) expect(duration).toMatch(BUDGET_DURATION);
+  });
+
+  test("LiteLLM holds a team's keys to the team's models and max_budget, so Open WebUI's built-in key, with no budget of its own, spends within its team's", () => {
+    // Source: BerriAI/litellm litellm/proxy/auth/auth_checks.py, common_checks (main line at commit 000d819620d6,
+    // read 2026-11-29; the v1.108.12 tag could not be read): for a key bound to a team it refuses a model the team
+    // may not use (step 2, can_team_access_model) and, unless the model is free, raises BudgetExceededError once the
+    // team's spend passes its max_budget (step 3, _team_max_budget_check), whatever the key's own budget.
+    const input = {
+      name: 'test',
+      region: 'us-east-1',
+      ephemeral: true,
+      tenants: { teams: [{ name: 'employees', models: ['claude-sonnet-4'], maxBudgetUsd: 20, budgetDuration: '30d' }] },
+      openWebUi: { enabled: true, team: 'employees' },
+    };
+    const config = parseEnvironment(input);
+    const [builtin] = builtinConsumersFor(config.openWebUi);
+    const team = { alias: 'employees', models: ['claude-sonnet-4'], tags: {}, maxBudgetUsd: 20, budgetDuration: '30d' };
+    const key = desiredKeyFields('test', { name: builtin!.name, team: builtin!.team, secretArn: 'arn', tags: {} }, team);
+    expect(key).toMatchObject({ team: 'employees', models: [], max_budget: null, budget_duration: null });
+    expect(desiredTeamFields('test', team)).toMatchObject({ models: ['claude-sonnet-4'], max_budget: 20, budget_duration: '30d' });
+    // So the team must have a budget: the config refuses Open WebUI's team without one.
+    const { maxBudgetUsd: _budget, budgetDuration: _duration, ...unbudgeted } = input.tenants.teams[0]!;
+    expect(configProblems({ ...input, tenants: { teams: [unbudgeted] } })).toHaveLength(1);
   });
 });
