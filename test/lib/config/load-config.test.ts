@@ -15,7 +15,8 @@ describe('loadEnvironment', () => {
       database: { minCapacity: 0, readers: 0 },
       cache: { replicas: 0, multiAz: false },
     });
-    expect(dev.models.map((m) => m.name)).toEqual(['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4']);
+    // The default Claude groups plus the embedding model Open WebUI's document search uses.
+    expect(dev.models.map((m) => m.name)).toEqual(['claude-3-7-sonnet', 'claude-sonnet-4', 'claude-opus-4', 'titan-embed-text-v2']);
   });
 
   test('fills observability defaults: unmuted, no subscribers, thresholds set, a budget alerting at 80% and 100%', () => {
