@@ -57,7 +57,7 @@ const mixed: ModelConfig[] = [
 ];
 
 describe('renderLiteLlmConfig', () => {
-  test('parses back to the default dev models as us. inference profiles in us-east-1', () => {
+  test('parses back to the default dev models as us. inference profiles in us-east-1, and the embedding model called directly', () => {
     const parsed = parse(renderLiteLlmConfig(fromConfig(config('dev'))));
     expect(parsed.model_list).toEqual([
       {
@@ -75,7 +75,20 @@ describe('renderLiteLlmConfig', () => {
         litellm_params: { model: 'bedrock/us.anthropic.claude-opus-4-20250514-v1:0', aws_region_name: 'us-east-1', weight: 1 },
         model_info: { id: 'claude-opus-4:0' },
       },
+      {
+        model_name: 'titan-embed-text-v2',
+        litellm_params: { model: 'bedrock/amazon.titan-embed-text-v2:0', aws_region_name: 'us-east-1', weight: 1 },
+        model_info: { id: 'titan-embed-text-v2:0' },
+      },
     ]);
+  });
+
+  test('names the end-user header only when one is given', () => {
+    const input = fromConfig(config('dev'));
+    expect(parse(renderLiteLlmConfig(input)).general_settings).not.toHaveProperty('user_header_name');
+    expect(parse(renderLiteLlmConfig({ ...input, endUserIdHeader: 'X-OpenWebUI-User-Email' })).general_settings).toMatchObject({
+      user_header_name: 'X-OpenWebUI-User-Email',
+    });
   });
 
   test('renders each provider with its own parameters; keys are environment references only', () => {
