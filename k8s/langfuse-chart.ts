@@ -53,6 +53,7 @@ export class LangfuseChart extends Chart {
       automountServiceAccountToken: false,
     });
 
+    const sso = langfuseSso(config, aws);
     const secret = new SyncedSecret(this, 'Env', {
       name: NAMES.langfuse.secret,
       namespace,
@@ -66,6 +67,7 @@ export class LangfuseChart extends Chart {
         initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
         initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
         adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },
+        ...(sso ? { ssoClientSecret: { key: sso.clientSecretArn } } : {}),
       },
       keys: {
         DATABASE_URL: postgresUrlTemplate('db', aws.database.host, aws.database.port),
@@ -77,6 +79,7 @@ export class LangfuseChart extends Chart {
         LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
         LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
         LANGFUSE_INIT_USER_PASSWORD: '{{ .adminPassword }}',
+        ...(sso ? { [sso.secretKey]: '{{ .ssoClientSecret }}' } : {}),
       },
     });
 
@@ -115,7 +118,10 @@ export class LangfuseChart extends Chart {
         CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
         TELEMETRY_ENABLED: 'false',
         LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
-        AUTH_DISABLE_SIGNUP: 'true',
+        // Without SSO nobody signs up; with it, sign-up must stay open (Langfuse creates an SSO user on first sign-in
+        // and refuses that too when sign-up is disabled) while password sign-in and sign-up are off.
+        AUTH_DISABLE_SIGNUP: sso ? 'false' : 'true',
+        ...sso?.plain,
         LANGFUSE_INIT_ORG_ID: LANGFUSE_INIT.orgId,
         LANGFUSE_INIT_ORG_NAME: LANGFUSE_INIT.orgName,
         LANGFUSE_INIT_PROJECT_ID: LANGFUSE_INIT.projectId,
@@ -128,6 +134,7 @@ export class LangfuseChart extends Chart {
         'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
         'LANGFUSE_INIT_PROJECT_SECRET_KEY',
         'LANGFUSE_INIT_USER_PASSWORD',
+        ...(sso ? [sso.secretKey] : []),
       ),
     ];
     const workerEnv: k8s.EnvVar[] = [
@@ -264,4 +271,34 @@ export class LangfuseChart extends Chart {
       });
     }
   }
+}
+
+/** Langfuse's button label for the external issuer (AUTH_CUSTOM_NAME; the provider is not offered without one). */
+export const LANGFUSE_CUSTOM_SSO_NAME = 'Company sign-in';
+
+/**
+ * Langfuse's single sign-on, when the workforce identity gives it a client (only with a public hostname: Cognito and
+ * most IdPs take https callbacks only). Free edition providers at v3.194.1 (web/src/server/auth.ts): Cognito through
+ * AUTH_COGNITO_*, any OIDC issuer through AUTH_CUSTOM_*. Signed-in users join the headless-init organisation as
+ * admins: only the admin group gets a token for this client (Cognito: the admin gate; external issuer: the admin
+ * hostnames' sign-in in front). The headless-init user and its project keys stay; it just cannot sign in by password.
+ * Account linking by e-mail stays off (default), so nobody takes over an existing Langfuse user by e-mail alone.
+ */
+function langfuseSso(config: LangfuseChartProps['config'], aws: LangfuseChartProps['aws']) {
+  const client = aws.sso?.clients.langfuse;
+  if (!aws.sso || !client) return undefined;
+  const cognito = config.web.sso.provider === 'cognito';
+  const prefix = cognito ? 'AUTH_COGNITO' : 'AUTH_CUSTOM';
+  return {
+    clientSecretArn: client.clientSecretArn,
+    secretKey: `${prefix}_CLIENT_SECRET`,
+    plain: {
+      [`${prefix}_CLIENT_ID`]: client.clientId,
+      [`${prefix}_ISSUER`]: aws.sso.issuer,
+      ...(cognito ? {} : { AUTH_CUSTOM_NAME: LANGFUSE_CUSTOM_SSO_NAME, AUTH_CUSTOM_SCOPE: 'openid email profile' }),
+      AUTH_DISABLE_USERNAME_PASSWORD: 'true',
+      LANGFUSE_DEFAULT_ORG_ID: LANGFUSE_INIT.orgId,
+      LANGFUSE_DEFAULT_ORG_ROLE: 'ADMIN',
+    },
+  };
 }

@@ -128,7 +128,10 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       adminGroup: config.web.adminGroup,
       clients: {
         openWebUi: { clientId: '<open-webui-sso-client-id>', clientSecretArn: '<open-webui-sso-client-secret-arn>' },
-        langfuse: { clientId: '<langfuse-sso-client-id>', clientSecretArn: '<langfuse-sso-client-secret-arn>' },
+        // Langfuse gets a client only with a public hostname (constructs/workforce-identity.ts).
+        ...(config.web.domain
+          ? { langfuse: { clientId: '<langfuse-sso-client-id>', clientSecretArn: '<langfuse-sso-client-secret-arn>' } }
+          : {}),
       },
     },
     ...(config.web.domain

@@ -11,6 +11,9 @@
 import { SECRET_SPECS } from '../../constructs/platform-secrets';
 import { IMAGES } from '../../k8s/versions';
 import { synthEnvironment } from '../support/app';
+import { ENTRA_SSO, withWebDomain } from '../support/web-config';
+import { LANGFUSE_CALLBACK_PATHS } from '../../constructs/workforce-identity';
+import type { EnvironmentConfig } from '../../lib/config/schema';
 import { ENVIRONMENT_NAMES, allManifests, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 type Container = 'web' | 'worker';
@@ -60,6 +63,18 @@ const READ_BY: Readonly<Record<string, readonly Container[]>> = {
   LANGFUSE_INIT_USER_PASSWORD: ['web'],
   HOSTNAME: BOTH,
   PORT: BOTH,
+  // Single sign-on (web/src/env.mjs; providers registered in web/src/server/auth.ts).
+  AUTH_COGNITO_CLIENT_ID: ['web'],
+  AUTH_COGNITO_CLIENT_SECRET: ['web'],
+  AUTH_COGNITO_ISSUER: ['web'],
+  AUTH_CUSTOM_CLIENT_ID: ['web'],
+  AUTH_CUSTOM_CLIENT_SECRET: ['web'],
+  AUTH_CUSTOM_ISSUER: ['web'],
+  AUTH_CUSTOM_NAME: ['web'],
+  AUTH_CUSTOM_SCOPE: ['web'],
+  AUTH_DISABLE_USERNAME_PASSWORD: ['web'],
+  LANGFUSE_DEFAULT_ORG_ID: ['web'],
+  LANGFUSE_DEFAULT_ORG_ROLE: ['web'],
 };
 
 /** Read by the AWS SDK inside both containers, not by Langfuse's schemas. */
@@ -99,10 +114,19 @@ const SECRET_VALUES = [
   'REDIS_AUTH',
   'LANGFUSE_INIT_PROJECT_SECRET_KEY',
   'LANGFUSE_INIT_USER_PASSWORD',
+  'AUTH_COGNITO_CLIENT_SECRET',
+  'AUTH_CUSTOM_CLIENT_SECRET',
 ];
 
-describe.each(ENVIRONMENT_NAMES)('Langfuse v3.194.1 (%s)', (env) => {
-  const manifests = allManifests(config(env));
+/** Each environment as committed, and dev with a web domain, where Langfuse signs in through the workforce IdP. */
+const VARIANTS: readonly [string, EnvironmentConfig][] = [
+  ...ENVIRONMENT_NAMES.map((env) => [env, config(env)] as [string, EnvironmentConfig]),
+  ['dev with a domain, Cognito', withWebDomain(config('dev'))],
+  ['dev with a domain, Entra ID', withWebDomain(config('dev'), ENTRA_SSO)],
+];
+
+describe.each(VARIANTS)('Langfuse v3.194.1 (%s)', (_label, environment) => {
+  const manifests = allManifests(environment);
   const deployments: Record<Container, Manifest> = {
     web: find(manifests, 'Deployment', 'langfuse-web'),
     worker: find(manifests, 'Deployment', 'langfuse-worker'),
@@ -243,5 +267,67 @@ describe('Langfuse secrets as the data stack generates them', () => {
     expect(groups[0]!.Properties).toMatchObject({ TransitEncryptionEnabled: true });
     expect(groups[0]!.Properties.NumNodeGroups ?? 1).toBe(1);
     expect(groups[0]!.Properties.ClusterMode ?? 'disabled').not.toBe('enabled');
+  });
+});
+
+describe('Langfuse v3.194.1 single sign-on through the workforce identity provider', () => {
+  const webEnv = (cfg: EnvironmentConfig) => envOf(find(allManifests(cfg), 'Deployment', 'langfuse-web').spec.template.spec.containers[0]);
+  const cognito = webEnv(withWebDomain(config('dev')));
+  const entra = webEnv(withWebDomain(config('dev'), ENTRA_SSO));
+
+  test('the free edition registers the Cognito provider when client id, secret and issuer are all set', () => {
+    // Source: langfuse/langfuse v3.194.1 web/src/server/auth.ts (CognitoProvider pushed to the static providers
+    // when AUTH_COGNITO_CLIENT_ID, _CLIENT_SECRET and _ISSUER are set; not under an ee/ folder).
+    for (const name of ['AUTH_COGNITO_CLIENT_ID', 'AUTH_COGNITO_CLIENT_SECRET', 'AUTH_COGNITO_ISSUER']) {
+      expect([name, cognito[name] !== undefined]).toEqual([name, true]);
+    }
+  });
+
+  test('the free edition registers the custom OIDC provider only when AUTH_CUSTOM_NAME is set too', () => {
+    // Source: v3.194.1 web/src/server/auth.ts (CustomSSOProvider needs client id, secret, issuer and name; its scope
+    // defaults to "openid email profile"); packages/shared/src/server/auth/customSsoProvider.ts (provider id "custom",
+    // discovery at <issuer>/.well-known/openid-configuration).
+    for (const name of ['AUTH_CUSTOM_CLIENT_ID', 'AUTH_CUSTOM_CLIENT_SECRET', 'AUTH_CUSTOM_ISSUER', 'AUTH_CUSTOM_NAME']) {
+      expect([name, entra[name] !== undefined]).toEqual([name, true]);
+    }
+    expect(entra.AUTH_CUSTOM_SCOPE).toBe('openid email profile');
+  });
+
+  test('NextAuth calls back at /api/auth/callback/<provider id>: cognito and custom', () => {
+    // Source: v3.194.1 web/src/pages/api/auth/[...nextauth].ts (NextAuth v4, web/package.json next-auth ^4.24.13);
+    // the Cognito provider's id is "cognito", the custom provider's "custom" (customSsoProvider.ts).
+    expect(LANGFUSE_CALLBACK_PATHS).toEqual({ cognito: '/api/auth/callback/cognito', oidc: '/api/auth/callback/custom' });
+  });
+
+  test('creating a user on first SSO sign-in fails while sign-up is disabled, so SSO keeps sign-up open and closes password sign-in', () => {
+    // Source: v3.194.1 web/src/server/auth.ts (extendedPrismaAdapter.createUser throws "Sign up is disabled." when
+    // AUTH_DISABLE_SIGNUP is "true"); web/src/features/auth-credentials/server/signupApiHandler.ts (password sign-up
+    // refused when AUTH_DISABLE_USERNAME_PASSWORD is "true"); the credentials provider's authorize refuses likewise.
+    for (const env of [cognito, entra]) {
+      expect(env).toMatchObject({ AUTH_DISABLE_SIGNUP: 'false', AUTH_DISABLE_USERNAME_PASSWORD: 'true' });
+    }
+  });
+
+  test('new SSO users join the default organisation with a role from its enum; ours is the headless-init organisation', () => {
+    // Source: v3.194.1 web/src/env.mjs (LANGFUSE_DEFAULT_ORG_ROLE one of OWNER, ADMIN, MEMBER, VIEWER, NONE);
+    // web/src/features/auth/lib/createProjectMembershipsOnSignup.ts (membership in each LANGFUSE_DEFAULT_ORG_ID
+    // organisation that exists, role defaulting to VIEWER).
+    expect(['OWNER', 'ADMIN', 'MEMBER', 'VIEWER', 'NONE']).toContain(cognito.LANGFUSE_DEFAULT_ORG_ROLE);
+    expect(cognito.LANGFUSE_DEFAULT_ORG_ID).toBe(cognito.LANGFUSE_INIT_ORG_ID);
+  });
+
+  test('headless initialisation still creates the user and project keys when password sign-in is off', () => {
+    // Source: v3.194.1 web/src/initialize.ts (the init user is created with createUserEmailPassword whenever its
+    // e-mail and password are set; AUTH_DISABLE_USERNAME_PASSWORD is not consulted there).
+    for (const name of ['LANGFUSE_INIT_PROJECT_PUBLIC_KEY', 'LANGFUSE_INIT_PROJECT_SECRET_KEY', 'LANGFUSE_INIT_USER_EMAIL']) {
+      expect([name, cognito[name] !== undefined]).toEqual([name, true]);
+    }
+  });
+
+  test('account linking by e-mail stays off: a Cognito or OIDC sign-in never takes over an existing Langfuse user', () => {
+    // Source: v3.194.1 web/src/server/auth.ts (allowDangerousEmailAccountLinking only when
+    // AUTH_<PROVIDER>_ALLOW_ACCOUNT_LINKING is "true").
+    expect(cognito.AUTH_COGNITO_ALLOW_ACCOUNT_LINKING).toBeUndefined();
+    expect(entra.AUTH_CUSTOM_ALLOW_ACCOUNT_LINKING).toBeUndefined();
   });
 });

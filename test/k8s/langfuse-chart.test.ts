@@ -1,5 +1,8 @@
 import { Testing } from 'cdk8s';
+import { LANGFUSE_CUSTOM_SSO_NAME } from '../../k8s/langfuse-chart';
+import type { EnvironmentConfig } from '../../lib/config/schema';
 import { LANGFUSE_S3_PREFIXES } from '../../lib/shared/langfuse';
+import { ENTRA_SSO, withWebDomain } from '../support/web-config';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
 describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {
@@ -57,5 +60,66 @@ describe.each(ENVIRONMENT_NAMES)('LangfuseChart (%s)', (env) => {
       LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
       LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
     });
+  });
+});
+
+describe('LangfuseChart single sign-on', () => {
+  const synth = (cfg: EnvironmentConfig) => {
+    const manifests = Testing.synth(charts(cfg).langfuse) as Manifest[];
+    const container = (name: string) => find(manifests, 'Deployment', name).spec.template.spec.containers[0];
+    return {
+      web: envOf(container('langfuse-web')),
+      worker: envOf(container('langfuse-worker')),
+      secret: find(manifests, 'ExternalSecret', 'langfuse-env').spec,
+      manifests,
+    };
+  };
+
+  test('without a web domain keeps its own login: no SSO variable, sign-up closed', () => {
+    const { web } = synth(config('dev'));
+    expect(Object.keys(web).filter((k) => /^AUTH_(COGNITO|CUSTOM)_|AUTH_DISABLE_USERNAME_PASSWORD|LANGFUSE_DEFAULT_ORG/.test(k))).toEqual(
+      [],
+    );
+    expect(web.AUTH_DISABLE_SIGNUP).toBe('true');
+  });
+
+  test('with a Cognito workforce pool signs in through Cognito only; SSO users may be created and join the init organisation as admins', () => {
+    const { web, worker, secret } = synth(withWebDomain(config('dev')));
+    expect(web).toMatchObject({
+      AUTH_COGNITO_CLIENT_ID: '<langfuse-sso-client-id>',
+      AUTH_COGNITO_ISSUER: '<sso-issuer>',
+      AUTH_DISABLE_USERNAME_PASSWORD: 'true',
+      AUTH_DISABLE_SIGNUP: 'false',
+      LANGFUSE_DEFAULT_ORG_ID: 'genai-platform',
+      LANGFUSE_DEFAULT_ORG_ROLE: 'ADMIN',
+    });
+    expect(web.AUTH_COGNITO_CLIENT_SECRET).toBe('secret:langfuse-env/AUTH_COGNITO_CLIENT_SECRET');
+    expect(secret.target.template.data.AUTH_COGNITO_CLIENT_SECRET).toBe('{{ .ssoClientSecret }}');
+    expect(secret.data).toContainEqual({ secretKey: 'ssoClientSecret', remoteRef: { key: '<langfuse-sso-client-secret-arn>' } });
+    expect(Object.keys(worker).filter((k) => k.startsWith('AUTH_'))).toEqual([]);
+  });
+
+  test('keeps the headless-init project keys and user, so the smoke test and LiteLLM keep working', () => {
+    const { web } = synth(withWebDomain(config('dev')));
+    for (const name of [
+      'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
+      'LANGFUSE_INIT_PROJECT_SECRET_KEY',
+      'LANGFUSE_INIT_USER_EMAIL',
+      'LANGFUSE_INIT_USER_PASSWORD',
+    ]) {
+      expect([name, web[name] !== undefined]).toEqual([name, true]);
+    }
+  });
+
+  test('with an external issuer uses the custom OIDC provider, named, with the standard scopes', () => {
+    const { web } = synth(withWebDomain(config('dev'), ENTRA_SSO));
+    expect(web).toMatchObject({
+      AUTH_CUSTOM_CLIENT_ID: '<langfuse-sso-client-id>',
+      AUTH_CUSTOM_ISSUER: '<sso-issuer>',
+      AUTH_CUSTOM_NAME: LANGFUSE_CUSTOM_SSO_NAME,
+      AUTH_CUSTOM_SCOPE: 'openid email profile',
+      AUTH_CUSTOM_CLIENT_SECRET: 'secret:langfuse-env/AUTH_CUSTOM_CLIENT_SECRET',
+    });
+    expect(Object.keys(web).filter((k) => k.startsWith('AUTH_COGNITO_'))).toEqual([]);
   });
 });
