@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -16,6 +17,8 @@ export interface AlarmThresholds {
   readonly auroraCapacityPercent: number;
   /** Memory used on the fullest Valkey node, in percent. */
   readonly valkeyMemoryPercent: number;
+  /** Used space of the fullest ClickHouse data volume, in percent. */
+  readonly clickhouseVolumePercent: number;
 }
 
 export interface PlatformAlarmsProps {
@@ -28,12 +31,22 @@ export interface PlatformAlarmsProps {
 
 /** The alarms a platform engineer is paged for, by what they mean; README's runbook table follows these names. */
 export type AlarmName =
-  'NoHealthyGatewayTargets' | 'Gateway5xxRate' | 'AuthorizerErrors' | 'BedrockThrottling' | 'AuroraAtMaxCapacity' | 'ValkeyMemoryHigh';
+  | 'NoHealthyGatewayTargets'
+  | 'Gateway5xxRate'
+  | 'AuthorizerErrors'
+  | 'BedrockThrottling'
+  | 'AuroraAtMaxCapacity'
+  | 'ValkeyMemoryHigh'
+  | 'ClickHouseVolumeHigh'
+  | 'ClickHouseVolumeNotReported';
+
+/** The volume report runs every 5 minutes; this many minutes without one is "not reported". */
+const CLICKHOUSE_REPORT_WINDOW_MINUTES = 15;
 
 /**
  * One alarm per failure a platform engineer acts on, and a composite "gateway down" (no healthy LiteLLM
- * target, or the edge answering 5xx) that pages on its own. ClickHouse volume use has no alarm: Container
- * Insights publishes no PersistentVolumeClaim fill metric on EKS Auto Mode (see the README).
+ * target, or the edge answering 5xx) that pages on its own. A full ClickHouse volume is not "gateway down"
+ * (LiteLLM keeps serving; traces stop), so its alarms stay out of the composite.
  */
 export class PlatformAlarms extends Construct {
   readonly alarms: Partial<Record<AlarmName, cloudwatch.Alarm>>;
@@ -46,6 +59,7 @@ export class PlatformAlarms extends Construct {
       ['gateway5xxPercent', t.gateway5xxPercent],
       ['auroraCapacityPercent', t.auroraCapacityPercent],
       ['valkeyMemoryPercent', t.valkeyMemoryPercent],
+      ['clickhouseVolumePercent', t.clickhouseVolumePercent],
     ];
     for (const [name, value] of percents) {
       if (!(value > 0 && value <= 100)) throw new Error(`thresholds.${name}: ${value} is not a percentage (allowed: above 0, up to 100)`);
@@ -102,6 +116,32 @@ export class PlatformAlarms extends Construct {
           evaluationPeriods: 2,
           datapointsToAlarm: 2,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
+      ClickHouseVolumeHigh: alarm(
+        'ClickHouseVolumeHigh',
+        `A ClickHouse data volume is ${t.clickhouseVolumePercent}% full or more (ClickHouse should already be moving parts to S3)`,
+        {
+          metric: m.clickhouseVolumeUsed('Maximum'),
+          threshold: t.clickhouseVolumePercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          // Missing reports have their own alarm below, so this one means exactly "nearly full".
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
+      ClickHouseVolumeNotReported: alarm(
+        'ClickHouseVolumeNotReported',
+        `No ClickHouse volume report for ${2 * CLICKHOUSE_REPORT_WINDOW_MINUTES} minutes: the CronJob is failing or a replica does not answer`,
+        {
+          metric: m.clickhouseVolumeUsed('SampleCount', Duration.minutes(CLICKHOUSE_REPORT_WINDOW_MINUTES)),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          // The job publishes nothing when it fails: no data is exactly what this alarm is for.
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
         },
       ),
     };

@@ -15,7 +15,7 @@ const HEIGHT = 6;
 
 /**
  * One dashboard per environment, in the order a platform engineer reads it: alarms, the edge (API
- * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), the data tier (Aurora, Valkey).
+ * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), the data tier (Aurora, Valkey, ClickHouse).
  * No physical name: CloudFormation names it, so a re-created environment never collides.
  */
 export class PlatformDashboard extends Construct {
@@ -73,7 +73,7 @@ export class PlatformDashboard extends Construct {
           graph('Bedrock invocations and throttles per model', m.bedrock('Invocations'), m.bedrock('InvocationThrottles')),
           graph('Bedrock tokens per model (input, output)', [...m.bedrock('InputTokenCount'), ...m.bedrock('OutputTokenCount')]),
         ],
-        [section('Data: Aurora, Valkey')],
+        [section('Data: Aurora, Valkey, ClickHouse')],
         [
           graph(
             'Aurora capacity (ACU) and % of max',
@@ -88,11 +88,18 @@ export class PlatformDashboard extends Construct {
           ),
         ],
         [
+          new cloudwatch.GraphWidget({
+            title: 'ClickHouse volume used %, fullest replica',
+            left: [m.clickhouseVolumeUsed('Maximum')],
+            width: WIDTH,
+            height: HEIGHT,
+            leftYAxis: { min: 0, max: 100, label: '%', showUnits: false },
+          }),
           new cloudwatch.TextWidget({
             markdown:
-              'ClickHouse volume use and Langfuse queue depth are not in CloudWatch: Container Insights on EKS Auto Mode publishes no volume fill metric, and Langfuse exposes no queue metric. Check them in the cluster (README, "Dashboards and alarms").',
-            width: 24,
-            height: 2,
+              'Langfuse queue depth is not in CloudWatch: Langfuse exposes no queue metric. Check it in the cluster (README, "Dashboards and alarms"). ClickHouse volume use comes from a CronJob in the ClickHouse chart (every 5 minutes).',
+            width: 24 - WIDTH,
+            height: HEIGHT,
           }),
         ],
       ],

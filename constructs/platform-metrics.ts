@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
 
 /**
  * Where each part of one environment reports to CloudWatch, as plain values (names, ids, full names).
@@ -29,6 +30,8 @@ export interface PlatformMetricsProps {
   readonly namespaces: readonly string[];
   /** Bedrock model ids as LiteLLM invokes them (inference profile ids included), with their region. */
   readonly bedrockModels: readonly { readonly id: string; readonly region: string }[];
+  /** Environment name: the dimension of the ClickHouse volume metric the chart's CronJob publishes. */
+  readonly environment: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -173,6 +176,24 @@ export class PlatformMetrics {
           ...(model.region !== this.props.region ? { region: model.region, label: `${model.id} (${model.region})` } : { label: model.id }),
         }),
     );
+  }
+
+  /**
+   * Used space of the fullest ClickHouse data volume, in percent, as the ClickHouse chart's CronJob publishes
+   * it every 5 minutes (lib/shared/clickhouse-volume.ts). SampleCount counts the reports that arrived.
+   */
+  clickhouseVolumeUsed(
+    statistic: 'Maximum' | 'SampleCount',
+    period = Duration.minutes(CLICKHOUSE_VOLUME_METRIC.periodMinutes),
+  ): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: CLICKHOUSE_VOLUME_METRIC.namespace,
+      metricName: CLICKHOUSE_VOLUME_METRIC.metricName,
+      dimensionsMap: { [CLICKHOUSE_VOLUME_METRIC.dimension]: this.props.environment },
+      statistic,
+      period,
+      label: statistic === 'Maximum' ? 'fullest replica %' : 'reports',
+    });
   }
 
   /** Throttles summed over the models an alarm can watch (alarms read metrics of their own region only). */

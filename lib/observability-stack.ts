@@ -15,8 +15,8 @@ export interface ObservabilityStackProps extends StackProps {
   readonly environment: string;
   readonly ephemeral: boolean;
   readonly observability: ObservabilityConfig;
-  /** Where each part of the environment reports to CloudWatch (the stack adds its own region). */
-  readonly observed: Omit<PlatformMetricsProps, 'region'>;
+  /** Where each part of the environment reports to CloudWatch (the stack adds its own region and the environment). */
+  readonly observed: Omit<PlatformMetricsProps, 'region' | 'environment'>;
 }
 
 /**
@@ -49,7 +49,7 @@ export class ObservabilityStack extends Stack {
       teams: observability.chat.teams,
     });
 
-    const metrics = new PlatformMetrics({ ...props.observed, region: this.region });
+    const metrics = new PlatformMetrics({ ...props.observed, region: this.region, environment: props.environment });
 
     this.alarms = new PlatformAlarms(this, 'Alarms', {
       metrics,

@@ -164,6 +164,12 @@ const alarmThresholdsSchema = z.strictObject({
   auroraCapacityPercent: percent.default(95),
   /** Memory used on the fullest Valkey node; with noeviction a full node stops Langfuse's queues. */
   valkeyMemoryPercent: percent.default(80),
+  /**
+   * Used space of the fullest ClickHouse data volume. ClickHouse itself starts moving parts to S3 at 80%
+   * (the storage policy's move_factor 0.2), so the volume sits near 80% by design: above that, moves are
+   * not keeping up.
+   */
+  clickhouseVolumePercent: percent.default(90),
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

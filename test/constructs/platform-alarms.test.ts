@@ -11,6 +11,14 @@ const THRESHOLDS: AlarmThresholds = {
   bedrockThrottles: 10,
   auroraCapacityPercent: 95,
   valkeyMemoryPercent: 80,
+  clickhouseVolumePercent: 90,
+};
+
+/** The metric the ClickHouse chart's CronJob publishes for the environment `test`. */
+const VOLUME_METRIC = {
+  Namespace: 'GenAIPlatform/ClickHouse',
+  MetricName: 'VolumeUsedPercent',
+  Dimensions: [{ Name: 'Environment', Value: 'test' }],
 };
 
 function build(overrides: Partial<PlatformAlarmsProps> = {}, metrics: Partial<PlatformMetricsProps> = {}) {
@@ -37,6 +45,11 @@ describe('PlatformAlarms', () => {
       { valkeyMemoryPercent: 0 },
       'thresholds.valkeyMemoryPercent: 0 is not a percentage (allowed: above 0, up to 100)',
     ],
+    [
+      'a volume threshold above 100%',
+      { clickhouseVolumePercent: 101 },
+      'thresholds.clickhouseVolumePercent: 101 is not a percentage (allowed: above 0, up to 100)',
+    ],
     ['a fractional error count', { authorizerErrors: 2.5 }, 'thresholds.authorizerErrors: 2.5 must be a whole number of at least 1'],
   ])('rejects %s and builds nothing', (_what, thresholds, message) => {
     const { stack, construct } = build({ thresholds: { ...THRESHOLDS, ...thresholds } });
@@ -53,11 +66,13 @@ describe('PlatformAlarms', () => {
       'AuroraAtMaxCapacity',
       'AuthorizerErrors',
       'BedrockThrottling',
+      'ClickHouseVolumeHigh',
+      'ClickHouseVolumeNotReported',
       'Gateway5xxRate',
       'NoHealthyGatewayTargets',
       'ValkeyMemoryHigh',
     ]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmRule: {
         'Fn::Join': [
@@ -115,10 +130,44 @@ describe('PlatformAlarms', () => {
     });
   });
 
+  test('alarms when the fullest ClickHouse volume reaches the threshold, not when reports stop', () => {
+    const { stack, construct } = build();
+    construct();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ MetricStat: { Metric: VOLUME_METRIC, Period: 300, Stat: 'Maximum' } })],
+      Threshold: 90,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('raises a separate alarm when no ClickHouse volume report arrives for 30 minutes', () => {
+    const { stack, construct } = build();
+    construct();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ MetricStat: { Metric: VOLUME_METRIC, Period: 900, Stat: 'SampleCount' } })],
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('keeps the ClickHouse alarms out of "gateway down": a full volume stops traces, not the gateway', () => {
+    const { stack, construct } = build();
+    const alarms = construct();
+    const rule = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm'));
+    for (const name of ['ClickHouseVolumeHigh', 'ClickHouseVolumeNotReported'] as const) {
+      const id = stack.getLogicalId(alarms.alarms[name]!.node.defaultChild as never);
+      expect([name, rule.includes(id)]).toEqual([name, false]);
+    }
+    expect(rule).toContain(stack.getLogicalId(alarms.alarms.NoHealthyGatewayTargets!.node.defaultChild as never));
+  });
+
   test('has no Bedrock alarm when no Bedrock model is called in its region', () => {
     const { stack, construct } = build({}, { bedrockModels: [] });
     expect(construct().alarms.BedrockThrottling).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   test('muted: evaluates every alarm but notifies no one', () => {

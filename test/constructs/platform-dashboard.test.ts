@@ -40,13 +40,7 @@ describe('PlatformDashboard', () => {
     construct();
     const widgets = widgetsOf(stack);
     const headings = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown!.split(':')[0]);
-    expect(headings).toEqual([
-      '# GenAI platform',
-      '## Edge',
-      '## Gateway',
-      '## Data',
-      'ClickHouse volume use and Langfuse queue depth are not in CloudWatch',
-    ]);
+    expect(headings).toEqual(['# GenAI platform', '## Edge', '## Gateway', '## Data', 'Langfuse queue depth is not in CloudWatch']);
     expect(widgets[1]!.type).toBe('alarm');
     expect(widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title)).toEqual([
       'API requests and errors',
@@ -63,7 +57,18 @@ describe('PlatformDashboard', () => {
       'Aurora capacity (ACU) and % of max',
       'Aurora connections',
       'Valkey memory % and connections',
+      'ClickHouse volume used %, fullest replica',
     ]);
+  });
+
+  test("graphs ClickHouse volume use from the CronJob's metric, by environment, on a 0-100 axis", () => {
+    const { stack, construct } = build();
+    construct();
+    const widget = widgetsOf(stack).find((w) => w.properties.title === 'ClickHouse volume used %, fullest replica')!;
+    expect(widget.properties.metrics).toEqual([
+      ['GenAIPlatform/ClickHouse', 'VolumeUsedPercent', 'Environment', 'test', { label: 'fullest replica %', stat: 'Maximum' }],
+    ]);
+    expect(widget.properties).toMatchObject({ yAxis: { left: { min: 0, max: 100 } } });
   });
 
   test('graphs a model called in another region from that region, and every pod namespace', () => {

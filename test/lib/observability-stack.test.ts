@@ -15,8 +15,8 @@ describe('ObservabilityStack', () => {
       expect(stage.observability.dependencies.map((s) => s.node.id)).toEqual(expect.arrayContaining(['Platform', 'Edge', 'Data']));
     });
 
-    test('raises the six alarms and the composite "gateway down", notifying the topic unless muted', () => {
-      observability.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    test('raises the eight alarms and the composite "gateway down", notifying the topic unless muted', () => {
+      observability.resourceCountIs('AWS::CloudWatch::Alarm', 8);
       observability.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
       const actions = config.observability.mute ? Match.absent() : [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }];
       for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']) {
@@ -50,6 +50,20 @@ describe('ObservabilityStack', () => {
             }),
           }),
         ]),
+      });
+      observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: t.clickhouseVolumePercent,
+        Metrics: [
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: {
+                Namespace: 'GenAIPlatform/ClickHouse',
+                MetricName: 'VolumeUsedPercent',
+                Dimensions: [{ Name: 'Environment', Value: name }],
+              },
+            }),
+          }),
+        ],
       });
     });
 

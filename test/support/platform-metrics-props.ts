@@ -14,6 +14,7 @@ export const METRICS_PROPS: PlatformMetricsProps = {
   region: 'us-east-1',
   clusterName: 'genai-test',
   namespaces: ['litellm', 'langfuse'],
+  environment: 'test',
   bedrockModels: [
     { id: 'us.anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' },
     { id: 'anthropic.claude-3-haiku-20240307-v1:0', region: 'eu-west-1' },

@@ -24,7 +24,14 @@ describe('loadEnvironment', () => {
       mute: false,
       alarmEmails: [],
       chat: { slack: [], teams: [] },
-      alarms: { gateway5xxPercent: 5, authorizerErrors: 5, bedrockThrottles: 10, auroraCapacityPercent: 95, valkeyMemoryPercent: 80 },
+      alarms: {
+        gateway5xxPercent: 5,
+        authorizerErrors: 5,
+        bedrockThrottles: 10,
+        auroraCapacityPercent: 95,
+        valkeyMemoryPercent: 80,
+        clickhouseVolumePercent: 90,
+      },
       monthlyBudgetUsd: 1000,
       budgetAlertPercents: [80, 100],
     });
