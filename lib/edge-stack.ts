@@ -4,12 +4,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ApiDomain } from '../constructs/api-domain';
 import { GatewayFirewall } from '../constructs/gateway-firewall';
 import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
 import { MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
+import { WebLoadBalancer } from '../constructs/web-load-balancer';
 import { WorkforceIdentity } from '../constructs/workforce-identity';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
@@ -17,7 +21,7 @@ import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
 import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
 import { virtualKeySecretPrefix } from './shared/tenants';
-import { webHostnames } from './shared/web';
+import { OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT, webHostnames } from './shared/web';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -28,6 +32,25 @@ export interface EdgeStackProps extends StackProps {
   readonly clusterName: string;
   /** Key the consumers' virtual-key secrets are encrypted with (the data stack's); the authorizer decrypts through Secrets Manager only. */
   readonly secretsKey: kms.IKey;
+  /**
+   * Bucket the web load balancer writes its access logs to (the data stack's SSE-S3 log bucket), with web.domain.
+   * @default - no access logs for the web load balancer
+   */
+  readonly accessLogBucket?: s3.IBucket;
+}
+
+/** The web UIs' target groups on the public load balancer, for their TargetGroupBindings. */
+export interface WebTargetGroupArns {
+  readonly openWebUi: string;
+  readonly litellm: string;
+  readonly langfuse: string;
+}
+
+/** The web UIs' public https URLs. */
+export interface WebUrls {
+  readonly chat: string;
+  readonly litellm: string;
+  readonly langfuse: string;
 }
 
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
@@ -70,6 +93,16 @@ export class EdgeStack extends Stack {
   readonly workforce?: WorkforceIdentity;
   /** Each consumer's OAuth client id: the authorizer's principal, and the end of its key secret's name. */
   readonly consumerClientIds: Readonly<Record<string, string>>;
+  /** The employees' HTTPS entrance (chat., litellm., langfuse.<base>); only with web.domain. */
+  readonly web?: WebLoadBalancer;
+  /** The gateway API's stable name (api.<base>); only with web.domain. */
+  readonly apiDomain?: ApiDomain;
+  /** Target groups of the web load balancer; only with web.domain. */
+  readonly webTargetGroupArns?: WebTargetGroupArns;
+  /** https URLs of chat., litellm. and langfuse.<base>; only with web.domain. */
+  readonly webUrls?: WebUrls;
+  /** The OpenAI base URL on the API's custom domain, `https://api.<base>/v1`; only with web.domain. */
+  readonly apiCustomUrl?: string;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -235,6 +268,60 @@ export class EdgeStack extends Stack {
       removalPolicy,
       redactedHeaders: ['authorization', LITELLM_KEY_HEADER],
     });
+
+    const domain = config.web.domain;
+    if (domain) {
+      if (!this.workforce) throw new Error('web.domain: the web entrance needs the workforce identity (it signs admins in)');
+      // Given, not looked up: synth stays offline and needs no account context.
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: domain.hostedZoneId,
+        zoneName: domain.zoneName,
+      });
+      const hostnames = webHostnames(domain.base);
+      this.web = new WebLoadBalancer(this, 'Web', {
+        vpc,
+        subnets: { subnetGroupName: SUBNETS.public },
+        zone,
+        hostnames,
+        openWebUi: { port: OPEN_WEBUI_PORT, healthCheckPath: OPEN_WEBUI_HEALTH_PATH },
+        litellm: { port: LITELLM_PORT, healthCheckPath: LITELLM_LIVENESS_PATH },
+        langfuse: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH },
+        authentication: this.workforce.albAuthentication,
+        adminCidrs: config.web.adminCidrs,
+        clusterSecurityGroupId: props.clusterSecurityGroupId,
+        clusterName: props.clusterName,
+        deletionProtection: !config.ephemeral,
+        ...(props.accessLogBucket ? { accessLogs: { bucket: props.accessLogBucket, prefix: 'web' } } : {}),
+      });
+      new GatewayFirewall(this, 'WebFirewall', {
+        resourceArn: this.web.loadBalancer.loadBalancerArn,
+        rateLimit: config.web.wafRateLimit,
+        logGroupName: `aws-waf-logs-genai-${config.name}-web`,
+        metricName: `genai-${config.name}-web`,
+        logRetention: edge.accessLogRetentionDays,
+        removalPolicy,
+        // Session cookies (the load balancer's, Open WebUI's token) and bearer tokens never reach the WAF logs.
+        redactedHeaders: ['authorization', 'cookie'],
+      });
+      this.webTargetGroupArns = {
+        openWebUi: this.web.targetGroups.openWebUi.targetGroupArn,
+        litellm: this.web.targetGroups.litellm.targetGroupArn,
+        langfuse: this.web.targetGroups.langfuse.targetGroupArn,
+      };
+      this.webUrls = WebLoadBalancer.urls(hostnames);
+      this.apiDomain = new ApiDomain(this, 'ApiDomain', { zone, domainName: hostnames.api, stage: this.api.deploymentStage });
+      this.apiCustomUrl = this.apiDomain.url;
+
+      new CfnOutput(this, 'WebChatUrl', { value: this.webUrls.chat, description: 'Open WebUI, for employees' });
+      new CfnOutput(this, 'WebLiteLLMUrl', { value: this.webUrls.litellm, description: 'LiteLLM admin UI (admin group, after sign-in)' });
+      new CfnOutput(this, 'WebLangfuseUrl', { value: this.webUrls.langfuse, description: 'Langfuse (admin group, after sign-in)' });
+      const signIn = this.workforce.albAuthentication;
+      new CfnOutput(this, 'WebSignInUrl', {
+        value: signIn.kind === 'oidc' ? signIn.authorizationEndpoint : this.workforce.signInUrl!,
+        description: 'Where the web hostnames send a browser without a session (npm run smoke checks it)',
+      });
+      new CfnOutput(this, 'ApiCustomUrl', { value: this.apiCustomUrl, description: 'OpenAI base URL on the stable custom domain' });
+    }
 
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
     new CfnOutput(this, 'InternalGatewayUrl', {

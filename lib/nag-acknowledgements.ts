@@ -204,6 +204,7 @@ function acknowledgeEdge(edge: EdgeStack): void {
     'ELB2',
     'A TCP listener has no NLB access logs; every request is logged by the API Gateway access log and WAF instead.',
   );
+  acknowledgeWebEntrance(edge);
   if (edge.identity) {
     ack(
       edge.identity.userPool,
@@ -211,6 +212,16 @@ function acknowledgeEdge(edge: EdgeStack): void {
       "Machine clients only (client-credentials): the Plus tier's threat protection guards human sign-ins, which this pool does not allow.",
     );
   }
+}
+
+/** The public web entrance (only with web.domain). */
+export function acknowledgeWebEntrance(edge: EdgeStack): void {
+  if (!edge.web) return;
+  ack(
+    edge.web.securityGroup,
+    'EC23',
+    "The employees' HTTPS entrance is public by design (443, and 80 only to redirect); admin hosts are signed in and optionally allowlisted at the listener. Egress is to the VPC CIDR on the three UI ports, a token nag cannot evaluate.",
+  );
 }
 
 function virtualKeyPrefixOf(edge: EdgeStack): string {

@@ -78,13 +78,16 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
   {
     control: 'CT.ELASTICLOADBALANCING.PR.6',
-    resources: ['Edge/Gateway/LoadBalancer/Resource'],
+    // Edge/Gateway (the internal NLB, every environment) and Edge/Web (the public ALB, with web.domain).
+    resources: ['Edge/*/LoadBalancer/Resource'],
     environments: 'all',
     reason:
       'Network Load Balancer access logs record TLS connections only and are written only for a load balancer with a ' +
-      'TLS listener (ELB user guide, "Enable access logs for your Network Load Balancer"). This internal one listens ' +
+      'TLS listener (ELB user guide, "Enable access logs for your Network Load Balancer"). The internal one listens ' +
       'on TCP (the API Gateway VPC link and in-VPC clients speak HTTP to it), so logging would record nothing; the ' +
-      'edge keeps API Gateway access logs and WAF logs instead.',
+      'edge keeps API Gateway access logs and WAF logs instead. The web ALB does log, to the data stack log bucket: ' +
+      'a cross-stack reference, which the template-time rule does not accept (only a literal name or a bucket in the ' +
+      'same template); the Control Tower hook checks resolved values, where it passes.',
   },
   {
     control: 'CT.S3.PR.2',
@@ -166,7 +169,8 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
   {
     control: 'CT.ELASTICLOADBALANCING.PR.5',
-    resources: ['Edge/Gateway/LoadBalancer/Resource'],
+    // The internal NLB (Edge/Gateway) and, with web.domain, the public ALB (Edge/Web).
+    resources: ['Edge/*/LoadBalancer/Resource'],
     environments: 'ephemeral',
     reason: 'Deletion protection would stop the nightly destroy; non-ephemeral environments turn it on (deletionProtection).',
   },

@@ -6,6 +6,13 @@
 /** Port the Open WebUI container listens on (its image's default), the Service exposes and the load balancer targets. */
 export const OPEN_WEBUI_PORT = 8080;
 
+/**
+ * Open WebUI's liveness route: 200 whenever the server runs, no database call (open-webui backend/open_webui/main.py
+ * `@app.get('/health')`, at commit 00059776 and in every release read; its docs name it for load balancer health checks).
+ * The web load balancer's target group checks it.
+ */
+export const OPEN_WEBUI_HEALTH_PATH = '/health';
+
 /** The built-in consumer whose virtual key Open WebUI calls LiteLLM with; no person or client app ever holds it. */
 export const OPEN_WEBUI_CONSUMER = 'open-webui';
 

@@ -1,0 +1,205 @@
+import { Aspects, CfnResource, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { WEB_OUTPUT_KEYS } from '../../bin/smoke-outputs';
+import { checkControlTower } from '../../lib/compliance/control-tower';
+import { ControlTowerBaseline } from '../../lib/compliance/control-tower-baseline';
+import { ENVIRONMENTS } from '../../lib/config/environments';
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
+import type { EnvironmentConfig, EnvironmentInput } from '../../lib/config/schema';
+import { EdgeStack } from '../../lib/edge-stack';
+import { acknowledgeWebEntrance } from '../../lib/nag-acknowledgements';
+import { NetworkStack } from '../../lib/network-stack';
+import { removalPolicyFor } from '../../lib/removal';
+import { testApp } from '../support/app';
+
+type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A test zone; no environment has a real one (dev and prod configure no web.domain). */
+const TEST_DOMAIN = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'dev.genai.example.com' } as const;
+
+/** An environment's overlay with a web domain (and optional web settings) on top. */
+function withDomain(name: string, web: Partial<NonNullable<EnvironmentInput['web']>> = {}): EnvironmentConfig {
+  const input = ENVIRONMENTS[name]!;
+  return parseEnvironment({ ...input, web: { ...input.web, domain: TEST_DOMAIN, ...web } });
+}
+
+/**
+ * The edge stack in a stage of its own, on the real network stack, with the data stack's key and log bucket stood in
+ * for: the edge's template does not depend on the rest of the stage, and the whole app builds only once every
+ * workload's AWS values are wired.
+ */
+function edgeStage(config: EnvironmentConfig, app = testApp()): { stage: Stage; edge: EdgeStack } {
+  const stage = new Stage(app, config.name, { env: { account: config.account, region: config.region } });
+  const network = new NetworkStack(stage, 'Network', { config });
+  const data = new Stack(stage, 'Data');
+  const edge = new EdgeStack(stage, 'Edge', {
+    config,
+    vpc: network.vpc,
+    clusterSecurityGroupId: 'sg-0123456789abcdef0',
+    clusterName: `genai-${config.name}`,
+    secretsKey: new kms.Key(data, 'Key'),
+    accessLogBucket: new s3.Bucket(data, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED }),
+  });
+  Aspects.of(stage).add(new ControlTowerBaseline({ removalPolicy: removalPolicyFor(config) }));
+  acknowledgeWebEntrance(edge);
+  return { stage, edge };
+}
+
+const BASE = TEST_DOMAIN.base;
+
+describe('EdgeStack web entrance', () => {
+  describe.each(['dev', 'prod'])('%s without web.domain', (name) => {
+    const { edge: stack } = edgeStage(loadEnvironment(name));
+    const edge = Template.fromStack(stack);
+
+    test('has no public load balancer, certificate, DNS record or API custom domain, and no web outputs', () => {
+      for (const type of [
+        'AWS::CertificateManager::Certificate',
+        'AWS::Route53::RecordSet',
+        'AWS::ApiGateway::DomainName',
+        'AWS::ApiGateway::BasePathMapping',
+      ])
+        edge.resourceCountIs(type, 0);
+      const balancers = Object.values(edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')) as Resource[];
+      expect(balancers.map((b) => [b.Properties!.Type, b.Properties!.Scheme])).toEqual([['network', 'internal']]);
+      edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      const outputs = Object.keys(edge.toJSON().Outputs as object);
+      for (const key of [...Object.values(WEB_OUTPUT_KEYS), 'ApiCustomUrl']) expect(outputs).not.toContain(key);
+      expect(stack.webTargetGroupArns).toBeUndefined();
+      expect(stack.webUrls).toBeUndefined();
+      expect(stack.apiCustomUrl).toBeUndefined();
+    });
+  });
+
+  describe.each(['dev', 'prod'])('%s with web.domain', (name) => {
+    const config = withDomain(name, { adminCidrs: ['203.0.113.0/24'] });
+    const { edge: stack } = edgeStage(config);
+    const edge = Template.fromStack(stack);
+    const resources = Object.values(edge.toJSON().Resources as Record<string, Resource>);
+    const webBalancer = resources.find(
+      (r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties!.Type === 'application',
+    )!;
+
+    test('adds an internet-facing ALB with its own WAF web ACL, named per environment, next to the API stage ACL', () => {
+      expect(webBalancer.Properties!.Scheme).toBe('internet-facing');
+      edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 2);
+      edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: `genai-${name}-web` },
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Name: 'RateLimitPerIp',
+            Statement: { RateBasedStatement: { Limit: config.web.wafRateLimit, AggregateKeyType: 'IP' } },
+          }),
+        ]),
+      });
+      const associations = resources.filter((r) => r.Type === 'AWS::WAFv2::WebACLAssociation');
+      expect(associations.map((a) => JSON.stringify(a.Properties!.ResourceArn))).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^\{"Ref":"WebLoadBalancer[0-9A-F]{8}"\}$/)]),
+      );
+      edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+      });
+      edge.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `aws-waf-logs-genai-${name}-web` });
+    });
+
+    test('signs admins in with the workforce admin-gate client and admits them only from the allowlist', () => {
+      const rules = resources.filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule');
+      const admin = rules.filter((r) => r.Properties!.Actions[0].Type === 'authenticate-cognito');
+      expect(admin).toHaveLength(2);
+      for (const rule of admin) {
+        expect(rule.Properties!.Conditions).toContainEqual({ Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } });
+        expect(rule.Properties!.Actions[0].AuthenticateCognitoConfig.UserPoolClientId).toEqual(
+          stack.resolve(stack.workforce!.clients.adminGate!.userPoolClientId),
+        );
+      }
+    });
+
+    test('protects the ALB from deletion only outside ephemeral environments', () => {
+      expect(webBalancer.Properties!.LoadBalancerAttributes).toContainEqual({
+        Key: 'deletion_protection.enabled',
+        Value: String(!config.ephemeral),
+      });
+    });
+
+    test('maps api.<base> to the stage and outputs the stable URLs the smoke test reads', () => {
+      edge.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: `api.${BASE}`, SecurityPolicy: 'TLS_1_2' });
+      const outputs = edge.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs[WEB_OUTPUT_KEYS.chat]!.Value).toBe(`https://chat.${BASE}`);
+      expect(outputs[WEB_OUTPUT_KEYS.litellm]!.Value).toBe(`https://litellm.${BASE}`);
+      expect(outputs[WEB_OUTPUT_KEYS.langfuse]!.Value).toBe(`https://langfuse.${BASE}`);
+      expect(JSON.stringify(outputs[WEB_OUTPUT_KEYS.signInUrl]!.Value)).toContain('.auth.us-east-1.amazoncognito.com');
+      expect(outputs.ApiCustomUrl!.Value).toBe(`https://api.${BASE}/v1`);
+      expect(stack.webUrls).toEqual({
+        chat: `https://chat.${BASE}`,
+        litellm: `https://litellm.${BASE}`,
+        langfuse: `https://langfuse.${BASE}`,
+      });
+      expect(stack.apiCustomUrl).toBe(`https://api.${BASE}/v1`);
+      expect(Object.keys(stack.webTargetGroupArns!).sort()).toEqual(['langfuse', 'litellm', 'openWebUi']);
+    });
+
+    test('writes the ALB access logs to the log bucket it is given, under web/', () => {
+      expect(webBalancer.Properties!.LoadBalancerAttributes).toEqual(
+        expect.arrayContaining([
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.prefix', Value: 'web' },
+        ]),
+      );
+    });
+  });
+
+  describe('dev with web.domain, checked like a deploy', () => {
+    const config = withDomain('dev');
+    /** The parts of the edge this feature adds. */
+    const ours = /^Edge\/(Web|WebFirewall|ApiDomain|Zone)\//;
+
+    test('deletes everything the web entrance adds at destroy, and names none of it', () => {
+      const { edge: stack } = edgeStage(config);
+      const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Resource> };
+      const ids = [stack.web!, stack.apiDomain!, stack.node.findChild('WebFirewall')]
+        .flatMap((c) => c.node.findAll())
+        .filter((c): c is CfnResource => CfnResource.isCfnResource(c))
+        .map((c) => stack.getLogicalId(c));
+      const added = ids.map((id) => template.Resources[id]!);
+      expect(added.length).toBeGreaterThan(20);
+      for (const r of added) {
+        expect({ type: r.Type, deletion: r.DeletionPolicy ?? 'Delete', replace: r.UpdateReplacePolicy ?? 'Delete' }).toEqual({
+          type: r.Type,
+          deletion: 'Delete',
+          replace: 'Delete',
+        });
+        // A record's name is free again once the stack deletes it; nothing else is named.
+        if (r.Type !== 'AWS::Route53::RecordSet')
+          expect({ type: r.Type, name: r.Properties?.Name }).toEqual({ type: r.Type, name: undefined });
+        if (r.Type === 'AWS::Logs::LogGroup') expect(r.Properties!.LogGroupName).toBe('aws-waf-logs-genai-dev-web');
+        if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')
+          expect(r.Properties!.LoadBalancerAttributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+      }
+    });
+
+    test('meets the Control Tower proactive controls, with only the reasoned exceptions', () => {
+      const { stage } = edgeStage(config);
+      const report = checkControlTower(stage, { ephemeral: config.ephemeral });
+      // Only the web entrance is checked here: the data stand-in is not the real thing, the rest of the edge has its own checks.
+      expect(report.failures.filter((f) => ours.test(f.path))).toEqual([]);
+    });
+
+    test('has no cdk-nag finding on the web entrance or the API domain left unacknowledged', () => {
+      const app = testApp();
+      edgeStage(config, app);
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      // Each finding is a block of lines: the rule, then the construct path.
+      const blocks = message.split(/\n(?=\S)/).filter((b) => /\/Edge\/(Web|WebFirewall|ApiDomain|Zone)\//.test(b));
+      expect(blocks).toEqual([]);
+    });
+  });
+});
