@@ -146,7 +146,7 @@ describe('Open WebUI contract: sign-in', () => {
       // email required); 76-94: WEBUI_URL must be set before OAuth is used.
       expect(vars.OPENID_PROVIDER_URL).toBe('<sso-discovery-url>');
       expect(vars.OPENID_REDIRECT_URI).toBe(`${vars.WEBUI_URL}/oauth/oidc/callback`);
-      expect(vars.OAUTH_SCOPES.split(' ')).toEqual(expect.arrayContaining(['openid', 'email']));
+      expect((vars.OAUTH_SCOPES ?? '').split(' ')).toEqual(expect.arrayContaining(['openid', 'email']));
       expect(vars.OAUTH_CLIENT_SECRET).toBe('secret:open-webui-env/OAUTH_CLIENT_SECRET');
       expect(vars.OAUTH_MERGE_ACCOUNTS_BY_EMAIL).toBe('False');
     },
