@@ -236,9 +236,9 @@ describe('Open WebUI contract: models, retrieval and tools', () => {
 
   test.each(rendered)('uploads go to S3 with the pod role: no static keys are set ($env)', ({ vars }) => {
     // Source: DOCS 7080-7134 (STORAGE_PROVIDER=s3, S3_BUCKET_NAME, S3_REGION_NAME; S3_ACCESS_KEY_ID and
-    // S3_SECRET_ACCESS_KEY are optional settings). Not verified at v0.11.0: that the S3 client falls back to the AWS
-    // SDK's default credential chain (the pod's IRSA role) when no keys are given; DOCS only says credentials may come
-    // from environment variables or IAM role permissions for Bedrock (line 3335).
+    // S3_SECRET_ACCESS_KEY are optional). Fallback read in stored copies of backend/open_webui/storage/provider.py
+    // (several versions, none the tagged file, all agreeing): with either key unset, the S3 client is built with region,
+    // endpoint and config only, so boto3's default credential chain (the pod's IRSA web identity) signs the calls.
     expect(vars).toMatchObject({ STORAGE_PROVIDER: 's3', S3_REGION_NAME: 'us-east-1' });
     expect(vars).not.toHaveProperty('S3_ACCESS_KEY_ID');
     expect(vars).not.toHaveProperty('S3_SECRET_ACCESS_KEY');
