@@ -156,10 +156,12 @@ describe('Open WebUI contract: sign-in', () => {
     "role management reads the groups claim: the admin group becomes admin, everyone else the default role 'user' ($env)",
     ({ env, vars }) => {
       // Source: DOCS 6305-6364 (ENABLE_OAUTH_ROLE_MANAGEMENT, OAUTH_ROLES_CLAIM, OAUTH_ALLOWED_ROLES where "*" matches any
-      // role, OAUTH_ADMIN_ROLES) and 262-272 (DEFAULT_USER_ROLE, default pending). Behaviour read in a stored copy of
-      // backend/open_webui/utils/oauth.py (commit 00248c92, an older 0.6-era file, not the v0.11.0 one): the claim may be a
-      // list or a string, a dotted name is a nested claim, an admin role wins over an allowed one, and a user without a
-      // matching role gets DEFAULT_USER_ROLE. The very first user of an empty database becomes admin whatever the claim.
+      // role, OAUTH_ADMIN_ROLES) and 262-272 (DEFAULT_USER_ROLE, default pending). Behaviour read in stored copies of
+      // backend/open_webui/utils/oauth.py (several versions, none the tagged file): a dotted claim name is a nested
+      // claim; a string claim is split on OAUTH_ROLES_SEPARATOR; an admin role wins over an allowed one; a user whose
+      // token has no roles at all gets DEFAULT_USER_ROLE. In the newer copies (those that also know "*"), a user whose
+      // roles match neither list is refused with 403, so "*" is what lets every employee in some other group in.
+      // In every copy the first user of an empty database becomes admin whatever the claim.
       const cfg = config(env);
       expect(vars).toMatchObject({
         ENABLE_OAUTH_ROLE_MANAGEMENT: 'True',
