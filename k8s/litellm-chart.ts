@@ -164,6 +164,11 @@ export class LitellmChart extends Chart {
         LITELLM_LOG: 'ERROR',
         // No .env loading in production (LiteLLM "Best Practices for Production").
         LITELLM_MODE: 'PRODUCTION',
+        // Behind the public load balancer (TLS ends there) the request's own base URL is the pod's plain-http one;
+        // LiteLLM builds the links it hands out (reset links, agent cards) from this instead. No UI SSO:
+        // the free edition allows it for five users only (test/contracts/litellm.test.ts), so the UI keeps its own
+        // login behind the load balancer's admin sign-in.
+        ...(aws.litellmUiUrl ? { PROXY_BASE_URL: aws.litellmUiUrl } : {}),
         ...LITELLM_WRITABLE_ENV,
       }),
       ...secretKeys.map((key) => secretEnv(key, secret.secretName)),

@@ -19,6 +19,8 @@ import { FakeLiteLlm, fromRenderedConfig, hashedKey, liteLlmError, resolveVirtua
 import { RATE_LIMIT_MESSAGE_PREFIX } from '../support/litellm-errors';
 import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_USER_HEADERS } from '../../k8s/renderers/open-webui-env';
 import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
+import { withWebDomain } from '../support/web-config';
 
 const rendered = ENVIRONMENT_NAMES.map((env) => {
   const manifests = Testing.synth(charts(config(env)).litellm) as Manifest[];
@@ -455,5 +457,37 @@ describe('LiteLLM contract: end users forwarded by Open WebUI', () => {
     }).general_settings as Manifest;
     expect(settings).not.toHaveProperty('user_header_name');
     expect(endUserOf({ [OPEN_WEBUI_USER_HEADERS.email]: 'ada@example.com' }, { user: 'app-user-1' }, settings)).toBe('app-user-1');
+  });
+});
+
+describe('LiteLLM contract: the admin UI behind the public load balancer', () => {
+  const withDomain = withWebDomain(config('dev'));
+  const gatewayEnv = (aws = placeholderAwsValues(withDomain)) =>
+    envOf(
+      container(
+        find(Testing.synth(charts(withDomain, aws).litellm) as Manifest[], 'Deployment', NAMES.litellm.deployment).spec.template.spec,
+      ),
+    );
+
+  test('UI single sign-on is left off: the free edition refuses SSO sign-in past five users, so no SSO client variable is set', () => {
+    // Source: BerriAI/litellm litellm/proxy/management_endpoints/ui_sso.py (stored copies read 2026-11-29): setting
+    // GENERIC_CLIENT_ID, GOOGLE_CLIENT_ID or MICROSOFT_CLIENT_ID turns SSO on; without a licence older copies refuse it
+    // outright and newer ones once the user table holds more than five users ("You must be a LiteLLM Enterprise user
+    // to use SSO for more than 5 users"); docs.litellm.ai/docs/proxy/custom_sso (2026-10-17): "SSO is free for up to
+    // 5 users". Which of the two holds at exactly v1.108.12 was not read; both make it unfit for an admin team.
+    for (const env of [gatewayEnv(), ...rendered.map(({ deployment }) => envOf(container(deployment.spec.template.spec)))]) {
+      const sso = Object.keys(env).filter((k) => /^(GENERIC|GOOGLE|MICROSOFT)_CLIENT_(ID|SECRET)$/.test(k));
+      expect(sso).toEqual([]);
+    }
+  });
+
+  test('LiteLLM builds the URLs it hands out from PROXY_BASE_URL, set to the UI hostname when there is one', () => {
+    // Source: BerriAI/litellm litellm/proxy/utils.py get_custom_url (stored copy read 2026-11-29): the base is
+    // get_proxy_base_url() (PROXY_BASE_URL) when set, else the request's base URL, which behind a TLS-terminating
+    // load balancer is the pod's plain-http address; used for reset links, agent cards and the SSO redirect.
+    expect(gatewayEnv({ ...placeholderAwsValues(withDomain), litellmUiUrl: 'https://litellm.dev.genai.example.com' }).PROXY_BASE_URL).toBe(
+      'https://litellm.dev.genai.example.com',
+    );
+    for (const { deployment } of rendered) expect(envOf(container(deployment.spec.template.spec)).PROXY_BASE_URL).toBeUndefined();
   });
 });
