@@ -195,11 +195,11 @@ class OpenWebUiWorkload extends Construct {
         replicas: Availability.specReplicas(config.openWebUi),
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...LABELS.openWebUi } },
-        strategy: {
-          type: 'RollingUpdate',
-          // One new pod at a time: each runs the schema migrations on start (ENABLE_DB_MIGRATIONS defaults to on).
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
-        },
+        // Old and new releases must never serve against one database (a migration may rename what the old one
+        // queries), so every rollout stops all pods before starting the new ones: a short outage per deploy.
+        // The new pods each run the migrations on start; PostgreSQL's transactional DDL makes a losing racer fail
+        // and restart instead of half-migrating.
+        strategy: { type: 'Recreate' },
         template: {
           metadata: { labels: { ...LABELS.openWebUi }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: props.checksum } },
           spec: {

@@ -125,6 +125,7 @@ export function openWebUiEnv(input: OpenWebUiEnvInput): OpenWebUiEnv {
     ENABLE_OAUTH_ROLE_MANAGEMENT: 'True',
     OAUTH_ROLES_CLAIM: input.sso.groupsClaim,
     OAUTH_ADMIN_ROLES: input.sso.adminGroup,
+    // Any group admits: newer releases refuse a user whose groups match neither list.
     OAUTH_ALLOWED_ROLES: '*',
     DEFAULT_USER_ROLE: 'user',
     WEBUI_SESSION_COOKIE_SECURE: bool(input.secureCookies),

@@ -247,6 +247,16 @@ describe('Open WebUI contract: models, retrieval and tools', () => {
   });
 });
 
+describe('Open WebUI contract: upgrades', () => {
+  test.each(rendered)('old and new releases never serve against one database: all pods stop before new ones start ($env)', ({ env }) => {
+    // Source: docs/troubleshooting/multi-replica.mdx lines 267-300 (same DOCS commit): migrations run on every start;
+    // rolling updates across a schema change are unsupported (v0.10.0 renamed a table older instances still query),
+    // so every upgrade should stop all replicas, let the new version migrate, then start the rest.
+    const deployment = find(rendered.find((r) => r.env === env)?.manifests ?? [], 'Deployment', 'open-webui');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+});
+
 describe('Open WebUI contract: the image', () => {
   test('the release image is ghcr.io/open-webui/open-webui tagged with the bare version', () => {
     // Source: HELM charts/open-webui/Chart.yaml (appVersion 0.11.0) and templates/_helpers.tpl lines 382-393 (the image
