@@ -92,8 +92,18 @@ describe.each(ENVIRONMENT_NAMES)('OpenWebUiChart (%s)', (env) => {
     expect(pdbs).toHaveLength(cfg.openWebUi.minReplicas > 1 ? 1 : 0);
   });
 
-  test('carries a config checksum on the pod template', () => {
-    expect(deployment.spec.template.metadata.annotations['platform.genai/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
+  test('carries a config checksum on the pod template, the same with CloudFormation tokens as with placeholders', () => {
+    const checksum = (m: Manifest[]) =>
+      find(m, 'Deployment', 'open-webui').spec.template.metadata.annotations['platform.genai/config-checksum'];
+    expect(checksum(manifests)).toMatch(/^[0-9a-f]{64}$/);
+    let n = 0;
+    const swap = (v: unknown): unknown =>
+      typeof v === 'string' && v.startsWith('<')
+        ? `\${Token[TOKEN.${++n}]}`
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
+          : v;
+    expect(checksum(synth(cfg, swap(placeholderAwsValues(cfg)) as PlatformAwsValues))).toBe(checksum(manifests));
   });
 
   test('signs in only through the identity provider, admin group to admin, everyone else a user', () => {
