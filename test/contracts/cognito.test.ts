@@ -1,0 +1,135 @@
+/**
+ * Amazon Cognito user pools and the load balancer's Cognito sign-in, as the workforce identity relies on them,
+ * checked against what constructs/workforce-identity.ts synthesizes.
+ *
+ * Sources (AWS documentation pages, read 2026-11-29; facts restated in our own words):
+ * - cognito/latest/developerguide/cognito-user-pools-app-idp-settings.html (callback URLs),
+ * - cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html (triggers, errors, 5 s),
+ * - cognito/latest/developerguide/user-pool-lambda-pre-authentication.html (not run for an existing session),
+ * - cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html, via @types/aws-lambda 8.10.164
+ *   trigger/cognito-user-pool-trigger/pre-token-generation.d.ts and Powertools' PreTokenGenerationTriggerSchemaV1,
+ * - repost.aws knowledge-center/elb-configure-authentication-alb (the /oauth2/idpresponse callback),
+ * - cognito/latest/developerguide/cognito-sign-in-feature-plans.md (Essentials is the default plan).
+ */
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import { COGNITO_GROUPS_CLAIM, WorkforceIdentity } from '../../constructs/workforce-identity';
+import { REFUSAL } from '../../lambda/admin-gate/decide';
+import { createHandler } from '../../lambda/admin-gate/handler';
+import { webHostnames } from '../../lib/shared/web';
+import { SKIP_BUNDLING } from '../support/app';
+
+type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synth(withDomain: boolean) {
+  const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Edge', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const workforce = new WorkforceIdentity(stack, 'Workforce', {
+    environment: 'dev',
+    sso: { provider: 'cognito' },
+    adminGroup: 'genai-platform-admins',
+    ...(withDomain ? { hostnames: webHostnames('dev.genai.example.com') } : {}),
+    domainPrefix: 'genai-dev-sso',
+    secretsKey: new kms.Key(stack, 'Key'),
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+  });
+  const template = Template.fromStack(stack);
+  const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>).map(
+    (r) => r.Properties,
+  );
+  const functions = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).map((r) => r.Properties);
+  return { stack, workforce, template, clients, functions };
+}
+
+const withDomain = synth(true);
+const withoutDomain = synth(false);
+
+/** A V1 pre-token-generation event as Cognito sends it for a managed sign-in page (hosted UI) sign-in. */
+function hostedSignIn(clientId: string, groups: string[]): PreTokenGenerationTriggerEvent {
+  return {
+    version: '1',
+    triggerSource: 'TokenGeneration_HostedAuth',
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_example',
+    userName: 'a1b2c3',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId },
+    request: { userAttributes: { email: 'ada@example.com' }, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [] } },
+    response: { claimsOverrideDetails: {} },
+  };
+}
+
+describe('Amazon Cognito contract', () => {
+  test('callback URLs must be https, except http://localhost: every callback we register is one or the other', () => {
+    // Source: cognito-user-pools-app-idp-settings.html ("requires HTTPS over HTTP except for http://localhost").
+    for (const { clients } of [withDomain, withoutDomain]) {
+      for (const url of clients.flatMap((c) => c.CallbackURLs as string[])) expect(url).toMatch(/^(https:\/\/|http:\/\/localhost[:/])/);
+    }
+  });
+
+  test('the load balancer receives the code at https://<host>/oauth2/idpresponse: the admin-gate client registers exactly that per admin host', () => {
+    // Source: repost.aws knowledge-center/elb-configure-authentication-alb ("redirect_mismatch": set the callback URL
+    // to https://<domain>/oauth2/idpresponse, for Cognito and any other IdP).
+    const gate = withDomain.clients.find((c) => c.ClientName === 'admin-gate')!;
+    expect(gate.CallbackURLs).toEqual([
+      'https://litellm.dev.genai.example.com/oauth2/idpresponse',
+      'https://langfuse.dev.genai.example.com/oauth2/idpresponse',
+    ]);
+  });
+
+  test("the load balancer's Cognito sign-in needs a client with a secret and the code flow", () => {
+    // Source: repost.aws knowledge-center/cognito-user-pool-alb-authentication ("select the Generate a client secret").
+    const gate = withDomain.clients.find((c) => c.ClientName === 'admin-gate')!;
+    expect(gate).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true });
+  });
+
+  test('a trigger must answer within five seconds: the admin gate is given no more', () => {
+    // Source: cognito-user-pools-working-with-lambda-triggers.html (Cognito waits 5 s, retries, then fails the request).
+    const gate = withDomain.functions.find((f) => f.Environment?.Variables?.GATED_CLIENT_NAMES)!;
+    expect(gate.Timeout).toBeLessThanOrEqual(5);
+  });
+
+  test('pre-token generation, not pre-authentication, gates the admin clients: only it runs for a sign-in that reuses a session', () => {
+    // Source: user-pool-lambda-pre-authentication.html (renewal of an existing session does not invoke it, so a
+    // non-admin already signed in to Open WebUI would pass); the pre-token-generation trigger runs for every token
+    // issued, including TokenGeneration_RefreshTokens (@types/aws-lambda pre-token-generation.d.ts trigger sources).
+    const pool = Object.values(withDomain.template.findResources('AWS::Cognito::UserPool') as Record<string, Resource>)[0]!;
+    expect(Object.keys(pool.Properties.LambdaConfig)).toEqual(['PreTokenGeneration']);
+  });
+
+  test("the V1 event carries the caller's client id and the user's groups; a thrown error means no token", async () => {
+    // Source: @types/aws-lambda 8.10.164 (callerContext.clientId; request.groupConfiguration.groupsToOverride) and
+    // Powertools' PreTokenGenerationTriggerSchemaV1 (the same fields, required); triggers page: a function can
+    // prevent a sign-in that would otherwise succeed by returning an error. That Cognito then shows the error and
+    // issues no token was not read word for word for this trigger: a deployed smoke test has to confirm it.
+    const handler = createHandler({
+      rule: { adminGroup: 'genai-platform-admins', gatedClientNames: ['admin-gate'] },
+      clientName: (_pool, id) => Promise.resolve(id === 'gate' ? 'admin-gate' : 'open-webui'),
+      log: () => undefined,
+    });
+    await expect(handler(hostedSignIn('gate', ['staff']))).rejects.toThrow(REFUSAL);
+    await expect(handler(hostedSignIn('gate', ['genai-platform-admins']))).resolves.toBeDefined();
+    await expect(handler(hostedSignIn('chat', ['staff']))).resolves.toBeDefined();
+  });
+
+  test('groups travel in the cognito:groups claim; the charts are told so', () => {
+    // Source: user-pool-lambda-pre-token-generation.html (groupsToOverride become the cognito:groups claim).
+    expect(withDomain.workforce.ssoValues.groupsClaim).toBe(COGNITO_GROUPS_CLAIM);
+    expect(COGNITO_GROUPS_CLAIM).toBe('cognito:groups');
+  });
+
+  test('the issuer is https://cognito-idp.<region>.amazonaws.com/<pool id> and its discovery document sits under it', () => {
+    // Source: the form the machine identity already uses for its tokens' iss (constructs/machine-identity.ts, whose
+    // authorizer tests verify Cognito-shaped tokens); the AWS page on verifying user pool JWTs was not re-read here.
+    const values = withDomain.stack.resolve(withDomain.workforce.ssoValues);
+    expect(values.issuer['Fn::Join'][1][0]).toBe('https://cognito-idp.eu-west-1.amazonaws.com/');
+    expect(values.discoveryUrl['Fn::Join'][1].at(-1)).toBe('/.well-known/openid-configuration');
+  });
+
+  test('Essentials is a named plan (the default for new pools); the workforce pool asks for it explicitly', () => {
+    // Source: cognito-sign-in-feature-plans.md ("The default plan selection for new user pools is Essentials").
+    withDomain.template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
+  });
+});
