@@ -153,8 +153,9 @@ export class WebLoadBalancer extends Construct {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [this.certificate],
-      // TLS 1.3 and 1.2 with forward-secret ciphers only; ELB's recommended policy.
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      // TLS 1.3 and 1.2, forward-secret AES-GCM ciphers, post-quantum key exchange: the console's default policy. Left
+      // unset, CloudFormation would apply ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
+      sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
     });
 
@@ -269,7 +270,8 @@ function checkHostnames(hostnames: Pick<WebHostnames, 'chat' | 'litellm' | 'lang
 /** The client secret may reach the template only as a Secrets Manager dynamic reference, never as a literal. */
 function checkAuthentication(scope: Construct, auth: WebAuthentication): void {
   if (auth.kind !== 'oidc') return;
-  const resolved = JSON.stringify(Stack.of(scope).resolve(auth.clientSecret));
+  // Unwrapping yields the token, whose resolution is the reference text (never the secret itself).
+  const resolved = JSON.stringify(Stack.of(scope).resolve(auth.clientSecret.unsafeUnwrap()));
   if (!/^("|\{"Fn::Join":\["",\[")\{\{resolve:secretsmanager:/.test(resolved)) {
     throw new Error('authentication.clientSecret: is not a Secrets Manager reference (use SecretValue.secretsManager, never a literal)');
   }

@@ -1,11 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiDomain } from '../../constructs/api-domain';
+import { testApp } from '../support/app';
 
 function build(domainName = 'api.dev.genai.example.com'): { template: Template; domain: ApiDomain } {
-  const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   const api = new apigateway.RestApi(stack, 'Api', { deployOptions: { stageName: 'api' } });
   api.root.addResource('v1').addMethod('GET', new apigateway.MockIntegration());
   const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {

@@ -1,10 +1,11 @@
-import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { WebAuthentication } from '../../constructs/web-authentication';
+import { testApp } from '../support/app';
 import { WebLoadBalancer, type WebLoadBalancerProps } from '../../constructs/web-load-balancer';
 import { webHostnames } from '../../lib/shared/web';
 
@@ -41,7 +42,7 @@ function build(
   overrides: Partial<WebLoadBalancerProps> = {},
   signIn: (stack: Stack) => WebAuthentication = cognitoSignIn,
 ): { stack: Stack; template: Template; web: WebLoadBalancer } {
-  const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789ABCDEFGHIJ',
@@ -92,7 +93,7 @@ describe('WebLoadBalancer', () => {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
         Port: 443,
         Protocol: 'HTTPS',
-        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
         Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('^WebCertificate') } }],
         DefaultActions: [
           { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } },
@@ -272,7 +273,7 @@ describe('WebLoadBalancer', () => {
   });
 
   test('writes access logs to the given bucket under its prefix', () => {
-    const stack = new Stack(new App(), 'Logs', { env: { account: '111111111111', region: 'us-east-1' } });
+    const stack = new Stack(testApp(), 'Logs', { env: { account: '111111111111', region: 'us-east-1' } });
     const bucket = new s3.Bucket(stack, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
