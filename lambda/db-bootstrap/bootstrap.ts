@@ -10,16 +10,18 @@ export interface BootstrapOptions {
   readonly master: Client;
   /** Opens a connection as an application role, to check its password. */
   readonly connect: Connect;
+  /** Opens a connection as the master user to another database, to create extensions there; the caller ends it. */
+  readonly connectMaster: (database: string) => Promise<Client>;
   readonly databases: readonly ApplicationDatabase[];
   /** Receives one line per change; never a password. */
   readonly log?: (message: string) => void;
 }
 
 /**
- * Ensures each application has a login role with its secret's password and a database it owns that
- * no one else may connect to. Changes only what differs, so a second run with the same secrets
- * changes nothing, and a changed secret only rotates that role's password.
- * Returns one line per change made.
+ * Ensures each application has a login role with its secret's password, a database it owns that
+ * no one else may connect to, and the extensions it asked for in that database. Changes only what
+ * differs, so a second run with the same secrets changes nothing, and a changed secret only rotates
+ * that role's password. Returns one line per change made.
  */
 export async function bootstrapDatabases(options: BootstrapOptions): Promise<string[]> {
   const changes: string[] = [];
@@ -30,13 +32,68 @@ export async function bootstrapDatabases(options: BootstrapOptions): Promise<str
   // Every check before the first change, so a refused run changes nothing.
   await checkServerVersion(options.master);
   await checkRolesManageable(options.master, options.databases);
+  await checkExtensionsAvailable(options.master, options.databases);
   // One at a time: CREATE DATABASE copies template1 and takes a lock on it.
   for (const db of options.databases) {
     await ensureRole(options.master, db, record);
     await ensureDatabase(options.master, db, record);
     await ensurePassword(options, db, record);
+    if ((db.extensions ?? []).length > 0) {
+      const client = await options.connectMaster(db.name);
+      try {
+        await ensureExtensions(rowsOf(client), db.name, db.extensions ?? [], record);
+      } finally {
+        await client.end();
+      }
+    }
   }
   return changes;
+}
+
+/** Runs one statement and returns its rows: a pg Client's query, or any other PostgreSQL session's. */
+export type RunSql = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+function rowsOf(client: Client): RunSql {
+  return async (sql, params) => (await client.query<Record<string, unknown>>(sql, params)).rows;
+}
+
+/**
+ * Creates each missing extension in the connected database, in schema public where the application's tables
+ * go. Run as the master user: pgvector is not a trusted extension, so the application role cannot create it,
+ * but once it exists the role uses its type, functions and operators (granted to PUBLIC) and its index methods.
+ * Never drops or updates an extension.
+ */
+export async function ensureExtensions(
+  run: RunSql,
+  database: string,
+  extensions: readonly string[],
+  record: (change: string) => void,
+): Promise<void> {
+  const present = new Set(
+    (await run(`SELECT extname FROM pg_extension WHERE extname = ANY($1::text[])`, [extensions])).map((r) => r.extname),
+  );
+  for (const extension of extensions) {
+    if (present.has(extension)) continue;
+    await run(`CREATE EXTENSION IF NOT EXISTS ${escapeIdentifier(extension)} SCHEMA public`);
+    const [row] = await run(`SELECT extversion FROM pg_extension WHERE extname = $1`, [extension]);
+    record(`database "${database}": created extension "${extension}" ${String(row?.extversion)}`);
+  }
+}
+
+/** The server must ship every extension asked for, or nothing is created at all. */
+async function checkExtensionsAvailable(master: Client, databases: readonly ApplicationDatabase[]): Promise<void> {
+  const wanted = [...new Set(databases.flatMap((db) => db.extensions ?? []))];
+  if (wanted.length === 0) return;
+  const { rows } = await master.query<{ name: string }>(`SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])`, [wanted]);
+  const missing = wanted.filter((name) => !rows.some((row) => row.name === name));
+  if (missing.length === 0) return;
+  throw new Error(
+    `This server ships no extension ${missing.map((name) => `"${name}"`).join(', ')} (pg_available_extensions), which ` +
+      `${databases
+        .filter((db) => (db.extensions ?? []).some((name) => missing.includes(name)))
+        .map((db) => `"${db.name}"`)
+        .join(', ')} asked for: choose an engine version that ships it. Nothing was changed.`,
+  );
 }
 
 /** The role rules below are PostgreSQL 16's: GRANT ... WITH SET, pg_has_role(..., 'SET'). */

@@ -41,7 +41,10 @@ export function createOnEventHandler(deps: OnEventDependencies) {
       ...props.Databases.map((db) => readSecretString(deps.secretsManager, db.UserSecretArn)),
     ]);
     const master = parseMasterSecret(masterSecret, props.MasterSecretArn);
-    const databases = props.Databases.map((db, i) => parseUserSecret(userSecrets[i]!, db.UserSecretArn, db.Name));
+    const databases = props.Databases.map((db, i) => ({
+      ...parseUserSecret(userSecrets[i]!, db.UserSecretArn, db.Name),
+      extensions: db.Extensions ?? [],
+    }));
     checkApplications(master.username, databases);
 
     const connect = pgConnect({
@@ -56,7 +59,8 @@ export function createOnEventHandler(deps: OnEventDependencies) {
       deps.retry,
     );
     try {
-      const changes = await bootstrapDatabases({ master: masterClient, connect, databases, log: deps.log });
+      const connectMaster = (database: string) => connect({ user: master.username, password: master.password, database });
+      const changes = await bootstrapDatabases({ master: masterClient, connect, connectMaster, databases, log: deps.log });
       deps.log(
         `${event.RequestType}: ${databases.map((db) => db.name).join(', ')} ready; ` +
           `${changes.length === 0 ? 'nothing changed' : `${changes.length} change(s)`}`,

@@ -20,6 +20,8 @@ export interface ApplicationDatabase {
   readonly name: string;
   readonly username: string;
   readonly password: string;
+  /** Extensions the master user creates in the database (the application role may not create them). */
+  readonly extensions?: readonly string[];
 }
 
 /** Thrown before any SQL runs; the message lists every problem as `path: what is wrong`. */
@@ -55,6 +57,8 @@ const roleName = z.string().superRefine((name, ctx) => {
   }
 });
 
+const extensionName = z.string().regex(IDENTIFIER_PATTERN, { error: `is not a valid extension name: it ${IDENTIFIER_RULE}` });
+
 const resourcePropertiesSchema = z
   .object({
     MasterSecretArn: z.string().min(1, { error: 'is required (the ARN of the cluster master secret)' }),
@@ -63,6 +67,10 @@ const resourcePropertiesSchema = z
         z.object({
           Name: databaseName,
           UserSecretArn: z.string().min(1, { error: 'is required (the ARN of the application user secret)' }),
+          Extensions: z
+            .array(extensionName)
+            .refine((names) => new Set(names).size === names.length, { error: 'lists an extension twice' })
+            .optional(),
         }),
       )
       .min(1, { error: 'must list at least one database' }),

@@ -78,6 +78,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('Aurora PostgreSQL contract (%s)', (engine
         await bootstrapDatabases({
           master,
           connect,
+          connectMaster: (database) => connect({ ...pg.master, database }),
           databases: [{ name: 'contract_probe', username: 'contract_probe', password: 'ContractProbePassword0123456789' }],
         });
       } finally {

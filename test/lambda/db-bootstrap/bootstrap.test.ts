@@ -2,11 +2,19 @@ import type { Client } from 'pg';
 import { bootstrapDatabases } from '../../../lambda/db-bootstrap/bootstrap';
 import { pgConnect, type Connect } from '../../../lambda/db-bootstrap/connect';
 import type { ApplicationDatabase } from '../../../lambda/db-bootstrap/properties';
+import { PGVECTOR_STAND_IN_VERSION, installPgvectorStandIn } from '../../support/pgvector-stand-in';
 import { MASTER_USER, startPostgres, type LocalPostgres } from '../../support/postgres';
-import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
+import { AURORA_ENGINE_VERSIONS, postgresBinaries } from '../../support/postgres-binaries';
 
 const litellm: ApplicationDatabase = { name: 'litellm', username: 'litellm', password: 'LitellmPassword0123456789abcdefg' };
 const langfuse: ApplicationDatabase = { name: 'langfuse', username: 'langfuse', password: 'LangfusePassword0123456789abcdef' };
+/** Open WebUI's database asks for pgvector; on these servers `vector` is the stand-in (test/support/pgvector-stand-in.ts). */
+const openwebui: ApplicationDatabase = {
+  name: 'openwebui',
+  username: 'openwebui',
+  password: 'OpenWebUiPassword0123456789abcde',
+  extensions: ['vector'],
+};
 
 // One server per engine version, shared by the tests of that version; each test starts without the
 // application databases and roles.
@@ -15,6 +23,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
   let connect: Connect;
 
   beforeAll(async () => {
+    installPgvectorStandIn(postgresBinaries(engineVersion));
     pg = await startPostgres(engineVersion);
     connect = pgConnect({ host: pg.host, port: pg.port, ssl: false, connectionTimeoutMs: 5_000 });
   });
@@ -24,7 +33,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
   });
 
   beforeEach(async () => {
-    for (const db of [litellm, langfuse]) {
+    for (const db of [litellm, langfuse, openwebui]) {
       await pg.query(`DROP DATABASE IF EXISTS ${db.name}`);
       await pg.query(`DROP ROLE IF EXISTS ${db.username}`);
     }
@@ -35,7 +44,8 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
   async function bootstrap(databases: ApplicationDatabase[]): Promise<string[]> {
     const master = await connect({ ...pg.master, database: 'postgres' });
     try {
-      return await bootstrapDatabases({ master, connect, databases });
+      const connectMaster = (database: string) => connect({ ...pg.master, database });
+      return await bootstrapDatabases({ master, connect, connectMaster, databases });
     } finally {
       await master.end();
     }
@@ -258,6 +268,85 @@ describe.each(AURORA_ENGINE_VERSIONS)('bootstrapDatabases on Aurora PostgreSQL %
     await expectLogIn('langfuse', langfuse.password, 'langfuse');
   });
 
+  /** Extensions in a database, with their owner, as the superuser sees them. */
+  async function extensionsIn(database: string) {
+    return pg.query(
+      `SELECT extname, extversion, pg_get_userbyid(extowner) AS owner, extnamespace::regnamespace::text AS schema
+         FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`,
+      [],
+      database,
+    );
+  }
+
+  test('creates the extension a database asks for, as the master user, in schema public', async () => {
+    // WHEN
+    const changes = await bootstrap([litellm, openwebui]);
+
+    // THEN
+    expect(changes.slice(-1)).toEqual([`database "openwebui": created extension "vector" ${PGVECTOR_STAND_IN_VERSION}`]);
+    expect(changes.filter((c) => c.includes('extension'))).toHaveLength(1);
+    expect(await extensionsIn('openwebui')).toEqual([
+      { extname: 'vector', extversion: PGVECTOR_STAND_IN_VERSION, owner: MASTER_USER, schema: 'public' },
+    ]);
+    expect(await extensionsIn('litellm')).toEqual([]);
+  });
+
+  test('changes nothing when the extension exists already, and creates it again when it was dropped', async () => {
+    // GIVEN
+    await bootstrap([openwebui]);
+
+    // WHEN / THEN
+    expect(await bootstrap([openwebui])).toEqual([]);
+    await pg.query(`DROP EXTENSION vector`, [], 'openwebui');
+    expect(await bootstrap([openwebui])).toEqual([`database "openwebui": created extension "vector" ${PGVECTOR_STAND_IN_VERSION}`]);
+  });
+
+  test('the application role, which may not create the extension, uses it in tables of its own', async () => {
+    // GIVEN
+    await bootstrap([openwebui]);
+    const client = await logIn('openwebui', openwebui.password, 'openwebui');
+    try {
+      // WHEN / THEN
+      await client.query(`CREATE TABLE document_chunk (id text PRIMARY KEY, embedding vector)`);
+      await client.query(`INSERT INTO document_chunk VALUES ('a', '{1,0,0}')`);
+      const { rows } = await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'document_chunk'`);
+      expect(rows).toEqual([{ tableowner: 'openwebui' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('refuses the application role the CREATE EXTENSION it leaves to the master user (stand-in of pgvector not being trusted)', async () => {
+    // GIVEN the database and role, but no extension yet
+    await bootstrap([{ ...openwebui, extensions: [] }]);
+    const client = await logIn('openwebui', openwebui.password, 'openwebui');
+    try {
+      // WHEN / THEN
+      await expect(client.query(`CREATE EXTENSION vector`)).rejects.toMatchObject({
+        code: '42501',
+        message: 'permission denied to create extension "vector"',
+      });
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('refuses, before changing anything, an extension the server does not ship', async () => {
+    // GIVEN
+    const before = await clusterState();
+
+    // WHEN
+    const error = await bootstrap([litellm, { ...openwebui, extensions: ['vector', 'not_shipped'] }]).catch((e: Error) => e);
+
+    // THEN
+    expect((error as Error).message).toBe(
+      'This server ships no extension "not_shipped" (pg_available_extensions), which "openwebui" asked for: ' +
+        'choose an engine version that ships it. Nothing was changed.',
+    );
+    expect(await clusterState()).toEqual(before);
+    expect(await pg.query(`SELECT rolname FROM pg_roles WHERE rolname = 'openwebui'`)).toEqual([]);
+  });
+
   test('logs in with passwords that need quoting in SQL', async () => {
     const awkward = { ...litellm, password: `it's a "quoted" \\ pass; --` };
     await bootstrap([awkward]);
@@ -277,7 +366,7 @@ describe('bootstrapDatabases on an older server', () => {
     } as unknown as Client;
 
     // WHEN / THEN
-    await expect(bootstrapDatabases({ master, connect: jest.fn(), databases: [litellm] })).rejects.toThrow(
+    await expect(bootstrapDatabases({ master, connect: jest.fn(), connectMaster: jest.fn(), databases: [litellm] })).rejects.toThrow(
       'PostgreSQL 15.13 is not supported: the database bootstrap needs PostgreSQL 16 or later (the Aurora engine versions the config allows).',
     );
     expect(statements).toHaveLength(1);

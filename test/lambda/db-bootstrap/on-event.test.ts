@@ -4,12 +4,14 @@ import { Client } from 'pg';
 import { createOnEventHandler, PHYSICAL_RESOURCE_ID } from '../../../lambda/db-bootstrap/on-event';
 import { InvalidInputError } from '../../../lambda/db-bootstrap/properties';
 import { startMoto, type LocalMoto } from '../../support/moto';
+import { PGVECTOR_STAND_IN_VERSION, installPgvectorStandIn } from '../../support/pgvector-stand-in';
 import { freePort, startPostgres, type LocalPostgres } from '../../support/postgres';
-import { AURORA_ENGINE_VERSIONS } from '../../support/postgres-binaries';
+import { AURORA_ENGINE_VERSIONS, postgresBinaries } from '../../support/postgres-binaries';
 
 const LITELLM_PASSWORD = 'LitellmPassword0123456789abcdefg';
 const LANGFUSE_PASSWORD = 'LangfusePassword0123456789abcdef';
 const ROTATED_PASSWORD = 'RotatedPassword0123456789abcdefg';
+const OPENWEBUI_PASSWORD = 'OpenWebUiPassword0123456789abcde';
 
 // One moto for the file; one PostgreSQL per engine version, with its own secrets.
 let moto: LocalMoto;
@@ -59,6 +61,7 @@ describe.each(AURORA_ENGINE_VERSIONS)('onEvent handler with Secrets Manager (mot
   const allLogs: string[] = [];
 
   beforeAll(async () => {
+    installPgvectorStandIn(postgresBinaries(engineVersion));
     pg = await startPostgres(engineVersion);
     // What RDS writes into the master secret; the master user is no superuser.
     masterArn = await createSecret(`${engineVersion}/cluster-master`, {
@@ -204,6 +207,28 @@ describe.each(AURORA_ENGINE_VERSIONS)('onEvent handler with Secrets Manager (mot
     expect(await canLogIn('litellm', ROTATED_PASSWORD, 'litellm')).toBe(true);
     expect(await canLogIn('litellm', LITELLM_PASSWORD, 'litellm')).toBe(false);
     expect(logs).toContain('role "litellm": password set from its secret');
+  });
+
+  test('Update that adds a database with an extension creates both, the extension as the master user in that database', async () => {
+    // GIVEN Open WebUI's database, asking for pgvector (here the stand-in: test/support/pgvector-stand-in.ts)
+    const openwebuiArn = await createSecret(`${engineVersion}/openwebui-db`, {
+      username: 'openwebui',
+      password: OPENWEBUI_PASSWORD,
+      dbname: 'openwebui',
+    });
+    const properties = bothDatabases();
+    const databases = [...(properties.Databases as object[]), { Name: 'openwebui', UserSecretArn: openwebuiArn, Extensions: ['vector'] }];
+
+    // WHEN
+    await onEvent()(event('Update', { ...properties, Databases: databases }));
+
+    // THEN
+    expect(await canLogIn('openwebui', OPENWEBUI_PASSWORD, 'openwebui')).toBe(true);
+    expect(
+      await pg.query(`SELECT extname, pg_get_userbyid(extowner) AS owner FROM pg_extension WHERE extname = 'vector'`, [], 'openwebui'),
+    ).toEqual([{ extname: 'vector', owner: pg.master.user }]);
+    expect(logs).toContain(`database "openwebui": created extension "vector" ${PGVECTOR_STAND_IN_VERSION}`);
+    expect(logs.at(-1)).toBe('Update: litellm, langfuse, openwebui ready; 5 change(s)');
   });
 
   test('never logs a password or secret JSON', () => {

@@ -77,6 +77,30 @@ describe('parseResourceProperties', () => {
     expect(err.problems).toEqual(['Databases[1].Name: "litellm" is listed twice']);
   });
 
+  test('accepts the extensions a database asks for', () => {
+    const props = parseResourceProperties({
+      ...validProperties,
+      Databases: [{ Name: 'openwebui', UserSecretArn: LITELLM_ARN, Extensions: ['vector'] }],
+    });
+    expect(props.Databases[0]!.Extensions).toEqual(['vector']);
+  });
+
+  test('rejects an extension name that is not a plain identifier, or listed twice', () => {
+    const err = thrown(() =>
+      parseResourceProperties({
+        ...validProperties,
+        Databases: [
+          { Name: 'openwebui', UserSecretArn: LITELLM_ARN, Extensions: ['vector; DROP'] },
+          { Name: 'other', UserSecretArn: LITELLM_ARN, Extensions: ['vector', 'vector'] },
+        ],
+      }),
+    );
+    expect(err.problems).toEqual([
+      'Databases[0].Extensions[0]: is not a valid extension name: it must match /^[a-z_][a-z0-9_]{0,62}$/ (lower-case letters, digits and underscores, at most 63)',
+      'Databases[1].Extensions: lists an extension twice',
+    ]);
+  });
+
   test('lists every problem at once', () => {
     const err = thrown(() => parseResourceProperties({ MasterSecretArn: '', Databases: [{ Name: 'OK' }] }));
     expect(err.message).toBe(
