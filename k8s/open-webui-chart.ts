@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { OPEN_WEBUI_HEALTH_PATH } from '../lib/shared/web';
 import { Availability } from './constructs/availability';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp, vpcPeer } from './constructs/network-policy';
 import {
@@ -36,8 +37,11 @@ import { IMAGES, imageRef } from './versions';
  */
 export const OPEN_WEBUI_UID = 1000;
 
-/** Health routes: /health answers once the process serves; /health/db also checks the database (upstream Helm chart's probes). */
-export const OPEN_WEBUI_HEALTH = { live: '/health', ready: '/health/db' } as const;
+/**
+ * Health routes: /health answers once the process serves (the web load balancer's health check uses it too);
+ * /health/db also checks the database (upstream Helm chart's probes).
+ */
+export const OPEN_WEBUI_HEALTH = { live: OPEN_WEBUI_HEALTH_PATH, ready: '/health/db' } as const;
 
 export type OpenWebUiChartProps = PlatformChartsProps & ChartProps;
 
