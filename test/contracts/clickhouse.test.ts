@@ -6,10 +6,17 @@
  * programs/server/config.xml, src/IO/S3/Credentials.h), github.com/ClickHouse/docker-library (server/25.8.29.51,
  * the newest 25.8 directory there on 2026-08-07), and langfuse/langfuse-docs
  * pages/self-hosting/deployment/infrastructure/clickhouse.mdx (read 2026-09). Facts restated in our own words.
+ * The volume report (read 2026-11-29): src/Storages/System/StorageSystemDisks.cpp (stored version, commit 054945c9;
+ * the file was not stored at the v25.8.33.6-lts commit 398617fe), the client's config step in programs/client
+ * (getenv of CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, found by text search in the stored source, commit not shown),
+ * PR #48440 (options override those variables; merged 2023, long before 25.8), and clickhouse.com/docs
+ * system.storage_policies (move_factor).
  */
 import { XMLParser } from 'fast-xml-parser';
-import { IMAGES } from '../../k8s/versions';
-import { CLICKHOUSE_CLUSTER_NAME } from '../../k8s/renderers/clickhouse-config';
+import { VOLUME_METRICS, VOLUME_USED_QUERY } from '../../k8s/clickhouse-volume-metrics';
+import { IMAGES, imageRef } from '../../k8s/versions';
+import { CLICKHOUSE_CLUSTER_NAME, CLICKHOUSE_USER } from '../../k8s/renderers/clickhouse-config';
+import { CLICKHOUSE_LOCAL_DISK } from '../../lib/shared/clickhouse-volume';
 import { synthEnvironment } from '../support/app';
 import { ENVIRONMENT_NAMES, allManifests, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
@@ -129,6 +136,52 @@ describe.each(ENVIRONMENT_NAMES)('ClickHouse (%s)', (env) => {
     const sa = find(manifests, 'ServiceAccount', pod.serviceAccountName);
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBeTruthy();
     expect(users.langfuse.password['@_from_env']).toBe('CLICKHOUSE_PASSWORD');
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('ClickHouse volume report (%s)', (env) => {
+  const cfg = config(env);
+  const manifests = allManifests(cfg);
+  const files = find(manifests, 'ConfigMap', 'clickhouse-config').data as { 'config.xml': string };
+  const server = xml.parse(files['config.xml']).clickhouse;
+  const job = find(manifests, 'CronJob', VOLUME_METRICS.cronJob).spec.jobTemplate.spec.template.spec;
+  const reader = job.initContainers[0];
+
+  test('system.disks has name, free_space and total_space (bytes) per disk; the report reads the local disk of the hot volume', () => {
+    // Source: StorageSystemDisks.cpp: columns name, path, free_space, total_space (UInt64 bytes), unreserved_space,
+    // keep_free_space, type, ... is_broken; a disk without a size (object storage) reports the UInt64 maximum, so
+    // only the local disk gives a meaningful share. Our tiered policy keeps recent parts on disk `default`.
+    for (const column of ['free_space', 'total_space', 'name']) expect(VOLUME_USED_QUERY).toContain(column);
+    expect(VOLUME_USED_QUERY).toContain(`FROM system.disks WHERE name = '${CLICKHOUSE_LOCAL_DISK}'`);
+    expect(server.storage_configuration.policies.tiered.volumes.hot.disk).toBe(CLICKHOUSE_LOCAL_DISK);
+  });
+
+  test('a broken disk reports 0 space, which the report counts as full rather than dividing by zero', () => {
+    // Source: StorageSystemDisks.cpp, is_broken: "Broken disks will have 0 space and cannot be used".
+    expect(VOLUME_USED_QUERY).toContain('if(total_space = 0, 100,');
+  });
+
+  test('clickhouse-client takes the user and password from CLICKHOUSE_USER and CLICKHOUSE_PASSWORD when no option names them', () => {
+    // Source: programs/client/Client.cpp (getenv of both, used only when the config has no user/password) and PR
+    // #48440 (command-line options override the variables). So the password is in no argument.
+    expect(reader.image).toBe(imageRef(IMAGES.clickhouse));
+    expect(envOf(reader)).toMatchObject({ CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: 'secret:clickhouse-credentials/CLICKHOUSE_PASSWORD' });
+    expect(reader.command.join(' ')).not.toMatch(/--user|--password/);
+  });
+
+  test('the server image ships clickhouse-client and lets any uid run it, so the reader needs no clickhouse user', () => {
+    // Source: docker/server/Dockerfile.ubuntu: PACKAGES installs clickhouse-client with the server, and the post-install
+    // step opens the ClickHouse directories to "others" because containers may run with an arbitrary uid.
+    expect(job.securityContext.runAsUser).toBe(VOLUME_METRICS.uid);
+    expect(reader.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(reader.command[2]).toContain('clickhouse-client --host');
+  });
+
+  test('the volume alarm fires above the fill at which ClickHouse starts moving parts to S3 (1 - move_factor)', () => {
+    // Source: system.storage_policies docs: move_factor is the share of free space below which parts start moving
+    // to the next volume. The hot volume therefore settles near that fill by design; alarming there would page daily.
+    const tiering = 100 * (1 - Number(server.storage_configuration.policies.tiered.move_factor));
+    expect(cfg.observability.alarms.clickhouseVolumePercent).toBeGreaterThan(tiering);
   });
 });
 

@@ -15,9 +15,19 @@
  *   and container-insights-eks-classic-metrics.html
  * - EKS add-ons: github.com/awsdocs/amazon-eks-user-guide latest/ug/workloads/workloads-add-ons-available-eks.adoc,
  *   commit 027430e09023d12ec3beccce4c646a11a270a5cb
+ * - Custom metrics (the ClickHouse volume CronJob): docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
+ *   iam-cw-condition-keys-namespace.html and the Service Authorization Reference page list_amazoncloudwatch.html
+ *   (cloudwatch:namespace on PutMetricData, which has no resource type); github.com/aws/aws-cli
+ *   awscli/customizations/putmetricdata.py (commit 037f1c8a) and docker/Dockerfile (commits 6cddf613, 1c30287a);
+ *   missing data: docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudwatch.TreatMissingData.html and the
+ *   PutMetricAlarm TreatMissingData parameter (breaching | notBreaching | ignore | missing; default missing).
  */
 import type { Template } from 'aws-cdk-lib/assertions';
+import { PUBLISH_SCRIPT, VOLUME_METRICS } from '../../k8s/clickhouse-volume-metrics';
+import { IDENTITIES } from '../../k8s/identities';
 import { ENVIRONMENTS } from '../../lib/config/environments';
+import { CLICKHOUSE_VOLUME_METRIC } from '../../lib/shared/clickhouse-volume';
+import { allManifests, find } from '../k8s/support/charts';
 import { synthEnvironment } from '../support/app';
 
 interface MetricRef {
@@ -70,7 +80,7 @@ function metricsRead(template: Template): MetricRef[] {
 }
 
 describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
-  const { templates } = synthEnvironment(env);
+  const { config, templates } = synthEnvironment(env);
   const read = metricsRead(templates.observability);
   const expectReads = (namespace: string, metric: string, dimensions: string[]) =>
     expect(read).toContainEqual({ namespace, metric, dimensions: [...dimensions].sort().join(',') });
@@ -131,10 +141,71 @@ describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
 
   test('Container Insights publishes pod CPU, memory and restarts in ContainerInsights by ClusterName and Namespace', () => {
     // Source: Container-Insights-metrics-EKS.html. There is no PersistentVolumeClaim fill metric in the list, so the
-    // ClickHouse volume is not graphed or alarmed.
+    // ClickHouse volume comes from our own CronJob (below), never from ContainerInsights.
     for (const metric of ['pod_cpu_utilization', 'pod_memory_utilization', 'pod_number_of_container_restarts'])
       expectReads('ContainerInsights', metric, ['ClusterName', 'Namespace']);
-    expect(read.some((r) => /volume|pvc|filesystem/i.test(r.metric))).toBe(false);
+    expect(read.some((r) => r.namespace === 'ContainerInsights' && /volume|pvc|filesystem/i.test(r.metric))).toBe(false);
+  });
+
+  test('PutMetricData has no resource type and is narrowed by cloudwatch:namespace: the volume publisher may write its one namespace only', () => {
+    // Source: list_amazoncloudwatch.html (PutMetricData: no resource type, condition key cloudwatch:namespace) and
+    // iam-cw-condition-keys-namespace.html (StringEquals on cloudwatch:namespace limits publishing to one namespace).
+    const statements = Object.values(templates.cluster.findResources('AWS::IAM::Policy')).flatMap(
+      (p: Json) => p.Properties.PolicyDocument.Statement as Json[],
+    );
+    const put = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudwatch:')));
+    expect(put).toEqual([
+      {
+        Sid: 'PutClickHouseVolumeMetric',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': CLICKHOUSE_VOLUME_METRIC.namespace } },
+      },
+    ]);
+    const role = Object.entries(templates.cluster.findResources('AWS::IAM::Policy')).find(([, p]: [string, Json]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('PutClickHouseVolumeMetric'),
+    )![1] as Json;
+    expect(JSON.stringify(role.Properties.Roles)).toMatch(/ClickhouseMetricsServiceAccount/);
+  });
+
+  test('a custom metric lives outside the AWS/ namespaces and is read back by the namespace, name and dimension it was put with', () => {
+    // Source: PutMetricData API reference (a namespace must not begin with "AWS/"); a metric is identified by
+    // namespace, name and its full dimension set, so the alarm must name exactly the one dimension the job puts.
+    expect(CLICKHOUSE_VOLUME_METRIC.namespace.startsWith('AWS/')).toBe(false);
+    expectReads(CLICKHOUSE_VOLUME_METRIC.namespace, CLICKHOUSE_VOLUME_METRIC.metricName, [CLICKHOUSE_VOLUME_METRIC.dimension]);
+    expect(JSON.stringify(templates.observability.findResources('AWS::CloudWatch::Alarm'))).toContain(
+      JSON.stringify({ Name: CLICKHOUSE_VOLUME_METRIC.dimension, Value: config.name }),
+    );
+  });
+
+  test('aws cloudwatch put-metric-data takes --dimensions as Name=Value pairs split on commas, so the environment name is a safe value', () => {
+    // Source: awscli/customizations/putmetricdata.py (commit 037f1c8a): --metric-name, --value, --unit and
+    // --dimensions fill the first MetricData entry; --dimensions splits on commas, then on '='.
+    expect(PUBLISH_SCRIPT).toContain('put-metric-data --namespace "$METRIC_NAMESPACE" --metric-name "$METRIC_NAME"');
+    expect(PUBLISH_SCRIPT).toContain('--dimensions "$METRIC_DIMENSION=$ENVIRONMENT"');
+    expect(config.name).toMatch(/^[a-z0-9]+$/);
+    expect(CLICKHOUSE_VOLUME_METRIC.unit).toBe('Percent');
+  });
+
+  test('the AWS CLI image sets no USER, so the publisher is made to run as a non-root uid', () => {
+    // Source: aws/aws-cli docker/Dockerfile (Amazon Linux 2 base, ENTRYPOINT /usr/local/bin/aws, no USER line): the
+    // image would run as root, which Pod Security "restricted" rejects unless the pod names a non-zero uid.
+    const cronJob = find(allManifests(config), 'CronJob', VOLUME_METRICS.cronJob);
+    const pod = cronJob.spec.jobTemplate.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: VOLUME_METRICS.uid });
+    expect(VOLUME_METRICS.uid).toBeGreaterThan(0);
+    expect(pod.containers[0].command[0]).toBe('/bin/sh');
+    expect(pod.serviceAccountName).toBe(IDENTITIES.clickhouseMetrics.serviceAccount);
+  });
+
+  test('missing data: the volume alarm ignores it and a separate alarm treats it as breaching, because a failed run publishes nothing', () => {
+    // Source: TreatMissingData (CDK v2 docs) and PutMetricAlarm: notBreaching counts a missing point as within the
+    // threshold, breaching as over it; left out, the default `missing` would leave a stopped job unnoticed.
+    const alarms = Object.values(templates.observability.findResources('AWS::CloudWatch::Alarm')) as Json[];
+    const onVolume = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? '').includes(CLICKHOUSE_VOLUME_METRIC.metricName));
+    const byStat = Object.fromEntries(onVolume.map((a) => [a.Properties.Metrics[0].MetricStat.Stat, a.Properties.TreatMissingData]));
+    expect(byStat).toEqual({ Maximum: 'notBreaching', SampleCount: 'breaching' });
   });
 
   test('the amazon-cloudwatch-observability add-on runs on EKS Auto Mode with CloudWatchAgentServerPolicy and AWSXrayWriteOnlyAccess for its cloudwatch-agent service account', () => {
