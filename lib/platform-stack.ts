@@ -6,11 +6,13 @@ import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { pascalCase } from '../constructs/names';
-import { Tenants } from '../constructs/tenants';
+import { builtinConsumersFor, Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { ServiceAccountRoles } from '../k8s/identities';
-import { CHART_ORDER, createPlatformCharts } from '../k8s/platform-charts';
-import type { PlatformAwsValues } from '../k8s/platform-props';
+import { CHART_ORDER, createPlatformCharts, OPTIONAL_CHART_ORDER } from '../k8s/platform-charts';
+import type { OpenWebUiAwsValues, PlatformAwsValues, SsoAwsValues } from '../k8s/platform-props';
+import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, OPEN_WEBUI_PORT } from './shared/web';
+import type { WebTargetGroupArns, WebUrls } from './edge-stack';
 import { HELM_CHARTS } from '../k8s/versions';
 import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { EnvironmentConfig } from './config/schema';
@@ -39,10 +41,17 @@ export interface PlatformStackProps extends StackProps {
   readonly internalLiteLlm?: { readonly url: string; readonly port: number };
   /** Consumer name → OAuth client id (the edge's Cognito app clients, or the config's for an external issuer). */
   readonly consumerClientIds?: Readonly<Record<string, string>>;
+  /** The public web entrance (only with `web.domain`): target groups the web UIs' pods join, and their URLs. */
+  readonly web?: { readonly targetGroupArns: WebTargetGroupArns; readonly urls: WebUrls };
+  /** Single sign-on clients of the workforce identity, for Open WebUI and Langfuse. */
+  readonly sso?: SsoAwsValues;
 }
 
 /** Local port of the documented port-forward to the Langfuse UI. */
 export const LANGFUSE_PORT_FORWARD_URL = 'http://localhost:3000';
+
+/** Where employees open Open WebUI without a domain: `kubectl port-forward` (Cognito accepts http://localhost callbacks). */
+export const OPEN_WEBUI_PORT_FORWARD_URL = `http://localhost:${OPEN_WEBUI_PORT}`;
 
 /**
  * The workloads: the External Secrets Operator (Helm), then the cdk8s charts in dependency order
@@ -56,6 +65,8 @@ export class PlatformStack extends Stack {
   readonly volumeTeardown?: ClusterTeardown;
   /** Teams and consumers reconciled into LiteLLM, with their key secrets. */
   readonly tenants?: Tenants;
+  /** Charts the config enables (Open WebUI), applied after the tenants reconciler. */
+  readonly optionalManifests: Partial<Record<(typeof OPTIONAL_CHART_ORDER)[number], eks.KubernetesManifest>> = {};
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -126,7 +137,10 @@ export class PlatformStack extends Stack {
       mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
       ...(props.langfuseTargetGroupArn ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
-      langfuseUrl: props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
+      langfuseUrl: props.web?.urls.langfuse ?? props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
+      ...(props.web ? { webTargetGroupArns: props.web.targetGroupArns, litellmUiUrl: props.web.urls.litellm } : {}),
+      ...(props.sso ? { sso: props.sso } : {}),
+      ...(config.openWebUi.enabled ? { openWebUi: this.openWebUiValues(props) } : {}),
     };
 
     // The charts are built in a cdk8s app of their own; their JSON (with tokens) goes to the kubectl provider.
@@ -161,7 +175,38 @@ export class PlatformStack extends Stack {
         after: this.manifests.litellm,
         logRetention: config.cluster.logRetentionDays,
         removalPolicy: removalPolicyFor(config),
+        builtinConsumers: builtinConsumersFor(config.openWebUi),
       });
     }
+
+    // Optional charts go last; Open WebUI starts only once its key has been issued, so its first pods find it.
+    for (const name of OPTIONAL_CHART_ORDER) {
+      const chart = charts[name];
+      if (!chart) continue;
+      const manifest = new eks.KubernetesManifest(this, `${pascalCase(name)}Chart`, {
+        cluster,
+        manifest: chart.toJson() as Record<string, unknown>[],
+        prune: true,
+      });
+      manifest.node.addDependency(previous);
+      if (this.tenants?.reconciler) manifest.node.addDependency(this.tenants.reconciler.resource);
+      previous = manifest;
+      this.optionalManifests[name] = manifest;
+    }
+  }
+
+  /** Open WebUI's AWS values: its role, database, bucket, session secret, built-in key and URL. */
+  private openWebUiValues(props: PlatformStackProps): OpenWebUiAwsValues {
+    const role = props.serviceAccountRoles.openWebUi;
+    const data = props.data.openWebUi;
+    if (!role || !data) throw new Error('openWebUi: enabled, but the cluster stack made no role or the data stack no data for it');
+    return {
+      roleArn: role.roleArn,
+      databaseSecretArn: data.databaseSecret.secretArn,
+      bucket: data.bucket.bucketName,
+      virtualKeySecretName: builtinKeySecretName(props.config.name, OPEN_WEBUI_CONSUMER),
+      secretKeyArn: data.secretKey.secretArn,
+      url: props.web?.urls.chat ?? OPEN_WEBUI_PORT_FORWARD_URL,
+    };
   }
 }

@@ -72,6 +72,10 @@ export class PlatformStage extends Stage {
       vpc: this.network.vpc,
       internalLiteLlm: { url: this.edge.internalLiteLlmUrl, port: this.edge.gateway.listenerPort },
       consumerClientIds: this.edge.consumerClientIds,
+      ...(this.edge.webTargetGroupArns && this.edge.webUrls
+        ? { web: { targetGroupArns: this.edge.webTargetGroupArns, urls: this.edge.webUrls } }
+        : {}),
+      ...(this.edge.workforce ? { sso: this.edge.workforce.ssoValues } : {}),
       serviceAccountRoles: this.cluster.serviceAccountRoles,
       data: this.data,
       stackName: stackName('platform'),

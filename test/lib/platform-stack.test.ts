@@ -67,8 +67,10 @@ describe('PlatformStack', () => {
         .filter((o) => o.kind === 'ServiceAccount');
       expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual([
         'langfuse/clickhouse',
+        'langfuse/clickhouse-metrics',
         'langfuse/langfuse',
         'litellm/litellm',
+        ...(config.openWebUi.enabled ? ['open-webui/open-webui'] : []),
       ]);
       for (const account of accounts) expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('<ref>');
     });
@@ -89,6 +91,18 @@ describe('PlatformStack', () => {
         expect.objectContaining({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'langfuse-web', port: 3000 } }),
         expect.objectContaining({ targetGroupARN: '<ref>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } }),
       ]);
+    });
+
+    test('applies Open WebUI last, once the tenants reconciler has issued its key', () => {
+      const idOf = (prefix: string) => Object.keys(manifests).find((id) => id.startsWith(`${prefix}Chart`));
+      const openWebUi = idOf('OpenWebUi');
+      expect(openWebUi !== undefined).toBe(config.openWebUi.enabled);
+      if (!openWebUi) return;
+      const reconciler = Object.keys(platform.findResources('Custom::LiteLlmTenants'));
+      expect(reconciler).toHaveLength(1);
+      expect(manifests[openWebUi]!.DependsOn).toEqual(
+        expect.arrayContaining([idOf('Litellm'), expect.stringMatching(/^TenantsReconciler/)]),
+      );
     });
 
     test('tells Langfuse the URL of its internal load balancer listener', () => {
