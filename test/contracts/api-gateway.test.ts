@@ -10,11 +10,13 @@
  *   handlers/integration_request.py at commit bf2fc7a2: LocalStack's emulation, written against and
  *   snapshot-tested on real API Gateway, for header handling the AWS docs do not spell out.
  */
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { allowResult, stageResource } from '../../lambda/authorizer/policy';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { ENVIRONMENT_NAMES } from '../k8s/support/charts';
+import { STAGE_NAME } from '../../lib/edge-stack';
 import { synthEnvironment } from '../support/app';
+import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -193,6 +195,72 @@ describe.each(ENVIRONMENT_NAMES)('API Gateway contract (%s)', (env) => {
     expect(gatewayResponse('REQUEST_TOO_LARGE')!.Properties).toMatchObject({
       StatusCode: '413',
       ResponseTemplates: { 'application/json': expect.stringContaining('"code":"request_too_large"') },
+    });
+  });
+});
+
+describe('API Gateway custom domain contract (dev with a web domain)', () => {
+  // Sources, read 2026-11-29: developer guide apigateway-regional-api-custom-domain-create.html (Regional custom
+  // domain: an ACM certificate in the API's own region; point a CNAME or an alias A record at the regional domain
+  // name) and rest-api-mappings.html (a mapping strips its base path; the empty mapping "(none)" receives every path
+  // no other mapping claims); Control Tower rule ct-apigateway-pr-6.guard in @cdklabs/cdk-validator-cfnguard 0.0.62
+  // (SecurityPolicy absent or TLS_1_2, nothing else).
+  const { edge: stack } = edgeStage(withDomain('dev'));
+  const edge = Template.fromStack(stack);
+  const api = `api.${TEST_DOMAIN.base}`;
+
+  test('a regional custom domain takes a certificate from the API region, validated here in the configured zone', () => {
+    const [domain] = resources(edge, 'AWS::ApiGateway::DomainName');
+    expect(domain!.Properties).toMatchObject({ DomainName: api, EndpointConfiguration: { Types: ['REGIONAL'] } });
+    const certificateId = domain!.Properties.RegionalCertificateArn.Ref as string;
+    const certificate = edge.findResources('AWS::CertificateManager::Certificate')[certificateId]!;
+    expect(certificate.Properties).toMatchObject({
+      DomainName: api,
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: api, HostedZoneId: TEST_DOMAIN.hostedZoneId }],
+    });
+    // Same stack, same region: a certificate in another region could not be attached to a regional domain.
+    expect(stack.region).toBe('us-east-1');
+  });
+
+  test('the empty mapping hands the whole path to the stage, so https://api.<base>/v1/... reaches the /v1 resources', () => {
+    const [mapping] = resources(edge, 'AWS::ApiGateway::BasePathMapping');
+    expect(mapping!.Properties.BasePath).toBeUndefined();
+    expect(mapping!.Properties.Stage).toEqual(stack.resolve(stack.api.deploymentStage.stageName));
+    const top = resources(edge, 'AWS::ApiGateway::Resource').filter((r) =>
+      JSON.stringify(r.Properties.ParentId).includes('RootResourceId'),
+    );
+    // /v1 for the OpenAI routes (and /mcp where MCP servers are declared): both keep their paths under the domain.
+    expect(top.map((r) => r.Properties.PathPart)).toContain('v1');
+    expect(stack.apiCustomUrl).toBe(`https://${api}/v1`);
+  });
+
+  test('Control Tower accepts only the TLS_1_2 security policy on a REST domain (not the newer SecurityPolicy_* ones)', () => {
+    for (const domain of resources(edge, 'AWS::ApiGateway::DomainName')) expect(domain.Properties.SecurityPolicy).toBe('TLS_1_2');
+  });
+
+  test('the name resolves through an alias A record to the regional domain name', () => {
+    const [domainId] = Object.keys(edge.findResources('AWS::ApiGateway::DomainName'));
+    const record = resources(edge, 'AWS::Route53::RecordSet').find((r) => r.Properties.Name === `${api}.`);
+    expect(record!.Properties).toMatchObject({
+      Type: 'A',
+      HostedZoneId: TEST_DOMAIN.hostedZoneId,
+      AliasTarget: {
+        DNSName: { 'Fn::GetAtt': [domainId, 'RegionalDomainName'] },
+        HostedZoneId: { 'Fn::GetAtt': [domainId, 'RegionalHostedZoneId'] },
+      },
+    });
+  });
+
+  test('the custom domain maps to the same stage the WAF web ACL, throttling and authorizer guard', () => {
+    const [mapping] = resources(edge, 'AWS::ApiGateway::BasePathMapping');
+    const association = resources(edge, 'AWS::WAFv2::WebACLAssociation').find((a) =>
+      JSON.stringify(a.Properties.ResourceArn).includes('/stages/'),
+    );
+    expect(JSON.stringify(association!.Properties.ResourceArn)).toContain(JSON.stringify(mapping!.Properties.RestApiId).slice(1, -1));
+    expect(JSON.stringify(association!.Properties.ResourceArn)).toContain(JSON.stringify(mapping!.Properties.Stage));
+    expect(stack.resolve(stack.api.deploymentStage.stageName)).toEqual({
+      Ref: expect.stringMatching(new RegExp(`^ApiDeploymentStage${STAGE_NAME}`)),
     });
   });
 });
