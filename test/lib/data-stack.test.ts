@@ -1,6 +1,13 @@
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { OPEN_WEBUI_DELETED_FILE_DAYS } from '../../constructs/platform-buckets';
+import { dev } from '../../lib/config/environments/dev';
+import { prod } from '../../lib/config/environments/prod';
 import { parseEnvironment } from '../../lib/config/load-config';
+import type { EnvironmentInput } from '../../lib/config/schema';
 import { createStacks } from '../../lib/create-stacks';
+import { DataStack } from '../../lib/data-stack';
+import { NetworkStack } from '../../lib/network-stack';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
 /** Logical IDs of stateful resources. A change here replaces a database, a cache or a bucket: never rename them casually. */
@@ -11,6 +18,41 @@ const STATEFUL_LOGICAL_IDS = {
   'AWS::ElastiCache::ReplicationGroup': ['ValkeyReplicationGroup77C9E011'],
   'AWS::S3::Bucket': ['BucketsAccessLogsA5F88218', 'BucketsClickHouseDC3E2332', 'BucketsLangfuseDA1419C6'],
 };
+/** Open WebUI's uploads bucket, in environments that enable it. */
+const OPEN_WEBUI_BUCKET = 'BucketsOpenWebUi644D16F1';
+
+/** The network and data stacks of an overlay: what the data stack builds does not depend on the others. */
+function synthData(input: EnvironmentInput): { data: Template; stack: DataStack } {
+  const config = parseEnvironment(input);
+  const stage = new Stage(testApp(), config.name, { env: { account: config.account, region: config.region } });
+  const network = new NetworkStack(stage, 'Network', { config });
+  const stack = new DataStack(stage, 'Data', { config, vpc: network.vpc });
+  return { data: Template.fromStack(stack), stack };
+}
+
+/** Every statement of one of the data stack's managed policies. */
+function policyStatements(data: Template, idPrefix: string): { Sid?: string; Action: unknown; Resource: unknown; Effect: string }[] {
+  const [, policy] = Object.entries(data.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith(idPrefix)) ?? [];
+  return policy?.Properties.PolicyDocument.Statement ?? [];
+}
+
+/** An ARN pattern of a secret known by name, as secretArnForName writes it. */
+function secretNamePattern(name: string) {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:secret:${name}-??????`,
+      ],
+    ],
+  };
+}
 
 describe('DataStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
@@ -23,7 +65,8 @@ describe('DataStack', () => {
 
     test('keeps the logical IDs of stateful resources', () => {
       for (const [type, ids] of Object.entries(STATEFUL_LOGICAL_IDS)) {
-        expect(Object.keys(data.findResources(type)).sort()).toEqual(ids);
+        const expected = type === 'AWS::S3::Bucket' && config.openWebUi.enabled ? [...ids, OPEN_WEBUI_BUCKET].sort() : ids;
+        expect(Object.keys(data.findResources(type)).sort()).toEqual(expected);
       }
     });
 
@@ -167,13 +210,22 @@ describe('DataStack', () => {
         Databases: [
           { Name: 'litellm', UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesLitellmUser') } },
           { Name: 'langfuse', UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesLangfuseUser') } },
+          ...(config.openWebUi.enabled
+            ? [
+                {
+                  Name: 'openwebui',
+                  UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesOpenwebuiUser') },
+                  Extensions: ['vector'],
+                },
+              ]
+            : []),
         ],
       });
     });
 
     test('publishes access policies without wildcard actions', () => {
       const policies = data.findResources('AWS::IAM::ManagedPolicy');
-      expect(Object.keys(policies)).toHaveLength(3);
+      expect(Object.keys(policies)).toHaveLength(config.openWebUi.enabled ? 4 : 3);
       for (const policy of Object.values(policies)) {
         for (const statement of policy.Properties.PolicyDocument.Statement) {
           for (const action of [statement.Action].flat()) expect(action).not.toContain('*');
@@ -238,6 +290,161 @@ describe('DataStack', () => {
           ],
         ],
       },
+    });
+  });
+
+  describe('with Open WebUI enabled', () => {
+    const input: EnvironmentInput = {
+      ...dev,
+      name: 'chat',
+      openWebUi: { ...dev.openWebUi, enabled: true, team: dev.openWebUi?.team ?? 'platform-eng' },
+    };
+    const { data, stack } = synthData(input);
+
+    test('keeps the uploads bucket under the data key, versioned, with deleted files gone after a week and failed uploads cleaned', () => {
+      const bucket = data.findResources('AWS::S3::Bucket')[OPEN_WEBUI_BUCKET]!;
+      expect(bucket.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] } },
+            },
+          ],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: 'BucketsAccessLogsA5F88218' }, LogFilePrefix: 'open-webui/' },
+      });
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+        { Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
+        { Id: 'expire-deleted-files', NoncurrentVersionExpiration: { NoncurrentDays: OPEN_WEBUI_DELETED_FILE_DAYS }, Status: 'Enabled' },
+        { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+      ]);
+    });
+
+    test('empties and deletes the uploads bucket with an ephemeral environment', () => {
+      const bucket = data.findResources('AWS::S3::Bucket')[OPEN_WEBUI_BUCKET]!;
+      expect(bucket.DeletionPolicy).toBe('Delete');
+      data.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: OPEN_WEBUI_BUCKET } });
+    });
+
+    test('lets Open WebUI read, write and delete the objects of its own bucket, list it, and use the data key for them; nothing else', () => {
+      const bucketArn = { 'Fn::GetAtt': [OPEN_WEBUI_BUCKET, 'Arn'] };
+      expect(policyStatements(data, 'OpenWebUiAccess')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          Resource: { 'Fn::Join': ['', [bucketArn, '/*']] },
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] } },
+      ]);
+    });
+
+    test('generates the WEBUI_SECRET_KEY as JSON { value } under the data key', () => {
+      data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Description: Match.stringLikeRegexp('^Open WebUI WEBUI_SECRET_KEY'),
+        KmsKeyId: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] },
+        GenerateSecretString: {
+          SecretStringTemplate: '{}',
+          GenerateStringKey: 'value',
+          PasswordLength: 48,
+          ExcludePunctuation: true,
+          IncludeSpace: false,
+          ExcludeUppercase: false,
+        },
+      });
+    });
+
+    test('gives Open WebUI its own database and login role, openwebui, and asks the bootstrap for pgvector there', () => {
+      data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: 'openwebui', dbname: 'openwebui' }) }),
+      });
+      data.hasResourceProperties('Custom::ApplicationDatabases', {
+        Databases: Match.arrayWith([
+          {
+            Name: 'openwebui',
+            UserSecretArn: { Ref: Match.stringLikeRegexp('^ApplicationDatabasesOpenwebuiUser') },
+            Extensions: ['vector'],
+          },
+        ]),
+      });
+    });
+
+    test("lets the secrets sync read Open WebUI's database login, session key, built-in virtual key and the Cognito client secrets", () => {
+      const statements = policyStatements(data, 'SecretsSyncAccess');
+      const generated = JSON.stringify(statements[0]!.Resource);
+      expect(generated).toMatch(/ApplicationDatabasesOpenwebuiUser/);
+      expect(generated).toMatch(/SecretsOpenWebUiSecretKey/);
+      expect(statements.filter((st) => st.Sid === 'ReadBuiltinKeys' || st.Sid === 'ReadSsoClientSecrets')).toEqual([
+        {
+          Sid: 'ReadBuiltinKeys',
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: secretNamePattern('genai-gateway/chat/builtin-keys/open-webui'),
+        },
+        {
+          Sid: 'ReadSsoClientSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: [secretNamePattern('genai-gateway/chat/sso/langfuse'), secretNamePattern('genai-gateway/chat/sso/openWebUi')],
+        },
+      ]);
+    });
+
+    test('exposes the database secret, bucket and session key for the platform stack', () => {
+      expect(stack.openWebUi?.databaseSecret).toBe(stack.applicationDatabases.userSecrets.openwebui);
+      expect(stack.openWebUi?.bucket).toBe(stack.buckets.openWebUi);
+      expect(stack.openWebUi?.secretKey).toBe(stack.secrets.openWebUi?.openWebUiSecretKey);
+      expect(stack.accessPolicies.openWebUi).toBeDefined();
+    });
+  });
+
+  test("retains Open WebUI's uploads bucket in a non-ephemeral environment", () => {
+    const { data } = synthData({
+      ...prod,
+      name: 'keep',
+      openWebUi: { ...prod.openWebUi, enabled: true, team: prod.openWebUi?.team ?? 'platform-eng' },
+    });
+    const bucket = data.findResources('AWS::S3::Bucket')[OPEN_WEBUI_BUCKET]!;
+    expect({ deletion: bucket.DeletionPolicy, replace: bucket.UpdateReplacePolicy }).toEqual({ deletion: 'Retain', replace: 'Retain' });
+    data.resourcePropertiesCountIs('Custom::S3AutoDeleteObjects', { BucketName: { Ref: OPEN_WEBUI_BUCKET } }, 0);
+  });
+
+  test("lets the secrets sync read an external identity provider's client secret by the name config gives", () => {
+    const sso = {
+      provider: 'oidc',
+      issuer: 'https://login.example.com/tenant/v2.0',
+      clientId: 'genai-web',
+      clientSecretName: 'corp/genai-web-client',
+    };
+    const { data } = synthData({
+      ...dev,
+      name: 'chat',
+      openWebUi: { ...dev.openWebUi, enabled: true, team: dev.openWebUi?.team ?? 'platform-eng' },
+      web: { ...dev.web, sso },
+    } as EnvironmentInput);
+    expect(policyStatements(data, 'SecretsSyncAccess').find((st) => st.Sid === 'ReadSsoClientSecrets')?.Resource).toEqual(
+      secretNamePattern('corp/genai-web-client'),
+    );
+  });
+
+  describe('with Open WebUI disabled', () => {
+    const { data, stack } = synthData({ ...dev, name: 'chat', openWebUi: { enabled: false } });
+
+    test('has no uploads bucket, access policy, session key, database or extension for it, and no reads of its secrets', () => {
+      expect(Object.keys(data.findResources('AWS::S3::Bucket'))).not.toContain(OPEN_WEBUI_BUCKET);
+      expect(Object.keys(data.findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.startsWith('OpenWebUi'))).toEqual([]);
+      expect(JSON.stringify(data.toJSON())).not.toMatch(/OpenWebUi|Openwebui|openwebui|WEBUI|Extensions|builtin-keys|\/sso\//);
+      data.hasResourceProperties('Custom::ApplicationDatabases', {
+        Databases: [
+          { Name: 'litellm', UserSecretArn: Match.anyValue() },
+          { Name: 'langfuse', UserSecretArn: Match.anyValue() },
+        ],
+      });
+      expect(stack.openWebUi).toBeUndefined();
+      expect(stack.accessPolicies.openWebUi).toBeUndefined();
     });
   });
 });
