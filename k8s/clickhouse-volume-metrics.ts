@@ -68,6 +68,12 @@ export interface ClickHouseVolumeMetricsProps {
   readonly nativePort: number;
   /** Pod labels of the ClickHouse servers (their ingress is opened to the publisher). */
   readonly serverLabels: Readonly<Record<string, string>>;
+  /**
+   * The Langfuse user. Not confirmed in the source here: that an XML-defined user without <grants> may SELECT from
+   * system.disks although select_from_system_db_requires_grant defaults to true (it holds every privilege, as far as
+   * the docs read go; Langfuse's own migrations need most of them). A refusal fails the run and raises the
+   * "not reported" alarm.
+   */
   readonly user: string;
   /** The synced Secret holding the user's password under CLICKHOUSE_ENV.password. */
   readonly passwordSecret: string;
