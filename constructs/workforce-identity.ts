@@ -82,6 +82,10 @@ export class WorkforceIdentity extends Construct {
   readonly domain?: cognito.UserPoolDomain;
   readonly clients: Partial<Record<SsoClient, cognito.UserPoolClient>> = {};
   readonly clientSecrets: Partial<Record<SsoClient, secretsmanager.Secret>> = {};
+  /** Copies client secrets into Secrets Manager (Cognito only). */
+  secretCopyFunction?: lambda.Function;
+  /** The pre-token-generation admin gate (Cognito with admin clients only). */
+  adminGateFunction?: lambda.Function;
   private readonly props: WorkforceIdentityProps;
   private readonly refs: Partial<Record<SsoClient, ClientSecretRef>>;
 
@@ -281,6 +285,7 @@ export class WorkforceIdentity extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       logGroup: new logs.LogGroup(this, 'SecretCopyLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
     });
+    this.secretCopyFunction = fn;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadClientSecrets',
@@ -336,6 +341,7 @@ export class WorkforceIdentity extends Construct {
       },
       logGroup: new logs.LogGroup(this, 'AdminGateLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
     });
+    this.adminGateFunction = fn;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadClientNames',

@@ -205,6 +205,7 @@ function acknowledgeEdge(edge: EdgeStack): void {
     'A TCP listener has no NLB access logs; every request is logged by the API Gateway access log and WAF instead.',
   );
   acknowledgeWebEntrance(edge);
+  acknowledgeWorkforce(edge);
   if (edge.identity) {
     ack(
       edge.identity.userPool,
@@ -222,6 +223,39 @@ export function acknowledgeWebEntrance(edge: EdgeStack): void {
     'EC23',
     "The employees' HTTPS entrance is public by design (443, and 80 only to redirect); admin hosts are signed in and optionally allowlisted at the listener. Egress is to the VPC CIDR on the three UI ports, a token nag cannot evaluate.",
   );
+}
+
+/** The employees' Cognito pool, its secret copy and its admin gate (with Open WebUI or a web domain). */
+export function acknowledgeWorkforce(edge: EdgeStack): void {
+  const workforce = edge.workforce;
+  if (!workforce?.userPool) return;
+  ack(
+    workforce.userPool,
+    'COG8',
+    'Plus (threat protection) is billed for every active user with no free tier; sign-in already needs an authenticator-app second factor and only administrators create users.',
+  );
+  for (const secret of Object.values(workforce.clientSecrets)) {
+    ack(
+      secret,
+      'SMG4',
+      "A copy of a Cognito app client's secret, written at deploy time; rotating it means replacing the app client, whose new secret the next deploy copies.",
+    );
+  }
+  ack(workforce, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [
+    policy('service-role/AWSLambdaBasicExecutionRole'),
+  ]);
+  const copy = workforce.secretCopyFunction!;
+  ack(workforce, 'IAM5', 'The CDK provider framework invokes any version of the secret-copy function (<arn>:*), nothing else.', [
+    resourceFinding(workforce, `${copy.functionArn}:*`),
+  ]);
+  if (workforce.adminGateFunction) {
+    ack(
+      workforce.adminGateFunction,
+      'IAM5',
+      "The admin gate reads app client names with DescribeUserPoolClient; naming its own pool would make a cycle (pool -> trigger -> pool), so it names the account's pools in this region.",
+      [resourceFinding(workforce, Stack.of(workforce).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' }))],
+    );
+  }
 }
 
 function virtualKeyPrefixOf(edge: EdgeStack): string {

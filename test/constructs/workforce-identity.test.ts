@@ -1,11 +1,14 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { WorkforceIdentity, type WorkforceIdentityProps } from '../../constructs/workforce-identity';
 import type { WebSso } from '../../lib/config/web-schema';
 import { webHostnames } from '../../lib/shared/web';
-import { SKIP_BUNDLING } from '../support/app';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeWorkforce } from '../../lib/nag-acknowledgements';
+import { SKIP_BUNDLING, testApp } from '../support/app';
+import { edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Properties: Record<string, any>; DependsOn?: string[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -236,5 +239,35 @@ describe('WorkforceIdentity input checks', () => {
     expect(() => build({ domainPrefix })).toThrow(
       `domainPrefix: "${domainPrefix}" is not usable (lowercase letters, digits, -; no aws, amazon or cognito)`,
     );
+  });
+});
+
+describe('WorkforceIdentity in the edge stack with a web domain', () => {
+  test.each(['dev', 'prod'])('%s: every cdk-nag finding on it is acknowledged with a reason', (name) => {
+    const app = testApp();
+    const { edge } = edgeStage(withDomain(name), app);
+    acknowledgeWorkforce(edge);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split(/\n(?=\S)/).filter((b) => /\/Edge\/Workforce\//.test(b))).toEqual([]);
+  });
+
+  test('dev (ephemeral) leaves nothing of it behind on destroy; prod keeps the pool and the secrets', () => {
+    for (const [name, policy] of [
+      ['dev', 'Delete'],
+      ['prod', 'Retain'],
+    ] as const) {
+      const template = Template.fromStack(edgeStage(withDomain(name)).edge);
+      for (const type of ['AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+        const workforce = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Workforce'));
+        expect(workforce.length).toBeGreaterThan(0);
+        for (const [id, r] of workforce) expect([name, id, (r as { DeletionPolicy?: string }).DeletionPolicy]).toEqual([name, id, policy]);
+      }
+    }
   });
 });
