@@ -58,6 +58,16 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'nothing in the VPC to reach.',
   },
   {
+    control: 'CT.LAMBDA.PR.3',
+    // The workforce identity's secret copy (and its provider) and, with web.domain, its admin gate (*Function).
+    resources: ['Edge/Workforce/*Function/Resource', 'Edge/Workforce/*/framework-onEvent/Resource'],
+    environments: 'all',
+    reason:
+      "The workforce identity's functions call only public AWS APIs (Cognito, Secrets Manager): the deploy-time copy of " +
+      'client secrets with its provider, and the admin gate Cognito runs inside every sign-in with a five-second limit. ' +
+      'In the VPC each would depend on the NAT gateways (one in dev) for nothing in the VPC to reach.',
+  },
+  {
     control: 'CT.LAMBDA.PR.2',
     resources: ['Edge/JwtAuthorizer/Function/*:Permissions'],
     environments: 'all',

@@ -6,6 +6,7 @@ import { WorkforceIdentity, type WorkforceIdentityProps } from '../../constructs
 import type { WebSso } from '../../lib/config/web-schema';
 import { webHostnames } from '../../lib/shared/web';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { checkControlTower } from '../../lib/compliance/control-tower';
 import { acknowledgeWorkforce } from '../../lib/nag-acknowledgements';
 import { SKIP_BUNDLING, testApp } from '../support/app';
 import { edgeStage, withDomain } from '../support/web-domain';
@@ -255,6 +256,12 @@ describe('WorkforceIdentity in the edge stack with a web domain', () => {
       message = (e as Error).message;
     }
     expect(message.split(/\n(?=\S)/).filter((b) => /\/Edge\/Workforce\//.test(b))).toEqual([]);
+  });
+
+  test.each(['dev', 'prod'])('%s: meets the Control Tower proactive controls, with only the reasoned exceptions', (name) => {
+    const config = withDomain(name);
+    const report = checkControlTower(edgeStage(config).stage, { ephemeral: config.ephemeral });
+    expect(report.failures.filter((f) => f.path.includes('/Workforce/'))).toEqual([]);
   });
 
   test('dev (ephemeral) leaves nothing of it behind on destroy; prod keeps the pool and the secrets', () => {
