@@ -58,6 +58,8 @@ export class PlatformStage extends Stage {
       clusterSecurityGroupId: this.cluster.cluster.clusterSecurityGroupId,
       clusterName: this.cluster.clusterName,
       secretsKey: this.data.key,
+      // The web load balancer's access logs (only with web.domain).
+      accessLogBucket: this.data.buckets.accessLogs,
       stackName: stackName('edge'),
       description: `GenAI platform ${config.name}: API Gateway, JWT authorizer, WAF, internal load balancer, identity`,
     });

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { WEB_OUTPUT_KEYS } from '../../bin/smoke-outputs';
 import { checkControlTower } from '../../lib/compliance/control-tower';
 import { loadEnvironment } from '../../lib/config/load-config';
+import { createStacks } from '../../lib/create-stacks';
 import { testApp } from '../support/app';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
@@ -110,6 +111,17 @@ describe('EdgeStack web entrance', () => {
         ]),
       );
     });
+  });
+
+  test('in the whole stage, the ALB logs to the data stack log bucket, whose policy lets ELB write under web/', () => {
+    const stage = createStacks(testApp(), withDomain('dev'));
+    const edge = Template.fromStack(stage.edge);
+    const [balancer] = Object.values(
+      edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'application' } }),
+    );
+    expect(balancer!.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'true' });
+    const policies = Object.values(Template.fromStack(stage.data).findResources('AWS::S3::BucketPolicy'));
+    expect(JSON.stringify(policies)).toMatch(/\/web\/AWSLogs\//);
   });
 
   describe('dev with web.domain, checked like a deploy', () => {
