@@ -66,7 +66,10 @@ export interface WorkforceIdentityProps {
 
 interface ClientSecretRef {
   readonly clientId: string;
-  /** ARN (Cognito) or name (external issuer, an existing secret) the in-cluster sync reads; both are accepted there. */
+  /**
+   * ARN (Cognito) or name (external issuer, an existing secret): the in-cluster sync passes it to Secrets Manager as
+   * the SecretId, which takes either (model API keys are synced by name already).
+   */
   readonly clientSecretArn: string;
 }
 
@@ -199,9 +202,9 @@ export class WorkforceIdentity extends Construct {
     if (gated.length > 0) this.addAdminGate(userPool, gated, props);
   }
 
-  /** The `iss` claim of the tokens, without a trailing slash. */
+  /** The `iss` claim of the tokens, exactly as the issuer writes it (some, like Auth0, end it with a slash). */
   get issuer(): string {
-    if (this.props.sso.provider === 'oidc') return this.props.sso.issuer.replace(/\/$/, '');
+    if (this.props.sso.provider === 'oidc') return this.props.sso.issuer;
     return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool!.userPoolId}`;
   }
 
@@ -213,7 +216,7 @@ export class WorkforceIdentity extends Construct {
   /** What the charts need: issuer, groups claim, admin group, and each UI's client id and secret. */
   get ssoValues(): SsoAwsValues {
     return {
-      discoveryUrl: `${this.issuer}/.well-known/openid-configuration`,
+      discoveryUrl: `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
       issuer: this.issuer,
       groupsClaim: this.groupsClaim,
       adminGroup: this.props.adminGroup,

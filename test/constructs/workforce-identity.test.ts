@@ -278,3 +278,13 @@ describe('WorkforceIdentity in the edge stack with a web domain', () => {
     }
   });
 });
+
+describe('WorkforceIdentity with an issuer whose iss ends with a slash', () => {
+  test('keeps the issuer exactly (tokens are checked against it) and still finds the discovery document', () => {
+    const { workforce, stack } = build({ sso: { ...OIDC, issuer: 'https://corp.eu.auth0.com/' } });
+    expect(stack.resolve(workforce.ssoValues)).toMatchObject({
+      issuer: 'https://corp.eu.auth0.com/',
+      discoveryUrl: 'https://corp.eu.auth0.com/.well-known/openid-configuration',
+    });
+  });
+});
