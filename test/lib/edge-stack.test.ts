@@ -200,7 +200,10 @@ describe('EdgeStack', () => {
 
     test('issues machine tokens from a Cognito pool with one client-credentials client per consumer', () => {
       const consumers = config.tenants.consumers.map((c) => c.name);
-      const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));
+      // The machine identity's pool only: the workforce pool (employees' sign-in) has clients of its own.
+      const clients = Object.entries(edge.findResources('AWS::Cognito::UserPoolClient'))
+        .filter(([id]) => id.startsWith('Identity'))
+        .map(([, c]) => c);
       expect(clients.map((c) => c.Properties.ClientName).sort()).toEqual([...consumers].sort());
       for (const client of clients) {
         expect(client.Properties).toMatchObject({
