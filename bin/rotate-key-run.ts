@@ -6,7 +6,7 @@
 import { ListSecretsCommand, RotateSecretCommand, type SecretListEntry, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { CONSUMER_SECRET_TAG, virtualKeySecretPrefix } from '../lib/shared/tenants';
-import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../lib/shared/web';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretPrefix } from '../lib/shared/web';
 import { EXIT_FAILED, EXIT_OK, UsageError, errorMessage } from './env-command-plan';
 
 export const ROTATE_KEY_USAGE = `Usage: npm run rotate-key -- <env> <consumer>
@@ -45,7 +45,7 @@ export function checkConsumer(request: RotateKeyRequest, config: EnvironmentConf
     throw new UsageError(
       `consumer "${OPEN_WEBUI_CONSUMER}" is Open WebUI's built-in consumer, whose key is not rotated: Open WebUI reads it only when a pod starts, ` +
         'so a rotated-out key would expire under the running pods. To replace it: put {} into the secret ' +
-        `${builtinKeySecretName(request.environment, OPEN_WEBUI_CONSUMER)}, deploy with -c reconcile=$(date +%s) (the reconciler deletes the old key ` +
+        `${builtinKeySecretPrefix(request.environment)}${OPEN_WEBUI_CONSUMER}-<platform stack id block>, deploy with -c reconcile=$(date +%s) (the reconciler deletes the old key ` +
         'and issues a new one), then, once the in-cluster secret has synced, run kubectl -n open-webui rollout restart deployment. ' +
         'The chat fails between the deploy and the restart.',
     );

@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, virtualKeySecretPrefix } from '../lib/shared/tenants';
 import { builtinKeySecretName } from '../lib/shared/web';
+import { stackSuffix } from './names';
 
 export interface ConsumerKeySecretsProps {
   readonly environment: string;
@@ -21,7 +22,7 @@ export interface ConsumerKeySecretsProps {
 
 /**
  * One secret per consumer at `<prefix><clientId>`, where the authorizer looks the key up, and one per built-in
- * consumer at `builtinKeySecretName(env, name)`, outside that prefix, where no token can lead the authorizer.
+ * consumer at `builtinKeySecretName(env, name, <stack suffix>)`, outside that prefix, where no token can lead the authorizer.
  * The template holds no key: each secret starts with a random placeholder the authorizer refuses (it is not
  * `sk-...`), and the tenants reconciler writes the key LiteLLM issued.
  */
@@ -61,7 +62,7 @@ export class ConsumerKeySecrets extends Construct {
     this.builtinSecrets = Object.fromEntries(
       Object.entries(builtin).map(([name, { team }]) => [
         name,
-        make(builtinScope, name, team, builtinKeySecretName(props.environment, name), 'built-in consumer'),
+        make(builtinScope, name, team, builtinKeySecretName(props.environment, name, stackSuffix(this)), 'built-in consumer'),
       ]),
     );
   }

@@ -114,8 +114,8 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
             roleArn: '<open-webui-role-arn>',
             databaseSecretArn: '<open-webui-db-secret-arn>',
             bucket: '<open-webui-bucket>',
-            // Known by name (the tenants reconciler writes it), so the real name reads better than a placeholder.
-            virtualKeySecretName: builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER),
+            // The real name up to the platform stack's suffix, which only a deploy knows.
+            virtualKeySecretName: builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '<platform-stack-suffix>'),
             secretKeyArn: '<open-webui-secret-key-arn>',
             url: '<open-webui-url>',
           },

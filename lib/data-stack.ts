@@ -173,7 +173,7 @@ export class DataStack extends Stack {
     // outside the environment, so they survive the nightly destroy; the sync may read exactly the secrets the
     // config names. Those are encrypted with keys of their own, whose key policies must let the sync's role decrypt.
     const byName: [string, string[]][] = [
-      ['ReadBuiltinKeys', config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER)] : []],
+      ['ReadBuiltinKeys', config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '*')] : []],
       ['ReadSsoClientSecrets', ssoClientSecretNames(config)],
       ['ReadModelApiKeys', config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]))],
       ['ReadMcpServerCredentials', Object.values(mcpCredentialSecretNames(config.mcpServers))],

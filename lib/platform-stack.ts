@@ -5,7 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
-import { pascalCase } from '../constructs/names';
+import { pascalCase, stackSuffix } from '../constructs/names';
 import { builtinConsumersFor, Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { ServiceAccountRoles } from '../k8s/identities';
@@ -204,7 +204,8 @@ export class PlatformStack extends Stack {
       roleArn: role.roleArn,
       databaseSecretArn: data.databaseSecret.secretArn,
       bucket: data.bucket.bucketName,
-      virtualKeySecretName: builtinKeySecretName(props.config.name, OPEN_WEBUI_CONSUMER),
+      // The same name the tenants' key secret gets (constructs/consumer-key-secrets.ts): both end with this stack's suffix.
+      virtualKeySecretName: builtinKeySecretName(props.config.name, OPEN_WEBUI_CONSUMER, stackSuffix(this)),
       secretKeyArn: data.secretKey.secretArn,
       url: props.web?.urls.chat ?? OPEN_WEBUI_PORT_FORWARD_URL,
     };

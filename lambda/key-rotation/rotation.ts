@@ -3,7 +3,7 @@
  * (./steps.ts). Everything it talks to is passed in, so tests run it against moto_server and a LiteLLM stand-in.
  */
 import { CONSUMER_SECRET_TAG, virtualKeySecretPrefix } from '../../lib/shared/tenants';
-import { builtinKeySecretName } from '../../lib/shared/web';
+import { builtinKeySecretPrefix } from '../../lib/shared/web';
 import { redactedError } from './redact';
 import { AWSCURRENT, AWSPENDING, type SecretState } from './secret-versions';
 import { RotationRefused, createSecret, finishSecret, setSecret, testSecret, type RotationTarget, type StepDeps } from './steps';
@@ -53,7 +53,7 @@ export function targetOf(state: SecretState, token: string): Omit<RotationTarget
     throw new RotationRefused(`Secret ${state.arn} has no valid ${CONSUMER_SECRET_TAG} tag; only consumer key secrets are rotated here`);
   }
   const environment = state.name.split('/')[1] ?? '';
-  if (environment && state.name === builtinKeySecretName(environment, consumer)) {
+  if (environment && state.name.startsWith(builtinKeySecretPrefix(environment))) {
     // Open WebUI reads its key only when a pod starts: a rotated-out key would expire under the running pods.
     throw new RotationRefused(
       `Secret ${state.arn} holds the built-in consumer ${consumer}'s key, which is never rotated (its workload reads the key only at start; constructs/tenants.ts)`,

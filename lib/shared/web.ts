@@ -16,9 +16,17 @@ export const OPEN_WEBUI_HEALTH_PATH = '/health';
 /** The built-in consumer whose virtual key Open WebUI calls LiteLLM with; no person or client app ever holds it. */
 export const OPEN_WEBUI_CONSUMER = 'open-webui';
 
-/** Secrets Manager name of a built-in consumer's key; outside the authorizer's `virtual-keys/` prefix on purpose. */
-export function builtinKeySecretName(environment: string, consumer: string): string {
-  return `genai-gateway/${environment}/builtin-keys/${consumer}`;
+/** Where built-in consumers' key secrets live; outside the authorizer's `virtual-keys/` prefix on purpose. */
+export function builtinKeySecretPrefix(environment: string): string {
+  return `genai-gateway/${environment}/builtin-keys/`;
+}
+
+/**
+ * Secrets Manager name of a built-in consumer's key. It ends with part of the creating stack's id, so the
+ * morning's re-created environment never meets yesterday's secret of the same name (still in its recovery window).
+ */
+export function builtinKeySecretName(environment: string, consumer: string, stackSuffix: string): string {
+  return `${builtinKeySecretPrefix(environment)}${consumer}-${stackSuffix}`;
 }
 
 /** The public hostnames of one environment, all under `web.domain.base`. */

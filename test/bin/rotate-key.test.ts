@@ -72,7 +72,7 @@ describe('checkConsumer', () => {
     expect(() => checkConsumer({ environment: 'dev', consumer: 'open-webui' }, loadEnvironment('dev'))).toThrow(
       'consumer "open-webui" is Open WebUI\'s built-in consumer, whose key is not rotated: Open WebUI reads it only when a pod starts, ' +
         'so a rotated-out key would expire under the running pods. To replace it: put {} into the secret ' +
-        'genai-gateway/dev/builtin-keys/open-webui, deploy with -c reconcile=$(date +%s) (the reconciler deletes the old key ' +
+        'genai-gateway/dev/builtin-keys/open-webui-<platform stack id block>, deploy with -c reconcile=$(date +%s) (the reconciler deletes the old key ' +
         'and issues a new one), then, once the in-cluster secret has synced, run kubectl -n open-webui rollout restart deployment. ' +
         'The chat fails between the deploy and the restart.',
     );

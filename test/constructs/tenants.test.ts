@@ -11,7 +11,7 @@ import { CLIENT_ID_PATTERN } from '../../lambda/authorizer/config';
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, virtualKeySecretPrefix, type DesiredTenants } from '../../lib/shared/tenants';
-import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../lib/shared/web';
+import { OPEN_WEBUI_CONSUMER, builtinKeySecretName, builtinKeySecretPrefix } from '../../lib/shared/web';
 import { SKIP_BUNDLING, synthEnvironment, testApp } from '../support/app';
 
 type Resource = { Properties: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -28,9 +28,12 @@ describe('Tenants in the platform stack', () => {
     const { config, templates } = synthEnvironment(name);
     const platform = templates.platform;
     const consumers = config.tenants.consumers;
-    const keySecrets = platform.findResources('AWS::SecretsManager::Secret', {
-      Properties: { Name: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
-    });
+    // The client consumers' secrets (the built-in consumer's name is a join too, under builtin-keys/).
+    const keySecrets = Object.fromEntries(
+      Object.entries(
+        platform.findResources('AWS::SecretsManager::Secret', { Properties: { Name: Match.objectLike({ 'Fn::Join': Match.anyValue() }) } }),
+      ).filter(([, r]) => !JSON.stringify(r.Properties.Name).includes('builtin-keys/')),
+    );
 
     test('one KMS-encrypted secret per consumer, named <prefix><client id> and tagged with consumer and team', () => {
       expect(Object.keys(keySecrets)).toHaveLength(consumers.length);
@@ -181,7 +184,11 @@ describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
     },
     openWebUi: { enabled: true, team: 'employees' },
   });
-  const builtinName = builtinKeySecretName('test', OPEN_WEBUI_CONSUMER);
+  // Its name ends with the first block of the stack id (new with every re-created stack), as the template writes it.
+  const stackIdBlock = {
+    'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }],
+  };
+  const builtinName = { 'Fn::Join': ['', [`${builtinKeySecretPrefix('test')}${OPEN_WEBUI_CONSUMER}-`, stackIdBlock]] };
 
   /** The Tenants construct alone in a stack, as the platform stack makes it. */
   function build(removalPolicy: RemovalPolicy, builtinConsumers: readonly BuiltinConsumer[] = builtinConsumersFor(config.openWebUi)) {
@@ -222,9 +229,9 @@ describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
     expect(builtinConsumersFor({ ...config.openWebUi, enabled: false })).toEqual([]);
   });
 
-  test('its secret is genai-gateway/<env>/builtin-keys/open-webui, encrypted with the data key and tagged like the others', () => {
+  test('its secret is genai-gateway/<env>/builtin-keys/open-webui-<stack id block>, encrypted with the data key and tagged like the others', () => {
     ephemeral.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'genai-gateway/test/builtin-keys/open-webui',
+      Name: builtinName,
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
       Tags: Match.arrayWith([
         { Key: CONSUMER_SECRET_TAG, Value: OPEN_WEBUI_CONSUMER },
@@ -240,7 +247,7 @@ describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
     [RemovalPolicy.RETAIN, 'Retain'],
   ])("its secret follows the removal policy %s like the client consumers' (%s)", (policy, expected) => {
     const t = template(policy);
-    for (const name of [builtinName, `${virtualKeySecretPrefix('test')}client-demo-app`]) {
+    for (const name of [builtinName, `${virtualKeySecretPrefix('test')}client-demo-app`] as unknown[]) {
       const [secret] = Object.values(t.findResources('AWS::SecretsManager::Secret', { Properties: { Name: name } })) as Resource[];
       expect(secret!.DeletionPolicy).toBe(expected);
     }
@@ -270,7 +277,7 @@ describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
   });
 
   test("no token can lead the authorizer to it: outside the authorizer's prefix and its IAM grant, and client ids hold no /", () => {
-    expect(builtinName.startsWith(virtualKeySecretPrefix('test'))).toBe(false);
+    expect(builtinKeySecretPrefix('test').startsWith(virtualKeySecretPrefix('test'))).toBe(false);
     // The authorizer reads `<prefix><client id>` (lambda/authorizer/key-store.ts); a client id cannot climb out of the prefix.
     expect(CLIENT_ID_PATTERN.test('../builtin-keys/open-webui')).toBe(false);
     // The dev authorizer's grant, resolved for one account and region, matched as IAM matches a resource pattern.
@@ -284,7 +291,7 @@ describe("Tenants with a built-in consumer (Open WebUI's key)", () => {
     const allowed = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*')}$`);
     const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
     expect(allowed.test(arn(`${virtualKeySecretPrefix('dev')}client-demo-app`))).toBe(true);
-    expect(allowed.test(arn(builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER)))).toBe(false);
+    expect(allowed.test(arn(builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER, 'a1b2c3d4')))).toBe(false);
   });
 
   test.each<[string, BuiltinConsumer[], string]>([

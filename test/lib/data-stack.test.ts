@@ -382,7 +382,7 @@ describe('DataStack', () => {
           Sid: 'ReadBuiltinKeys',
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          Resource: secretNamePattern('genai-gateway/chat/builtin-keys/open-webui'),
+          Resource: secretNamePattern('genai-gateway/chat/builtin-keys/open-webui-*'),
         },
         {
           Sid: 'ReadSsoClientSecrets',

@@ -268,7 +268,7 @@ describe('key rotation against moto_server and the LiteLLM stand-in', () => {
     litellm.admin.seedKey(key, managed(OPEN_WEBUI_CONSUMER));
     const { ARN } = await client.send(
       new CreateSecretCommand({
-        Name: builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER),
+        Name: builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER, 'a1b2c3d4'),
         SecretString: JSON.stringify({ virtualKey: key }),
         Tags: [
           { Key: CONSUMER_SECRET_TAG, Value: OPEN_WEBUI_CONSUMER },

@@ -75,7 +75,7 @@ beforeEach(async () => {
   secretArns[OPEN_WEBUI_CONSUMER] = (
     await sm.send(
       new CreateSecretCommand({
-        Name: `${builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER)}-${worldCount}`,
+        Name: builtinKeySecretName('dev', OPEN_WEBUI_CONSUMER, String(worldCount)),
         SecretString: 'Xk3!generated-placeholder-password',
       }),
     )
