@@ -21,7 +21,7 @@ import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
 import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
 import { virtualKeySecretPrefix } from './shared/tenants';
-import { OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT, webHostnames } from './shared/web';
+import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT, webHostnames } from './shared/web';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -237,6 +237,10 @@ export class EdgeStack extends Stack {
                 // Overwrites any key the client sent: LiteLLM reads only this header, in the form the route needs.
                 ...(edge.mode === 'inject'
                   ? { [`integration.request.header.${LITELLM_KEY_HEADER}`]: `context.authorizer.${keyContextField(route)}` }
+                  : {}),
+                // LiteLLM takes the end user from this header for Open WebUI's calls; from outside, it is always the caller.
+                ...(config.openWebUi.enabled
+                  ? { [`integration.request.header.${OPEN_WEBUI_END_USER_HEADER.toLowerCase()}`]: 'context.authorizer.clientId' }
                   : {}),
               },
             },

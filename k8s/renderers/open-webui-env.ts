@@ -8,16 +8,7 @@
  */
 import { LITELLM_INTERNAL_URL } from '../endpoints';
 
-/** Headers Open WebUI adds to its calls with ENABLE_FORWARD_USER_INFO_HEADERS (their default names). */
-export const OPEN_WEBUI_USER_HEADERS = {
-  name: 'X-OpenWebUI-User-Name',
-  id: 'X-OpenWebUI-User-Id',
-  email: 'X-OpenWebUI-User-Email',
-  role: 'X-OpenWebUI-User-Role',
-} as const;
-
-/** Header LiteLLM takes the end user from (general_settings.user_header_name): the employee's email, readable in spend reports. */
-export const OPEN_WEBUI_END_USER_HEADER = OPEN_WEBUI_USER_HEADERS.email;
+export { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_USER_HEADERS } from '../../lib/shared/web';
 
 /** Where Open WebUI writes under a read-only root filesystem; each gets an emptyDir. */
 export const OPEN_WEBUI_WRITABLE_PATHS = {

@@ -13,6 +13,20 @@ export const OPEN_WEBUI_PORT = 8080;
  */
 export const OPEN_WEBUI_HEALTH_PATH = '/health';
 
+/** Headers Open WebUI adds to its calls with ENABLE_FORWARD_USER_INFO_HEADERS (their default names). */
+export const OPEN_WEBUI_USER_HEADERS = {
+  name: 'X-OpenWebUI-User-Name',
+  id: 'X-OpenWebUI-User-Id',
+  email: 'X-OpenWebUI-User-Email',
+  role: 'X-OpenWebUI-User-Role',
+} as const;
+
+/**
+ * Header LiteLLM takes the end user from (general_settings.user_header_name): the employee's email, readable in
+ * spend reports. LiteLLM trusts it from any caller, so the API edge overwrites it with the caller's client id.
+ */
+export const OPEN_WEBUI_END_USER_HEADER = OPEN_WEBUI_USER_HEADERS.email;
+
 /** The built-in consumer whose virtual key Open WebUI calls LiteLLM with; no person or client app ever holds it. */
 export const OPEN_WEBUI_CONSUMER = 'open-webui';
 

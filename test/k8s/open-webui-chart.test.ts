@@ -135,7 +135,7 @@ describe.each(ENVIRONMENT_NAMES)('OpenWebUiChart (%s)', (env) => {
     expect(templates.RAG_OPENAI_API_KEY).toBe('{{ .virtualKey }}');
     expect(externalSecret.spec.data).toContainEqual({
       secretKey: 'virtualKey',
-      remoteRef: { key: `genai-gateway/${env}/builtin-keys/open-webui`, property: 'virtualKey' },
+      remoteRef: { key: `genai-gateway/${env}/builtin-keys/open-webui-<platform-stack-suffix>`, property: 'virtualKey' },
     });
   });
 

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MCP_ROUTES, OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
+import { OPEN_WEBUI_END_USER_HEADER } from '../../lib/shared/web';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
@@ -50,6 +51,19 @@ describe('EdgeStack', () => {
           RequestParameters: { [`integration.request.header.${LITELLM_KEY_HEADER}`]: 'context.authorizer.virtualKey' },
         }),
       });
+    });
+
+    test("overwrites Open WebUI's end-user header with the caller's client id on every route, so no client can spend as an employee", () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')).filter(
+        (m) => m.Properties.Integration?.Type === 'HTTP_PROXY',
+      );
+      expect(methods.length).toBeGreaterThan(0);
+      const header = `integration.request.header.${OPEN_WEBUI_END_USER_HEADER.toLowerCase()}`;
+      for (const method of methods) {
+        expect(method.Properties.Integration.RequestParameters?.[header]).toBe(
+          config.openWebUi.enabled ? 'context.authorizer.clientId' : undefined,
+        );
+      }
     });
 
     test('writes the Bearer form of the key on the MCP routes, for every method, and nowhere else; no MCP route without servers', () => {
