@@ -85,8 +85,8 @@ export class BaseChart extends Chart {
       name: 'litellm-from-load-balancer',
       namespace: ns.litellm,
       podLabels: LABELS.litellmGateway,
-      // The edge's internal load balancer registers pod IPs (target type ip); its nodes and health checks
-      // come from addresses inside the VPC.
+      // The edge's load balancers (internal, and the public one with a web domain) register pod IPs (target type ip);
+      // their nodes and health checks come from private addresses inside the VPC.
       ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.litellm.port)] }],
     });
     if (config.openWebUi.enabled) {
@@ -118,8 +118,9 @@ export class BaseChart extends Chart {
       podLabels: LABELS.langfuseWeb,
       ingress: [{ from: [podsIn(ns.litellm, LABELS.litellmGateway)], ports: [tcp(NAMES.langfuseWeb.port)] }],
     });
-    if (aws.langfuseTargetGroupArn) {
-      // The UI through the internal load balancer (its addresses are in the VPC): reachable from the VPC only.
+    if (aws.langfuseTargetGroupArn || aws.webTargetGroupArns?.langfuse) {
+      // The UI through the internal load balancer, and the public one with a web domain: both reach the pods from
+      // their nodes' private addresses in the VPC's subnets (public ones included), so the VPC CIDR admits them.
       new AllowPolicy(this, 'LangfuseWebFromVpc', {
         name: 'langfuse-web-from-vpc',
         namespace: ns.langfuse,

@@ -14,9 +14,9 @@ import {
   spreadAcrossZones,
 } from './constructs/pod-security';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { bindServiceToTargetGroup } from './constructs/target-group-binding';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
-import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { PlatformChartsProps } from './platform-props';
 import { CLICKHOUSE_USER } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
@@ -260,16 +260,22 @@ export class LangfuseChart extends Chart {
       ...workerReplicas,
     });
 
-    if (aws.langfuseTargetGroupArn) {
-      new TargetGroupBinding(this, 'WebTargetGroupBinding', {
-        metadata: { name: NAMES.langfuseWeb.service, namespace },
-        spec: {
-          targetGroupARN: aws.langfuseTargetGroupArn,
-          targetType: 'ip',
-          serviceRef: { name: NAMES.langfuseWeb.service, port: NAMES.langfuseWeb.port },
-        },
-      });
-    }
+    // The UI through the internal load balancer and, with a web domain, the public one. Both reach the web pods from
+    // their nodes' addresses in the VPC's subnets, which the base chart's langfuse-web-from-vpc policy admits on this
+    // port (it allows the whole VPC CIDR): no policy of their own.
+    const web = { name: NAMES.langfuseWeb.service, port: NAMES.langfuseWeb.port };
+    bindServiceToTargetGroup(this, 'WebTargetGroupBinding', {
+      targetGroupArn: aws.langfuseTargetGroupArn,
+      name: web.name,
+      namespace,
+      service: web,
+    });
+    bindServiceToTargetGroup(this, 'WebPublicTargetGroupBinding', {
+      targetGroupArn: aws.webTargetGroupArns?.langfuse,
+      name: `${web.name}-public`,
+      namespace,
+      service: web,
+    });
   }
 }
 

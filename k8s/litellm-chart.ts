@@ -14,10 +14,10 @@ import {
   spreadAcrossZones,
 } from './constructs/pod-security';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { bindServiceToTargetGroup } from './constructs/target-group-binding';
 import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
 import { mcpCredentialEnvName } from '../lib/config/mcp-schema';
 import { IDENTITIES } from './identities';
-import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { PlatformChartsProps } from './platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
 import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
@@ -66,7 +66,8 @@ export function litellmMigrationJobName(tag: string = IMAGES.litellm.tag): strin
 
 /**
  * The LiteLLM gateway: config, secrets sync, a migration Job, the Deployment with its Service, autoscaler
- * and disruption budget, and (when the edge provides a target group) the binding that registers the pods.
+ * and disruption budget, and the bindings that register the pods in the edge's target groups (the internal load
+ * balancer's, and the public one's with a web domain).
  */
 export class LitellmChart extends Chart {
   constructor(scope: Construct, id: string, props: LitellmChartProps) {
@@ -287,11 +288,21 @@ export class LitellmChart extends Chart {
       deploymentName: NAMES.litellm.deployment,
     });
 
-    if (aws.litellmTargetGroupArn) {
-      new TargetGroupBinding(this, 'TargetGroupBinding', {
-        metadata: { name: NAMES.litellm.service, namespace },
-        spec: { targetGroupARN: aws.litellmTargetGroupArn, targetType: 'ip', serviceRef: { name: NAMES.litellm.service, port } },
-      });
-    }
+    // The internal load balancer (API Gateway's VPC link, the tenants reconciler) and, with a web domain, the public one
+    // (the admin UI). Both reach the pods from their nodes' addresses in the VPC's subnets, which the base chart's
+    // litellm-from-load-balancer policy admits on this port (it allows the whole VPC CIDR): no policy of their own.
+    const service = { name: NAMES.litellm.service, port };
+    bindServiceToTargetGroup(this, 'TargetGroupBinding', {
+      targetGroupArn: aws.litellmTargetGroupArn,
+      name: service.name,
+      namespace,
+      service,
+    });
+    bindServiceToTargetGroup(this, 'PublicTargetGroupBinding', {
+      targetGroupArn: aws.webTargetGroupArns?.litellm,
+      name: `${service.name}-public`,
+      namespace,
+      service,
+    });
   }
 }

@@ -16,9 +16,9 @@ import {
 } from './constructs/pod-security';
 import { httpProbes } from './constructs/probes';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { bindServiceToTargetGroup } from './constructs/target-group-binding';
 import { LABELS, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
-import { TargetGroupBinding } from './imports/eks-auto-mode';
 import type { OpenWebUiAwsValues, PlatformAwsValues, PlatformChartsProps, SsoAwsValues } from './platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
 import {
@@ -304,12 +304,11 @@ class OpenWebUiExposure extends Construct {
         httpsAnywhere(),
       ],
     });
-    const targetGroupArn = aws.webTargetGroupArns?.openWebUi;
-    if (targetGroupArn) {
-      new TargetGroupBinding(this, 'TargetGroupBinding', {
-        metadata: { name: NAMES.openWebUi.service, namespace },
-        spec: { targetGroupARN: targetGroupArn, targetType: 'ip', serviceRef: { name: NAMES.openWebUi.service, port } },
-      });
-    }
+    bindServiceToTargetGroup(this, 'TargetGroupBinding', {
+      targetGroupArn: aws.webTargetGroupArns?.openWebUi,
+      name: NAMES.openWebUi.service,
+      namespace,
+      service: { name: NAMES.openWebUi.service, port },
+    });
   }
 }

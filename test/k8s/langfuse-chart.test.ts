@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { LANGFUSE_CUSTOM_SSO_NAME } from '../../k8s/langfuse-chart';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { LANGFUSE_S3_PREFIXES } from '../../lib/shared/langfuse';
 import { ENTRA_SSO, withWebDomain } from '../support/web-config';
@@ -121,5 +122,41 @@ describe('LangfuseChart single sign-on', () => {
       AUTH_CUSTOM_CLIENT_SECRET: 'secret:langfuse-env/AUTH_CUSTOM_CLIENT_SECRET',
     });
     expect(Object.keys(web).filter((k) => k.startsWith('AUTH_COGNITO_'))).toEqual([]);
+  });
+});
+
+describe('LangfuseChart load balancer bindings', () => {
+  const bindingsOf = (manifests: Manifest[]) =>
+    manifests
+      .filter((m) => m.kind === 'TargetGroupBinding')
+      .map((b) => ({ name: b.metadata.name, namespace: b.metadata.namespace, spec: b.spec }));
+  const internal = {
+    name: 'langfuse-web',
+    namespace: 'langfuse',
+    spec: { targetGroupARN: '<langfuse-target-group-arn>', targetType: 'ip', serviceRef: { name: 'langfuse-web', port: 3000 } },
+  };
+
+  test('without a web domain binds the web pods to the internal target group only', () => {
+    expect(bindingsOf(Testing.synth(charts(config('dev')).langfuse) as Manifest[])).toEqual([internal]);
+  });
+
+  test('with a web domain also binds the web pods (not the worker) to the web target group, by IP on the service port, under a name of its own', () => {
+    const manifests = Testing.synth(charts(withWebDomain(config('dev'))).langfuse) as Manifest[];
+    expect(bindingsOf(manifests)).toEqual([
+      internal,
+      {
+        name: 'langfuse-web-public',
+        namespace: 'langfuse',
+        spec: { targetGroupARN: '<web-langfuse-target-group-arn>', targetType: 'ip', serviceRef: { name: 'langfuse-web', port: 3000 } },
+      },
+    ]);
+    expect(find(manifests, 'Service', 'langfuse-web').spec.ports.map((p: Manifest) => p.port)).toEqual([3000]);
+  });
+
+  test('binds to the web target group only when its ARN is given', () => {
+    const cfg = withWebDomain(config('dev'));
+    const others = { openWebUi: '<web-open-webui-target-group-arn>', litellm: '<web-litellm-target-group-arn>' };
+    const manifests = Testing.synth(charts(cfg, { ...placeholderAwsValues(cfg), webTargetGroupArns: others }).langfuse) as Manifest[];
+    expect(bindingsOf(manifests)).toEqual([internal]);
   });
 });

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { LITELLM_UID, LITELLM_WRITABLE_ENV, LITELLM_WRITABLE_PATHS, litellmMigrationJobName } from '../../k8s/litellm-chart';
 import { placeholderAwsValues } from '../../k8s/platform-charts';
+import { withWebDomain } from '../support/web-config';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
 describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
@@ -153,5 +154,46 @@ describe('LitellmChart options', () => {
   test('names the migration Job after the image version', () => {
     expect(litellmMigrationJobName('v1.108.12')).toBe('litellm-migrate-v1-108-12');
     expect(litellmMigrationJobName('main-v1.80.11-stable.1')).toBe('litellm-migrate-main-v1-80-11-stable-1');
+  });
+});
+
+describe('LitellmChart behind the public web load balancer', () => {
+  const bindingsOf = (manifests: Manifest[]) =>
+    manifests
+      .filter((m) => m.kind === 'TargetGroupBinding')
+      .map((b) => ({ name: b.metadata.name, namespace: b.metadata.namespace, spec: b.spec }));
+
+  test('with a web domain also binds the pods to the web target group, by IP on the service port, under a name of its own', () => {
+    const manifests = Testing.synth(charts(withWebDomain(config('dev'))).litellm) as Manifest[];
+    const service = find(manifests, 'Service', 'litellm');
+    expect(bindingsOf(manifests)).toEqual([
+      {
+        name: 'litellm',
+        namespace: 'litellm',
+        spec: { targetGroupARN: '<litellm-target-group-arn>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } },
+      },
+      {
+        name: 'litellm-public',
+        namespace: 'litellm',
+        spec: { targetGroupARN: '<web-litellm-target-group-arn>', targetType: 'ip', serviceRef: { name: 'litellm', port: 4000 } },
+      },
+    ]);
+    expect(service.spec.ports.map((p: Manifest) => p.port)).toEqual([4000]);
+  });
+
+  test('binds to the web target group only when its ARN is given', () => {
+    const cfg = withWebDomain(config('dev'));
+    const others = { openWebUi: '<web-open-webui-target-group-arn>', langfuse: '<web-langfuse-target-group-arn>' };
+    const manifests = Testing.synth(charts(cfg, { ...placeholderAwsValues(cfg), webTargetGroupArns: others }).litellm) as Manifest[];
+    expect(bindingsOf(manifests).map((b) => b.name)).toEqual(['litellm']);
+    expect(bindingsOf(Testing.synth(charts(config('dev')).litellm) as Manifest[]).map((b) => b.name)).toEqual(['litellm']);
+  });
+
+  test('binds to the web target group alone when there is no internal one', () => {
+    const cfg = withWebDomain(config('dev'));
+    const manifests = Testing.synth(charts(cfg, { ...placeholderAwsValues(cfg), litellmTargetGroupArn: undefined }).litellm) as Manifest[];
+    expect(bindingsOf(manifests).map((b) => [b.name, b.spec.targetGroupARN])).toEqual([
+      ['litellm-public', '<web-litellm-target-group-arn>'],
+    ]);
   });
 });

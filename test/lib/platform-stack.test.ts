@@ -1,6 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HELM_CHARTS } from '../../k8s/versions';
-import { snapshotOf, synthEnvironment } from '../support/app';
+import { createStacks } from '../../lib/create-stacks';
+import { snapshotOf, synthEnvironment, testApp } from '../support/app';
+import { TEST_DOMAIN, withDomain } from '../support/web-domain';
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown };
 
@@ -113,5 +115,58 @@ describe('PlatformStack', () => {
       };
       expect(web.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'NEXTAUTH_URL', value: 'http://<ref>:3000' });
     });
+  });
+});
+
+describe('PlatformStack with a web domain (dev)', () => {
+  const stage = createStacks(testApp(), withDomain('dev'));
+  const platform = Template.fromStack(stage.platform);
+  const webGroups = stage.edge.webTargetGroupArns!;
+  /** Every applied object, each CloudFormation intrinsic kept as its JSON text where the manifest embeds it. */
+  const objects = Object.values(platform.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap((resource) => {
+    const manifest = resource.Properties.Manifest as string | { 'Fn::Join': [string, unknown[]] };
+    const text =
+      typeof manifest === 'string'
+        ? manifest
+        : manifest['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : JSON.stringify(JSON.stringify(p)).slice(1, -1))).join('');
+    return JSON.parse(text) as Manifest[];
+  });
+  const envOf = (deployment: string): Record<string, string | undefined> => {
+    const found = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === deployment) as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    };
+    return Object.fromEntries(found.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]));
+  };
+
+  test("binds the LiteLLM, Langfuse web and Open WebUI pods to the web load balancer's target groups, by reference", () => {
+    const bindings = objects.filter((o) => o.kind === 'TargetGroupBinding') as unknown as {
+      metadata: { name: string; namespace: string };
+      spec: { targetGroupARN: string; targetType: string; serviceRef: { name: string; port: number } };
+    }[];
+    const boundTo = (arn: string) =>
+      bindings.filter((b) => JSON.stringify(JSON.parse(b.spec.targetGroupARN)) === JSON.stringify(stage.platform.resolve(arn)));
+    for (const [arn, namespace, service, port] of [
+      [webGroups.litellm, 'litellm', 'litellm', 4000],
+      [webGroups.langfuse, 'langfuse', 'langfuse-web', 3000],
+      [webGroups.openWebUi, 'open-webui', 'open-webui', 8080],
+    ] as const) {
+      expect(boundTo(arn).map((b) => [b.metadata.namespace, b.spec.targetType, b.spec.serviceRef])).toEqual([
+        [namespace, 'ip', { name: service, port }],
+      ]);
+    }
+    // Beside the internal load balancer's two bindings, under names of their own.
+    expect(bindings.map((b) => `${b.metadata.namespace}/${b.metadata.name}`).sort()).toEqual([
+      'langfuse/langfuse-web',
+      'langfuse/langfuse-web-public',
+      'litellm/litellm',
+      'litellm/litellm-public',
+      'open-webui/open-webui',
+    ]);
+  });
+
+  test('tells each UI its public hostname: Langfuse NEXTAUTH_URL, LiteLLM PROXY_BASE_URL, Open WebUI WEBUI_URL', () => {
+    expect(envOf('langfuse-web').NEXTAUTH_URL).toBe(`https://langfuse.${TEST_DOMAIN.base}`);
+    expect(envOf('litellm').PROXY_BASE_URL).toBe(`https://litellm.${TEST_DOMAIN.base}`);
+    expect(envOf('open-webui').WEBUI_URL).toBe(`https://chat.${TEST_DOMAIN.base}`);
   });
 });
