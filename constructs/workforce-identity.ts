@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import { GATE_ENV } from '../lambda/admin-gate/environment';
 import type { WebSso } from '../lib/config/web-schema';
 import { OPEN_WEBUI_PORT, ssoClientSecretName, type SsoClient, type WebHostnames } from '../lib/shared/web';
 import { bundledCode } from './bundled-code';
+import { secretArnForName } from './secret-read-statements';
 import type { WebAuthentication } from './web-authentication';
 
 /**
@@ -84,7 +84,11 @@ export class WorkforceIdentity extends Construct {
   readonly userPool?: cognito.UserPool;
   readonly domain?: cognito.UserPoolDomain;
   readonly clients: Partial<Record<SsoClient, cognito.UserPoolClient>> = {};
-  readonly clientSecrets: Partial<Record<SsoClient, secretsmanager.Secret>> = {};
+  /**
+   * ARNs of the secrets holding each client's secret (plain text) under ssoClientSecretName. The copy function owns
+   * them, not CloudFormation: see lambda/sso-client-secret/on-event.ts for why.
+   */
+  readonly clientSecretArns: Partial<Record<SsoClient, string>> = {};
   /** Copies client secrets into Secrets Manager (Cognito only). */
   secretCopyFunction?: lambda.Function;
   /** The pre-token-generation admin gate (Cognito with admin clients only). */
@@ -161,7 +165,7 @@ export class WorkforceIdentity extends Construct {
         : {}),
     };
 
-    const copy = this.secretCopyProvider(userPool, props);
+    const copy = this.secretCopyProvider(userPool, Object.keys(callbacks) as SsoClient[], props);
     const refs: Partial<Record<SsoClient, ClientSecretRef>> = {};
     for (const [client, callbackUrls] of Object.entries(callbacks) as [SsoClient, string[]][]) {
       const pascal = client.charAt(0).toUpperCase() + client.slice(1);
@@ -180,21 +184,21 @@ export class WorkforceIdentity extends Construct {
         enableTokenRevocation: true,
         preventUserExistenceErrors: true,
       });
-      const secret = new secretsmanager.Secret(this, `${pascal}ClientSecret`, {
-        secretName: ssoClientSecretName(props.environment, client),
-        description: `Client secret of the ${COGNITO_CLIENT_NAMES[client]} app client (plain text), copied from Cognito at deploy time`,
-        encryptionKey: props.secretsKey,
-        removalPolicy: props.removalPolicy,
-      });
-      copy.grant(secret);
-      new CustomResource(this, `${pascal}ClientSecretCopy`, {
+      const copied = new CustomResource(this, `${pascal}ClientSecretCopy`, {
         serviceToken: copy.serviceToken,
         resourceType: 'Custom::SsoClientSecret',
-        properties: { UserPoolId: userPool.userPoolId, ClientId: appClient.userPoolClientId, SecretArn: secret.secretArn },
+        properties: {
+          UserPoolId: userPool.userPoolId,
+          ClientId: appClient.userPoolClientId,
+          SecretName: ssoClientSecretName(props.environment, client),
+          KmsKeyId: props.secretsKey.keyArn,
+          Description: `Client secret of the ${COGNITO_CLIENT_NAMES[client]} app client (plain text), copied from Cognito at deploy time`,
+          DeleteWithStack: String(props.removalPolicy !== RemovalPolicy.RETAIN),
+        },
       });
       this.clients[client] = appClient;
-      this.clientSecrets[client] = secret;
-      refs[client] = { clientId: appClient.userPoolClientId, clientSecretArn: secret.secretArn };
+      this.clientSecretArns[client] = copied.getAttString('SecretArn');
+      refs[client] = { clientId: appClient.userPoolClientId, clientSecretArn: this.clientSecretArns[client] };
     }
     this.refs = refs;
 
@@ -268,12 +272,12 @@ export class WorkforceIdentity extends Construct {
   }
 
   /**
-   * The Lambda that copies each client secret from Cognito to its secret. Our own small function instead of
+   * The Lambda that copies each client secret from Cognito into its secret. Our own small function instead of
    * UserPoolClient.userPoolClientSecret: that one reads the secret through an AwsCustomResource whose response
    * becomes a resource attribute CloudFormation keeps, and a Secret built from it would carry the value as a
-   * property; here the value goes from DescribeUserPoolClient to PutSecretValue inside the function and nowhere else.
+   * property; here the value goes from DescribeUserPoolClient to Secrets Manager inside the function and nowhere else.
    */
-  private secretCopyProvider(userPool: cognito.UserPool, props: WorkforceIdentityProps) {
+  private secretCopyProvider(userPool: cognito.UserPool, clients: readonly SsoClient[], props: WorkforceIdentityProps) {
     const fn = new lambda.Function(this, 'SecretCopyFunction', {
       code: bundledCode(path.join(__dirname, '..', 'lambda', 'sso-client-secret', 'index.ts'), {
         nodeMajor: 24,
@@ -298,8 +302,21 @@ export class WorkforceIdentity extends Construct {
     );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
+        sid: 'WriteClientSecrets',
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:UpdateSecret',
+          'secretsmanager:RestoreSecret',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: clients.map((c) => secretArnForName(ssoClientSecretName(props.environment, c))),
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
         sid: 'EncryptClientSecrets',
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [props.secretsKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
       }),
@@ -308,11 +325,7 @@ export class WorkforceIdentity extends Construct {
       onEventHandler: fn,
       logGroup: new logs.LogGroup(this, 'SecretCopyProviderLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
     });
-    return {
-      serviceToken: provider.serviceToken,
-      grant: (secret: secretsmanager.ISecret) =>
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [secret.secretArn] })),
-    };
+    return { serviceToken: provider.serviceToken };
   }
 
   /**

@@ -234,13 +234,6 @@ export function acknowledgeWorkforce(edge: EdgeStack): void {
     'COG8',
     'Plus (threat protection) is billed for every active user with no free tier; sign-in already needs an authenticator-app second factor and only administrators create users.',
   );
-  for (const secret of Object.values(workforce.clientSecrets)) {
-    ack(
-      secret,
-      'SMG4',
-      "A copy of a Cognito app client's secret, written at deploy time; rotating it means replacing the app client, whose new secret the next deploy copies.",
-    );
-  }
   ack(workforce, 'IAM4', 'AWS Lambda basic execution policy attached by CDK: CloudWatch Logs writes only.', [
     policy('service-role/AWSLambdaBasicExecutionRole'),
   ]);

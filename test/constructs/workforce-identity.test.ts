@@ -102,16 +102,31 @@ describe('WorkforceIdentity with Cognito and a web domain', () => {
     ]);
   });
 
-  test('each client secret lands in its named secret, encrypted with the data key, by a custom resource that returns nothing', () => {
-    for (const client of ['openWebUi', 'langfuse', 'adminGate']) {
-      template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Name: `genai-gateway/dev/sso/${client}`,
-        KmsKeyId: Match.anyValue(),
-      });
+  test('each client secret lands in its named secret, under the data key, kept by a custom resource that returns only the ARN', () => {
+    const copies = Object.values(template.findResources('Custom::SsoClientSecret') as Record<string, Resource>).map((r) => r.Properties);
+    expect(copies.map((c) => c.SecretName).sort()).toEqual([
+      'genai-gateway/dev/sso/adminGate',
+      'genai-gateway/dev/sso/langfuse',
+      'genai-gateway/dev/sso/openWebUi',
+    ]);
+    for (const copy of copies) {
+      expect(Object.keys(copy).sort()).toEqual([
+        'ClientId',
+        'DeleteWithStack',
+        'Description',
+        'KmsKeyId',
+        'SecretName',
+        'ServiceToken',
+        'UserPoolId',
+      ]);
+      expect(copy.KmsKeyId).toEqual({ 'Fn::ImportValue': expect.stringContaining('Key') });
+      expect(copy.DeleteWithStack).toBe('true');
     }
-    const copies = Object.values(template.findResources('Custom::SsoClientSecret') as Record<string, Resource>);
-    expect(copies).toHaveLength(3);
-    for (const copy of copies) expect(Object.keys(copy.Properties).sort()).toEqual(['ClientId', 'SecretArn', 'ServiceToken', 'UserPoolId']);
+    // CloudFormation does not own them: a secret it deleted would block its name through the recovery window.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(stack.resolve(workforce.ssoValues.clients.openWebUi!.clientSecretArn)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^WorkforceOpenWebUiClientSecretCopy/), 'SecretArn'],
+    });
   });
 
   test('no client secret appears in the template: no secret value, no GetAtt of ClientSecret', () => {
@@ -125,8 +140,9 @@ describe('WorkforceIdentity with Cognito and a web domain', () => {
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
     const read = statements.find((s) => s.Sid === 'ReadClientSecrets')!;
     expect(read.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WorkforceUserPool/), 'Arn'] });
-    const writes = statements.filter((s) => s.Action === 'secretsmanager:PutSecretValue');
-    expect(writes).toHaveLength(3);
+    const writes = statements.find((s) => s.Sid === 'WriteClientSecrets')!;
+    expect(JSON.stringify(writes.Resource)).toContain(':secret:genai-gateway/dev/sso/openWebUi-??????');
+    expect((writes.Resource as unknown[]).length).toBe(3);
   });
 
   test('a pre-token-generation trigger gates the admin-gate and langfuse clients by name, for the admin group', () => {
@@ -264,16 +280,19 @@ describe('WorkforceIdentity in the edge stack with a web domain', () => {
     expect(report.failures.filter((f) => f.path.includes('/Workforce/'))).toEqual([]);
   });
 
-  test('dev (ephemeral) leaves nothing of it behind on destroy; prod keeps the pool and the secrets', () => {
+  test('dev (ephemeral) leaves nothing of it behind on destroy; prod keeps the pool, the logs and the secrets', () => {
     for (const [name, policy] of [
       ['dev', 'Delete'],
       ['prod', 'Retain'],
     ] as const) {
       const template = Template.fromStack(edgeStage(withDomain(name)).edge);
-      for (const type of ['AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+      for (const type of ['AWS::Cognito::UserPool', 'AWS::Logs::LogGroup']) {
         const workforce = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Workforce'));
         expect(workforce.length).toBeGreaterThan(0);
         for (const [id, r] of workforce) expect([name, id, (r as { DeletionPolicy?: string }).DeletionPolicy]).toEqual([name, id, policy]);
+      }
+      for (const copy of Object.values(template.findResources('Custom::SsoClientSecret') as Record<string, Resource>)) {
+        expect([name, copy.Properties.DeleteWithStack]).toEqual([name, String(policy === 'Delete')]);
       }
     }
   });

@@ -4,7 +4,13 @@ import {
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createOnEventHandler } from '../../../lambda/sso-client-secret/on-event';
 import { startMoto, type LocalMoto } from '../../support/moto';
@@ -19,7 +25,7 @@ function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, strin
     LogicalResourceId: 'Copy',
     ResourceType: 'Custom::SsoClientSecret',
     ResourceProperties: { ServiceToken: 'x', ...props },
-    ...(type === 'Create' ? {} : { PhysicalResourceId: 'old-client', OldResourceProperties: {} }),
+    ...(type === 'Create' ? {} : { PhysicalResourceId: props.SecretName ?? 'old', OldResourceProperties: {} }),
   } as CloudFormationCustomResourceEvent;
 }
 
@@ -29,7 +35,7 @@ describe('SSO client secret copy (against moto)', () => {
   let secretsManager: SecretsManagerClient;
   let poolId: string;
   let clientId: string;
-  let secretArn: string;
+  let keyId: string;
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -37,12 +43,11 @@ describe('SSO client secret copy (against moto)', () => {
     const options = { endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials };
     cognito = new CognitoIdentityProviderClient(options);
     secretsManager = new SecretsManagerClient(options);
+    // moto records the key id without checking it against KMS.
+    keyId = 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000';
     poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'workforce' }))).UserPool!.Id!;
     clientId = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'open-webui', GenerateSecret: true })))
       .UserPoolClient!.ClientId!;
-    secretArn = (
-      await secretsManager.send(new CreateSecretCommand({ Name: 'genai-gateway/test/sso/openWebUi', SecretString: 'placeholder' }))
-    ).ARN!;
   }, 30_000);
 
   afterAll(async () => {
@@ -52,37 +57,68 @@ describe('SSO client secret copy (against moto)', () => {
   });
 
   const handler = () => createOnEventHandler({ cognito, secretsManager, log: (m) => logs.push(m) });
-
-  test('writes the client secret as plain text, returns the client id and no data, and never logs the value', async () => {
-    const response = await handler()(event('Create', { UserPoolId: poolId, ClientId: clientId, SecretArn: secretArn }));
-    expect(response).toEqual({ PhysicalResourceId: clientId });
-    const { UserPoolClient } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }));
-    const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    expect(SecretString).toBe(UserPoolClient!.ClientSecret);
-    expect(logs.join('\n')).not.toContain(UserPoolClient!.ClientSecret!);
+  const props = (name: string, extra: Record<string, string> = {}) => ({
+    UserPoolId: poolId,
+    ClientId: clientId,
+    SecretName: name,
+    KmsKeyId: keyId,
+    Description: 'client secret',
+    DeleteWithStack: 'true',
+    ...extra,
   });
+  const clientSecret = async () =>
+    (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!.ClientSecret!;
+  const valueOf = async (name: string) => (await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
 
-  test('copies again on update', async () => {
-    await expect(handler()(event('Update', { UserPoolId: poolId, ClientId: clientId, SecretArn: secretArn }))).resolves.toEqual({
-      PhysicalResourceId: clientId,
+  test('creates the named secret with the client secret as plain text, returns its ARN only, and never logs the value', async () => {
+    const response = await handler()(event('Create', props('genai-gateway/test/sso/openWebUi')));
+    expect(response).toEqual({
+      PhysicalResourceId: 'genai-gateway/test/sso/openWebUi',
+      Data: { SecretArn: expect.stringContaining(':secret:genai-gateway/test/sso/openWebUi-') },
     });
+    expect(await valueOf('genai-gateway/test/sso/openWebUi')).toBe(await clientSecret());
+    expect(JSON.stringify(response)).not.toContain(await clientSecret());
+    expect(logs.join('\n')).not.toContain(await clientSecret());
   });
 
-  test('does nothing on delete: the secret belongs to the stack', async () => {
-    await expect(handler()(event('Delete', {}))).resolves.toEqual({ PhysicalResourceId: 'old-client' });
+  test('overwrites an existing secret of that name on update', async () => {
+    await secretsManager.send(new CreateSecretCommand({ Name: 'genai-gateway/test/sso/langfuse', SecretString: 'stale' }));
+    await handler()(event('Update', props('genai-gateway/test/sso/langfuse')));
+    expect(await valueOf('genai-gateway/test/sso/langfuse')).toBe(await clientSecret());
+  });
+
+  test("restores and overwrites yesterday's secret still in its recovery window, so the name is never blocked", async () => {
+    await secretsManager.send(new CreateSecretCommand({ Name: 'genai-gateway/test/sso/adminGate', SecretString: 'yesterday' }));
+    await secretsManager.send(new DeleteSecretCommand({ SecretId: 'genai-gateway/test/sso/adminGate', RecoveryWindowInDays: 7 }));
+    await handler()(event('Create', props('genai-gateway/test/sso/adminGate')));
+    expect(await valueOf('genai-gateway/test/sso/adminGate')).toBe(await clientSecret());
+  });
+
+  test('deletes the secret without recovery window with an ephemeral stack, so tomorrow can create it again', async () => {
+    await handler()(event('Create', props('genai-gateway/test/sso/gone')));
+    await handler()(event('Delete', props('genai-gateway/test/sso/gone')));
+    await expect(secretsManager.send(new DescribeSecretCommand({ SecretId: 'genai-gateway/test/sso/gone' }))).rejects.toThrow();
+    await expect(handler()(event('Create', props('genai-gateway/test/sso/gone')))).resolves.toBeDefined();
+  });
+
+  test('keeps the secret with a retained stack, and a delete of a missing secret is no error', async () => {
+    await handler()(event('Create', props('genai-gateway/test/sso/kept')));
+    await handler()(event('Delete', props('genai-gateway/test/sso/kept', { DeleteWithStack: 'false' })));
+    expect(await valueOf('genai-gateway/test/sso/kept')).toBe(await clientSecret());
+    await expect(handler()(event('Delete', props('genai-gateway/test/sso/never-made')))).resolves.toBeDefined();
   });
 
   test('refuses a client without a secret', async () => {
     const publicClient = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'public' }))).UserPoolClient!
       .ClientId!;
-    await expect(handler()(event('Create', { UserPoolId: poolId, ClientId: publicClient, SecretArn: secretArn }))).rejects.toThrow(
+    await expect(handler()(event('Create', props('genai-gateway/test/sso/public', { ClientId: publicClient })))).rejects.toThrow(
       `app client ${publicClient} of ${poolId} has no client secret (create it with generateSecret)`,
     );
   });
 
   test('refuses missing properties before calling AWS', async () => {
     await expect(handler()(event('Create', { UserPoolId: poolId }))).rejects.toThrow(
-      'ResourceProperties: ClientId, SecretArn required (non-empty strings)',
+      'ResourceProperties: ClientId, SecretName, KmsKeyId, Description, DeleteWithStack required (non-empty strings)',
     );
   });
 });
