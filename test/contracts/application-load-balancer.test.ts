@@ -19,9 +19,13 @@
  *   commit 1eea3847.
  */
 import { Template } from 'aws-cdk-lib/assertions';
+import { Testing } from 'cdk8s';
+import { LABELS } from '../../k8s/endpoints';
+import { NetworkStack, SUBNETS } from '../../lib/network-stack';
 import { OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT } from '../../lib/shared/web';
 import { LOAD_BALANCER_CALLBACK_PATH } from '../../constructs/workforce-identity';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
+import { allManifests, charts, type Manifest } from '../k8s/support/charts';
 
 type Resource = { Type: string; Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -238,5 +242,56 @@ describe('Application Load Balancer contract (dev with a web domain)', () => {
     // CloudFormation or CDK; the console's default is ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.2 and 1.3).
     const [https] = listenersOf(edge).filter((l) => l.Properties.Protocol === 'HTTPS');
     expect(https!.Properties.SslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09');
+  });
+});
+
+describe('Application Load Balancer contract: how it reaches the pods (dev with a web domain)', () => {
+  const config = withDomain('dev');
+  const { stage, edge: stack } = edgeStage(config);
+  const template = Template.fromStack(stack);
+  const ipv4 = (address: string): number => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const within = (inner: string, outer: string): boolean => {
+    const [innerAddress, innerBits] = inner.split('/');
+    const [outerAddress, outerBits] = outer.split('/');
+    const size = 2 ** (32 - Number(outerBits));
+    const start = Math.floor(ipv4(outerAddress!) / size) * size;
+    return Number(innerBits) >= Number(outerBits) && ipv4(innerAddress!) >= start && ipv4(innerAddress!) < start + size;
+  };
+
+  test("it forwards requests and health checks from its nodes' private addresses in its own subnets, so the pods' VPC-CIDR policies admit it", () => {
+    // Source: AWS re:Post knowledge center elb-find-load-balancer-IP (repost.aws/knowledge-center/elb-find-load-balancer-IP),
+    // and the ELB user guide, application-load-balancers.html "Subnets for your load balancer", both read 2026-11-29:
+    // the load balancer has a node in each subnet it is given, and Application Load Balancer nodes send what they
+    // forward from the private addresses of their network interfaces (only a Network Load Balancer may keep the
+    // client's). With ip targets the pods therefore see addresses of our public subnets, inside the VPC CIDR.
+    const network = stage.node.findChild('Network') as NetworkStack;
+    const publicSubnets = network.vpc.selectSubnets({ subnetGroupName: SUBNETS.public }).subnets;
+    const [balancer] = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter((r) => r.Properties.Type === 'application');
+    expect(balancer!.Properties.Subnets).toEqual(publicSubnets.map((s) => stack.resolve(s.subnetId)));
+    for (const subnet of publicSubnets)
+      expect([subnet.ipv4CidrBlock, within(subnet.ipv4CidrBlock, config.network.cidr)]).toEqual([subnet.ipv4CidrBlock, true]);
+
+    const built = charts(config);
+    const manifests: Manifest[] = [...allManifests(config), ...(Testing.synth(built.openWebUi!) as Manifest[])];
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    const admitsVpc = (namespace: string, labels: Readonly<Record<string, string>>, port: number): boolean =>
+      policies.some(
+        (p) =>
+          p.metadata.namespace === namespace &&
+          Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+          (p.spec.ingress ?? []).some(
+            (rule: Manifest) =>
+              rule.from.some((peer: Manifest) => peer.ipBlock?.cidr === config.network.cidr && !peer.ipBlock.except) &&
+              rule.ports.some((p: Manifest) => p.protocol === 'TCP' && p.port === port),
+          ),
+      );
+    const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
+    const portOf = (arn: string): number => groups[stack.resolve(arn).Ref as string]!.Properties.Port as number;
+    const arns = stack.webTargetGroupArns!;
+    expect([
+      admitsVpc('litellm', LABELS.litellmGateway, portOf(arns.litellm)),
+      admitsVpc('langfuse', LABELS.langfuseWeb, portOf(arns.langfuse)),
+      admitsVpc('open-webui', LABELS.openWebUi, portOf(arns.openWebUi)),
+    ]).toEqual([true, true, true]);
   });
 });

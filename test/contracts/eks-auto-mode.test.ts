@@ -12,6 +12,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
 import { allManifests, config, ENVIRONMENT_NAMES, type Manifest } from '../k8s/support/charts';
 import { synthEnvironment } from '../support/app';
+import { withWebDomain } from '../support/web-config';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -150,5 +151,28 @@ describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
       for (const condition of byTag)
         expect(Object.values(condition)).toEqual([expect.stringMatching(new RegExp(`^(${clusterName}|owned)$`))]);
     }
+  });
+});
+
+describe('EKS Auto Mode contract: several bindings (dev with a web domain)', () => {
+  const bindings = allManifests(withWebDomain(config('dev'))).filter((m) => m.kind === 'TargetGroupBinding');
+
+  test('a target group takes one binding in the cluster and a binding never changes its target group, while a Service may back several', () => {
+    // Source: kubernetes-sigs/aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go (stored
+    // commit 0a27108f, read 2026-11-29): creating a binding is refused when another binding anywhere in the cluster
+    // names the same targetGroupARN, an update may not change targetGroupARN or targetType, and nothing limits how
+    // many bindings name one Service (the controller itself makes a target group per Ingress and Service, issue
+    // #2843). Auto Mode's load balancing is not open source; we assume it keeps these rules: the "TargetGroupBinding"
+    // table of auto-configure-alb.adoc (commit 1eb6aa42) names only the API group, the required targetType and the
+    // unsupported networking.ingress.from as differences from the open-source controller.
+    // So the public bindings get names of their own: reusing the internal ones' would swap their target group.
+    const arns = bindings.map((b) => b.spec.targetGroupARN);
+    expect(new Set(arns).size).toBe(arns.length);
+    const names = bindings.map((b) => `${b.metadata.namespace}/${b.metadata.name}`);
+    expect(new Set(names).size).toBe(names.length);
+    const services = bindings.map((b) => `${b.metadata.namespace}/${b.spec.serviceRef.name}:${b.spec.serviceRef.port}`).sort();
+    expect(services).toEqual(['langfuse/langfuse-web:3000', 'langfuse/langfuse-web:3000', 'litellm/litellm:4000', 'litellm/litellm:4000']);
+    expect(bindings.find((b) => b.metadata.name === 'litellm')!.spec.targetGroupARN).toBe('<litellm-target-group-arn>');
+    expect(bindings.find((b) => b.metadata.name === 'langfuse-web')!.spec.targetGroupARN).toBe('<langfuse-target-group-arn>');
   });
 });
