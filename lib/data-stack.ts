@@ -195,12 +195,12 @@ export class DataStack extends Stack {
 /**
  * Client secrets of the web UIs that sign in through single sign-on, which the in-cluster sync hands to them:
  * Cognito's, copied by the edge stack under this environment's names, or the external provider's, by the name
- * the config gives. Only with Open WebUI enabled, the sign-in it brings.
+ * the config gives. Only for the UIs that sign in: Open WebUI when enabled, Langfuse with a public hostname.
  */
 export function ssoClientSecretNames(config: EnvironmentConfig): string[] {
-  if (!config.openWebUi.enabled) return [];
+  // Open WebUI signs in with or without a domain; Langfuse only on its public hostname (constructs/workforce-identity.ts).
+  const clients = [...(config.openWebUi.enabled ? ['openWebUi' as const] : []), ...(config.web.domain ? ['langfuse' as const] : [])];
+  if (clients.length === 0) return [];
   const sso = config.web.sso;
-  return sso.provider === 'cognito'
-    ? [ssoClientSecretName(config.name, 'openWebUi'), ssoClientSecretName(config.name, 'langfuse')]
-    : [sso.clientSecretName];
+  return sso.provider === 'cognito' ? clients.map((c) => ssoClientSecretName(config.name, c)) : [sso.clientSecretName];
 }

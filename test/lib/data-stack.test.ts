@@ -388,9 +388,29 @@ describe('DataStack', () => {
           Sid: 'ReadSsoClientSecrets',
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          Resource: [secretNamePattern('genai-gateway/chat/sso/langfuse'), secretNamePattern('genai-gateway/chat/sso/openWebUi')],
+          // Langfuse signs in only on a public hostname, so without web.domain its client secret is not read.
+          Resource: secretNamePattern('genai-gateway/chat/sso/openWebUi'),
         },
       ]);
+    });
+
+    test("with web.domain, also lets the sync read Langfuse's client secret, even with Open WebUI off", () => {
+      const domain = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'chat.genai.example.com' };
+      const read = (openWebUi: boolean) =>
+        policyStatements(
+          synthData({
+            ...dev,
+            name: 'chat',
+            openWebUi: { ...dev.openWebUi, enabled: openWebUi },
+            web: { ...dev.web, domain },
+          }).data,
+          'SecretsSyncAccess',
+        ).find((st) => st.Sid === 'ReadSsoClientSecrets')?.Resource;
+      expect(read(true)).toEqual([
+        secretNamePattern('genai-gateway/chat/sso/langfuse'),
+        secretNamePattern('genai-gateway/chat/sso/openWebUi'),
+      ]);
+      expect(read(false)).toEqual(secretNamePattern('genai-gateway/chat/sso/langfuse'));
     });
 
     test('exposes the database secret, bucket and session key for the platform stack', () => {
