@@ -165,6 +165,16 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
     [resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`)],
   );
+  if (config.openWebUi.enabled) {
+    ack(
+      data.accessPolicies.secretsSync,
+      'IAM5',
+      "Open WebUI's built-in key secret is created by the platform stack with a name ending in that stack's id (new every re-create), so it is known here by its environment's builtin-keys/open-webui- prefix only.",
+      [
+        `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:genai-gateway/${config.name}/builtin-keys/open-webui-*-??????`,
+      ],
+    );
+  }
   if (data.accessPolicies.openWebUi && data.buckets.openWebUi) {
     ack(
       data.accessPolicies.openWebUi,
@@ -299,6 +309,13 @@ function acknowledgeTenants(tenants: Tenants): void {
     ack(provider, 'IAM5', 'The CDK provider framework invokes any version of the reconciler function (<arn>:*), nothing else.', [
       resourceFinding(provider, `${tenants.reconciler.function.function.functionArn}:*`),
     ]);
+  }
+  for (const secret of Object.values(tenants.keySecrets.builtinSecrets)) {
+    ack(
+      secret,
+      'SMG4',
+      "A built-in consumer's key is never rotated on a schedule: its workload (Open WebUI) reads it only when a pod starts, so a rotated-out key would expire under the running pods; it is replaced by hand with a restart (constructs/tenants.ts).",
+    );
   }
   if (tenants.rotation) {
     ack(

@@ -118,13 +118,18 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
   {
     control: 'CT.S3.PR.9',
-    resources: ['Data/Buckets/AccessLogs/Resource', 'Data/Buckets/Langfuse/Resource', 'Data/Buckets/ClickHouse/Resource'],
+    resources: [
+      'Data/Buckets/AccessLogs/Resource',
+      'Data/Buckets/Langfuse/Resource',
+      'Data/Buckets/ClickHouse/Resource',
+      'Data/Buckets/OpenWebUi/Resource',
+    ],
     environments: 'all',
     reason:
       'Object Lock stops deletions for a retention period, or, without one, protects nothing. Langfuse deletes and ' +
       'expires its events, media and exports, ClickHouse deletes part files on every merge (and may not be versioned, ' +
-      'which Object Lock requires), the log bucket expires logs after 90 days, and ephemeral environments empty every ' +
-      'bucket at destroy. Versioning and lifecycle rules protect what needs protecting.',
+      'which Object Lock requires), Open WebUI deletes an upload when its user deletes the file or chat, the log bucket ' +
+      'expires logs after 90 days, and ephemeral environments empty every bucket at destroy. Versioning and lifecycle rules protect what needs protecting.',
   },
   {
     control: 'CT.S3.PR.11',
