@@ -1,6 +1,10 @@
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment } from '../../lib/config/load-config';
-import { synthEnvironment } from '../support/app';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { createStacks } from '../../lib/create-stacks';
+import { synthEnvironment, testApp } from '../support/app';
+import { withDomain } from '../support/web-domain';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
@@ -40,17 +44,26 @@ const REUSABLE_NAMES = new Set([
   'AWS::CloudWatch::Dashboard',
 ]);
 
-function allResources(name: string): [string, string, Resource][] {
-  const { templates } = synthEnvironment(name);
+/** An environment by name, or a config built in the test (an overlay with a web domain). */
+function templatesOf(environment: string | EnvironmentConfig): Record<string, Template> {
+  if (typeof environment === 'string') return synthEnvironment(environment).templates;
+  const stage = createStacks(testApp(), environment);
+  const stacks = [stage.network, stage.data, stage.cluster, stage.edge, stage.platform, stage.observability];
+  return Object.fromEntries(stacks.map((stack) => [stack.node.id.toLowerCase(), Template.fromStack(stack)]));
+}
+
+function allResources(environment: string | EnvironmentConfig): [string, string, Resource][] {
+  const templates = templatesOf(environment);
   return Object.entries(templates).flatMap(([stack, template]) =>
     Object.entries(template.toJSON().Resources as Record<string, Resource>).map(([id, r]) => [stack, id, r] as [string, string, Resource]),
   );
 }
 
 /** Every violation of the end-of-day destroy rules, as readable lines. */
-function destroyViolations(name: string): string[] {
+function destroyViolations(environment: string | EnvironmentConfig): string[] {
+  const name = typeof environment === 'string' ? environment : environment.name;
   const violations: string[] = [];
-  const resources = allResources(name);
+  const resources = allResources(environment);
   const autoDeleted = new Set(
     resources.filter(([, , r]) => r.Type === 'Custom::S3AutoDeleteObjects').map(([, , r]) => JSON.stringify(r.Properties?.BucketName)),
   );
@@ -62,6 +75,11 @@ function destroyViolations(name: string): string[] {
     const props = r.Properties ?? {};
     for (const [key, value] of Object.entries(props)) {
       if (/^DeletionProtection/.test(key) && value === true) violations.push(`${where}: ${key} is on`);
+    }
+    // Load balancers keep theirs among their attributes.
+    const attributes = (props.LoadBalancerAttributes ?? []) as { Key: string; Value: string }[];
+    if (attributes.some((a) => a.Key === 'deletion_protection.enabled' && a.Value === 'true')) {
+      violations.push(`${where}: deletion_protection.enabled is on`);
     }
     if (r.Type === 'AWS::S3::Bucket' && !autoDeleted.has(JSON.stringify({ Ref: id }))) violations.push(`${where}: not emptied on delete`);
     if (r.Type === 'AWS::Lambda::Function' && !(props.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup) {
@@ -91,6 +109,10 @@ describe('end-of-day destroy', () => {
     expect(destroyViolations(name)).toEqual([]);
   });
 
+  test.each(ephemeral)('%s with a web domain (public load balancer, certificates, API domain) still leaves nothing', (name) => {
+    expect(destroyViolations(withDomain(name))).toEqual([]);
+  });
+
   test('the check catches a retained, protected or named resource', () => {
     // GIVEN a persistent environment, which keeps its data on purpose
     const violations = destroyViolations(persistent[0]!);
@@ -99,6 +121,7 @@ describe('end-of-day destroy', () => {
       expect.arrayContaining([
         expect.stringMatching(/AWS::RDS::DBCluster\): Snapshot policy/),
         expect.stringMatching(/DeletionProtection is on/),
+        expect.stringMatching(/AWS::ElasticLoadBalancingV2::LoadBalancer\): deletion_protection.enabled is on/),
       ]),
     );
   });
