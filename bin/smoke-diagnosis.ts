@@ -59,7 +59,8 @@ export const CAUSES = {
   configNotRolledOut:
     'LiteLLM config has not rolled out: LiteLLM does not serve every model in the environment config (pods still on an older config.yaml)',
   gatewayUnreachable: 'gateway unreachable: check GatewayUrl (was the edge stack deployed? DNS, proxy or firewall on this machine?)',
-  tokenEndpointUnreachable: 'token endpoint unreachable: check TokenUrl (the Cognito domain is created by the edge stack)',
+  tokenEndpointUnreachable:
+    'token endpoint unreachable: check StableTokenUrl (api.<base>, with web.domain) or TokenUrl (the Cognito domain is created by the edge stack)',
   invalidClient:
     'token endpoint 400 invalid_client: Cognito rejected the client id or secret: the outputs are stale (the app client was re-created by a later deploy) or the secret belongs to another user pool',
   invalidScope: 'token endpoint 400 invalid_scope: the app client is not allowed the gateway scope (Scope output); redeploy the edge stack',

@@ -27,11 +27,15 @@ export function clientIdOutputKey(consumer: string): string {
   return `ClientId${consumer.replace(/-/g, '')}`;
 }
 
+/** The token URL on the API's custom domain (lib/edge-stack.ts, with web.domain and Cognito): what client apps are given. */
+export const STABLE_TOKEN_URL_OUTPUT = 'StableTokenUrl';
+
 /** The outputs the smoke run reads. Cognito ones are absent when the environment uses an external OIDC issuer. */
 export interface EdgeOutputs {
   readonly gatewayUrl: string;
   readonly langfuseUrl?: string;
   readonly virtualKeySecretPrefix?: string;
+  /** StableTokenUrl (the API's relay on api.<base>) when the edge has one, else Cognito's TokenUrl. */
   readonly tokenUrl?: string;
   readonly scope?: string;
   readonly userPoolId?: string;
@@ -58,7 +62,7 @@ export function edgeOutputs(all: Readonly<Record<string, string>>, source: strin
     gatewayUrl: gatewayUrl.replace(/\/+$/, ''),
     ...field('LangfuseUrl', 'langfuseUrl'),
     ...field('VirtualKeySecretPrefix', 'virtualKeySecretPrefix'),
-    ...field('TokenUrl', 'tokenUrl'),
+    ...field(all[STABLE_TOKEN_URL_OUTPUT] ? STABLE_TOKEN_URL_OUTPUT : 'TokenUrl', 'tokenUrl'),
     ...field('Scope', 'scope'),
     ...field('UserPoolId', 'userPoolId'),
     ...webEntrance(all),

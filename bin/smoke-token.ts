@@ -5,7 +5,9 @@
  * Token endpoint (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html, read 2026-11-29):
  * POST, `application/x-www-form-urlencoded`, client authentication as HTTP Basic `client_id:client_secret`, body
  * `grant_type=client_credentials&scope=...`; success is JSON with `access_token`; failure is a 400 with JSON
- * `{"error": "invalid_client" | "invalid_scope" | "unauthorized_client" | ...}`.
+ * `{"error": "invalid_client" | "invalid_scope" | "unauthorized_client" | ...}`. With web.domain the smoke run asks the
+ * API's relay (StableTokenUrl), which passes this request and Cognito's answer through unchanged
+ * (test/contracts/cognito-token.test.ts).
  */
 import { randomUUID } from 'node:crypto';
 // jose 5: the last line with a CommonJS build (6 is ESM-only, which the CommonJS jest setup cannot load).

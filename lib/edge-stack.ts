@@ -56,6 +56,9 @@ export interface WebUrls {
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
 export const STAGE_NAME = 'api';
 
+/** The API's relay to the machine identity's token endpoint (with web.domain and Cognito): `https://api.<base>/oauth2/token`. */
+export const TOKEN_PATH = 'oauth2/token';
+
 /**
  * OpenAI-style error bodies for the responses API Gateway produces itself. The two fallbacks carry no status
  * code on purpose: a status set on DEFAULT_4XX or DEFAULT_5XX replaces the status of every response type not
@@ -103,6 +106,10 @@ export class EdgeStack extends Stack {
   readonly webUrls?: WebUrls;
   /** The OpenAI base URL on the API's custom domain, `https://api.<base>/v1`; only with web.domain. */
   readonly apiCustomUrl?: string;
+  /** POST /oauth2/token, relayed to the machine identity's token endpoint; only with web.domain and Cognito. */
+  readonly tokenMethod?: apigateway.Method;
+  /** The token URL on the API's custom domain, `https://api.<base>/oauth2/token`; only with web.domain and Cognito. */
+  readonly stableTokenUrl?: string;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -315,6 +322,11 @@ export class EdgeStack extends Stack {
       this.webUrls = WebLoadBalancer.urls(hostnames);
       this.apiDomain = new ApiDomain(this, 'ApiDomain', { zone, domainName: hostnames.api, stage: this.api.deploymentStage });
       this.apiCustomUrl = this.apiDomain.url;
+      // An external issuer's token URL is already stable; Cognito's domain is new with every re-create of this stack.
+      if (this.identity) {
+        this.tokenMethod = addTokenRelay(this.api, this.identity.tokenUrl);
+        this.stableTokenUrl = `https://${hostnames.api}/${TOKEN_PATH}`;
+      }
 
       new CfnOutput(this, 'WebChatUrl', { value: this.webUrls.chat, description: 'Open WebUI, for employees' });
       new CfnOutput(this, 'WebLiteLLMUrl', { value: this.webUrls.litellm, description: 'LiteLLM admin UI (admin group, after sign-in)' });
@@ -325,6 +337,12 @@ export class EdgeStack extends Stack {
         description: 'Where the web hostnames send a browser without a session (npm run smoke checks it)',
       });
       new CfnOutput(this, 'ApiCustomUrl', { value: this.apiCustomUrl, description: 'OpenAI base URL on the stable custom domain' });
+      if (this.stableTokenUrl) {
+        new CfnOutput(this, 'StableTokenUrl', {
+          value: this.stableTokenUrl,
+          description: 'OAuth2 client-credentials token endpoint on the stable custom domain (relayed to TokenUrl)',
+        });
+      }
     }
 
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
@@ -396,6 +414,20 @@ function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity
     clientIds: Object.values(machineIdentity.clients).map((c) => c.userPoolClientId),
     requiredScope: machineIdentity.scope,
   };
+}
+
+/**
+ * POST /oauth2/token relayed to Cognito's token endpoint, so client apps keep one token URL across re-creates.
+ * No authorizer: the caller has no token yet, and Cognito authenticates the client id and secret itself. HTTP_PROXY
+ * passes the caller's headers and body through and Cognito's answer back, its 400 errors included: the gateway
+ * responses replace only the errors API Gateway produces itself. WAF, throttling and access logs are the stage's.
+ */
+function addTokenRelay(api: apigateway.RestApi, tokenUrl: string): apigateway.Method {
+  return api.root
+    .resourceForPath(TOKEN_PATH)
+    .addMethod('POST', new apigateway.HttpIntegration(tokenUrl, { httpMethod: 'POST', proxy: true }), {
+      authorizationType: apigateway.AuthorizationType.NONE,
+    });
 }
 
 function openAiError(type: string, code: string): string {

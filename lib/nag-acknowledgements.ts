@@ -188,6 +188,7 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
 function acknowledgeEdge(edge: EdgeStack): void {
   const authorizer = edge.node.findChild('JwtAuthorizer');
   for (const method of edge.api.methods) {
+    if (method === edge.tokenMethod) continue;
     ack(
       method,
       'COG4',
@@ -227,6 +228,12 @@ function acknowledgeEdge(edge: EdgeStack): void {
 
 /** The public web entrance (only with web.domain). */
 export function acknowledgeWebEntrance(edge: EdgeStack): void {
+  if (edge.tokenMethod) {
+    const reason =
+      "The stable token URL relays the client-credentials grant to Cognito's token endpoint: callers have no token yet, and Cognito authenticates their client id and secret itself. WAF and throttling guard it with the stage.";
+    ack(edge.tokenMethod, 'APIG4', reason);
+    ack(edge.tokenMethod, 'COG4', reason);
+  }
   if (!edge.web) return;
   ack(
     edge.web.securityGroup,

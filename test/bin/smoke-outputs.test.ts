@@ -1,6 +1,7 @@
 import { cdkInvocation } from '../../bin/env-command-plan';
 import {
   OutputsError,
+  STABLE_TOKEN_URL_OUTPUT,
   clientIdOf,
   clientIdOutputKey,
   cognitoIssuer,
@@ -52,6 +53,13 @@ describe('reading the outputs', () => {
     expect(() => edgeOutputs({ TokenUrl: 'x' }, 'cdk.out/dev-outputs.json')).toThrow(
       new OutputsError('cdk.out/dev-outputs.json has no GatewayUrl output'),
     );
+  });
+
+  test("asks the stable token URL on the API domain when the edge has one, Cognito's domain otherwise", () => {
+    const stable = 'https://api.dev.genai.example.com/oauth2/token';
+    expect(edgeOutputs({ ...ALL, [STABLE_TOKEN_URL_OUTPUT]: stable }, 'file').tokenUrl).toBe(stable);
+    expect(edgeOutputs(ALL, 'file').tokenUrl).toBe(ALL.TokenUrl);
+    expect(edgeOutputs({ ...ALL, [STABLE_TOKEN_URL_OUTPUT]: '' }, 'file').tokenUrl).toBe(ALL.TokenUrl);
   });
 
   test("finds a consumer's client id under its name without dashes, or names the ones there are", () => {

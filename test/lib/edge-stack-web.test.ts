@@ -1,9 +1,10 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { WEB_OUTPUT_KEYS } from '../../bin/smoke-outputs';
+import { STABLE_TOKEN_URL_OUTPUT, WEB_OUTPUT_KEYS } from '../../bin/smoke-outputs';
 import { checkControlTower } from '../../lib/compliance/control-tower';
-import { loadEnvironment } from '../../lib/config/load-config';
+import { ENVIRONMENTS } from '../../lib/config/environments';
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { testApp } from '../support/app';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
@@ -29,10 +30,17 @@ describe('EdgeStack web entrance', () => {
       expect(balancers.map((b) => [b.Properties!.Type, b.Properties!.Scheme])).toEqual([['network', 'internal']]);
       edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
       const outputs = Object.keys(edge.toJSON().Outputs as object);
-      for (const key of [...Object.values(WEB_OUTPUT_KEYS), 'ApiCustomUrl']) expect(outputs).not.toContain(key);
+      for (const key of [...Object.values(WEB_OUTPUT_KEYS), 'ApiCustomUrl', STABLE_TOKEN_URL_OUTPUT]) expect(outputs).not.toContain(key);
       expect(stack.webTargetGroupArns).toBeUndefined();
       expect(stack.webUrls).toBeUndefined();
       expect(stack.apiCustomUrl).toBeUndefined();
+    });
+
+    test('has no token relay: clients use the Cognito TokenUrl', () => {
+      edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
+      expect(stack.tokenMethod).toBeUndefined();
+      expect(stack.stableTokenUrl).toBeUndefined();
+      expect(Object.keys(edge.toJSON().Outputs as object)).toContain('TokenUrl');
     });
   });
 
@@ -103,6 +111,37 @@ describe('EdgeStack web entrance', () => {
       expect(Object.keys(stack.webTargetGroupArns!).sort()).toEqual(['langfuse', 'litellm', 'openWebUi']);
     });
 
+    test("relays POST /oauth2/token on api.<base> to the machine identity's token endpoint, with no authorizer, VPC link or mapping", () => {
+      const method = stack.resolve((stack.tokenMethod!.node.defaultChild as CfnResource)._toCloudFormation()) as {
+        Resources: Record<string, Resource>;
+      };
+      const [props] = Object.values(method.Resources).map((r) => r.Properties!);
+      expect(props).toMatchObject({ HttpMethod: 'POST', AuthorizationType: 'NONE' });
+      expect(props!.AuthorizerId).toBeUndefined();
+      expect(props!.Integration).toEqual({
+        Type: 'HTTP_PROXY',
+        IntegrationHttpMethod: 'POST',
+        Uri: stack.resolve(stack.identity!.tokenUrl),
+      });
+      // oauth2/token under the root, which the domain's empty mapping serves at https://api.<base>/.
+      const oauth2 = Object.entries(edge.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'oauth2' } }));
+      expect(oauth2).toHaveLength(1);
+      expect(JSON.stringify(oauth2[0]![1].Properties.ParentId)).toContain('RootResourceId');
+      edge.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'token', ParentId: { Ref: oauth2[0]![0] } });
+      expect(stack.stableTokenUrl).toBe(`https://api.${BASE}/oauth2/token`);
+      const outputs = edge.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs[STABLE_TOKEN_URL_OUTPUT]!.Value).toBe(`https://api.${BASE}/oauth2/token`);
+      // Cognito's own URL stays an output: the relay's target, and the way in for anyone not using the domain.
+      expect(outputs.TokenUrl!.Value).toEqual(stack.resolve(stack.identity!.tokenUrl));
+    });
+
+    test('leaves every other method behind the JWT authorizer', () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')) as Resource[];
+      const open = methods.filter((m) => m.Properties!.AuthorizationType !== 'CUSTOM');
+      expect(open.map((m) => [m.Properties!.HttpMethod, m.Properties!.AuthorizationType])).toEqual([['POST', 'NONE']]);
+      expect(methods.length).toBeGreaterThan(open.length);
+    });
+
     test('writes the ALB access logs to the log bucket it is given, under web/', () => {
       expect(webBalancer.Properties!.LoadBalancerAttributes).toEqual(
         expect.arrayContaining([
@@ -110,6 +149,35 @@ describe('EdgeStack web entrance', () => {
           { Key: 'access_logs.s3.prefix', Value: 'web' },
         ]),
       );
+    });
+  });
+
+  describe('with web.domain and an external OIDC issuer', () => {
+    const input = ENVIRONMENTS.prod!;
+    const config = parseEnvironment({
+      ...input,
+      edge: {
+        ...input.edge,
+        identity: {
+          provider: 'oidc',
+          issuers: ['https://login.example.com/tenant/v2.0'],
+          jwksUri: 'https://login.example.com/tenant/discovery/v2.0/keys',
+          audience: ['api://genai-gateway'],
+        },
+      },
+      tenants: { ...input.tenants!, consumers: input.tenants!.consumers!.map((c, i) => ({ ...c, clientId: `client-${i}` })) },
+      web: { ...input.web, domain: TEST_DOMAIN },
+    });
+    const { edge: stack } = edgeStage(config);
+    const edge = Template.fromStack(stack);
+
+    test("adds no token relay: the issuer's own token URL is already stable", () => {
+      expect(stack.apiCustomUrl).toBe(`https://api.${BASE}/v1`);
+      edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
+      expect(stack.tokenMethod).toBeUndefined();
+      expect(Object.keys(edge.toJSON().Outputs as object)).not.toContain(STABLE_TOKEN_URL_OUTPUT);
+      for (const method of Object.values(edge.findResources('AWS::ApiGateway::Method')) as Resource[])
+        expect(method.Properties!.AuthorizationType).toBe('CUSTOM');
     });
   });
 
@@ -127,7 +195,7 @@ describe('EdgeStack web entrance', () => {
   describe('dev with web.domain, checked like a deploy', () => {
     const config = withDomain('dev');
     /** The parts of the edge this feature adds. */
-    const ours = /^Edge\/(Web|WebFirewall|ApiDomain|Zone)\//;
+    const ours = /^Edge\/(Web|WebFirewall|ApiDomain|Zone|Api\/Default\/oauth2)\//;
 
     test('deletes everything the web entrance adds at destroy, and names none of it', () => {
       const { edge: stack } = edgeStage(config);
@@ -160,7 +228,7 @@ describe('EdgeStack web entrance', () => {
       expect(report.failures.filter((f) => ours.test(f.path))).toEqual([]);
     });
 
-    test('has no cdk-nag finding on the web entrance or the API domain left unacknowledged', () => {
+    test('has no cdk-nag finding on the web entrance, the API domain or the token relay left unacknowledged', () => {
       const app = testApp();
       edgeStage(config, app);
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -171,7 +239,7 @@ describe('EdgeStack web entrance', () => {
         message = (e as Error).message;
       }
       // Each finding is a block of lines: the rule, then the construct path.
-      const blocks = message.split(/\n(?=\S)/).filter((b) => /\/Edge\/(Web|WebFirewall|ApiDomain|Zone)\//.test(b));
+      const blocks = message.split(/\n(?=\S)/).filter((b) => /\/Edge\/(Web|WebFirewall|ApiDomain|Zone|Api\/Default\/oauth2)\//.test(b));
       expect(blocks).toEqual([]);
     });
   });
