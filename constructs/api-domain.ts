@@ -24,7 +24,7 @@ export interface ApiDomainProps {
  *
  * Token URL: the machine identity's Cognito domain is `genai-<env>-<stack id block>` (constructs/machine-identity.ts),
  * new with every re-create of the edge stack, like its app client ids and secrets. It is stable in retained
- * environments only; this construct does not change that.
+ * environments only; the edge stack adds a relay on this domain, `https://api.<base>/oauth2/token` (StableTokenUrl).
  */
 export class ApiDomain extends Construct {
   readonly certificate: acm.Certificate;
