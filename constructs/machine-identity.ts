@@ -1,6 +1,7 @@
-import { Duration, Fn, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { stackSuffix } from './names';
 
 export interface MachineIdentityProps {
   /** One app client (client-credentials flow) per consumer name. */
@@ -50,9 +51,8 @@ export class MachineIdentity extends Construct {
     const resourceServer = this.userPool.addResourceServer('ResourceServer', { identifier: RESOURCE_SERVER_ID, scopes: [invoke] });
     this.scope = `${RESOURCE_SERVER_ID}/${INVOKE_SCOPE}`;
 
-    // The stack id's first UUID block: unique per stack instance, so a same-day re-create never waits on the old domain.
-    const suffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
-    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: `${props.domainPrefix}-${suffix}` } });
+    // Unique per stack instance, so a same-day re-create never waits on the old domain.
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: `${props.domainPrefix}-${stackSuffix(this)}` } });
 
     this.clients = Object.fromEntries(
       props.consumers.map((name) => [

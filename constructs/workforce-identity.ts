@@ -1,4 +1,4 @@
-import { CfnOutput, CustomResource, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { GATE_ENV } from '../lambda/admin-gate/environment';
 import type { WebSso } from '../lib/config/web-schema';
 import { OPEN_WEBUI_PORT, ssoClientSecretName, type SsoClient, type WebHostnames } from '../lib/shared/web';
 import { bundledCode } from './bundled-code';
+import { stackSuffix } from './names';
 import { secretArnForName } from './secret-read-statements';
 import type { WebAuthentication } from './web-authentication';
 
@@ -148,10 +149,9 @@ export class WorkforceIdentity extends Construct {
       description: 'Platform administrators: Open WebUI admins, admin hostnames, Langfuse',
     });
 
-    // The stack id's first UUID block: unique per stack instance, so a same-day re-create never waits on the old
-    // domain; `-sso` keeps it apart from the machine identity's `genai-<env>-<suffix>`.
-    const suffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
-    this.domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: `${props.domainPrefix}-${suffix}` } });
+    // Unique per stack instance, so a same-day re-create never waits on the old domain; `-sso` keeps it apart
+    // from the machine identity's `genai-<env>-<suffix>`.
+    this.domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: `${props.domainPrefix}-${stackSuffix(this)}` } });
 
     const callbacks: Partial<Record<SsoClient, string[]>> = {
       openWebUi: hostnames

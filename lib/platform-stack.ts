@@ -9,7 +9,7 @@ import { pascalCase, stackSuffix } from '../constructs/names';
 import { builtinConsumersFor, Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { ServiceAccountRoles } from '../k8s/identities';
-import { CHART_ORDER, createPlatformCharts, OPTIONAL_CHART_ORDER } from '../k8s/platform-charts';
+import { type CHART_ORDER, type ChartName, chartsInApplyOrder, createPlatformCharts } from '../k8s/platform-charts';
 import type { OpenWebUiAwsValues, PlatformAwsValues, SsoAwsValues } from '../k8s/platform-props';
 import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, OPEN_WEBUI_PORT } from './shared/web';
 import type { WebTargetGroupArns, WebUrls } from './edge-stack';
@@ -55,18 +55,17 @@ export const OPEN_WEBUI_PORT_FORWARD_URL = `http://localhost:${OPEN_WEBUI_PORT}`
 
 /**
  * The workloads: the External Secrets Operator (Helm), then the cdk8s charts in dependency order
- * (base → ClickHouse → Langfuse → LiteLLM), applied through the cluster's kubectl provider.
+ * (base → ClickHouse → Langfuse → LiteLLM, then Open WebUI where enabled), applied through the cluster's kubectl provider.
  */
 export class PlatformStack extends Stack {
-  /** The applied charts by name, in apply order. */
-  readonly manifests: Readonly<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>>;
+  /** The applied charts by name, in apply order; the optional ones (Open WebUI) only when the config enables them. */
+  readonly manifests: Readonly<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>> &
+    Readonly<Partial<Record<ChartName, eks.KubernetesManifest>>>;
   readonly externalSecrets: eks.HelmChart;
   /** Waits for PVC-backed volumes on destroy; ephemeral environments only. */
   readonly volumeTeardown?: ClusterTeardown;
   /** Teams and consumers reconciled into LiteLLM, with their key secrets. */
   readonly tenants?: Tenants;
-  /** Charts the config enables (Open WebUI), applied after the tenants reconciler. */
-  readonly optionalManifests: Partial<Record<(typeof OPTIONAL_CHART_ORDER)[number], eks.KubernetesManifest>> = {};
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -146,11 +145,11 @@ export class PlatformStack extends Stack {
     // The charts are built in a cdk8s app of their own; their JSON (with tokens) goes to the kubectl provider.
     const charts = createPlatformCharts(new cdk8s.App(), { config, aws });
     let previous: Construct = this.externalSecrets;
-    const manifests: Partial<Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>> = {};
-    for (const name of CHART_ORDER) {
+    const manifests: Partial<Record<ChartName, eks.KubernetesManifest>> = {};
+    for (const [name, chart] of chartsInApplyOrder(charts)) {
       const manifest = new eks.KubernetesManifest(this, `${pascalCase(name)}Chart`, {
         cluster,
-        manifest: charts[name].toJson() as Record<string, unknown>[],
+        manifest: chart.toJson() as Record<string, unknown>[],
         // Objects removed from a chart are deleted from the cluster on the next deploy.
         prune: true,
       });
@@ -158,7 +157,7 @@ export class PlatformStack extends Stack {
       previous = manifest;
       manifests[name] = manifest;
     }
-    this.manifests = manifests as Record<(typeof CHART_ORDER)[number], eks.KubernetesManifest>;
+    this.manifests = manifests as PlatformStack['manifests'];
 
     if (props.internalLiteLlm) {
       this.tenants = new Tenants(this, 'Tenants', {
@@ -179,20 +178,9 @@ export class PlatformStack extends Stack {
       });
     }
 
-    // Optional charts go last; Open WebUI starts only once its key has been issued, so its first pods find it.
-    for (const name of OPTIONAL_CHART_ORDER) {
-      const chart = charts[name];
-      if (!chart) continue;
-      const manifest = new eks.KubernetesManifest(this, `${pascalCase(name)}Chart`, {
-        cluster,
-        manifest: chart.toJson() as Record<string, unknown>[],
-        prune: true,
-      });
-      manifest.node.addDependency(previous);
-      if (this.tenants?.reconciler) manifest.node.addDependency(this.tenants.reconciler.resource);
-      previous = manifest;
-      this.optionalManifests[name] = manifest;
-    }
+    // Open WebUI starts only once its key has been issued, so its first pods find it.
+    const reconciler = this.tenants?.reconciler;
+    if (reconciler) this.manifests.openWebUi?.node.addDependency(reconciler.resource);
   }
 
   /** Open WebUI's AWS values: its role, database, bucket, session secret, built-in key and URL. */
