@@ -3,29 +3,18 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { WorkforceIdentity, type WorkforceIdentityProps } from '../../constructs/workforce-identity';
-import type { WebSso } from '../../lib/config/web-schema';
 import { webHostnames } from '../../lib/shared/web';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { checkControlTower } from '../../lib/compliance/control-tower';
 import { acknowledgeWorkforce } from '../../lib/nag-acknowledgements';
 import { SKIP_BUNDLING, testApp } from '../support/app';
+import { ENTRA, ENTRA_SSO } from '../support/web-config';
 import { edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Properties: Record<string, any>; DependsOn?: string[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const HOSTS = webHostnames('dev.genai.example.com');
-const ENTRA = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000';
-const OIDC: WebSso = {
-  provider: 'oidc',
-  issuer: `${ENTRA}/v2.0`,
-  clientId: 'genai-web',
-  clientSecretName: 'corp/genai-web',
-  groupsClaim: 'groups',
-  authorizationEndpoint: `${ENTRA}/oauth2/v2.0/authorize`,
-  tokenEndpoint: `${ENTRA}/oauth2/v2.0/token`,
-  userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo',
-  adminClient: { clientId: 'genai-admin', clientSecretName: 'corp/genai-admin' },
-};
+const OIDC = ENTRA_SSO;
 
 function build(overrides: Partial<WorkforceIdentityProps> = {}) {
   const app = new App({ context: SKIP_BUNDLING });

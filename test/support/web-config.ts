@@ -1,10 +1,14 @@
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import type { WebSso } from '../../lib/config/web-schema';
 
-const ENTRA = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000';
+/** A test zone; no environment has a real one (dev and prod configure no web.domain). */
+export const TEST_DOMAIN = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'dev.genai.example.com' } as const;
+
+/** The Entra ID tenant of the test registrations. */
+export const ENTRA = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000';
 
 /** An Entra ID registration as an `oidc` web.sso config would give it, with the admin-only registration. */
-export const ENTRA_SSO: WebSso = {
+export const ENTRA_SSO: Extract<WebSso, { provider: 'oidc' }> = {
   provider: 'oidc',
   issuer: `${ENTRA}/v2.0`,
   clientId: 'genai-web',
@@ -23,7 +27,7 @@ export function withWebDomain(config: EnvironmentConfig, sso: WebSso = config.we
     web: {
       ...config.web,
       sso,
-      domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: `${config.name}.genai.example.com` },
+      domain: { ...TEST_DOMAIN, base: `${config.name}.genai.example.com` },
     },
   };
 }

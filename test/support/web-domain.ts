@@ -11,8 +11,9 @@ import { NetworkStack } from '../../lib/network-stack';
 import { removalPolicyFor } from '../../lib/removal';
 import { testApp } from './app';
 
-/** A test zone; no environment has a real one (dev and prod configure no web.domain). */
-export const TEST_DOMAIN = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'dev.genai.example.com' } as const;
+import { TEST_DOMAIN } from './web-config';
+
+export { TEST_DOMAIN };
 
 /** An environment's overlay with a web domain (and optional web settings) on top. */
 export function withDomain(name: string, web: Partial<NonNullable<EnvironmentInput['web']>> = {}): EnvironmentConfig {
