@@ -8,9 +8,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { pascalCase } from './names';
-import * as path from 'node:path';
 import { POSTGRES_PORT } from './aurora-postgres';
-import { bundledCode } from './bundled-code';
+import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -88,14 +87,7 @@ export class ApplicationDatabases extends Construct {
 
     const onEvent = new lambda.Function(this, 'Function', {
       // The runtime ships the AWS SDK v3; pg-native is an optional binding pg never loads here.
-      code: bundledCode(path.join(__dirname, '..', 'lambda', 'db-bootstrap', 'index.ts'), {
-        nodeMajor: 24,
-        external: ['@aws-sdk/*', 'pg-native'],
-        sourceMap: true,
-      }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(lambdaEntry('db-bootstrap'), { external: ['pg-native'] }),
       timeout: Duration.minutes(5),
       memorySize: 256,
       vpc: props.vpc,

@@ -43,3 +43,25 @@ export function bundledCode(entry: string, options: BundledCodeOptions): lambda.
     },
   });
 }
+
+/** A handler's entry file, `lambda/<folder>/index.ts`. */
+export function lambdaEntry(folder: string): string {
+  return path.join(__dirname, '..', 'lambda', folder, 'index.ts');
+}
+
+/**
+ * What every platform function shares: Node.js 24 on ARM, `index.handler` of a bundle of `entry` that leaves out
+ * the runtime's AWS SDK v3 (plus `external`), with source maps unless turned off.
+ */
+export function nodeFunctionBasics(entry: string, options: { readonly external?: readonly string[]; readonly sourceMap?: boolean } = {}) {
+  return {
+    code: bundledCode(entry, {
+      nodeMajor: 24,
+      external: ['@aws-sdk/*', ...(options.external ?? [])],
+      sourceMap: options.sourceMap ?? true,
+    }),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+  };
+}

@@ -4,9 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
 import { ownershipTags } from '../lib/shared/cluster-ownership';
-import { bundledCode } from './bundled-code';
+import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
 
 export interface ClusterTeardownProps {
   /** Literal cluster name: tag keys such as kubernetes.io/cluster/<name> must be known at synth. */
@@ -43,14 +42,7 @@ export class ClusterTeardown extends Construct {
     }
 
     const onEvent = (this.function = new lambda.Function(this, 'Function', {
-      code: bundledCode(path.join(__dirname, '..', 'lambda', 'cluster-teardown', 'index.ts'), {
-        nodeMajor: 24,
-        external: ['@aws-sdk/*'],
-        sourceMap: true,
-      }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(lambdaEntry('cluster-teardown')),
       // Outside the VPC on purpose: its own network interface would be one more thing blocking VPC deletion.
       timeout: Duration.minutes(15),
       memorySize: 256,

@@ -4,8 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
-import { bundledCode } from './bundled-code';
+import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
 
 /** Who issues the tokens the authorizer accepts. */
 export type TokenIssuer =
@@ -47,14 +46,7 @@ export class JwtAuthorizer extends Construct {
     }
 
     this.function = new lambda.Function(this, 'Function', {
-      code: bundledCode(path.join(__dirname, '..', 'lambda', 'authorizer', 'index.ts'), {
-        nodeMajor: 24,
-        external: ['@aws-sdk/*'],
-        sourceMap: false,
-      }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(lambdaEntry('authorizer'), { sourceMap: false }),
       memorySize: 512,
       // The authorizer's own budget is 4 s; the rest is headroom for a cold start.
       timeout: Duration.seconds(6),

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
-import * as path from 'node:path';
+import { lambdaEntry } from './bundled-code';
 import { LiteLlmAdminFunction, type LiteLlmAdminFunctionProps } from './litellm-admin-function';
 
 export interface KeyRotationProps extends Omit<LiteLlmAdminFunctionProps, 'entry' | 'description' | 'timeout' | 'environment'> {
@@ -28,7 +28,7 @@ export class KeyRotation extends Construct {
     super(scope, id);
     this.function = new LiteLlmAdminFunction(this, 'Rotation', {
       ...props,
-      entry: path.join(__dirname, '..', 'lambda', 'key-rotation', 'index.ts'),
+      entry: lambdaEntry('key-rotation'),
       description: 'Virtual key rotation',
       timeout: Duration.minutes(2),
       environment: { GRACE_SECONDS: String(props.grace.toSeconds()) },

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bundledCode } from './bundled-code';
+import { nodeFunctionBasics } from './bundled-code';
 
 export interface LiteLlmAdminFunctionProps {
   /** Entry file of the handler (bundled by esbuild). */
@@ -47,10 +47,7 @@ export class LiteLlmAdminFunction extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       description: props.description,
       // The runtime ships the AWS SDK v3.
-      code: bundledCode(props.entry, { nodeMajor: 24, external: ['@aws-sdk/*'], sourceMap: true }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(props.entry),
       memorySize: 256,
       timeout: props.timeout,
       vpc: props.vpc,

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
+import { lambdaEntry } from './bundled-code';
 import type { DesiredTenants } from '../lib/shared/tenants';
 import { LiteLlmAdminFunction, type LiteLlmAdminFunctionProps } from './litellm-admin-function';
 
@@ -34,7 +34,7 @@ export class TenantsReconciler extends Construct {
     if (readiness < 30 || readiness > 600) throw new Error(`readinessTimeout: ${readiness}s is outside 30 to 600 seconds`);
     this.function = new LiteLlmAdminFunction(this, 'Reconciler', {
       ...props,
-      entry: path.join(__dirname, '..', 'lambda', 'tenants-reconciler', 'index.ts'),
+      entry: lambdaEntry('tenants-reconciler'),
       description: 'Tenants reconciler',
       timeout: Duration.seconds(readiness + 300),
       environment: { READINESS_TIMEOUT_SECONDS: String(readiness) },

@@ -6,12 +6,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
 import type { SsoAwsValues } from '../k8s/platform-props';
 import { GATE_ENV } from '../lambda/admin-gate/environment';
 import type { WebSso } from '../lib/config/web-schema';
 import { OPEN_WEBUI_PORT, ssoClientSecretName, type SsoClient, type WebHostnames } from '../lib/shared/web';
-import { bundledCode } from './bundled-code';
+import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
 import { stackSuffix } from './names';
 import { secretArnForName } from './secret-read-statements';
 import type { WebAuthentication } from './web-authentication';
@@ -279,14 +278,7 @@ export class WorkforceIdentity extends Construct {
    */
   private secretCopyProvider(userPool: cognito.UserPool, clients: readonly SsoClient[], props: WorkforceIdentityProps) {
     const fn = new lambda.Function(this, 'SecretCopyFunction', {
-      code: bundledCode(path.join(__dirname, '..', 'lambda', 'sso-client-secret', 'index.ts'), {
-        nodeMajor: 24,
-        external: ['@aws-sdk/*'],
-        sourceMap: true,
-      }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(lambdaEntry('sso-client-secret')),
       timeout: Duration.seconds(30),
       memorySize: 256,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
@@ -339,14 +331,7 @@ export class WorkforceIdentity extends Construct {
   private addAdminGate(userPool: cognito.UserPool, gated: readonly SsoClient[], props: WorkforceIdentityProps): void {
     const stack = Stack.of(this);
     const fn = new lambda.Function(this, 'AdminGateFunction', {
-      code: bundledCode(path.join(__dirname, '..', 'lambda', 'admin-gate', 'index.ts'), {
-        nodeMajor: 24,
-        external: ['@aws-sdk/*'],
-        sourceMap: true,
-      }),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBasics(lambdaEntry('admin-gate')),
       // Cognito waits five seconds for a trigger.
       timeout: Duration.seconds(5),
       memorySize: 256,
