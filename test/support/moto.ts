@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './postgres';
+import { timedSetupAsync } from './setup-costs';
 
 export interface LocalMoto {
   readonly endpoint: string;
@@ -13,7 +14,11 @@ export interface LocalMoto {
   stop(): Promise<void>;
 }
 
-export async function startMoto(options: { readyTimeoutMs?: number } = {}): Promise<LocalMoto> {
+export function startMoto(options: { readyTimeoutMs?: number } = {}): Promise<LocalMoto> {
+  return timedSetupAsync('moto', 'moto_server', () => launchMoto(options));
+}
+
+async function launchMoto(options: { readyTimeoutMs?: number }): Promise<LocalMoto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, escapeLiteral } from 'pg';
 import { postgresBinaries, type PostgresBinaries } from './postgres-binaries';
+import { timedSetupAsync } from './setup-costs';
 
 const run = promisify(execFile);
 const SERVER_OS_USER = 'postgres';
@@ -62,7 +63,11 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(engineVersion: string): Promise<LocalPostgres> {
+export function startPostgres(engineVersion: string): Promise<LocalPostgres> {
+  return timedSetupAsync('postgres', `PostgreSQL ${engineVersion}`, () => launchPostgres(engineVersion));
+}
+
+async function launchPostgres(engineVersion: string): Promise<LocalPostgres> {
   const binaries = postgresBinaries(engineVersion);
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   const asRoot = process.getuid?.() === 0;
