@@ -7,7 +7,7 @@ import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloa
 import { plainEnv } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
-import { bindServiceToTargetGroup } from './constructs/target-group-binding';
+import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
@@ -218,18 +218,9 @@ function langfuseWorkload(
  * port (it allows the whole VPC CIDR): no policy of their own.
  */
 function exposure(scope: Construct, aws: PlatformAwsValues, web: { readonly name: string; readonly port: number }): void {
-  const namespace = IDENTITIES.langfuse.namespace;
-  bindServiceToTargetGroup(scope, 'WebTargetGroupBinding', {
-    targetGroupArn: aws.langfuseTargetGroupArn,
-    name: web.name,
-    namespace,
-    service: web,
-  });
-  bindServiceToTargetGroup(scope, 'WebPublicTargetGroupBinding', {
-    targetGroupArn: aws.webTargetGroupArns?.langfuse,
-    name: `${web.name}-public`,
-    namespace,
-    service: web,
+  bindServiceToLoadBalancers(scope, IDENTITIES.langfuse.namespace, web, {
+    internal: aws.langfuseTargetGroupArn,
+    public: aws.webTargetGroupArns?.langfuse,
   });
 }
 

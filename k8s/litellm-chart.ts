@@ -13,7 +13,7 @@ import {
 } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
-import { bindServiceToTargetGroup } from './constructs/target-group-binding';
+import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
@@ -273,17 +273,8 @@ function gatewayWorkload(
  * litellm-from-load-balancer policy admits on this port (it allows the whole VPC CIDR): no policy of their own.
  */
 function exposure(scope: Construct, aws: PlatformAwsValues, service: { readonly name: string; readonly port: number }): void {
-  const namespace = IDENTITIES.litellm.namespace;
-  bindServiceToTargetGroup(scope, 'TargetGroupBinding', {
-    targetGroupArn: aws.litellmTargetGroupArn,
-    name: service.name,
-    namespace,
-    service,
-  });
-  bindServiceToTargetGroup(scope, 'PublicTargetGroupBinding', {
-    targetGroupArn: aws.webTargetGroupArns?.litellm,
-    name: `${service.name}-public`,
-    namespace,
-    service,
+  bindServiceToLoadBalancers(scope, IDENTITIES.litellm.namespace, service, {
+    internal: aws.litellmTargetGroupArn,
+    public: aws.webTargetGroupArns?.litellm,
   });
 }
