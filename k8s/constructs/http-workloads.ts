@@ -25,6 +25,7 @@ export interface HttpWorkloadProps {
   readonly serviceAccount: string;
   /** uid and gid the pods run as, under Pod Security Standard "restricted". */
   readonly uid: number;
+  /** Name of the one serving container. */
   readonly containerName: string;
   /** Pinned image reference (`imageRef`). */
   readonly image: string;
@@ -57,7 +58,9 @@ export interface HttpWorkloadProps {
 }
 
 export interface HttpWorkloadsProps {
+  /** The chart's namespace, where the disruption budgets and autoscalers go. */
   readonly namespace: string;
+  /** One or more workloads, each with its own name. */
   readonly workloads: readonly HttpWorkloadProps[];
 }
 
