@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { CLICKHOUSE_LOCAL_DISK, CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
+import { roleServiceAccount } from './constructs/service-account';
 import {
   plainEnv,
   resources,
@@ -83,8 +84,7 @@ export interface ClickHouseVolumeMetricsProps {
  * Publishes the fullest ClickHouse data volume, in percent, to CloudWatch every five minutes. Nothing managed
  * reports PersistentVolume fill on EKS Auto Mode, so a CronJob asks each replica (system.disks) with the
  * server image's own client, then the AWS CLI image publishes the number under a role that may write only
- * this metric's namespace. Plain Kube objects, like the rest of the ClickHouse chart: the pod reuses the shared
- * restricted-security helpers, which produce Kube types.
+ * this metric's namespace.
  */
 export class ClickHouseVolumeMetrics extends Construct {
   constructor(scope: Construct, id: string, props: ClickHouseVolumeMetricsProps) {
@@ -92,108 +92,122 @@ export class ClickHouseVolumeMetrics extends Construct {
     if (props.replicaHosts.length === 0) {
       throw new Error('replicaHosts: is empty (give the host name of every ClickHouse replica)');
     }
-    const labels = VOLUME_METRICS.labels;
+    roleServiceAccount(this, 'ServiceAccount', { namespace: props.namespace, serviceAccount: props.serviceAccount }, props.roleArn);
+    cronJob(this, props);
+    networkPolicies(this, props);
+  }
+}
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: props.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
-      automountServiceAccountToken: false,
-    });
+const RESULT_MOUNT = { name: 'result', mountPath: VOLUME_METRICS.resultDir };
+const SMALL = resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' });
 
-    const tmp = scratchDirs({ tmp: '/tmp' }, '16Mi');
-    const result = { name: 'result', mountPath: VOLUME_METRICS.resultDir };
-    const small = resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' });
-
-    new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: { name: VOLUME_METRICS.cronJob, labels: { ...labels } },
-      spec: {
-        schedule: VOLUME_METRICS.schedule,
-        timeZone: 'Etc/UTC',
-        // A run that hangs is not joined by the next; a missed run is skipped, not made up later.
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 120,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            backoffLimit: 1,
-            // Well inside the 5-minute period, so a stuck run ends before the next is due.
-            activeDeadlineSeconds: 180,
-            template: {
-              metadata: { labels: { ...labels } },
-              spec: {
-                restartPolicy: 'Never',
-                serviceAccountName: props.serviceAccount,
-                automountServiceAccountToken: false,
-                securityContext: restrictedPodSecurityContext(VOLUME_METRICS.uid),
-                volumes: [...tmp.volumes, { name: result.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }],
-                initContainers: [
-                  {
-                    name: 'read-disks',
-                    image: imageRef(IMAGES.clickhouse),
-                    imagePullPolicy: 'IfNotPresent',
-                    command: ['/bin/sh', '-c', READ_SCRIPT],
-                    env: [
-                      ...plainEnv({
-                        HOME: '/tmp',
-                        CLICKHOUSE_HOSTS: props.replicaHosts.join(' '),
-                        CLICKHOUSE_PORT: String(props.nativePort),
-                        CLICKHOUSE_USER: props.user,
-                        VOLUME_USED_QUERY,
-                        RESULT_FILE: VOLUME_METRICS.resultFile,
-                      }),
-                      secretEnv(CLICKHOUSE_ENV.password, props.passwordSecret),
-                    ],
-                    securityContext: restrictedContainerSecurityContext(),
-                    resources: small,
-                    volumeMounts: [...tmp.mounts, result],
-                  },
-                ],
-                containers: [
-                  {
-                    name: 'publish',
-                    image: imageRef(IMAGES.awsCli),
-                    imagePullPolicy: 'IfNotPresent',
-                    command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
-                    env: plainEnv({
-                      HOME: '/tmp',
-                      AWS_REGION: props.region,
-                      AWS_PAGER: '',
-                      METRIC_NAMESPACE: CLICKHOUSE_VOLUME_METRIC.namespace,
-                      METRIC_NAME: CLICKHOUSE_VOLUME_METRIC.metricName,
-                      METRIC_DIMENSION: CLICKHOUSE_VOLUME_METRIC.dimension,
-                      METRIC_UNIT: CLICKHOUSE_VOLUME_METRIC.unit,
-                      ENVIRONMENT: props.environment,
-                      RESULT_FILE: VOLUME_METRICS.resultFile,
-                    }),
-                    securityContext: restrictedContainerSecurityContext(),
-                    resources: small,
-                    volumeMounts: [...tmp.mounts, { ...result, readOnly: true }],
-                  },
-                ],
-              },
+/**
+ * The CronJob: one container reads, the next publishes, through a file on a shared emptyDir. `k8s.KubeCronJob`:
+ * cdk8s-plus's `CronJob` adds pod defaults of its own.
+ */
+function cronJob(scope: Construct, props: ClickHouseVolumeMetricsProps): void {
+  const labels = VOLUME_METRICS.labels;
+  const tmp = scratchDirs({ tmp: '/tmp' }, '16Mi');
+  new k8s.KubeCronJob(scope, 'CronJob', {
+    metadata: { name: VOLUME_METRICS.cronJob, labels: { ...labels } },
+    spec: {
+      schedule: VOLUME_METRICS.schedule,
+      timeZone: 'Etc/UTC',
+      // A run that hangs is not joined by the next; a missed run is skipped, not made up later.
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 120,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels: { ...labels } },
+        spec: {
+          backoffLimit: 1,
+          // Well inside the 5-minute period, so a stuck run ends before the next is due.
+          activeDeadlineSeconds: 180,
+          template: {
+            metadata: { labels: { ...labels } },
+            spec: {
+              restartPolicy: 'Never',
+              serviceAccountName: props.serviceAccount,
+              automountServiceAccountToken: false,
+              securityContext: restrictedPodSecurityContext(VOLUME_METRICS.uid),
+              volumes: [...tmp.volumes, { name: RESULT_MOUNT.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }],
+              initContainers: [readDisks(props, tmp.mounts)],
+              containers: [publish(props, tmp.mounts)],
             },
           },
         },
       },
-    });
+    },
+  });
+}
 
-    new AllowPolicy(this, 'Egress', {
-      name: `${VOLUME_METRICS.cronJob}-egress`,
-      namespace: props.namespace,
-      podLabels: labels,
-      egress: [
-        { to: [podsIn(props.namespace, props.serverLabels)], ports: [tcp(props.nativePort)] },
-        // STS for the web identity token, CloudWatch for the metric.
-        httpsAnywhere(),
-      ],
-    });
-    // Added to the servers' own ingress policy (policies are additive): the native port, from the publisher only.
-    new AllowPolicy(this, 'ServerIngress', {
-      name: `clickhouse-from-${VOLUME_METRICS.cronJob}`,
-      namespace: props.namespace,
-      podLabels: props.serverLabels,
-      ingress: [{ from: [podsIn(props.namespace, labels)], ports: [tcp(props.nativePort)] }],
-    });
-  }
+/** Asks every replica for its disks' use with the server image's client and writes the highest to the result file. */
+function readDisks(props: ClickHouseVolumeMetricsProps, tmpMounts: readonly k8s.VolumeMount[]): k8s.Container {
+  return {
+    name: 'read-disks',
+    image: imageRef(IMAGES.clickhouse),
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/sh', '-c', READ_SCRIPT],
+    env: [
+      ...plainEnv({
+        HOME: '/tmp',
+        CLICKHOUSE_HOSTS: props.replicaHosts.join(' '),
+        CLICKHOUSE_PORT: String(props.nativePort),
+        CLICKHOUSE_USER: props.user,
+        VOLUME_USED_QUERY,
+        RESULT_FILE: VOLUME_METRICS.resultFile,
+      }),
+      secretEnv(CLICKHOUSE_ENV.password, props.passwordSecret),
+    ],
+    securityContext: restrictedContainerSecurityContext(),
+    resources: SMALL,
+    volumeMounts: [...tmpMounts, RESULT_MOUNT],
+  };
+}
+
+/** Publishes the result file to CloudWatch with the AWS CLI image. */
+function publish(props: ClickHouseVolumeMetricsProps, tmpMounts: readonly k8s.VolumeMount[]): k8s.Container {
+  return {
+    name: 'publish',
+    image: imageRef(IMAGES.awsCli),
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
+    env: plainEnv({
+      HOME: '/tmp',
+      AWS_REGION: props.region,
+      AWS_PAGER: '',
+      METRIC_NAMESPACE: CLICKHOUSE_VOLUME_METRIC.namespace,
+      METRIC_NAME: CLICKHOUSE_VOLUME_METRIC.metricName,
+      METRIC_DIMENSION: CLICKHOUSE_VOLUME_METRIC.dimension,
+      METRIC_UNIT: CLICKHOUSE_VOLUME_METRIC.unit,
+      ENVIRONMENT: props.environment,
+      RESULT_FILE: VOLUME_METRICS.resultFile,
+    }),
+    securityContext: restrictedContainerSecurityContext(),
+    resources: SMALL,
+    volumeMounts: [...tmpMounts, { ...RESULT_MOUNT, readOnly: true }],
+  };
+}
+
+/** The job's own flows: to the servers' native port and HTTPS out; and, on the servers, that port from the job only. */
+function networkPolicies(scope: Construct, props: ClickHouseVolumeMetricsProps): void {
+  const labels = VOLUME_METRICS.labels;
+  new AllowPolicy(scope, 'Egress', {
+    name: `${VOLUME_METRICS.cronJob}-egress`,
+    namespace: props.namespace,
+    podLabels: labels,
+    egress: [
+      { to: [podsIn(props.namespace, props.serverLabels)], ports: [tcp(props.nativePort)] },
+      // STS for the web identity token, CloudWatch for the metric.
+      httpsAnywhere(),
+    ],
+  });
+  // Added to the servers' own ingress policy (policies are additive): the native port, from the publisher only.
+  new AllowPolicy(scope, 'ServerIngress', {
+    name: `clickhouse-from-${VOLUME_METRICS.cronJob}`,
+    namespace: props.namespace,
+    podLabels: props.serverLabels,
+    ingress: [{ from: [podsIn(props.namespace, labels)], ports: [tcp(props.nativePort)] }],
+  });
 }

@@ -1,26 +1,18 @@
 import { Chart, type ChartProps } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-30';
+import type { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../lib/config/schema';
 import { LANGFUSE_S3_PREFIXES, LANGFUSE_WEB_HEALTH_PATH } from '../lib/shared/langfuse';
-import { Availability } from './constructs/availability';
-import { httpProbes } from './constructs/probes';
-import {
-  plainEnv,
-  resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  scratchDirs,
-  secretEnv,
-  spreadAcrossZones,
-} from './constructs/pod-security';
+import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
+import { plainEnv } from './constructs/pod-security';
+import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
-import { bindServiceToTargetGroup } from './constructs/target-group-binding';
+import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
-import type { PlatformChartsProps } from './platform-props';
+import type { PlatformAwsValues } from './platform-props';
 import { CLICKHOUSE_USER } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
-
 /** Both Langfuse images run as uid and gid 1001 (web: nextjs/nodejs, worker: expressjs; their Dockerfiles at v3.194.1). */
 export const LANGFUSE_UID = 1001;
 
@@ -37,7 +29,13 @@ export const LANGFUSE_INIT = {
   userName: 'Platform admin',
 } as const;
 
-export type LangfuseChartProps = PlatformChartsProps & ChartProps;
+/** The parts of the environment config Langfuse reads. */
+export type LangfuseChartConfig = Pick<EnvironmentConfig, 'name' | 'workloads' | 'web'>;
+
+export interface LangfuseChartProps extends ChartProps {
+  readonly config: LangfuseChartConfig;
+  readonly aws: PlatformAwsValues;
+}
 
 /** Langfuse v3: web (UI and ingestion API) and worker (queue processing), with their secrets and services. */
 export class LangfuseChart extends Chart {
@@ -45,238 +43,185 @@ export class LangfuseChart extends Chart {
     const namespace = IDENTITIES.langfuse.namespace;
     super(scope, id, { ...props, namespace });
     const { config, aws } = props;
-    const replicated = config.workloads.clickhouse.replicas > 1;
-    const clickhouseHost = serviceHost(NAMES.clickhouse.service, namespace);
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: IDENTITIES.langfuse.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.langfuse } },
-      automountServiceAccountToken: false,
-    });
-
     const sso = langfuseSso(config, aws);
-    const secret = new SyncedSecret(this, 'Env', {
-      name: NAMES.langfuse.secret,
-      namespace,
-      sources: {
-        ...postgresSources('db', aws.database.langfuseSecretArn),
-        nextAuthSecret: { key: aws.secretArns.langfuseNextAuthSecret, property: 'value' },
-        salt: { key: aws.secretArns.langfuseSalt, property: 'value' },
-        encryptionKey: { key: aws.secretArns.langfuseEncryptionKey, property: 'value' },
-        clickhousePassword: { key: aws.secretArns.clickhousePassword, property: 'value' },
-        cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
-        initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
-        initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
-        adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },
-        ...(sso ? { ssoClientSecret: { key: sso.clientSecretArn } } : {}),
-      },
-      keys: {
-        DATABASE_URL: postgresUrlTemplate('db', aws.database.host, aws.database.port),
-        NEXTAUTH_SECRET: '{{ .nextAuthSecret }}',
-        SALT: '{{ .salt }}',
-        ENCRYPTION_KEY: '{{ .encryptionKey }}',
-        CLICKHOUSE_PASSWORD: '{{ .clickhousePassword }}',
-        REDIS_AUTH: '{{ .cachePassword }}',
-        LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
-        LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
-        LANGFUSE_INIT_USER_PASSWORD: '{{ .adminPassword }}',
-        ...(sso ? { [sso.secretKey]: '{{ .ssoClientSecret }}' } : {}),
-      },
-    });
 
-    const bucket = aws.buckets.langfuse;
-    const fromSecret = (...keys: string[]) => keys.map((key) => secretEnv(key, secret.secretName));
-    // Each container gets what its own schema reads at the pinned release (test/contracts/langfuse.test.ts):
-    // both parse packages/shared/src/env.ts; the web adds web/src/env.mjs and its entrypoint's migrations,
-    // the worker adds worker/src/env.ts. No S3 keys anywhere: the AWS SDK uses the service account's web identity.
-    const sharedEnv: k8s.EnvVar[] = [
-      ...plainEnv({
-        NEXTAUTH_URL: aws.langfuseUrl,
-        CLICKHOUSE_URL: `http://${clickhouseHost}:${NAMES.clickhouse.httpPort}`,
-        CLICKHOUSE_USER,
-        // Follows the ClickHouse topology: ON CLUSTER statements and Replicated engines only with Keeper.
-        CLICKHOUSE_CLUSTER_ENABLED: replicated ? 'true' : 'false',
-        REDIS_HOST: aws.cache.host,
-        REDIS_PORT: aws.cache.port,
-        REDIS_TLS_ENABLED: 'true',
-        LANGFUSE_S3_EVENT_UPLOAD_BUCKET: bucket,
-        LANGFUSE_S3_EVENT_UPLOAD_REGION: aws.region,
-        LANGFUSE_S3_EVENT_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.events,
-        LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: bucket,
-        LANGFUSE_S3_MEDIA_UPLOAD_REGION: aws.region,
-        LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.media,
-        AWS_REGION: aws.region,
-      }),
-      ...fromSecret('DATABASE_URL', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'),
-    ];
-    const webEnv: k8s.EnvVar[] = [
-      ...sharedEnv,
-      ...plainEnv({
-        // Next.js listens on HOSTNAME; the pod's own host name would bind one interface only.
-        HOSTNAME: '0.0.0.0',
-        PORT: String(NAMES.langfuseWeb.port),
-        // Only the web container migrates ClickHouse (its entrypoint), over the native protocol.
-        CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
-        TELEMETRY_ENABLED: 'false',
-        LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
-        // Without SSO nobody signs up; with it, sign-up must stay open (Langfuse creates an SSO user on first sign-in
-        // and refuses that too when sign-up is disabled) while password sign-in and sign-up are off.
-        AUTH_DISABLE_SIGNUP: sso ? 'false' : 'true',
-        ...sso?.plain,
-        LANGFUSE_INIT_ORG_ID: LANGFUSE_INIT.orgId,
-        LANGFUSE_INIT_ORG_NAME: LANGFUSE_INIT.orgName,
-        LANGFUSE_INIT_PROJECT_ID: LANGFUSE_INIT.projectId,
-        LANGFUSE_INIT_PROJECT_NAME: `LiteLLM gateway (${config.name})`,
-        LANGFUSE_INIT_USER_EMAIL: LANGFUSE_INIT.userEmail,
-        LANGFUSE_INIT_USER_NAME: LANGFUSE_INIT.userName,
-      }),
-      ...fromSecret(
-        'NEXTAUTH_SECRET',
-        'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
-        'LANGFUSE_INIT_PROJECT_SECRET_KEY',
-        'LANGFUSE_INIT_USER_PASSWORD',
-        ...(sso ? [sso.secretKey] : []),
-      ),
-    ];
-    const workerEnv: k8s.EnvVar[] = [
-      ...sharedEnv,
-      ...plainEnv({
-        // The worker's bind address; the container runtime would otherwise set it to the pod's name.
-        HOSTNAME: '0.0.0.0',
-        PORT: String(NAMES.langfuseWorker.port),
-        // Batch exports run in the worker only.
-        LANGFUSE_S3_BATCH_EXPORT_ENABLED: 'true',
-        LANGFUSE_S3_BATCH_EXPORT_BUCKET: bucket,
-        LANGFUSE_S3_BATCH_EXPORT_REGION: aws.region,
-        LANGFUSE_S3_BATCH_EXPORT_PREFIX: LANGFUSE_S3_PREFIXES.exports,
-      }),
-    ];
-
-    const podSecurity = restrictedPodSecurityContext(LANGFUSE_UID);
+    roleServiceAccount(this, 'ServiceAccount', IDENTITIES.langfuse, aws.roleArns.langfuse);
+    const secret = langfuseSecret(this, aws, sso);
+    const env = langfuseEnv(config, aws, secret, sso);
     const { langfuse } = config.workloads;
-    const webReplicas = { minReplicas: langfuse.webReplicas, maxReplicas: langfuse.webMaxReplicas };
-    const workerReplicas = { minReplicas: langfuse.workerReplicas };
-
-    // Web: serves the UI and the ingestion API, and applies the Postgres and ClickHouse migrations on
-    // start-up. Prisma and the ClickHouse migrator take locks, so several starting pods do not collide.
-    const webScratch = scratchDirs({ tmp: '/tmp', 'next-cache': '/app/web/.next/cache' });
-    const webPort = NAMES.langfuseWeb.port;
-    new k8s.KubeDeployment(this, 'Web', {
-      metadata: { name: NAMES.langfuseWeb.deployment, labels: { ...LABELS.langfuseWeb } },
-      spec: {
-        replicas: Availability.specReplicas(webReplicas),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...LABELS.langfuseWeb } },
-        template: {
-          metadata: { labels: { ...LABELS.langfuseWeb } },
-          spec: {
-            serviceAccountName: IDENTITIES.langfuse.serviceAccount,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            topologySpreadConstraints: spreadAcrossZones(LABELS.langfuseWeb),
-            volumes: webScratch.volumes,
-            containers: [
-              {
-                name: 'web',
-                image: imageRef(IMAGES.langfuseWeb),
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: webPort, protocol: 'TCP' }],
-                env: webEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
-                volumeMounts: webScratch.mounts,
-                // Migrations run before the server listens; allow them up to ten minutes.
-                ...httpProbes({
-                  live: LANGFUSE_WEB_HEALTH_PATH,
-                  ready: '/api/public/ready',
-                  startupPeriodSeconds: 10,
-                  startupFailureThreshold: 60,
-                }),
-              },
-            ],
-          },
-        },
-      },
-    });
-
-    const workerScratch = scratchDirs({ tmp: '/tmp' });
-    const workerPort = NAMES.langfuseWorker.port;
-    new k8s.KubeDeployment(this, 'Worker', {
-      metadata: { name: NAMES.langfuseWorker.deployment, labels: { ...LABELS.langfuseWorker } },
-      spec: {
-        replicas: Availability.specReplicas(workerReplicas),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...LABELS.langfuseWorker } },
-        template: {
-          metadata: { labels: { ...LABELS.langfuseWorker } },
-          spec: {
-            serviceAccountName: IDENTITIES.langfuse.serviceAccount,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            topologySpreadConstraints: spreadAcrossZones(LABELS.langfuseWorker),
-            volumes: workerScratch.volumes,
-            containers: [
-              {
-                name: 'worker',
-                image: imageRef(IMAGES.langfuseWorker),
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: workerPort, protocol: 'TCP' }],
-                env: workerEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
-                volumeMounts: workerScratch.mounts,
-                ...httpProbes({ live: '/api/health', startupPeriodSeconds: 10, startupFailureThreshold: 30 }),
-              },
-            ],
-          },
-        },
-      },
-    });
-
-    for (const [id, names, labels] of [
-      ['WebService', NAMES.langfuseWeb, LABELS.langfuseWeb],
-      ['WorkerService', NAMES.langfuseWorker, LABELS.langfuseWorker],
-    ] as const) {
-      new k8s.KubeService(this, id, {
-        metadata: { name: names.service, labels: { ...labels } },
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...labels },
-          ports: [{ name: 'http', port: names.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-        },
-      });
-    }
-
-    new Availability(this, 'WebAvailability', {
-      name: NAMES.langfuseWeb.deployment,
+    const workloads = new HttpWorkloads(this, 'Workloads', {
       namespace,
-      selector: LABELS.langfuseWeb,
-      ...webReplicas,
-      deploymentName: NAMES.langfuseWeb.deployment,
+      workloads: [
+        webWorkload(env.web, { minReplicas: langfuse.webReplicas, maxReplicas: langfuse.webMaxReplicas }),
+        workerWorkload(env.worker, { minReplicas: langfuse.workerReplicas }),
+      ],
     });
-    new Availability(this, 'WorkerAvailability', {
-      name: NAMES.langfuseWorker.deployment,
-      namespace,
-      selector: LABELS.langfuseWorker,
-      ...workerReplicas,
-    });
-
-    // The UI through the internal load balancer and, with a web domain, the public one. Both reach the web pods from
-    // their nodes' addresses in the VPC's subnets, which the base chart's langfuse-web-from-vpc policy admits on this
-    // port (it allows the whole VPC CIDR): no policy of their own.
-    const web = { name: NAMES.langfuseWeb.service, port: NAMES.langfuseWeb.port };
-    bindServiceToTargetGroup(this, 'WebTargetGroupBinding', {
-      targetGroupArn: aws.langfuseTargetGroupArn,
-      name: web.name,
-      namespace,
-      service: web,
-    });
-    bindServiceToTargetGroup(this, 'WebPublicTargetGroupBinding', {
-      targetGroupArn: aws.webTargetGroupArns?.langfuse,
-      name: `${web.name}-public`,
-      namespace,
-      service: web,
-    });
+    exposure(this, aws, workloads.services[NAMES.langfuseWeb.deployment]!);
   }
+}
+
+type Sso = ReturnType<typeof langfuseSso>;
+
+/** The synced Secret: database URL, session, salt and encryption secrets, ClickHouse and cache passwords, headless init. */
+function langfuseSecret(scope: Construct, aws: PlatformAwsValues, sso: Sso): SyncedSecret {
+  return new SyncedSecret(scope, 'Env', {
+    name: NAMES.langfuse.secret,
+    namespace: IDENTITIES.langfuse.namespace,
+    sources: {
+      ...postgresSources('db', aws.database.langfuseSecretArn),
+      nextAuthSecret: { key: aws.secretArns.langfuseNextAuthSecret, property: 'value' },
+      salt: { key: aws.secretArns.langfuseSalt, property: 'value' },
+      encryptionKey: { key: aws.secretArns.langfuseEncryptionKey, property: 'value' },
+      clickhousePassword: { key: aws.secretArns.clickhousePassword, property: 'value' },
+      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
+      initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
+      adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },
+      ...(sso ? { ssoClientSecret: { key: sso.clientSecretArn } } : {}),
+    },
+    keys: {
+      DATABASE_URL: postgresUrlTemplate('db', aws.database.host, aws.database.port),
+      NEXTAUTH_SECRET: '{{ .nextAuthSecret }}',
+      SALT: '{{ .salt }}',
+      ENCRYPTION_KEY: '{{ .encryptionKey }}',
+      CLICKHOUSE_PASSWORD: '{{ .clickhousePassword }}',
+      REDIS_AUTH: '{{ .cachePassword }}',
+      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
+      LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
+      LANGFUSE_INIT_USER_PASSWORD: '{{ .adminPassword }}',
+      ...(sso ? { [sso.secretKey]: '{{ .ssoClientSecret }}' } : {}),
+    },
+  });
+}
+
+/**
+ * Each container gets what its own schema reads at the pinned release (test/contracts/langfuse.test.ts): both parse
+ * packages/shared/src/env.ts; the web adds web/src/env.mjs and its entrypoint's migrations, the worker adds
+ * worker/src/env.ts. No S3 keys anywhere: the AWS SDK uses the service account's web identity.
+ */
+function langfuseEnv(config: LangfuseChartConfig, aws: PlatformAwsValues, secret: SyncedSecret, sso: Sso) {
+  const clickhouseHost = serviceHost(NAMES.clickhouse.service, IDENTITIES.langfuse.namespace);
+  const bucket = aws.buckets.langfuse;
+  const shared: k8s.EnvVar[] = [
+    ...plainEnv({
+      NEXTAUTH_URL: aws.langfuseUrl,
+      CLICKHOUSE_URL: `http://${clickhouseHost}:${NAMES.clickhouse.httpPort}`,
+      CLICKHOUSE_USER,
+      // Follows the ClickHouse topology: ON CLUSTER statements and Replicated engines only with Keeper.
+      CLICKHOUSE_CLUSTER_ENABLED: config.workloads.clickhouse.replicas > 1 ? 'true' : 'false',
+      REDIS_HOST: aws.cache.host,
+      REDIS_PORT: aws.cache.port,
+      REDIS_TLS_ENABLED: 'true',
+      LANGFUSE_S3_EVENT_UPLOAD_BUCKET: bucket,
+      LANGFUSE_S3_EVENT_UPLOAD_REGION: aws.region,
+      LANGFUSE_S3_EVENT_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.events,
+      LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: bucket,
+      LANGFUSE_S3_MEDIA_UPLOAD_REGION: aws.region,
+      LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.media,
+      AWS_REGION: aws.region,
+    }),
+    ...secret.env('DATABASE_URL', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'),
+  ];
+  const web: k8s.EnvVar[] = [
+    ...shared,
+    ...plainEnv({
+      // Next.js listens on HOSTNAME; the pod's own host name would bind one interface only.
+      HOSTNAME: '0.0.0.0',
+      PORT: String(NAMES.langfuseWeb.port),
+      // Only the web container migrates ClickHouse (its entrypoint), over the native protocol.
+      CLICKHOUSE_MIGRATION_URL: `clickhouse://${clickhouseHost}:${NAMES.clickhouse.tcpPort}`,
+      TELEMETRY_ENABLED: 'false',
+      LANGFUSE_ENABLE_EXPERIMENTAL_FEATURES: 'false',
+      // Without SSO nobody signs up; with it, sign-up must stay open (Langfuse creates an SSO user on first sign-in
+      // and refuses that too when sign-up is disabled) while password sign-in and sign-up are off.
+      AUTH_DISABLE_SIGNUP: sso ? 'false' : 'true',
+      ...sso?.plain,
+      LANGFUSE_INIT_ORG_ID: LANGFUSE_INIT.orgId,
+      LANGFUSE_INIT_ORG_NAME: LANGFUSE_INIT.orgName,
+      LANGFUSE_INIT_PROJECT_ID: LANGFUSE_INIT.projectId,
+      LANGFUSE_INIT_PROJECT_NAME: `LiteLLM gateway (${config.name})`,
+      LANGFUSE_INIT_USER_EMAIL: LANGFUSE_INIT.userEmail,
+      LANGFUSE_INIT_USER_NAME: LANGFUSE_INIT.userName,
+    }),
+    ...secret.env(
+      'NEXTAUTH_SECRET',
+      'LANGFUSE_INIT_PROJECT_PUBLIC_KEY',
+      'LANGFUSE_INIT_PROJECT_SECRET_KEY',
+      'LANGFUSE_INIT_USER_PASSWORD',
+      ...(sso ? [sso.secretKey] : []),
+    ),
+  ];
+  const worker: k8s.EnvVar[] = [
+    ...shared,
+    ...plainEnv({
+      // The worker's bind address; the container runtime would otherwise set it to the pod's name.
+      HOSTNAME: '0.0.0.0',
+      PORT: String(NAMES.langfuseWorker.port),
+      // Batch exports run in the worker only.
+      LANGFUSE_S3_BATCH_EXPORT_ENABLED: 'true',
+      LANGFUSE_S3_BATCH_EXPORT_BUCKET: bucket,
+      LANGFUSE_S3_BATCH_EXPORT_REGION: aws.region,
+      LANGFUSE_S3_BATCH_EXPORT_PREFIX: LANGFUSE_S3_PREFIXES.exports,
+    }),
+  ];
+  return { web, worker };
+}
+
+/**
+ * Web: serves the UI and the ingestion API, and applies the Postgres and ClickHouse migrations on start-up. Prisma and
+ * the ClickHouse migrator take locks, so several starting pods do not collide.
+ */
+function webWorkload(env: readonly k8s.EnvVar[], replicas: HttpWorkloadProps['replicas']): HttpWorkloadProps {
+  return {
+    ...langfuseWorkload(NAMES.langfuseWeb, LABELS.langfuseWeb, env, replicas),
+    containerName: 'web',
+    image: imageRef(IMAGES.langfuseWeb),
+    // Migrations run before the server listens; allow them up to ten minutes.
+    probes: { live: LANGFUSE_WEB_HEALTH_PATH, ready: '/api/public/ready', startupPeriodSeconds: 10, startupFailureThreshold: 60 },
+    writablePaths: { tmp: '/tmp', 'next-cache': '/app/web/.next/cache' },
+  };
+}
+
+/** Worker: processes the ingestion queues and batch exports. */
+function workerWorkload(env: readonly k8s.EnvVar[], replicas: HttpWorkloadProps['replicas']): HttpWorkloadProps {
+  return {
+    ...langfuseWorkload(NAMES.langfuseWorker, LABELS.langfuseWorker, env, replicas),
+    containerName: 'worker',
+    image: imageRef(IMAGES.langfuseWorker),
+    probes: { live: '/api/health', startupPeriodSeconds: 10, startupFailureThreshold: 30 },
+    writablePaths: { tmp: '/tmp' },
+  };
+}
+
+/** What web and worker share: identity, user, size; no config checksum, strategy, grace period or preStop of their own. */
+function langfuseWorkload(
+  names: { readonly deployment: string; readonly port: number },
+  labels: Readonly<Record<string, string>>,
+  env: readonly k8s.EnvVar[],
+  replicas: HttpWorkloadProps['replicas'],
+) {
+  return {
+    name: names.deployment,
+    labels,
+    serviceAccount: IDENTITIES.langfuse.serviceAccount,
+    uid: LANGFUSE_UID,
+    port: names.port,
+    env,
+    resources: { cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' },
+    replicas,
+  };
+}
+
+/**
+ * The UI through the internal load balancer and, with a web domain, the public one. Both reach the web pods from
+ * their nodes' addresses in the VPC's subnets, which the base chart's langfuse-web-from-vpc policy admits on this
+ * port (it allows the whole VPC CIDR): no policy of their own.
+ */
+function exposure(scope: Construct, aws: PlatformAwsValues, web: { readonly name: string; readonly port: number }): void {
+  bindServiceToLoadBalancers(scope, IDENTITIES.langfuse.namespace, web, {
+    internal: aws.langfuseTargetGroupArn,
+    public: aws.webTargetGroupArns?.langfuse,
+  });
 }
 
 /** Langfuse's button label for the external issuer (AUTH_CUSTOM_NAME; the provider is not offered without one). */
@@ -290,7 +235,7 @@ export const LANGFUSE_CUSTOM_SSO_NAME = 'Company sign-in';
  * hostnames' sign-in in front). The headless-init user and its project keys stay; it just cannot sign in by password.
  * Account linking by e-mail stays off (default), so nobody takes over an existing Langfuse user by e-mail alone.
  */
-function langfuseSso(config: LangfuseChartProps['config'], aws: LangfuseChartProps['aws']) {
+function langfuseSso(config: LangfuseChartConfig, aws: PlatformAwsValues) {
   const client = aws.sso?.clients.langfuse;
   if (!aws.sso || !client) return undefined;
   const cognito = config.web.sso.provider === 'cognito';

@@ -1,25 +1,23 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
-import { LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH } from '../lib/shared/litellm';
-import { Availability } from './constructs/availability';
-import { httpProbes } from './constructs/probes';
+import type { EnvironmentConfig } from '../lib/config/schema';
+import { LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH, mcpCredentialEnvName } from '../lib/shared/litellm';
+import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import {
   plainEnv,
   resources,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   scratchDirs,
-  secretEnv,
-  spreadAcrossZones,
 } from './constructs/pod-security';
+import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
-import { bindServiceToTargetGroup } from './constructs/target-group-binding';
+import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
-import { mcpCredentialEnvName } from '../lib/config/mcp-schema';
 import { IDENTITIES } from './identities';
-import type { PlatformChartsProps } from './platform-props';
-import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
+import type { PlatformAwsValues } from './platform-props';
+import { configChecksum } from './renderers/checksum';
 import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
 import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
@@ -52,7 +50,16 @@ export const LITELLM_WRITABLE_ENV = {
   LITELLM_MIGRATION_DIR: LITELLM_WRITABLE_PATHS.migrations,
 } as const;
 
-export type LitellmChartProps = PlatformChartsProps & ChartProps;
+/** The parts of the environment config the gateway reads. */
+export type LitellmChartConfig = Pick<
+  EnvironmentConfig,
+  'name' | 'models' | 'modelGroups' | 'router' | 'responseCache' | 'mcpServers' | 'openWebUi' | 'workloads'
+>;
+
+export interface LitellmChartProps extends ChartProps {
+  readonly config: LitellmChartConfig;
+  readonly aws: PlatformAwsValues;
+}
 
 /** Name of the migration Job: one per image version, so a changed version runs the migrations once more. */
 export function litellmMigrationJobName(tag: string = IMAGES.litellm.tag): string {
@@ -74,22 +81,7 @@ export class LitellmChart extends Chart {
     const namespace = IDENTITIES.litellm.namespace;
     super(scope, id, { ...props, namespace });
     const { config, aws } = props;
-
-    // Checks first: a rejected input builds nothing.
-    const keyed = modelsWithApiKeys(config.models);
-    const missing = keyed.filter((m) => !aws.modelApiKeySecretNames[m.name]).map((m) => m.name);
-    if (missing.length > 0) {
-      throw new Error(
-        `aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`,
-      );
-    }
-    const mcpKeyed = config.mcpServers.filter((s) => s.credentialSecretName !== undefined);
-    const mcpMissing = mcpKeyed.filter((s) => !aws.mcpCredentialSecretNames[s.name]).map((s) => s.name);
-    if (mcpMissing.length > 0) {
-      throw new Error(
-        `aws.mcpCredentialSecretNames: has no secret for MCP server(s) ${mcpMissing.join(', ')} (add the secret name holding each server's credential)`,
-      );
-    }
+    const credentials = thirdPartyCredentials(config, aws);
 
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
@@ -101,208 +93,188 @@ export class LitellmChart extends Chart {
       // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
     });
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: IDENTITIES.litellm.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': aws.roleArns.litellm } },
-      automountServiceAccountToken: false,
-    });
-
+    roleServiceAccount(this, 'ServiceAccount', IDENTITIES.litellm, aws.roleArns.litellm);
+    // cdk8s-plus's ConfigMap adds `immutable: false`.
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
-
-    const secret = new SyncedSecret(this, 'Env', {
-      name: NAMES.litellm.secret,
+    const secret = litellmSecret(this, aws, credentials);
+    const env = [...plainEnv(litellmPlainEnv(aws)), ...secret.env()];
+    migrationJob(this, env);
+    const gateway = new HttpWorkloads(this, 'Workload', {
       namespace,
-      sources: {
-        masterKey: { key: aws.secretArns.litellmMasterKey, property: 'value' },
-        saltKey: { key: aws.secretArns.litellmSaltKey, property: 'value' },
-        cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
-        langfusePublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
-        langfuseSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
-        ...postgresSources('db', aws.database.litellmSecretArn),
-        // Third-party keys are whole plain-text secrets that outlive ephemeral environments.
-        ...Object.fromEntries(keyed.map((m, i) => [`modelKey${i}`, { key: aws.modelApiKeySecretNames[m.name] as string }])),
-        // MCP server credentials likewise: whole plain-text secrets, named in config.
-        ...Object.fromEntries(mcpKeyed.map((s, i) => [`mcpCredential${i}`, { key: aws.mcpCredentialSecretNames[s.name] as string }])),
-      },
-      keys: {
-        // LiteLLM requires the master key to start with sk-.
-        [LITELLM_ENV.masterKey]: 'sk-{{ .masterKey }}',
-        LITELLM_SALT_KEY: 'sk-{{ .saltKey }}',
-        [LITELLM_ENV.databaseUrl]: postgresUrlTemplate('db', aws.database.host, aws.database.port),
-        [LITELLM_ENV.redisPassword]: '{{ .cachePassword }}',
-        LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
-        LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',
-        ...Object.fromEntries(keyed.map((m, i) => [modelApiKeyEnvName(m), `{{ .modelKey${i} }}`])),
-        ...Object.fromEntries(mcpKeyed.map((s, i) => [mcpCredentialEnvName(s), `{{ .mcpCredential${i} }}`])),
-      },
+      workloads: [gatewayWorkload(env, configChecksum({ 'config.yaml': configYaml }), config.workloads.litellm)],
     });
-
-    const secretKeys = [
-      LITELLM_ENV.masterKey,
-      'LITELLM_SALT_KEY',
-      LITELLM_ENV.databaseUrl,
-      LITELLM_ENV.redisPassword,
-      'LANGFUSE_PUBLIC_KEY',
-      'LANGFUSE_SECRET_KEY',
-      ...keyed.map(modelApiKeyEnvName),
-      ...mcpKeyed.map(mcpCredentialEnvName),
-    ];
-    const env: k8s.EnvVar[] = [
-      ...plainEnv({
-        [LITELLM_ENV.redisHost]: aws.cache.host,
-        [LITELLM_ENV.redisPort]: aws.cache.port,
-        // ElastiCache has in-transit encryption on; LiteLLM hands REDIS_* variables to the Redis client.
-        REDIS_SSL: 'True',
-        // langfuse_otel reads LANGFUSE_OTEL_HOST first and LANGFUSE_HOST after it; with neither it exports to
-        // Langfuse Cloud, so both name the in-cluster Langfuse.
-        LANGFUSE_OTEL_HOST: LANGFUSE_INTERNAL_URL,
-        LANGFUSE_HOST: LANGFUSE_INTERNAL_URL,
-        AWS_REGION: aws.region,
-        AWS_DEFAULT_REGION: aws.region,
-        // Serving pods never change the schema; the migration Job does.
-        DISABLE_SCHEMA_UPDATE: 'true',
-        STORE_MODEL_IN_DB: 'False',
-        LITELLM_LOG: 'ERROR',
-        // No .env loading in production (LiteLLM "Best Practices for Production").
-        LITELLM_MODE: 'PRODUCTION',
-        // Behind the public load balancer (TLS ends there) the request's own base URL is the pod's plain-http one;
-        // LiteLLM builds the links it hands out (reset links, agent cards) from this instead. No UI SSO:
-        // the free edition allows it for five users only (test/contracts/litellm.test.ts), so the UI keeps its own
-        // login behind the load balancer's admin sign-in.
-        ...(aws.litellmUiUrl ? { PROXY_BASE_URL: aws.litellmUiUrl } : {}),
-        ...LITELLM_WRITABLE_ENV,
-      }),
-      ...secretKeys.map((key) => secretEnv(key, secret.secretName)),
-    ];
-
-    const scratch = scratchDirs(LITELLM_WRITABLE_PATHS);
-    const configVolume: k8s.Volume = { name: 'config', configMap: { name: NAMES.litellm.config } };
-    const configMount: k8s.VolumeMount = { name: 'config', mountPath: CONFIG_PATH, subPath: 'config.yaml', readOnly: true };
-    const podSecurity = restrictedPodSecurityContext(LITELLM_UID);
-    const image = imageRef(IMAGES.litellm);
-
-    // Migrations run once per image version, from the same image as the gateway (LiteLLM "Database
-    // Migrations": run `litellm --skip_server_startup` with schema updates on, keep them off on serving pods).
-    // The Job's name carries the version, so an upgrade creates a new Job and an unchanged deploy re-applies
-    // the same, already-completed one. Gateway pods started before it finishes restart until the schema exists.
-    const jobName = litellmMigrationJobName();
-    new k8s.KubeJob(this, 'Migrate', {
-      metadata: { name: jobName, labels: { ...LABELS.litellmMigrate } },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1800,
-        template: {
-          metadata: { labels: { ...LABELS.litellmMigrate } },
-          spec: {
-            serviceAccountName: IDENTITIES.litellm.serviceAccount,
-            automountServiceAccountToken: false,
-            restartPolicy: 'OnFailure',
-            securityContext: podSecurity,
-            volumes: [...scratch.volumes, configVolume],
-            containers: [
-              {
-                name: 'migrate',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                // Exit non-zero when a migration fails, so the Job fails instead of completing over a stale
-                // schema (the flag exists since v1.82; from v1.104 it is also the default).
-                args: ['--config', CONFIG_PATH, '--skip_server_startup', '--enforce_prisma_migration_check'],
-                env: [...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'), { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' }],
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1' }),
-                volumeMounts: [...scratch.mounts, configMount],
-              },
-            ],
-          },
-        },
-      },
-    });
-
-    const port = NAMES.litellm.port;
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: NAMES.litellm.deployment, labels: { ...LABELS.litellmGateway } },
-      spec: {
-        // Left out when the autoscaler owns the count, so an apply never scales the gateway back to its minimum.
-        replicas: Availability.specReplicas(config.workloads.litellm),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...LABELS.litellmGateway } },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
-        },
-        template: {
-          metadata: {
-            labels: { ...LABELS.litellmGateway },
-            annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum({ 'config.yaml': configYaml }) },
-          },
-          spec: {
-            serviceAccountName: IDENTITIES.litellm.serviceAccount,
-            // IRSA still works: EKS projects its own token volume for annotated service accounts.
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            // Streams can run for minutes; give them time to finish after the pod leaves the target group.
-            terminationGracePeriodSeconds: 120,
-            topologySpreadConstraints: spreadAcrossZones(LABELS.litellmGateway),
-            volumes: [...scratch.volumes, configVolume],
-            containers: [
-              {
-                name: 'litellm',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                args: ['--config', CONFIG_PATH, '--port', String(port)],
-                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
-                volumeMounts: [...scratch.mounts, configMount],
-                ...httpProbes({
-                  live: LITELLM_LIVENESS_PATH,
-                  ready: LITELLM_READINESS_PATH,
-                  startupPeriodSeconds: 5,
-                  startupFailureThreshold: 60,
-                }),
-                // Leave the load balancer's target list before the process stops taking requests.
-                lifecycle: { preStop: { sleep: { seconds: 15 } } },
-              },
-            ],
-          },
-        },
-      },
-    });
-
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: NAMES.litellm.service, labels: { ...LABELS.litellmGateway } },
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...LABELS.litellmGateway },
-        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-
-    new Availability(this, 'Availability', {
-      name: NAMES.litellm.deployment,
-      namespace,
-      selector: LABELS.litellmGateway,
-      minReplicas: config.workloads.litellm.minReplicas,
-      maxReplicas: config.workloads.litellm.maxReplicas,
-      deploymentName: NAMES.litellm.deployment,
-    });
-
-    // The internal load balancer (API Gateway's VPC link, the tenants reconciler) and, with a web domain, the public one
-    // (the admin UI). Both reach the pods from their nodes' addresses in the VPC's subnets, which the base chart's
-    // litellm-from-load-balancer policy admits on this port (it allows the whole VPC CIDR): no policy of their own.
-    const service = { name: NAMES.litellm.service, port };
-    bindServiceToTargetGroup(this, 'TargetGroupBinding', {
-      targetGroupArn: aws.litellmTargetGroupArn,
-      name: service.name,
-      namespace,
-      service,
-    });
-    bindServiceToTargetGroup(this, 'PublicTargetGroupBinding', {
-      targetGroupArn: aws.webTargetGroupArns?.litellm,
-      name: `${service.name}-public`,
-      namespace,
-      service,
-    });
+    exposure(this, aws, gateway.services[NAMES.litellm.deployment]!);
   }
+}
+
+/** Models and MCP servers whose credentials come from secrets named in config; checked before anything is built. */
+function thirdPartyCredentials(config: LitellmChartConfig, aws: PlatformAwsValues) {
+  const models = modelsWithApiKeys(config.models);
+  const missing = models.filter((m) => !aws.modelApiKeySecretNames[m.name]).map((m) => m.name);
+  if (missing.length > 0) {
+    throw new Error(
+      `aws.modelApiKeySecretNames: has no secret for model(s) ${missing.join(', ')} (add the secret name holding each model's API key)`,
+    );
+  }
+  const mcpServers = config.mcpServers.filter((s) => s.credentialSecretName !== undefined);
+  const mcpMissing = mcpServers.filter((s) => !aws.mcpCredentialSecretNames[s.name]).map((s) => s.name);
+  if (mcpMissing.length > 0) {
+    throw new Error(
+      `aws.mcpCredentialSecretNames: has no secret for MCP server(s) ${mcpMissing.join(', ')} (add the secret name holding each server's credential)`,
+    );
+  }
+  return { models, mcpServers };
+}
+
+/** The synced Secret: master and salt keys, database URL, cache password, Langfuse keys and third-party credentials. */
+function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpServers }: ReturnType<typeof thirdPartyCredentials>) {
+  return new SyncedSecret(scope, 'Env', {
+    name: NAMES.litellm.secret,
+    namespace: IDENTITIES.litellm.namespace,
+    sources: {
+      masterKey: { key: aws.secretArns.litellmMasterKey, property: 'value' },
+      saltKey: { key: aws.secretArns.litellmSaltKey, property: 'value' },
+      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      langfusePublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
+      langfuseSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
+      ...postgresSources('db', aws.database.litellmSecretArn),
+      // Third-party keys are whole plain-text secrets that outlive ephemeral environments.
+      ...Object.fromEntries(models.map((m, i) => [`modelKey${i}`, { key: aws.modelApiKeySecretNames[m.name] as string }])),
+      // MCP server credentials likewise: whole plain-text secrets, named in config.
+      ...Object.fromEntries(mcpServers.map((s, i) => [`mcpCredential${i}`, { key: aws.mcpCredentialSecretNames[s.name] as string }])),
+    },
+    keys: {
+      // LiteLLM requires the master key to start with sk-.
+      [LITELLM_ENV.masterKey]: 'sk-{{ .masterKey }}',
+      LITELLM_SALT_KEY: 'sk-{{ .saltKey }}',
+      [LITELLM_ENV.databaseUrl]: postgresUrlTemplate('db', aws.database.host, aws.database.port),
+      [LITELLM_ENV.redisPassword]: '{{ .cachePassword }}',
+      LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
+      LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',
+      ...Object.fromEntries(models.map((m, i) => [modelApiKeyEnvName(m), `{{ .modelKey${i} }}`])),
+      ...Object.fromEntries(mcpServers.map((s, i) => [mcpCredentialEnvName(s), `{{ .mcpCredential${i} }}`])),
+    },
+  });
+}
+
+/** Plain environment of the gateway and the migration Job. */
+function litellmPlainEnv(aws: PlatformAwsValues): Record<string, string> {
+  return {
+    [LITELLM_ENV.redisHost]: aws.cache.host,
+    [LITELLM_ENV.redisPort]: aws.cache.port,
+    // ElastiCache has in-transit encryption on; LiteLLM hands REDIS_* variables to the Redis client.
+    REDIS_SSL: 'True',
+    // langfuse_otel reads LANGFUSE_OTEL_HOST first and LANGFUSE_HOST after it; with neither it exports to
+    // Langfuse Cloud, so both name the in-cluster Langfuse.
+    LANGFUSE_OTEL_HOST: LANGFUSE_INTERNAL_URL,
+    LANGFUSE_HOST: LANGFUSE_INTERNAL_URL,
+    AWS_REGION: aws.region,
+    AWS_DEFAULT_REGION: aws.region,
+    // Serving pods never change the schema; the migration Job does.
+    DISABLE_SCHEMA_UPDATE: 'true',
+    STORE_MODEL_IN_DB: 'False',
+    LITELLM_LOG: 'ERROR',
+    // No .env loading in production (LiteLLM "Best Practices for Production").
+    LITELLM_MODE: 'PRODUCTION',
+    // Behind the public load balancer (TLS ends there) the request's own base URL is the pod's plain-http one;
+    // LiteLLM builds the links it hands out (reset links, agent cards) from this instead. No UI SSO:
+    // the free edition allows it for five users only (test/contracts/litellm.test.ts), so the UI keeps its own
+    // login behind the load balancer's admin sign-in.
+    ...(aws.litellmUiUrl ? { PROXY_BASE_URL: aws.litellmUiUrl } : {}),
+    ...LITELLM_WRITABLE_ENV,
+  };
+}
+
+/** config.yaml from the ConfigMap, read-only, at the path both containers are started with. */
+const CONFIG_FILE: { readonly volumes: readonly k8s.Volume[]; readonly mounts: readonly k8s.VolumeMount[] } = {
+  volumes: [{ name: 'config', configMap: { name: NAMES.litellm.config } }],
+  mounts: [{ name: 'config', mountPath: CONFIG_PATH, subPath: 'config.yaml', readOnly: true }],
+};
+
+/**
+ * Migrations run once per image version, from the same image as the gateway (LiteLLM "Database Migrations": run
+ * `litellm --skip_server_startup` with schema updates on, keep them off on serving pods). The Job's name carries the
+ * version, so an upgrade creates a new Job and an unchanged deploy re-applies the same, already-completed one.
+ * Gateway pods started before it finishes restart until the schema exists. `k8s.KubeJob`: cdk8s-plus's `Job` adds
+ * pod defaults of its own.
+ */
+function migrationJob(scope: Construct, env: readonly k8s.EnvVar[]): void {
+  const scratch = scratchDirs(LITELLM_WRITABLE_PATHS);
+  new k8s.KubeJob(scope, 'Migrate', {
+    metadata: { name: litellmMigrationJobName(), labels: { ...LABELS.litellmMigrate } },
+    spec: {
+      backoffLimit: 6,
+      activeDeadlineSeconds: 1800,
+      template: {
+        metadata: { labels: { ...LABELS.litellmMigrate } },
+        spec: {
+          serviceAccountName: IDENTITIES.litellm.serviceAccount,
+          automountServiceAccountToken: false,
+          restartPolicy: 'OnFailure',
+          securityContext: restrictedPodSecurityContext(LITELLM_UID),
+          volumes: [...scratch.volumes, ...CONFIG_FILE.volumes],
+          containers: [
+            {
+              name: 'migrate',
+              image: imageRef(IMAGES.litellm),
+              imagePullPolicy: 'IfNotPresent',
+              // Exit non-zero when a migration fails, so the Job fails instead of completing over a stale
+              // schema (the flag exists since v1.82; from v1.104 it is also the default).
+              args: ['--config', CONFIG_PATH, '--skip_server_startup', '--enforce_prisma_migration_check'],
+              env: [...env.filter((e) => e.name !== 'DISABLE_SCHEMA_UPDATE'), { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' }],
+              securityContext: restrictedContainerSecurityContext(),
+              resources: resources({ cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1' }),
+              volumeMounts: [...scratch.mounts, ...CONFIG_FILE.mounts],
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+/** The gateway: what differs from any other HTTP workload. */
+function gatewayWorkload(
+  env: readonly k8s.EnvVar[],
+  checksum: string,
+  replicas: LitellmChartConfig['workloads']['litellm'],
+): HttpWorkloadProps {
+  const port = NAMES.litellm.port;
+  return {
+    name: NAMES.litellm.deployment,
+    labels: LABELS.litellmGateway,
+    serviceAccount: IDENTITIES.litellm.serviceAccount,
+    uid: LITELLM_UID,
+    containerName: 'litellm',
+    image: imageRef(IMAGES.litellm),
+    args: ['--config', CONFIG_PATH, '--port', String(port)],
+    port,
+    env,
+    resources: { cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' },
+    probes: { live: LITELLM_LIVENESS_PATH, ready: LITELLM_READINESS_PATH, startupPeriodSeconds: 5, startupFailureThreshold: 60 },
+    writablePaths: LITELLM_WRITABLE_PATHS,
+    extraVolumes: CONFIG_FILE,
+    replicas,
+    strategy: {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+    },
+    configChecksum: checksum,
+    // Streams can run for minutes; give them time to finish after the pod leaves the target group.
+    terminationGracePeriodSeconds: 120,
+    // Leave the load balancer's target list before the process stops taking requests.
+    preStopSeconds: 15,
+  };
+}
+
+/**
+ * The internal load balancer (API Gateway's VPC link, the tenants reconciler) and, with a web domain, the public one
+ * (the admin UI). Both reach the pods from their nodes' addresses in the VPC's subnets, which the base chart's
+ * litellm-from-load-balancer policy admits on this port (it allows the whole VPC CIDR): no policy of their own.
+ */
+function exposure(scope: Construct, aws: PlatformAwsValues, service: { readonly name: string; readonly port: number }): void {
+  bindServiceToLoadBalancers(scope, IDENTITIES.litellm.namespace, service, {
+    internal: aws.litellmTargetGroupArn,
+    public: aws.webTargetGroupArns?.litellm,
+  });
 }

@@ -1,26 +1,18 @@
 import { Chart, type ChartProps } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
+import type { k8s } from 'cdk8s-plus-30';
+import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { OPEN_WEBUI_HEALTH_PATH } from '../lib/shared/web';
-import { Availability } from './constructs/availability';
+import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp, vpcPeer } from './constructs/network-policy';
-import {
-  plainEnv,
-  resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  scratchDirs,
-  secretEnv,
-  spreadAcrossZones,
-} from './constructs/pod-security';
-import { httpProbes } from './constructs/probes';
+import { plainEnv, resources, restrictedContainerSecurityContext } from './constructs/pod-security';
+import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
 import { bindServiceToTargetGroup } from './constructs/target-group-binding';
 import { LABELS, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
-import type { OpenWebUiAwsValues, PlatformAwsValues, PlatformChartsProps, SsoAwsValues } from './platform-props';
-import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
+import type { OpenWebUiAwsValues, PlatformAwsValues, SsoAwsValues } from './platform-props';
+import { configChecksum } from './renderers/checksum';
 import {
   OPEN_WEBUI_SECRET_ENV,
   OPEN_WEBUI_WRITABLE_PATHS,
@@ -43,7 +35,13 @@ export const OPEN_WEBUI_UID = 1000;
  */
 export const OPEN_WEBUI_HEALTH = { live: OPEN_WEBUI_HEALTH_PATH, ready: '/health/db' } as const;
 
-export type OpenWebUiChartProps = PlatformChartsProps & ChartProps;
+/** The parts of the environment config Open WebUI reads. */
+export type OpenWebUiChartConfig = Pick<EnvironmentConfig, 'openWebUi' | 'tenants' | 'mcpServers' | 'web' | 'network'>;
+
+export interface OpenWebUiChartProps extends ChartProps {
+  readonly config: OpenWebUiChartConfig;
+  readonly aws: PlatformAwsValues;
+}
 
 /** What the chart needs that only exists when Open WebUI is enabled; checked before anything is built. */
 interface Resolved {
@@ -55,7 +53,7 @@ interface Resolved {
   readonly mcpTools: boolean;
 }
 
-function resolve(config: EnvironmentConfig, aws: PlatformAwsValues): Resolved {
+function resolve(config: OpenWebUiChartConfig, aws: PlatformAwsValues): Resolved {
   if (!config.openWebUi.enabled) {
     throw new Error('openWebUi.enabled: is false (create the Open WebUI chart only for environments that enable it)');
   }
@@ -106,209 +104,140 @@ export class OpenWebUiChart extends Chart {
       mcpTools: r.mcpTools,
     });
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: IDENTITIES.openWebUi.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': r.owui.roleArn } },
-      automountServiceAccountToken: false,
-    });
-    const secret = new OpenWebUiSecret(this, 'Env', { aws, resolved: r, env });
-    new OpenWebUiWorkload(this, 'Workload', { config, env, secretName: secret.secretName, checksum: secret.templateChecksum });
-    new OpenWebUiExposure(this, 'Exposure', { config, aws, namespace });
+    roleServiceAccount(this, 'ServiceAccount', IDENTITIES.openWebUi, r.owui.roleArn);
+    const { secret, checksum } = openWebUiSecret(this, aws, r, env);
+    const containerEnv = [...plainEnv(env.plain), ...secret.env()];
+    const chat = new HttpWorkloads(this, 'Workload', { namespace, workloads: [chatWorkload(config, containerEnv, checksum)] });
+    networkPolicies(this, config.network.cidr);
+    exposure(this, aws, chat.services[NAMES.openWebUi.deployment]!);
   }
 }
 
-interface OpenWebUiSecretProps {
-  readonly aws: PlatformAwsValues;
-  readonly resolved: Resolved;
-  readonly env: OpenWebUiEnv;
+/**
+ * The synced Secret: database and Valkey URLs, the built-in key, the session secret and the OIDC client secret, with a
+ * checksum that changes when what it holds changes (its keys and the tool-server JSON), never with deploy-time values.
+ */
+function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, env: OpenWebUiEnv) {
+  const S = OPEN_WEBUI_SECRET_ENV;
+  const dbUrl = postgresUrlTemplate('db', aws.database.host, aws.database.port);
+  // ElastiCache has in-transit encryption on: rediss://, AUTH token as the password of the default user.
+  const redisUrl = `rediss://:{{ .cachePassword | urlquery }}@${aws.cache.host}:${aws.cache.port}/0`;
+  const toolServers = toolServerConnectionsTemplate('virtualKey');
+  const templates: Record<string, string> = {
+    [S.databaseUrl]: dbUrl,
+    [S.vectorDbUrl]: dbUrl,
+    [S.redisUrl]: redisUrl,
+    [S.websocketRedisUrl]: redisUrl,
+    [S.openAiKeys]: '{{ .virtualKey }}',
+    [S.ragOpenAiKey]: '{{ .virtualKey }}',
+    [S.secretKey]: '{{ .secretKey }}',
+    [S.oauthClientSecret]: '{{ .oauthClientSecret }}',
+    [S.toolServers]: toolServers,
+  };
+  const secret = new SyncedSecret(scope, 'Env', {
+    name: NAMES.openWebUi.secret,
+    namespace: IDENTITIES.openWebUi.namespace,
+    sources: {
+      ...postgresSources('db', r.owui.databaseSecretArn),
+      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      // Written by the tenants reconciler for the built-in consumer; found by name.
+      virtualKey: { key: r.owui.virtualKeySecretName, property: 'virtualKey' },
+      secretKey: { key: r.owui.secretKeyArn, property: 'value' },
+      // The client secret is the whole plain-text secret.
+      oauthClientSecret: { key: r.client.clientSecretArn },
+    },
+    keys: Object.fromEntries(env.secretKeys.map((k) => [k, templates[k] as string])),
+  });
+  const checksum = configChecksum({
+    'secret-keys': env.secretKeys.join('\n'),
+    ...(env.secretKeys.includes(S.toolServers) ? { [S.toolServers]: toolServers } : {}),
+  });
+  return { secret, checksum };
 }
 
-/** The synced Secret: database and Valkey URLs, the built-in key, the session secret and the OIDC client secret. */
-class OpenWebUiSecret extends Construct {
-  readonly secretName = NAMES.openWebUi.secret;
-  /** Changes when what the Secret holds changes (its keys and the tool-server JSON), never with deploy-time values. */
-  readonly templateChecksum: string;
-
-  constructor(scope: Construct, id: string, props: OpenWebUiSecretProps) {
-    super(scope, id);
-    const { aws, resolved: r, env } = props;
-    const S = OPEN_WEBUI_SECRET_ENV;
-    const dbUrl = postgresUrlTemplate('db', aws.database.host, aws.database.port);
-    // ElastiCache has in-transit encryption on: rediss://, AUTH token as the password of the default user.
-    const redisUrl = `rediss://:{{ .cachePassword | urlquery }}@${aws.cache.host}:${aws.cache.port}/0`;
-    const toolServers = toolServerConnectionsTemplate('virtualKey');
-    const templates: Record<string, string> = {
-      [S.databaseUrl]: dbUrl,
-      [S.vectorDbUrl]: dbUrl,
-      [S.redisUrl]: redisUrl,
-      [S.websocketRedisUrl]: redisUrl,
-      [S.openAiKeys]: '{{ .virtualKey }}',
-      [S.ragOpenAiKey]: '{{ .virtualKey }}',
-      [S.secretKey]: '{{ .secretKey }}',
-      [S.oauthClientSecret]: '{{ .oauthClientSecret }}',
-      [S.toolServers]: toolServers,
-    };
-    const keys = Object.fromEntries(env.secretKeys.map((k) => [k, templates[k] as string]));
-    new SyncedSecret(this, 'Resource', {
-      name: this.secretName,
-      namespace: IDENTITIES.openWebUi.namespace,
-      sources: {
-        ...postgresSources('db', r.owui.databaseSecretArn),
-        cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
-        // Written by the tenants reconciler for the built-in consumer; found by name.
-        virtualKey: { key: r.owui.virtualKeySecretName, property: 'virtualKey' },
-        secretKey: { key: r.owui.secretKeyArn, property: 'value' },
-        // The client secret is the whole plain-text secret.
-        oauthClientSecret: { key: r.client.clientSecretArn },
+/**
+ * The employees' chat: what differs from any other HTTP workload. Its emptyDirs replace directories the image ships
+ * files in (DATA_DIR: model caches; STATIC_DIR: frontend assets), so an init container seeds them from the image first,
+ * as the upstream Helm chart does for its data volume.
+ */
+function chatWorkload(config: OpenWebUiChartConfig, env: readonly k8s.EnvVar[], checksum: string): HttpWorkloadProps {
+  const image = imageRef(IMAGES.openWebUi);
+  const seed = `cp -R ${OPEN_WEBUI_WRITABLE_PATHS.data}/. /seed/data/ && cp -R ${OPEN_WEBUI_WRITABLE_PATHS.static}/. /seed/static/`;
+  return {
+    name: NAMES.openWebUi.deployment,
+    labels: LABELS.openWebUi,
+    serviceAccount: IDENTITIES.openWebUi.serviceAccount,
+    uid: OPEN_WEBUI_UID,
+    containerName: 'open-webui',
+    image,
+    port: NAMES.openWebUi.port,
+    env,
+    resources: { cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' },
+    // A first start runs the migrations and seeds the database: allow five minutes.
+    probes: { live: OPEN_WEBUI_HEALTH.live, ready: OPEN_WEBUI_HEALTH.ready, startupPeriodSeconds: 5, startupFailureThreshold: 60 },
+    writablePaths: OPEN_WEBUI_WRITABLE_PATHS,
+    writableSizeLimit: '4Gi',
+    initContainers: [
+      {
+        name: 'seed',
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', seed],
+        securityContext: restrictedContainerSecurityContext(),
+        resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '1' }),
+        volumeMounts: [
+          { name: 'data', mountPath: '/seed/data' },
+          { name: 'static', mountPath: '/seed/static' },
+        ],
       },
-      keys,
-    });
-    this.templateChecksum = configChecksum({
-      'secret-keys': env.secretKeys.join('\n'),
-      ...(env.secretKeys.includes(S.toolServers) ? { [S.toolServers]: toolServers } : {}),
-    });
-  }
+    ],
+    replicas: { minReplicas: config.openWebUi.minReplicas, maxReplicas: config.openWebUi.maxReplicas },
+    // Old and new releases must never serve against one database (a migration may rename what the old one queries),
+    // so every rollout stops all pods before starting the new ones: a short outage per deploy. The new pods each run
+    // the migrations on start; PostgreSQL's transactional DDL makes a losing racer fail and restart instead of
+    // half-migrating.
+    strategy: { type: 'Recreate' },
+    configChecksum: checksum,
+    terminationGracePeriodSeconds: 60,
+    // Leave the load balancer's target list before the process stops.
+    preStopSeconds: 10,
+  };
 }
 
-interface OpenWebUiWorkloadProps {
-  readonly config: EnvironmentConfig;
-  readonly env: OpenWebUiEnv;
-  readonly secretName: string;
-  readonly checksum: string;
+/**
+ * The namespace's flows on top of its default deny (base chart): the web load balancer in; LiteLLM, the data stores
+ * and HTTPS out.
+ */
+function networkPolicies(scope: Construct, vpcCidr: string): void {
+  const namespace = IDENTITIES.openWebUi.namespace;
+  new AllowPolicy(scope, 'FromLoadBalancer', {
+    name: 'open-webui-from-load-balancer',
+    namespace,
+    podLabels: LABELS.openWebUi,
+    // The web load balancer registers pod IPs (target type ip); its nodes and health checks are in the VPC.
+    ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.openWebUi.port)] }],
+  });
+  new AllowPolicy(scope, 'Egress', {
+    name: 'open-webui-egress',
+    namespace,
+    podLabels: LABELS.openWebUi,
+    egress: [
+      // Models, embeddings and MCP tools through LiteLLM.
+      { to: [podsIn(IDENTITIES.litellm.namespace, LABELS.litellmGateway)], ports: [tcp(NAMES.litellm.port)] },
+      // Aurora (5432) and Valkey (6379) in the VPC's data subnets.
+      { to: [vpcPeer(vpcCidr)], ports: [tcp(5432), tcp(6379)] },
+      // S3 and STS for uploads, and the identity provider's discovery, token and key endpoints.
+      httpsAnywhere(),
+    ],
+  });
 }
 
-/** Deployment, Service, autoscaler and disruption budget. */
-class OpenWebUiWorkload extends Construct {
-  constructor(scope: Construct, id: string, props: OpenWebUiWorkloadProps) {
-    super(scope, id);
-    const { config, env, secretName } = props;
-    const namespace = IDENTITIES.openWebUi.namespace;
-    const port = NAMES.openWebUi.port;
-    const image = imageRef(IMAGES.openWebUi);
-    const scratch = scratchDirs(OPEN_WEBUI_WRITABLE_PATHS, '4Gi');
-    // The image ships files under DATA_DIR (model caches) and STATIC_DIR (frontend assets); the emptyDirs that
-    // replace them for a read-only root are seeded from the image first, as the upstream Helm chart does for its data volume.
-    const seedMounts: k8s.VolumeMount[] = [
-      { name: 'data', mountPath: '/seed/data' },
-      { name: 'static', mountPath: '/seed/static' },
-    ];
-    const seed = `cp -R ${OPEN_WEBUI_WRITABLE_PATHS.data}/. /seed/data/ && cp -R ${OPEN_WEBUI_WRITABLE_PATHS.static}/. /seed/static/`;
-
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: NAMES.openWebUi.deployment, labels: { ...LABELS.openWebUi } },
-      spec: {
-        replicas: Availability.specReplicas(config.openWebUi),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...LABELS.openWebUi } },
-        // Old and new releases must never serve against one database (a migration may rename what the old one
-        // queries), so every rollout stops all pods before starting the new ones: a short outage per deploy.
-        // The new pods each run the migrations on start; PostgreSQL's transactional DDL makes a losing racer fail
-        // and restart instead of half-migrating.
-        strategy: { type: 'Recreate' },
-        template: {
-          metadata: { labels: { ...LABELS.openWebUi }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: props.checksum } },
-          spec: {
-            serviceAccountName: IDENTITIES.openWebUi.serviceAccount,
-            // IRSA still works: EKS projects its own token volume for annotated service accounts.
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(OPEN_WEBUI_UID),
-            terminationGracePeriodSeconds: 60,
-            topologySpreadConstraints: spreadAcrossZones(LABELS.openWebUi),
-            volumes: scratch.volumes,
-            initContainers: [
-              {
-                name: 'seed',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['sh', '-c', seed],
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '1' }),
-                volumeMounts: seedMounts,
-              },
-            ],
-            containers: [
-              {
-                name: 'open-webui',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env: [...plainEnv(env.plain), ...env.secretKeys.map((key) => secretEnv(key, secretName))],
-                securityContext: restrictedContainerSecurityContext(),
-                resources: resources({ cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '2' }),
-                volumeMounts: scratch.mounts,
-                // A first start runs the migrations and seeds the database: allow five minutes.
-                ...httpProbes({
-                  live: OPEN_WEBUI_HEALTH.live,
-                  ready: OPEN_WEBUI_HEALTH.ready,
-                  startupPeriodSeconds: 5,
-                  startupFailureThreshold: 60,
-                }),
-                // Leave the load balancer's target list before the process stops.
-                lifecycle: { preStop: { sleep: { seconds: 10 } } },
-              },
-            ],
-          },
-        },
-      },
-    });
-
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: NAMES.openWebUi.service, labels: { ...LABELS.openWebUi } },
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...LABELS.openWebUi },
-        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-
-    new Availability(this, 'Availability', {
-      name: NAMES.openWebUi.deployment,
-      namespace,
-      selector: LABELS.openWebUi,
-      minReplicas: config.openWebUi.minReplicas,
-      maxReplicas: config.openWebUi.maxReplicas,
-      deploymentName: NAMES.openWebUi.deployment,
-    });
-  }
-}
-
-interface OpenWebUiExposureProps {
-  readonly config: EnvironmentConfig;
-  readonly aws: PlatformAwsValues;
-  readonly namespace: string;
-}
-
-/** Who may reach the pods and whom they may reach; the web load balancer's binding when there is one. */
-class OpenWebUiExposure extends Construct {
-  constructor(scope: Construct, id: string, props: OpenWebUiExposureProps) {
-    super(scope, id);
-    const { config, aws, namespace } = props;
-    const vpcCidr = config.network.cidr;
-    const port = NAMES.openWebUi.port;
-    new AllowPolicy(this, 'FromLoadBalancer', {
-      name: 'open-webui-from-load-balancer',
-      namespace,
-      podLabels: LABELS.openWebUi,
-      // The web load balancer registers pod IPs (target type ip); its nodes and health checks are in the VPC.
-      ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(port)] }],
-    });
-    new AllowPolicy(this, 'Egress', {
-      name: 'open-webui-egress',
-      namespace,
-      podLabels: LABELS.openWebUi,
-      egress: [
-        // Models, embeddings and MCP tools through LiteLLM.
-        { to: [podsIn(IDENTITIES.litellm.namespace, LABELS.litellmGateway)], ports: [tcp(NAMES.litellm.port)] },
-        // Aurora (5432) and Valkey (6379) in the VPC's data subnets.
-        { to: [vpcPeer(vpcCidr)], ports: [tcp(5432), tcp(6379)] },
-        // S3 and STS for uploads, and the identity provider's discovery, token and key endpoints.
-        httpsAnywhere(),
-      ],
-    });
-    bindServiceToTargetGroup(this, 'TargetGroupBinding', {
-      targetGroupArn: aws.webTargetGroupArns?.openWebUi,
-      name: NAMES.openWebUi.service,
-      namespace,
-      service: { name: NAMES.openWebUi.service, port },
-    });
-  }
+/** The web load balancer's binding, when there is one (only with a web domain). */
+function exposure(scope: Construct, aws: PlatformAwsValues, service: { readonly name: string; readonly port: number }): void {
+  bindServiceToTargetGroup(scope, 'TargetGroupBinding', {
+    targetGroupArn: aws.webTargetGroupArns?.openWebUi,
+    name: service.name,
+    namespace: IDENTITIES.openWebUi.namespace,
+    service,
+  });
 }

@@ -3,7 +3,7 @@
  * The CDK app passes CloudFormation tokens in `aws`; the review render passes `placeholderAwsValues`.
  */
 import type { App, Chart } from 'cdk8s';
-import { mcpCredentialSecretNames } from '../lib/config/mcp-schema';
+import { mcpCredentialSecretNames } from '../lib/shared/litellm';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { BaseChart } from './base-chart';
 import { ClickHouseChart } from './clickhouse-chart';

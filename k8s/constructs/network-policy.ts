@@ -63,7 +63,10 @@ export interface AllowPolicyProps {
   readonly egress?: k8s.NetworkPolicyEgressRule[];
 }
 
-/** One explicit allow on top of the default deny; each names the flow it exists for. */
+/**
+ * One explicit allow on top of the default deny; each names the flow it exists for. `k8s.KubeNetworkPolicy`, not
+ * cdk8s-plus's `NetworkPolicy`: that one renders an all-pods selector as `{}` where ours is `{ matchLabels: {} }`.
+ */
 export class AllowPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowPolicyProps) {
     super(scope, id);

@@ -1,6 +1,8 @@
+import type { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { NAMES } from '../endpoints';
 import { ExternalSecret, type SecretsManagerRef } from '../imports/external-secrets';
+import { secretEnv } from './pod-security';
 
 export interface SyncedSecretProps {
   /** Name of the Kubernetes Secret the operator writes (and of the ExternalSecret). */
@@ -20,6 +22,8 @@ export interface SyncedSecretProps {
  */
 export class SyncedSecret extends Construct {
   readonly secretName: string;
+  /** Keys of the Secret, in the order given. */
+  readonly keyNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: SyncedSecretProps) {
     super(scope, id);
@@ -32,6 +36,7 @@ export class SyncedSecret extends Construct {
       throw new Error('keys: is empty (give at least one key of the Secret to write)');
     }
     this.secretName = props.name;
+    this.keyNames = Object.keys(props.keys);
     new ExternalSecret(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
@@ -46,6 +51,19 @@ export class SyncedSecret extends Construct {
         data: aliases.map((alias) => ({ secretKey: alias, remoteRef: props.sources[alias] as SecretsManagerRef })),
       },
     });
+  }
+
+  /**
+   * Environment variables a container reads from this Secret, each named after its key: the given keys in the given
+   * order, or every key. A key the Secret does not hold is refused, so a pod never waits on a key that never comes.
+   */
+  env(...keys: string[]): k8s.EnvVar[] {
+    const wanted = keys.length > 0 ? keys : this.keyNames;
+    const unknown = wanted.find((k) => !this.keyNames.includes(k));
+    if (unknown !== undefined) {
+      throw new Error(`${unknown}: is not a key of Secret ${this.secretName} (add it to keys, or read another Secret)`);
+    }
+    return wanted.map((key) => secretEnv(key, this.secretName));
   }
 }
 

@@ -24,3 +24,30 @@ export function bindServiceToTargetGroup(scope: Construct, id: string, props: Se
     spec: { targetGroupARN: props.targetGroupArn, targetType: 'ip', serviceRef: { name: props.service.name, port: props.service.port } },
   });
 }
+
+/** Target groups one Service sits behind. */
+export interface LoadBalancerTargetGroups {
+  /** The internal load balancer's; no binding when absent. */
+  readonly internal?: string;
+  /** The public web load balancer's (only with a web domain); no binding when absent. */
+  readonly public?: string;
+}
+
+/**
+ * Binds a Service to the internal load balancer's target group and to the public one's, each when there is one. The
+ * public binding's name ends in `-public`, so both live side by side in the Service's namespace.
+ */
+export function bindServiceToLoadBalancers(
+  scope: Construct,
+  namespace: string,
+  service: ServiceTargetGroupProps['service'],
+  targetGroups: LoadBalancerTargetGroups,
+): void {
+  bindServiceToTargetGroup(scope, 'TargetGroupBinding', { targetGroupArn: targetGroups.internal, name: service.name, namespace, service });
+  bindServiceToTargetGroup(scope, 'PublicTargetGroupBinding', {
+    targetGroupArn: targetGroups.public,
+    name: `${service.name}-public`,
+    namespace,
+    service,
+  });
+}

@@ -10,7 +10,7 @@
  * test/contracts/litellm-router.test.ts.
  */
 import { stringify } from 'yaml';
-import { mcpCredentialEnvName } from '../../lib/config/mcp-schema';
+import { mcpCredentialEnvName } from '../../lib/shared/litellm';
 import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
 import { bedrockInvocationId } from '../../lib/shared/bedrock';
 

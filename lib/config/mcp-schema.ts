@@ -71,12 +71,5 @@ export function checkMcpServers(
   });
 }
 
-/** Name of the environment variable holding an MCP server's credential in the LiteLLM pod. */
-export function mcpCredentialEnvName(server: Pick<McpServerConfig, 'name'>): string {
-  return `MCP_CREDENTIAL_${server.name.toUpperCase()}`;
-}
-
-/** Secret name of each server that has a credential, keyed by server name (what the chart and IAM need). */
-export function mcpCredentialSecretNames(servers: readonly McpServerConfig[]): Record<string, string> {
-  return Object.fromEntries(servers.flatMap((s) => (s.credentialSecretName !== undefined ? [[s.name, s.credentialSecretName]] : [])));
-}
+// Kept where lib/ and k8s/ can both import them without k8s/ reaching into lib/config.
+export { mcpCredentialEnvName, mcpCredentialSecretNames } from '../shared/litellm';

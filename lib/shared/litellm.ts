@@ -26,3 +26,15 @@ export const LITELLM_KEY_HEADER = 'x-litellm-api-key';
  * as it is; it cannot prefix one.
  */
 export const AUTHORIZER_KEY_CONTEXT = { bare: 'virtualKey', bearer: 'virtualKeyBearer' } as const;
+
+/** Name of the environment variable holding an MCP server's credential in the LiteLLM pod. */
+export function mcpCredentialEnvName(server: { readonly name: string }): string {
+  return `MCP_CREDENTIAL_${server.name.toUpperCase()}`;
+}
+
+/** Secret name of each server that has a credential, keyed by server name (what the chart and IAM need). */
+export function mcpCredentialSecretNames(
+  servers: readonly { readonly name: string; readonly credentialSecretName?: string | undefined }[],
+): Record<string, string> {
+  return Object.fromEntries(servers.flatMap((s) => (s.credentialSecretName !== undefined ? [[s.name, s.credentialSecretName]] : [])));
+}

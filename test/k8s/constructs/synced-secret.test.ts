@@ -36,3 +36,23 @@ describe('SyncedSecret', () => {
     );
   });
 });
+
+describe('SyncedSecret.env', () => {
+  const chart = Testing.chart();
+  const secret = new SyncedSecret(chart, 'S', {
+    name: 'app-env',
+    namespace: 'ns',
+    sources: { a: { key: 'arn:a' } },
+    keys: { B_KEY: '{{ .a }}', A_KEY: '{{ .a }}' },
+  });
+
+  test('reads every key of the Secret in the order given, or the keys asked for in that order', () => {
+    const ref = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: 'app-env', key } } });
+    expect(secret.env()).toEqual([ref('B_KEY'), ref('A_KEY')]);
+    expect(secret.env('A_KEY')).toEqual([ref('A_KEY')]);
+  });
+
+  test('refuses a key the Secret does not hold', () => {
+    expect(() => secret.env('A_KEY', 'C_KEY')).toThrow('C_KEY: is not a key of Secret app-env (add it to keys, or read another Secret)');
+  });
+});

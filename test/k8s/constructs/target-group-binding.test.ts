@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { bindServiceToTargetGroup } from '../../../k8s/constructs/target-group-binding';
+import { bindServiceToLoadBalancers, bindServiceToTargetGroup } from '../../../k8s/constructs/target-group-binding';
 import { targetGroupBindingSchema } from '../../../k8s/imports/eks-auto-mode';
 
 const service = { name: 'app', port: 8080 };
@@ -31,5 +31,26 @@ describe('bindServiceToTargetGroup', () => {
       ['app', '<internal>', service],
       ['app-public', '<public>', service],
     ]);
+  });
+});
+
+describe('bindServiceToLoadBalancers', () => {
+  const bindings = (targetGroups: { internal?: string; public?: string }) => {
+    const chart = Testing.chart();
+    bindServiceToLoadBalancers(chart, 'ns', service, targetGroups);
+    return Testing.synth(chart).map((b) => [b.metadata.name, b.metadata.namespace, b.spec.targetGroupARN]);
+  };
+
+  test('binds the Service behind the internal load balancer under its own name, and behind the public one under -public', () => {
+    expect(bindings({ internal: '<internal>', public: '<public>' })).toEqual([
+      ['app', 'ns', '<internal>'],
+      ['app-public', 'ns', '<public>'],
+    ]);
+  });
+
+  test('binds nothing to a load balancer that is absent', () => {
+    expect(bindings({ internal: '<internal>' })).toEqual([['app', 'ns', '<internal>']]);
+    expect(bindings({ public: '<public>' })).toEqual([['app-public', 'ns', '<public>']]);
+    expect(bindings({})).toEqual([]);
   });
 });
