@@ -4,13 +4,16 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Transpile only (swc): `npm run typecheck` type-checks everything once; per-file type information was the
-    // largest cost of a cold run (see `npm run bench:tests`).
+    // Transpile only, with swc (faster than ts-jest's transpiler on a cold cache, as CI's fresh clone has):
+    // `npm run typecheck` type-checks everything once.
     '^.+\\.tsx?$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
     ],
   },
+  // Checks moto_server and the PostgreSQL binaries once, and shares each environment's templates across files.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/jest-environment.ts', '<rootDir>/test/support/bench-setup.ts'],
   // Two cores: much of the suite waits on moto_server, PostgreSQL and child processes, so two workers keep both busy.
   maxWorkers: 2,

@@ -83,7 +83,8 @@ describe('reading the outputs', () => {
 });
 
 describe('the names the smoke run reads are the ones the app makes', () => {
-  const { config, stage, templates } = synthEnvironment('dev');
+  const environment = synthEnvironment('dev');
+  const { config, templates } = environment;
 
   test('the outputs file is where npm run deploy writes it', () => {
     const args = cdkInvocation('deploy', config, { ci: false }).args;
@@ -91,8 +92,8 @@ describe('the names the smoke run reads are the ones the app makes', () => {
   });
 
   test('the edge and data stack names are those of the stage', () => {
-    expect(edgeStackName('dev')).toBe(stage.edge.stackName);
-    expect(dataStackName('dev')).toBe(stage.data.stackName);
+    expect(edgeStackName('dev')).toBe(environment.stage.edge.stackName);
+    expect(dataStackName('dev')).toBe(environment.stage.data.stackName);
   });
 
   test('the edge stack declares every output the smoke run reads, one client id per consumer', () => {

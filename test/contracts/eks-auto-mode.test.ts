@@ -21,7 +21,8 @@ const tagValue = (resource: Resource, key: string): unknown =>
   ((resource.Properties.Tags ?? []) as { Key: string; Value: unknown }[]).find((t) => t.Key === key)?.Value;
 
 describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
-  const { stage, templates } = synthEnvironment(env);
+  const environment = synthEnvironment(env);
+  const { templates } = environment;
   const manifests = allManifests(config(env));
   const ofKind = (kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
   const [cluster] = resources(templates.cluster, 'AWS::EKS::Cluster');
@@ -59,7 +60,7 @@ describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
     const groups = resources(templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup');
     expect(groups).toHaveLength(2);
     for (const group of groups) expect(tagValue(group, EKS_CLUSTER_NAME_TAG)).toBe(clusterName);
-    expect(clusterName).toBe(stage.cluster.clusterName);
+    expect(clusterName).toBe(environment.stage.cluster.clusterName);
   });
 
   test("the service-linked role may delete load balancers, listeners and security groups tagged with the cluster's name, so ours are not", () => {

@@ -9,7 +9,8 @@ import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
 describe('EdgeStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
-    const { config, stage, templates } = synthEnvironment(name);
+    const environment = synthEnvironment(name);
+    const { config, templates } = environment;
     const edge = templates.edge;
 
     test('matches the snapshot', () => {
@@ -183,9 +184,9 @@ describe('EdgeStack', () => {
       const groups = Object.values(edge.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
       expect(groups).toHaveLength(2);
       for (const group of groups) {
-        expect(group.Properties.Tags).toContainEqual({ Key: EKS_CLUSTER_NAME_TAG, Value: stage.cluster.clusterName });
+        expect(group.Properties.Tags).toContainEqual({ Key: EKS_CLUSTER_NAME_TAG, Value: environment.stage.cluster.clusterName });
       }
-      expect(stage.cluster.clusterName).toBe(`genai-${name}`);
+      expect(environment.stage.cluster.clusterName).toBe(`genai-${name}`);
       for (const type of ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::EC2::SecurityGroup'])
         expect(tagged(type)).toEqual([]);
     });

@@ -3,7 +3,8 @@ import { snapshotOf, synthEnvironment } from '../support/app';
 
 describe('ObservabilityStack', () => {
   describe.each(['dev', 'prod'])('%s', (name) => {
-    const { config, stage, templates } = synthEnvironment(name);
+    const environment = synthEnvironment(name);
+    const { config, templates } = environment;
     const observability = templates.observability;
 
     test('matches the snapshot', () => {
@@ -11,8 +12,10 @@ describe('ObservabilityStack', () => {
     });
 
     test('deploys last, as genai-<env>-observability', () => {
-      expect(stage.observability.stackName).toBe(`genai-${name}-observability`);
-      expect(stage.observability.dependencies.map((s) => s.node.id)).toEqual(expect.arrayContaining(['Platform', 'Edge', 'Data']));
+      expect(environment.stage.observability.stackName).toBe(`genai-${name}-observability`);
+      expect(environment.stage.observability.dependencies.map((s) => s.node.id)).toEqual(
+        expect.arrayContaining(['Platform', 'Edge', 'Data']),
+      );
     });
 
     test('raises the eight alarms and the composite "gateway down", notifying the topic unless muted', () => {
