@@ -5,7 +5,8 @@ import { parseDesiredTenants } from '../tenants/desired-state';
 import { newVirtualKey, readConsumerKey, writeConsumerKey } from '../tenants/key-secret';
 import { keyHash, LiteLlmAdmin, type LiteLlmKey } from '../tenants/litellm-admin';
 import { apply, type ApplyCounts } from './apply';
-import { plan, type SecretKeyHashes } from './plan';
+import { withCurrentGrants } from './grants';
+import { isManaged, plan, type SecretKeyHashes } from './plan';
 import { waitUntilReady } from './readiness';
 
 /** Stable across updates, so CloudFormation never replaces the resource (and never sends a Delete for it on update). */
@@ -63,7 +64,8 @@ export function createOnEventHandler(deps: OnEventDependencies) {
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       log: deps.log,
     });
-    const [teams, keys] = await Promise.all([admin.listTeams(), admin.listKeys()]);
+    const [listed, keys] = await Promise.all([admin.listTeams(), admin.listKeys()]);
+    const teams = await withCurrentGrants(admin, listed, (t) => isManaged(desired.environment, t.metadata));
     const secrets = await readSecrets(deps.secretsManager, desired, keys);
 
     const decided = plan({ teams, keys }, desired, secrets.hashes, now());

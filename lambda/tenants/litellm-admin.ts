@@ -37,7 +37,12 @@ export interface LiteLlmTeam extends LiteLlmLimits {
   readonly models?: readonly string[];
   readonly metadata?: Readonly<Record<string, unknown>> | null;
   readonly blocked?: boolean;
-  /** Absent when the listing leaves the relation out; read as no grant. */
+  /** The team's permission row; null or absent: the team was never granted anything. */
+  readonly object_permission_id?: string | null;
+  /**
+   * The grant itself. /team/info resolves it; /team/list and /team/new leave it null even when the team has one
+   * (test/contracts/litellm-admin.test.ts), so with an object_permission_id it means "not read", not "none".
+   */
   readonly object_permission?: LiteLlmObjectPermission | null;
 }
 

@@ -293,6 +293,40 @@ describe('tenants reconciler, whole runs', () => {
     expect({ create: createLog, noop: noopLog, change: changeLog, delete: deleteLog }).toMatchSnapshot();
   });
 
+  test("removing a team's MCP grant revokes it with exactly one write, and an unchanged grant writes nothing", async () => {
+    // The stand-in answers /team/list as upstream does: no object_permission, only its id (litellm-admin contract).
+    const granted = world.desired((d) => ({
+      ...d,
+      teams: d.teams.map((t) => (t.alias === 'research' ? { ...t, mcpServers: ['deepwiki'] } : t)),
+    }));
+    await world.run('Create', granted);
+    const research = world.admin.teamByAlias('research')!;
+    expect(research.object_permission?.mcp_servers).toEqual(['deepwiki']);
+    takeLogs();
+
+    const writesBefore = world.admin.writes().length;
+    const unchanged = await world.run('Update', granted);
+    expect(world.admin.writes().length).toBe(writesBefore);
+    // One /team/info for the one team whose grant the listing leaves out.
+    expect(unchanged.Data).toMatchObject({ adminWrites: '0', adminReads: '3' });
+    const unchangedLog = takeLogs();
+
+    const revoked = await world.run('Update', world.desired());
+    expect(revoked.Data).toMatchObject({ teamsUpdated: '1', adminWrites: '1' });
+    expect(world.admin.writes().map((c) => [c.route, c.body])).toContainEqual([
+      '/team/update',
+      { team_id: research.team_id, object_permission: { mcp_servers: [] } },
+    ]);
+    expect(world.admin.teamByAlias('research')!.object_permission?.mcp_servers).toEqual([]);
+    const revokeLog = takeLogs();
+
+    // Revoked stays revoked: the next run writes nothing.
+    const after = world.admin.writes().length;
+    await world.run('Update', world.desired());
+    expect(world.admin.writes().length).toBe(after);
+    expect({ unchanged: unchangedLog, revoke: revokeLog }).toMatchSnapshot();
+  });
+
   test('a run that fails half-way names what failed, and the next run converges from there', async () => {
     const desired = world.desired();
     world.admin.failOnce({ nthWrite: 3 });
