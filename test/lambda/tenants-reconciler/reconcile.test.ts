@@ -14,7 +14,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseVirtualKeySecret } from '../../../lambda/authorizer/virtual-key-secret';
 import { masterKeyReader } from '../../../lambda/tenants/master-key';
-import { createOnEventHandler, type OnEventResponse } from '../../../lambda/tenants-reconciler/on-event';
+import { createOnEventHandler, DEADLINE_MARGIN_MS, type OnEventResponse } from '../../../lambda/tenants-reconciler/on-event';
 import { retiredKeyAlias, type DesiredTenants } from '../../../lib/shared/tenants';
 import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../../lib/shared/web';
 import { FakeLiteLlmAdmin, sha256 } from '../../support/fake-litellm-admin';
@@ -47,7 +47,7 @@ interface World {
   readonly secretArns: Record<string, string>;
   readonly logs: string[];
   /** Runs one event through a handler built like index.ts builds it (fake clock, no real sleeping). */
-  run(type: 'Create' | 'Update' | 'Delete', desired: DesiredTenants, client?: Client): Promise<OnEventResponse>;
+  run(type: 'Create' | 'Update' | 'Delete', desired: DesiredTenants, client?: Client, remainingMs?: number): Promise<OnEventResponse>;
   desired(change?: (d: DesiredTenants) => DesiredTenants): DesiredTenants;
   secretKey(consumer: string): Promise<string | undefined>;
   clock: { now: number };
@@ -130,7 +130,7 @@ beforeEach(async () => {
     logs,
     clock,
     desired: (change) => (change ? change(base) : base),
-    async run(type, desired, client = sm) {
+    async run(type, desired, client = sm, remainingMs) {
       const handler = createOnEventHandler({
         secretsManager: client,
         litellmUrl: admin.url,
@@ -143,7 +143,7 @@ beforeEach(async () => {
           clock.now += ms;
         },
       });
-      return handler(event(type, desired));
+      return handler(event(type, desired), remainingMs);
     },
     async secretKey(consumer) {
       const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArns[consumer] }));
@@ -445,6 +445,15 @@ describe('tenants reconciler, whole runs', () => {
         'Check the gateway pods and their database connection, then deploy again.',
     );
     expect(world.admin.adminCalls().filter((c) => c.method === 'POST')).toHaveLength(6);
+  });
+
+  test("keeps the function's deadline: with too little time left it stops waiting and sends no admin call", async () => {
+    world.admin.failReadiness(1000, 'db-disconnected');
+    // 35 s left, less the 10 s margin: the 30 s readiness budget shrinks to 25 s, so two polls, then the failure.
+    await expect(world.run('Create', world.desired(), sm, DEADLINE_MARGIN_MS + 25_000)).rejects.toThrow(
+      `LiteLLM at ${world.admin.url} was not ready within 25 s (3 polls of /health/readiness; last: status healthy, database disconnected).`,
+    );
+    expect(world.admin.adminCalls()).toHaveLength(0);
   });
 
   test('no key, master key or secret value reaches a log line, an error message, the response or the call log', async () => {
