@@ -27,6 +27,9 @@ Options:
   --langfuse                also check that the call's trace reaches Langfuse. LangfuseUrl is internal-only:
                             run from inside the VPC, or port-forward the langfuse-web Service and pass
                             --langfuse-url. Reads the project keys from Secrets Manager (data stack).
+  --rate-limit              also check the consumer's rpm limit holds across every gateway pod: fires rpmLimit + 1
+                            one-token chat completions at once and expects LiteLLM to refuse at least one (429).
+                            The consumer is then limited for up to a minute; needs tenants.consumers[].rpmLimit
   --langfuse-url <url>      Langfuse to query instead of the LangfuseUrl output
   --langfuse-timeout <s>    seconds to wait for the trace (default 60)
   --outputs <file>          outputs file (default cdk.out/<env>-outputs.json)
@@ -45,6 +48,8 @@ export interface SmokeRequest {
   readonly consumer?: string;
   readonly model?: string;
   readonly langfuse: boolean;
+  /** Also fire the consumer's rpm limit + 1 requests (--rate-limit). */
+  readonly rateLimit?: boolean;
   readonly langfuseUrl?: string;
   readonly langfuseTimeoutSeconds: number;
   readonly outputsFile?: string;
@@ -71,6 +76,7 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeRequest | 'help' {
   const values: Partial<Record<ValueFlag, string>> = {};
   const names: string[] = [];
   let langfuse = false;
+  let rateLimit = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('-')) {
@@ -79,6 +85,10 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeRequest | 'help' {
     }
     if (arg === '--langfuse') {
       langfuse = true;
+      continue;
+    }
+    if (arg === '--rate-limit') {
+      rateLimit = true;
       continue;
     }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -105,6 +115,7 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeRequest | 'help' {
     ...(values['--consumer'] ? { consumer: values['--consumer'] } : {}),
     ...(values['--model'] ? { model: values['--model'] } : {}),
     langfuse,
+    ...(rateLimit ? { rateLimit: true } : {}),
     ...(values['--langfuse-url'] ? { langfuseUrl: values['--langfuse-url'] } : {}),
     langfuseTimeoutSeconds: seconds('--langfuse-timeout', values['--langfuse-timeout'], 60),
     ...(values['--outputs'] ? { outputsFile: values['--outputs'] } : {}),
@@ -134,6 +145,8 @@ export interface SmokePlan {
   readonly outputsFile: string;
   readonly gatewayUrl?: string;
   readonly langfuse?: { readonly url?: string; readonly timeoutMs: number };
+  /** The consumer's rpm limit, when --rate-limit asked to prove it holds across pods. */
+  readonly rateLimit?: { readonly rpm: number };
   readonly timeoutMs: number;
   /** How long to wait for the gateway to stop answering 5xx before checking; 0 checks at once. */
   readonly waitMs: number;
@@ -157,6 +170,10 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
   const team = config.tenants.teams.find((t) => t.name === config.tenants.consumers.find((c) => c.name === consumer)?.team);
   const models = team ? [...team.models] : [];
   const model = request.model ?? models[0] ?? '';
+  const rpm = config.tenants.consumers.find((c) => c.name === consumer)?.rpmLimit;
+  if (request.rateLimit && rpm === undefined) {
+    throw new UsageError(`--rate-limit: consumer ${consumer} has no rpmLimit in ${config.name}'s config, so there is no limit to prove`);
+  }
   if (!models.includes(model)) {
     throw new UsageError(`--model: "${model}" is not a model consumer ${consumer} may call (allowed: ${models.join(', ')})`);
   }
@@ -172,6 +189,7 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
     ...(request.langfuse
       ? { langfuse: { ...(request.langfuseUrl ? { url: request.langfuseUrl } : {}), timeoutMs: request.langfuseTimeoutSeconds * 1000 } }
       : {}),
+    ...(request.rateLimit && rpm !== undefined ? { rateLimit: { rpm } } : {}),
     timeoutMs: request.timeoutSeconds * 1000,
     waitMs: request.waitSeconds * 1000,
   };

@@ -30,6 +30,7 @@ import {
   stageRoot,
   type EdgeOutputs,
 } from './smoke-outputs';
+import { checkSharedRateLimit } from './smoke-rate-limit';
 import { exitCode, formatCheck, summary } from './smoke-report';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
 import { checkWebEntrance } from './smoke-web';
@@ -202,9 +203,15 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     chatStarted = new Date(deps.now());
     const chat = report(await checkStreamingChat(ctx, headers, plan.model, traceUserId));
     chatPassed = chat.outcome === 'pass';
+    if (plan.rateLimit) {
+      const name = `rpm limit ${plan.rateLimit.rpm} holds across pods`;
+      if (chatPassed) report(await checkSharedRateLimit(ctx, headers, plan.model, plan.rateLimit.rpm));
+      else report(skipped(name, 'the streaming chat completion did not pass'));
+    }
   } else {
     report(skipped(`models listed (${plan.models.join(', ')})`, noToken));
     report(skipped(`streaming chat completion (${plan.model})`, noToken));
+    if (plan.rateLimit) report(skipped(`rpm limit ${plan.rateLimit.rpm} holds across pods`, noToken));
   }
 
   const models = `${gatewayUrl}/models`;

@@ -7,7 +7,8 @@
  * review placeholders.
  *
  * Every router and cache key written here is checked against LiteLLM's source in
- * test/contracts/litellm-router.test.ts.
+ * test/contracts/litellm-router.test.ts; the shared limit store and the no-log and client-tag refusals in
+ * test/contracts/litellm-isolation.test.ts.
  */
 import { stringify } from 'yaml';
 import { mcpCredentialEnvName } from '../../lib/shared/litellm';
@@ -48,6 +49,27 @@ export const LITELLM_SETTINGS = {
   /** Per worker process; total connections = limit x workers x pods, kept well under Aurora's max_connections. */
   databaseConnectionPoolLimit: 10,
 } as const;
+
+/**
+ * Where LiteLLM keeps per-key, per-team and per-end-user limit state (rpm, tpm, parallel requests) and spend
+ * counters shared by every pod: `general_settings.coordination_redis`, the explicit store that wins over every
+ * fallback (test/contracts/litellm-isolation.test.ts). Without it a pod borrows only a Redis response cache and
+ * otherwise counts alone, so a limit is multiplied by the replica count. Same Valkey, variables and TLS as the
+ * router, in every environment.
+ *
+ * Sizing: the rate limiter writes, per limited key, team or end user, a window key and up to three counters
+ * (`{api_key:<hash>}:window|requests|tokens|max_parallel_requests`), each expiring after the 60 s window, so
+ * the state is a few hundred bytes per caller active in the last minute: far below the smallest node's memory
+ * (cache.t4g.micro), and bounded under `noeviction` because every key expires.
+ */
+export function coordinationRedis(): Record<string, string | boolean> {
+  return {
+    host: `os.environ/${LITELLM_ENV.redisHost}`,
+    port: `os.environ/${LITELLM_ENV.redisPort}`,
+    password: `os.environ/${LITELLM_ENV.redisPassword}`,
+    ssl: true,
+  };
+}
 
 /** `order` of the active and the standby deployments of a group that has standbys (lowest order is served). */
 export const DEPLOYMENT_ORDER = { active: 1, standby: 2 } as const;
@@ -225,6 +247,8 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       callbacks: [LITELLM_LANGFUSE_CALLBACK],
       // Debug logging is off by LITELLM_LOG (set_verbose is deprecated upstream).
       json_logs: true,
+      // A request's `"no-log": true` would drop its trace (and so its attribution) from Langfuse: ignored.
+      global_disable_no_log_param: true,
       request_timeout: LITELLM_SETTINGS.requestTimeoutSeconds,
       drop_params: true,
       // redact_user_api_key_info stays off: it strips every user_api_key_* field (key alias, team alias,
@@ -244,6 +268,11 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // Fail closed: no request is served without the database that holds keys and budgets.
       allow_requests_on_db_unavailable: false,
       disable_error_logs: true,
+      // Limit and spend state shared by every pod (see coordinationRedis).
+      coordination_redis: coordinationRedis(),
+      // A request's own metadata.tags would be merged with its key's: refused (400), so the platform's
+      // environment:/team:/consumer: tags from key and team metadata stay the only attribution.
+      reject_clientside_metadata_tags: true,
       // The end user of a request comes from this header before the body's `user` field
       // (test/contracts/litellm.test.ts: end-user attribution).
       ...(input.endUserIdHeader ? { user_header_name: input.endUserIdHeader } : {}),

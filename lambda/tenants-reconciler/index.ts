@@ -7,7 +7,7 @@
  * `{"value": ...}`, the key being `sk-<value>`), READINESS_TIMEOUT_SECONDS (how long to wait for LiteLLM).
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { masterKeyReader } from '../tenants/master-key';
 import { createOnEventHandler, type OnEventResponse } from './on-event';
 
@@ -28,9 +28,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv): { litellmUrl: string; m
   return { litellmUrl, masterKeySecretArn, readinessTimeoutMs: seconds * 1000 };
 }
 
-let onEvent: ((event: CloudFormationCustomResourceEvent) => Promise<OnEventResponse>) | undefined;
+let onEvent: ((event: CloudFormationCustomResourceEvent, remainingMs?: number) => Promise<OnEventResponse>) | undefined;
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<OnEventResponse> {
+export async function handler(event: CloudFormationCustomResourceEvent, context?: Context): Promise<OnEventResponse> {
   // Built once per cold start; clients and the cached master key are reused by warm invocations.
   if (!onEvent) {
     const config = readEnvironment(process.env);
@@ -44,5 +44,5 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
       log: (line) => console.log(line),
     });
   }
-  return onEvent(event);
+  return onEvent(event, context?.getRemainingTimeInMillis());
 }

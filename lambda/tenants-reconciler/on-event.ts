@@ -5,8 +5,12 @@ import { parseDesiredTenants } from '../tenants/desired-state';
 import { newVirtualKey, readConsumerKey, writeConsumerKey } from '../tenants/key-secret';
 import { keyHash, LiteLlmAdmin, type LiteLlmKey } from '../tenants/litellm-admin';
 import { apply, type ApplyCounts } from './apply';
-import { plan, type SecretKeyHashes } from './plan';
+import { withCurrentGrants } from './grants';
+import { isManaged, plan, type SecretKeyHashes } from './plan';
 import { waitUntilReady } from './readiness';
+
+/** Kept back from the function's remaining time, so a run cut short still reports its failure to CloudFormation. */
+export const DEADLINE_MARGIN_MS = 10_000;
 
 /** Stable across updates, so CloudFormation never replaces the resource (and never sends a Delete for it on update). */
 export const PHYSICAL_RESOURCE_ID = 'tenants';
@@ -36,7 +40,8 @@ export interface OnEventDependencies {
 /** The onEvent handler, given clients made once per cold start. */
 export function createOnEventHandler(deps: OnEventDependencies) {
   const now = deps.now ?? Date.now;
-  return async (event: CloudFormationCustomResourceEvent): Promise<OnEventResponse> => {
+  /** `remainingMs`: what the Lambda context says is left; every admin call ends before that, less the margin. */
+  return async (event: CloudFormationCustomResourceEvent, remainingMs?: number): Promise<OnEventResponse> => {
     if (event.RequestType === 'Delete') {
       // The teams and keys live in LiteLLM's database, which goes (ephemeral) or stays (retained) with the data
       // stack; the key secrets are the stack's own. Deleting keys here would only break a retained environment.
@@ -45,10 +50,12 @@ export function createOnEventHandler(deps: OnEventDependencies) {
     }
     const desired = parseDesiredTenants((event.ResourceProperties as Record<string, unknown>).DesiredTenants);
     const calls = { reads: 0, writes: 0 };
+    const deadline = remainingMs === undefined ? undefined : now() + remainingMs - DEADLINE_MARGIN_MS;
     const admin = new LiteLlmAdmin({
       baseUrl: deps.litellmUrl,
       masterKey: deps.masterKey,
       timeoutMs: deps.callTimeoutMs,
+      ...(deadline !== undefined ? { deadline, now } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       onCall: (c) => {
         if (c.route === '/health/readiness') return;
@@ -59,11 +66,13 @@ export function createOnEventHandler(deps: OnEventDependencies) {
 
     await waitUntilReady(admin, deps.litellmUrl, {
       ...deps.readiness,
+      timeoutMs: deadline === undefined ? deps.readiness.timeoutMs : Math.min(deps.readiness.timeoutMs, deadline - now()),
       now,
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       log: deps.log,
     });
-    const [teams, keys] = await Promise.all([admin.listTeams(), admin.listKeys()]);
+    const [listed, keys] = await Promise.all([admin.listTeams(), admin.listKeys()]);
+    const teams = await withCurrentGrants(admin, listed, (t) => isManaged(desired.environment, t.metadata));
     const secrets = await readSecrets(deps.secretsManager, desired, keys);
 
     const decided = plan({ teams, keys }, desired, secrets.hashes, now());

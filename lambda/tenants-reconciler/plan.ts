@@ -7,6 +7,8 @@
  * - Only teams and keys whose metadata carries this environment's managed-by marker are changed or deleted.
  *   A desired team alias or consumer name held by anything else fails the run before any write.
  * - Teams: missing ones are created, drifted ones updated, removed ones deleted last (after their keys).
+ * - MCP grants: compared with the grant /team/info reports (the listing leaves it out, see grants.ts); a grant
+ *   removed from the config is revoked with an empty list, and one that could not be read is written as desired.
  * - Keys: one per consumer, alias = consumer name. A key matching the secret is updated when it drifted; any
  *   other key under that alias (stale secret, crash between issuing and storing, re-created secret, expired
  *   key) is deleted and a fresh key issued. A key matching the secret's AWSPENDING version is a rotation in
@@ -257,10 +259,20 @@ function teamChanges(team: LiteLlmTeam, fields: TeamFields): Partial<TeamFields>
   if (!sameSet(team.models ?? [], fields.models)) changes.models = fields.models;
   const metadata = mergedMetadata(team.metadata, fields.metadata);
   if (metadata) changes.metadata = metadata;
-  // A grant removed from the config is revoked with an empty list.
+  // A grant removed from the config is revoked with an empty list; one that could not be read is written as desired.
   const mcpServers = fields.object_permission?.mcp_servers ?? [];
-  if (!sameSet(team.object_permission?.mcp_servers ?? [], mcpServers)) changes.object_permission = { mcp_servers: [...mcpServers] };
+  const current = currentGrant(team);
+  if (current === undefined || !sameSet(current, mcpServers)) changes.object_permission = { mcp_servers: [...mcpServers] };
   return changes;
+}
+
+/**
+ * The MCP servers a team is granted now, or undefined when that is unknown: the team points at a permission row
+ * whose grant the answer did not carry (a listing that was not completed with /team/info). Never read as "none".
+ */
+export function currentGrant(team: LiteLlmTeam): readonly string[] | undefined {
+  if (team.object_permission) return team.object_permission.mcp_servers ?? [];
+  return team.object_permission_id ? undefined : [];
 }
 
 function keyChanges(key: LiteLlmKey, fields: KeyFields, teamId: string | undefined): Partial<KeyFields> {

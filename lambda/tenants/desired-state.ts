@@ -1,11 +1,11 @@
 // zod/mini, as the authorizer: the classic build pulls ~400 KB into the bundle, mini ~20 KB.
 import * as z from 'zod/mini';
-import { consumerOfRetiredAlias, type DesiredTenants } from '../../lib/shared/tenants';
+import { BUDGET_DURATION, consumerOfRetiredAlias, type DesiredTenants } from '../../lib/shared/tenants';
 
 const count = z.number('a whole number, 0 or more').check(z.int('a whole number, 0 or more'), z.gte(0, 'a whole number, 0 or more'));
 const limits = {
   maxBudgetUsd: z.optional(z.number('an amount in USD, 0 or more').check(z.gte(0, 'an amount in USD, 0 or more'))),
-  budgetDuration: z.optional(z.string().check(z.regex(/^\d+(s|m|h|d|w|mo)$/, 'a LiteLLM duration such as 30d or 1mo'))),
+  budgetDuration: z.optional(z.string().check(z.regex(BUDGET_DURATION, 'a LiteLLM duration such as 30d or 1mo'))),
   tpmLimit: z.optional(count),
   rpmLimit: z.optional(count),
   maxParallelRequests: z.optional(count),

@@ -5,6 +5,10 @@
  * Secrets stay out of everything this module produces: the master key travels only in the Authorization
  * header, a virtual key only in a JSON body (never in a URL: /key/info and /key/delete take its SHA-256
  * hash), and error messages are scrubbed of both before they leave.
+ *
+ * The server is not trusted either: a 2xx answer must have the success shape of its route (a 200 carrying an
+ * error is a failure), /key/generate must store the key asked for, every body is read up to a size cap, /key/list
+ * up to a page cap, and no call runs past the caller's deadline.
  */
 import { createHash } from 'node:crypto';
 
@@ -37,7 +41,12 @@ export interface LiteLlmTeam extends LiteLlmLimits {
   readonly models?: readonly string[];
   readonly metadata?: Readonly<Record<string, unknown>> | null;
   readonly blocked?: boolean;
-  /** Absent when the listing leaves the relation out; read as no grant. */
+  /** The team's permission row; null or absent: the team was never granted anything. */
+  readonly object_permission_id?: string | null;
+  /**
+   * The grant itself. /team/info resolves it; /team/list and /team/new leave it null even when the team has one
+   * (test/contracts/litellm-admin.test.ts), so with an object_permission_id it means "not read", not "none".
+   */
   readonly object_permission?: LiteLlmObjectPermission | null;
 }
 
@@ -139,7 +148,18 @@ export interface LiteLlmAdminOptions {
   readonly masterKey: string | (() => Promise<string>);
   /** Per call, body included. Default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * Epoch ms after which no call is sent and a call under way is cut off (the function's own deadline, less
+   * a margin). @default none: each call has only timeoutMs
+   */
+  readonly deadline?: number;
+  /** Largest answer body read, in bytes. @default MAX_BODY_BYTES */
+  readonly maxBodyBytes?: number;
+  /** Most /key/list pages followed. @default MAX_KEY_LIST_PAGES */
+  readonly maxKeyListPages?: number;
   readonly fetch?: typeof fetch;
+  /** Clock for the deadline. @default Date.now */
+  readonly now?: () => number;
   /** Told about every call after it completes. */
   readonly onCall?: (call: AdminCallRecord) => void;
 }
@@ -147,17 +167,31 @@ export interface LiteLlmAdminOptions {
 /** LiteLLM's page size ceiling on /key/list (`size` is validated `le=100`). */
 export const KEY_LIST_PAGE_SIZE = 100;
 
+/** 4 MiB: a /team/list of a few hundred teams with their keys; a function of 256 MB never holds more than this. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** 50 pages of 100: an environment's keys, rotated ones included, with room to spare. */
+export const MAX_KEY_LIST_PAGES = 50;
+
 /** The admin routes, each a typed method; see the interfaces above for the shapes. */
 export class LiteLlmAdmin {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly maxKeyListPages: number;
   private readonly doFetch: typeof fetch;
+  private readonly now: () => number;
   private masterKeyValue?: string;
+  /** Every key value this client sent: scrubbed from every message like the master key. */
+  private readonly handledKeys = new Set<string>();
 
   constructor(private readonly options: LiteLlmAdminOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.maxKeyListPages = options.maxKeyListPages ?? MAX_KEY_LIST_PAGES;
     this.doFetch = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
     if (typeof options.masterKey === 'string') this.masterKeyValue = options.masterKey;
   }
 
@@ -192,12 +226,18 @@ export class LiteLlmAdmin {
   async newTeam(request: NewTeamRequest): Promise<LiteLlmTeam> {
     const body = (await this.ok('POST', '/team/new', request)) as LiteLlmTeam;
     if (typeof body?.team_id !== 'string') throw new LiteLlmAdminError('POST /team/new', 200, 'no team_id in the answer');
+    if (body.team_alias !== request.team_alias) {
+      throw new LiteLlmAdminError('POST /team/new', 200, 'the answer names another team than the one asked for');
+    }
     return body;
   }
 
-  /** POST /team/update. */
+  /** POST /team/update; LiteLLM answers `{team_id, data}` for the team it changed. */
   async updateTeam(request: UpdateTeamRequest): Promise<void> {
-    await this.ok('POST', '/team/update', request);
+    const body = (await this.ok('POST', '/team/update', request)) as { team_id?: unknown; data?: unknown };
+    if (body.team_id !== request.team_id || typeof body.data !== 'object' || body.data === null) {
+      throw new LiteLlmAdminError('POST /team/update', 200, 'the answer is not the updated team');
+    }
   }
 
   /** POST /team/delete: deletes the teams and every key bound to them. */
@@ -209,6 +249,13 @@ export class LiteLlmAdmin {
   async listKeys(filter: { readonly teamId?: string; readonly keyAlias?: string } = {}): Promise<LiteLlmKey[]> {
     const keys: LiteLlmKey[] = [];
     for (let page = 1; ; page++) {
+      if (page > this.maxKeyListPages) {
+        throw new LiteLlmAdminError(
+          'GET /key/list',
+          200,
+          `still more keys after ${this.maxKeyListPages} pages of ${KEY_LIST_PAGE_SIZE}: refused to read on (raise maxKeyListPages if the environment really holds that many keys)`,
+        );
+      }
       const query = new URLSearchParams({ return_full_object: 'true', page: String(page), size: String(KEY_LIST_PAGE_SIZE) });
       if (filter.teamId !== undefined) query.set('team_id', filter.teamId);
       if (filter.keyAlias !== undefined) query.set('key_alias', filter.keyAlias);
@@ -235,34 +282,48 @@ export class LiteLlmAdmin {
     return body.info;
   }
 
-  /** POST /key/generate. */
+  /** POST /key/generate; with a chosen `key`, the answer must hold exactly that key and its hash. */
   async generateKey(request: GenerateKeyRequest): Promise<GeneratedKey> {
+    if (request.key !== undefined) this.handledKeys.add(request.key);
     const body = (await this.ok('POST', '/key/generate', request)) as GeneratedKey;
     if (typeof body?.key !== 'string' || typeof body.token !== 'string') {
       throw new LiteLlmAdminError('POST /key/generate', 200, 'no key or token in the answer');
     }
+    this.handledKeys.add(body.key);
+    if ((request.key !== undefined && body.key !== request.key) || body.token !== keyHash(body.key)) {
+      throw new LiteLlmAdminError('POST /key/generate', 200, 'the answer holds another key than the one requested');
+    }
     return body;
   }
 
-  /** POST /key/update. */
+  /** POST /key/update; LiteLLM answers the updated key's fields. */
   async updateKey(request: UpdateKeyRequest): Promise<void> {
+    this.handledKeys.add(request.key);
     await this.ok('POST', '/key/update', request);
   }
 
-  /** POST /key/delete by hashes (values are hashed here first) or by aliases. */
+  /** POST /key/delete by hashes (values are hashed here first) or by aliases; LiteLLM answers `{deleted_keys}`. */
   async deleteKeys(which: { readonly hashes: readonly string[] } | { readonly aliases: readonly string[] }): Promise<void> {
+    if ('hashes' in which) for (const k of which.hashes) if (k.startsWith('sk-')) this.handledKeys.add(k);
     const body =
       'hashes' in which ? { keys: which.hashes.map((k) => (k.startsWith('sk-') ? keyHash(k) : k)) } : { key_aliases: which.aliases };
-    await this.ok('POST', '/key/delete', body);
+    const answer = (await this.ok('POST', '/key/delete', body)) as { deleted_keys?: unknown };
+    if (!Array.isArray(answer.deleted_keys)) throw new LiteLlmAdminError('POST /key/delete', 200, 'the answer names no deleted keys');
   }
 
   private async ok(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     return this.check(`${method} ${routeOf(path)}`, await this.send(method, path, body));
   }
 
+  /**
+   * A success is a 200 whose body is JSON and carries no error (LiteLLM's `{"error": ...}`, FastAPI's `{"detail":
+   * ...}`); anything else fails with the server's message, scrubbed.
+   */
   private check(route: string, res: { status: number; body: unknown }): unknown {
-    if (res.status >= 200 && res.status < 300) return res.body;
-    throw new LiteLlmAdminError(route, res.status, this.scrub(errorMessage(res.body)));
+    if (res.status === 200 && isJson(res.body) && !hasErrorShape(res.body)) return res.body;
+    const why = res.status === 200 ? (isJson(res.body) ? 'an error' : 'no JSON') : undefined;
+    const message = this.scrub(errorMessage(res.body));
+    throw new LiteLlmAdminError(route, res.status, why ? `answered 200 with ${why}: ${message}` : message);
   }
 
   private async send(
@@ -275,16 +336,22 @@ export class LiteLlmAdmin {
     const headers: Record<string, string> = {};
     if (opts.auth) headers.authorization = `Bearer ${await this.masterKey()}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const left = this.options.deadline === undefined ? this.timeoutMs : this.options.deadline - this.now();
+    if (left <= 0) throw new LiteLlmAdminError(route, 0, 'not sent: the run has no time left before its deadline');
+    const timeoutMs = Math.min(this.timeoutMs, left);
     let status = 0;
     try {
       const response = await this.doFetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.status;
-      const text = await response.text();
+      const text = await readCapped(response, this.maxBodyBytes);
+      if (text === undefined) {
+        throw new LiteLlmAdminError(route, status, `the answer is larger than ${this.maxBodyBytes} bytes: refused to read it`);
+      }
       let parsed: unknown = text;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
@@ -293,9 +360,10 @@ export class LiteLlmAdmin {
       }
       return { status, body: parsed };
     } catch (err) {
+      if (err instanceof LiteLlmAdminError) throw err;
       const e = err as Error;
       const reason =
-        e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : ((e.cause as Error | undefined)?.message ?? e.message);
+        e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((e.cause as Error | undefined)?.message ?? e.message);
       throw new LiteLlmAdminError(route, 0, this.scrub(reason));
     } finally {
       this.options.onCall?.({ method, route: routeOf(path), status });
@@ -310,12 +378,78 @@ export class LiteLlmAdmin {
     return this.masterKeyValue;
   }
 
-  /** Removes the master key and anything shaped like a virtual key from a message. */
+  /** Removes the master key, every key this client handled and anything shaped like a virtual key from a message. */
   private scrub(message: string): string {
-    let out = message;
-    if (this.masterKeyValue) out = out.split(this.masterKeyValue).join('<master key>');
-    return redactKeys(out).slice(0, 500);
+    const secrets = [
+      ...(this.masterKeyValue ? [{ value: this.masterKeyValue, label: '<master key>' }] : []),
+      ...[...this.handledKeys].map((value) => ({ value, label: '<key>' })),
+    ];
+    return redactKeys(redactSecrets(message, secrets)).slice(0, 500);
   }
+}
+
+/** Shortest secret part worth replacing: a shorter one would blank ordinary words. */
+const MIN_SECRET_PART = 8;
+
+/**
+ * Replaces each secret in every form a server could echo it: as sent, without its `sk-` prefix, URL-encoded (both
+ * ways) and as escaped inside a JSON string. Longest forms first, so a shorter one never leaves part of a longer.
+ */
+export function redactSecrets(text: string, secrets: readonly { readonly value: string; readonly label: string }[]): string {
+  const forms: { form: string; label: string }[] = [];
+  for (const { value, label } of secrets) {
+    const bare = value.startsWith('sk-') ? value.slice(3) : value;
+    for (const v of [value, bare]) {
+      for (const form of [v, encodeURIComponent(v), encodeURIComponent(encodeURIComponent(v)), JSON.stringify(v).slice(1, -1)]) {
+        if (form.length >= MIN_SECRET_PART) forms.push({ form, label });
+      }
+    }
+  }
+  forms.sort((a, b) => b.form.length - a.form.length);
+  let out = text;
+  for (const { form, label } of forms) out = out.split(form).join(label);
+  // URL-encoding is case-insensitive in its escapes (%2f = %2F).
+  for (const { form, label } of forms) if (form.includes('%')) out = out.replace(new RegExp(escapeRegExp(form), 'gi'), label);
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The body as text, or undefined once it passes `maxBytes` (the rest is never read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isJson(body: unknown): boolean {
+  return typeof body === 'object' && body !== null;
+}
+
+/** LiteLLM's `{"error": ...}` or FastAPI's `{"detail": ...}` at the top of an answer. */
+function hasErrorShape(body: unknown): boolean {
+  if (Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  return (b.error !== undefined && b.error !== null) || b.detail !== undefined;
 }
 
 /** Replaces every `sk-...` in a text by `sk-<redacted>`. */

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { ATTRIBUTION_TAG_NAMES } from '../shared/attribution';
-import { DEFAULT_KEY_ROTATION_DAYS } from '../shared/tenants';
+import { BUDGET_DURATION, DEFAULT_KEY_ROTATION_DAYS } from '../shared/tenants';
 import { OPEN_WEBUI_CONSUMER } from '../shared/web';
 
 /** Team and consumer names: they become LiteLLM aliases and part of Cognito client names; no dot (retired key aliases use one). */
 const TENANT_NAME = /^[a-z][a-z0-9-]{1,62}$/;
 const TAG_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 
-/** LiteLLM's budget durations: a count and s, m, h, d, w or mo (test/contracts/litellm-tenants.test.ts). */
-export const BUDGET_DURATION = /^[1-9]\d{0,3}(s|m|h|d|w|mo)$/;
+export { BUDGET_DURATION };
+
+/** Why a budget duration was refused; names both rules, the unit list and the single month LiteLLM resets on. */
+export const BUDGET_DURATION_PROBLEM =
+  'is not a budget duration LiteLLM accepts (allowed: a count from 1 to 9999 and s, m, h, d or w, e.g. 30d or 2w; ' +
+  'or 1mo, the only month count LiteLLM resets a budget on)';
 
 const tags = z
   .record(
@@ -25,10 +29,7 @@ const tags = z
 /** Budget and limits; a field left out means no limit of its own (a consumer is still held to its team's). */
 const limits = {
   maxBudgetUsd: z.number().gt(0, 'must be above 0 (allowed: US dollars above 0)').max(1_000_000).optional(),
-  budgetDuration: z
-    .string()
-    .regex(BUDGET_DURATION, 'is not a budget duration (allowed: a count and s, m, h, d, w or mo, e.g. 30d or 1mo)')
-    .optional(),
+  budgetDuration: z.string().regex(BUDGET_DURATION, BUDGET_DURATION_PROBLEM).optional(),
   tpmLimit: z.number().int().min(1).optional(),
   rpmLimit: z.number().int().min(1).optional(),
   maxParallelRequests: z.number().int().min(1).optional(),

@@ -3,10 +3,17 @@
  * Dependency-free on purpose: lib/, constructs/, lambda/ and bin/ all import it.
  */
 
+/**
+ * Budget durations exactly as LiteLLM accepts them for keys and teams: a count of 1 to 9999 and s, m, h, d or w,
+ * or `1mo`. LiteLLM parses `<n>mo` but its budget reset refuses every month count but 1 ("Monthly resets currently
+ * only support 1 month intervals"), and a count of 0 resets at once (test/contracts/litellm-tenants.test.ts).
+ */
+export const BUDGET_DURATION = /^(?:[1-9]\d{0,3}(?:s|m|h|d|w)|1mo)$/;
+
 /** Limits a team or a consumer may carry; a field left out means "no limit of its own". */
 export interface TenantLimits {
   readonly maxBudgetUsd?: number;
-  /** LiteLLM budget duration: `<n>s`, `<n>m`, `<n>h`, `<n>d` or `<n>mo`. */
+  /** LiteLLM budget duration ({@link BUDGET_DURATION}): `<n>s`, `<n>m`, `<n>h`, `<n>d`, `<n>w` or `1mo`. */
   readonly budgetDuration?: string;
   readonly tpmLimit?: number;
   readonly rpmLimit?: number;

@@ -112,6 +112,16 @@ describe('planSmoke', () => {
     });
   });
 
+  test('--rate-limit plans the consumer limit check with its rpmLimit, and refuses a consumer without one', () => {
+    expect(parseSmokeArgs(['prod', '--rate-limit'])).toMatchObject({ rateLimit: true });
+    const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0, rateLimit: true };
+    expect(planSmoke({ ...base, consumer: 'support-eval' }, prod).rateLimit).toEqual({ rpm: 30 });
+    expect(() => planSmoke({ ...base, consumer: 'analytics-etl' }, prod)).toThrow(
+      "--rate-limit: consumer analytics-etl has no rpmLimit in prod's config, so there is no limit to prove",
+    );
+    expect(planSmoke({ ...base, rateLimit: false, consumer: 'support-eval' }, prod)).not.toHaveProperty('rateLimit');
+  });
+
   test('refuses a consumer or model the environment does not have, naming the allowed ones', () => {
     const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
     expect(() => planSmoke({ ...base, consumer: 'demo-app' }, prod)).toThrow(

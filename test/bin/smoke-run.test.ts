@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Testing } from 'cdk8s';
 import { parseSmokeArgs, planSmoke, type SmokePlan, type SmokeRequest } from '../../bin/smoke-args';
 import { CAUSES } from '../../bin/smoke-diagnosis';
+import { RATE_LIMIT_CAUSES } from '../../bin/smoke-rate-limit';
 import { runSmoke, type SmokeDeps } from '../../bin/smoke-run';
 import { WEB_CAUSES } from '../../bin/smoke-web';
 import { NAMES } from '../../k8s/endpoints';
@@ -217,6 +218,16 @@ describe('npm run smoke against local stand-ins', () => {
     for (const line of checks) expect(line).toMatch(/ {2}\d+ ms$/);
     expect(run.lines[run.lines.length - 1]).toBe('smoke: all 10 checks passed');
     expect(run.describeStacks).toBe(0);
+  });
+
+  test('with --rate-limit, a gateway that never refuses the consumer fails the run, naming per-pod counting', async () => {
+    // The fake LiteLLM enforces no rpm limit at all: what a multi-pod prod counting per pod looks like from outside.
+    const run = await smoke({}, ['dev', '--rate-limit', '--timeout', '10']);
+    expect(run.code).toBe(1);
+    expect(run.lines.filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/ {2}\d+ ms$/, ''))).toEqual([
+      'FAIL  rpm limit 30 holds across pods (31 requests at once)',
+    ]);
+    expect(run.causeOf('rpm limit 30')).toBe(RATE_LIMIT_CAUSES.perPod);
   });
 
   test('with web.domain, also checks that each web hostname sends a browser without a session to the identity provider', async () => {

@@ -16,6 +16,9 @@
  *   litellm/proxy/_types.py (ProxyException keeps str(message) and the code as a string), copies from the index.
  * - HEALTH: BerriAI/litellm litellm/proxy/health_endpoints/_health_endpoints.py at commit
  *   017076dffce066e5c8acb9363a69f4549bb07377.
+ * - GRANTS (read 2026-12-06): a third-party operations note, "API shapes (read from LiteLLM source, main @
+ *   2026-07-21)", found by content in the code index (no repository named): which team routes return the
+ *   object_permission relation and how /team/update merges it. Not confirmed at the v1.108.12 tag.
  */
 import { keyHash, LiteLlmAdmin, LiteLlmAdminError } from '../../lambda/tenants/litellm-admin';
 import { FakeLiteLlmAdmin, sha256 } from '../support/fake-litellm-admin';
@@ -179,6 +182,41 @@ describe('LiteLLM contract: teams', () => {
     expect(await client.teamInfo(a.team_id)).toMatchObject({ team_id: a.team_id, team_alias: 'a', metadata: { m: 1 } });
     expect(new URL(last().url).searchParams.get('team_id')).toBe(a.team_id);
     expect(await client.teamInfo('missing')).toBeUndefined();
+  });
+});
+
+describe('LiteLLM contract: MCP grants of teams', () => {
+  test('/team/list and /team/new leave the object_permission relation out (only object_permission_id); /team/info and /team/update resolve it', async () => {
+    // Source: GRANTS below (an operations note measuring LiteLLM main @ 2026-07-21, third-party, found by content:
+    // /team/new "include omits the relation", /team/list and /v2/team/list serialise it as null with only
+    // object_permission_id present, /team/info reads the team with include={"object_permission": True},
+    // /team/update answers it) and the ARCHITECTURE note of the last review ("/team/list returns teams without the
+    // object_permission relation"). Upstream team_endpoints.py at the v1.108.12 tag could not be read here.
+    const created = await client.newTeam({ team_alias: 'g', models: [], metadata: {}, object_permission: { mcp_servers: ['docs'] } });
+    expect(created.object_permission ?? null).toBeNull();
+    const [listed] = await client.listTeams();
+    expect(listed).toMatchObject({ team_id: created.team_id, object_permission: null, object_permission_id: expect.any(String) });
+    const info = await client.teamInfo(created.team_id);
+    expect(info?.object_permission).toMatchObject({ object_permission_id: listed!.object_permission_id, mcp_servers: ['docs'] });
+    // A team never granted anything has no permission row at all.
+    const plain = await client.newTeam({ team_alias: 'p', models: [], metadata: {} });
+    expect((await client.teamInfo(plain.team_id))?.object_permission_id ?? null).toBeNull();
+  });
+
+  test('/team/update replaces the fields of object_permission it is sent and keeps the rest: an empty mcp_servers revokes every server', async () => {
+    // Source: GRANTS (object_permission_utils.py merges per field: omitted fields kept, a sent list replaces the
+    // stored one, null clears it) and test/contracts/litellm-mcp.test.ts (an empty team grant reaches no server).
+    const team = await client.newTeam({
+      team_alias: 'r',
+      models: [],
+      metadata: {},
+      object_permission: { mcp_servers: ['docs', 'tickets'] },
+    });
+    await client.updateTeam({ team_id: team.team_id, max_budget: 5 });
+    expect((await client.teamInfo(team.team_id))?.object_permission?.mcp_servers).toEqual(['docs', 'tickets']);
+    await client.updateTeam({ team_id: team.team_id, object_permission: { mcp_servers: [] } });
+    expect(last().body).toEqual({ team_id: team.team_id, object_permission: { mcp_servers: [] } });
+    expect((await client.teamInfo(team.team_id))?.object_permission?.mcp_servers).toEqual([]);
   });
 });
 

@@ -3,15 +3,32 @@ import { desiredKeyFields, desiredTeamFields } from '../../lambda/tenants-reconc
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { BUDGET_DURATION } from '../../lib/config/tenants-schema';
 import { configProblems } from '../support/config-problems';
+import { parseDesiredTenants } from '../../lambda/tenants/desired-state';
+
+const desiredWith = (budgetDuration: string) =>
+  JSON.stringify({
+    environment: 'dev',
+    teams: [{ alias: 'research', models: ['m'], tags: {}, maxBudgetUsd: 10, budgetDuration }],
+    consumers: [],
+  });
 
 describe('LiteLLM contract: budgets declared in the tenants config', () => {
-  test('LiteLLM budget durations are a count and one of s, m, h, d, w or mo; the config accepts exactly those', () => {
-    // Source: BerriAI/litellm litellm/litellm_core_utils/duration_parser.py (`duration_in_seconds`, main line read
-    // 2026-11-29 through the code index; the v1.108.12 tag itself could not be read). Its pattern matches a
-    // leading count and an optional unit at the start of the string only, so "30 days" would be read as 30
-    // seconds: the config refuses anything but the exact form.
-    for (const ok of ['30s', '15m', '1h', '30d', '2w', '1mo', '12mo']) expect(BUDGET_DURATION.test(ok)).toBe(true);
-    for (const bad of ['30 days', '1y', '0d', 'monthly', 'd', '30', '1.5d']) expect(BUDGET_DURATION.test(bad)).toBe(false);
+  test('LiteLLM budget durations are a count and one of s, m, h, d or w, or 1mo; the config and the reconciler accept exactly those', () => {
+    // Source: BerriAI/litellm litellm/litellm_core_utils/duration_parser.py (main-line copies read 2026-11-29 and,
+    // the budget reset, 2026-12-06 through the code index; the v1.108.12 tag itself could not be read).
+    // duration_in_seconds matches a leading count and an optional unit at the start of the string only, so
+    // "30 days" would be read as 30 seconds. get_next_standardized_reset_time, which sets budget_reset_at when a key
+    // or team gets a budget_duration, raises "Monthly resets currently only support 1 month intervals" for any
+    // month count but 1 (so 2mo..12mo fail the call that sets them), answers "now" for a count of 0 (the budget
+    // would reset on every check), and maps the words hourly/daily/weekly/monthly to other durations. The config
+    // refuses anything but the exact forms it accepts.
+    for (const ok of ['30s', '15m', '1h', '30d', '2w', '1mo', '9999d']) expect([ok, BUDGET_DURATION.test(ok)]).toEqual([ok, true]);
+    for (const bad of ['30 days', '1y', '0d', '0mo', '2mo', '12mo', 'monthly', 'd', '30', '1.5d', '01d']) {
+      expect([bad, BUDGET_DURATION.test(bad)]).toEqual([bad, false]);
+      expect(() => parseDesiredTenants(desiredWith(bad))).toThrow(
+        'DesiredTenants: teams.0.budgetDuration: a LiteLLM duration such as 30d or 1mo',
+      );
+    }
     const durations = ['dev', 'prod'].flatMap((env) => {
       const { teams, consumers } = loadEnvironment(env).tenants;
       return [...teams, ...consumers].flatMap((t) => (t.budgetDuration ? [t.budgetDuration] : []));

@@ -38,11 +38,13 @@ export interface FakeTeamRow {
   blocked: boolean;
   spend: number;
   members_with_roles: unknown[];
+  /** The row of LiteLLM_ObjectPermissionTable the team points at; null until a grant is first stored. */
+  object_permission_id: string | null;
   /**
-   * The MCP grant /team/new and /team/update store (object_permission.mcp_servers). Listed with the team here;
-   * whether /team/list includes the relation upstream was not verified, and the reconciler reads it as absent-means-none.
+   * The MCP grant /team/new and /team/update store (object_permission.mcp_servers). Kept here, but answered as
+   * upstream answers it: resolved by /team/info and /team/update only; /team/list and /team/new leave it null.
    */
-  object_permission?: { mcp_servers: string[] } | null;
+  object_permission?: { object_permission_id: string; mcp_servers: string[] | null } | null;
 }
 
 /** A key row; `token` is the SHA-256 hex of the key, the key itself is not stored. */
@@ -247,7 +249,11 @@ export class FakeLiteLlmAdmin {
     const key = `${method} ${route}`;
     switch (key) {
       case 'GET /team/list':
-        return [200, [...this.teams.values()].map((t) => ({ ...t, keys: this.keysOfTeam(t.team_id), team_memberships: [] }))];
+        // Upstream reads the teams without the object_permission relation: only its id comes back.
+        return [
+          200,
+          [...this.teams.values()].map((t) => ({ ...t, object_permission: null, keys: this.keysOfTeam(t.team_id), team_memberships: [] })),
+        ];
       case 'GET /team/info': {
         const team = query.team_id !== undefined ? this.teams.get(query.team_id) : undefined;
         if (!team) return [404, liteLlmError(404, `{'message': 'Team not found, passed team id: ${query.team_id}.'}`, 'auth_error')];
@@ -279,6 +285,16 @@ export class FakeLiteLlmAdmin {
     }
   }
 
+  /** Creates the team's permission row on first use; later grants replace only the fields sent (null clears one). */
+  private storeGrant(row: FakeTeamRow, grant: unknown): void {
+    if (typeof grant !== 'object' || grant === null) return;
+    const sent = grant as { mcp_servers?: unknown };
+    const current = row.object_permission ?? { object_permission_id: `op-${randomUUID()}`, mcp_servers: null };
+    if ('mcp_servers' in sent) current.mcp_servers = Array.isArray(sent.mcp_servers) ? [...(sent.mcp_servers as string[])] : null;
+    row.object_permission = current;
+    row.object_permission_id = current.object_permission_id;
+  }
+
   private keysOfTeam(teamId: string): FakeKeyRow[] {
     return [...this.keys.values()].filter((k) => k.team_id === teamId);
   }
@@ -294,8 +310,10 @@ export class FakeLiteLlmAdmin {
     }
     // No uniqueness check on team_alias: LiteLLM stores a second team with the same alias.
     const row: FakeTeamRow = { ...newTeamRow(), ...pickTeamFields(body), team_id: teamId };
+    this.storeGrant(row, body.object_permission);
     this.teams.set(teamId, row);
-    return [200, row];
+    // The created row comes back without the relation.
+    return [200, { ...row, object_permission: null }];
   }
 
   private updateTeam(body: Record<string, unknown>): [number, unknown] {
@@ -304,6 +322,7 @@ export class FakeLiteLlmAdmin {
     const row = this.teams.get(body.team_id);
     if (!row) return [404, liteLlmError(404, `{'error': 'Team not found, passed team_id=${body.team_id}'}`, 'internal_server_error')];
     Object.assign(row, pickTeamFields(body));
+    this.storeGrant(row, body.object_permission);
     return [200, { team_id: row.team_id, data: row }];
   }
 
@@ -431,6 +450,8 @@ function newTeamRow(): FakeTeamRow {
     blocked: false,
     spend: 0,
     members_with_roles: [],
+    object_permission_id: null,
+    object_permission: null,
   };
 }
 
@@ -448,7 +469,6 @@ const TEAM_FIELDS = [
   'max_parallel_requests',
   'metadata',
   'blocked',
-  'object_permission',
 ];
 const KEY_FIELDS = ['team_id', 'models', 'max_budget', 'tpm_limit', 'rpm_limit', 'max_parallel_requests', 'metadata', 'blocked'];
 

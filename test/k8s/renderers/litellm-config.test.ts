@@ -140,6 +140,35 @@ describe('renderLiteLlmConfig', () => {
     });
   });
 
+  test.each(['dev', 'prod'])(
+    'keeps limit state in Valkey through coordination_redis, the same way with or without a response cache (%s)',
+    (env) => {
+      const withCache = parse(renderLiteLlmConfig(input(env, mixed, { responseCache: responseCacheSchema.parse({ enabled: true }) })));
+      const withoutCache = parse(renderLiteLlmConfig(input(env, mixed)));
+      for (const parsed of [withCache, withoutCache]) {
+        expect(parsed.general_settings.coordination_redis).toEqual({
+          host: `os.environ/${LITELLM_ENV.redisHost}`,
+          port: `os.environ/${LITELLM_ENV.redisPort}`,
+          password: `os.environ/${LITELLM_ENV.redisPassword}`,
+          ssl: true,
+        });
+        // The same Valkey the router uses: one connection target, one TLS setting.
+        expect(parsed.router_settings.redis_host).toBe(parsed.general_settings.coordination_redis.host);
+      }
+      // A response cache never doubles as the limit store: it stays in each pod's memory.
+      expect(withCache.litellm_settings.cache_params.type).toBe('local');
+    },
+  );
+
+  test('denies a client switching its own tracing off ("no-log") or adding its own tags', () => {
+    const parsed = parse(renderLiteLlmConfig(input('prod', mixed)));
+    expect(parsed.litellm_settings.global_disable_no_log_param).toBe(true);
+    expect(parsed.general_settings.reject_clientside_metadata_tags).toBe(true);
+    // Each is read from its own section (test/contracts/litellm-isolation.test.ts): never the other one.
+    expect(parsed.general_settings).not.toHaveProperty('global_disable_no_log_param');
+    expect(parsed.litellm_settings).not.toHaveProperty('reject_clientside_metadata_tags');
+  });
+
   test('names the environment for Langfuse traces and leaves tagging to key and team metadata', () => {
     const parsed = parse(renderLiteLlmConfig(input('prod', mixed)));
     expect(parsed.environment_variables).toEqual({ [LANGFUSE_ENVIRONMENT_VARIABLE]: 'prod' });

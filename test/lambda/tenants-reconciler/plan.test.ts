@@ -1,6 +1,7 @@
 import { keyHash, type LiteLlmKey, type LiteLlmTeam } from '../../../lambda/tenants/litellm-admin';
 import {
   CollisionError,
+  currentGrant,
   desiredKeyFields,
   desiredTeamFields,
   plan,
@@ -241,6 +242,55 @@ describe('plan', () => {
       { kind: 'update-key', consumer: 'app-two', changes: { team: 'support' } },
       { kind: 'delete-team', team: 'support', teamId: 'team-9', reason: 'a second managed team with this alias' },
     ]);
+  });
+
+  describe('MCP grants', () => {
+    const grantedDesired: DesiredTenants = { ...DESIRED, teams: [{ ...DESIRED.teams[0]!, mcpServers: ['docs'] }, DESIRED.teams[1]!] };
+    const secrets = () => ({ 'app-one': { current: keyHash(KEY_A) }, 'app-two': { current: keyHash(KEY_B) } });
+    /** The research team as /team/list shows it once granted: the relation left out, its id kept. */
+    const listedGranted = (): LiteLlmTeam => ({
+      ...converged().teams[0]!,
+      object_permission_id: 'op-1',
+      object_permission: null,
+    });
+
+    test('reads a grant from object_permission, none from a team without a permission row, unknown from a listing', () => {
+      expect(currentGrant({ team_id: 't', object_permission: { mcp_servers: ['docs'] } })).toEqual(['docs']);
+      expect(currentGrant({ team_id: 't', object_permission_id: 'op-1', object_permission: { mcp_servers: null } })).toEqual([]);
+      expect(currentGrant({ team_id: 't' })).toEqual([]);
+      expect(currentGrant({ team_id: 't', object_permission_id: null, object_permission: null })).toEqual([]);
+      expect(currentGrant({ team_id: 't', object_permission_id: 'op-1', object_permission: null })).toBeUndefined();
+    });
+
+    test('revokes a grant removed from the config with exactly one update (an empty list)', () => {
+      const current = {
+        ...converged(),
+        teams: [{ ...listedGranted(), object_permission: { mcp_servers: ['docs'] } }, converged().teams[1]!],
+      };
+      expect(plan(current, DESIRED, secrets(), NOW).actions).toEqual([
+        { kind: 'update-team', team: 'research', teamId: 'team-0', changes: { object_permission: { mcp_servers: [] } } },
+      ]);
+    });
+
+    test('writes nothing for a grant /team/info shows unchanged', () => {
+      const current = {
+        ...converged(),
+        teams: [{ ...listedGranted(), object_permission: { mcp_servers: ['docs'] } }, converged().teams[1]!],
+      };
+      expect(plan(current, grantedDesired, secrets(), NOW).actions).toEqual([]);
+    });
+
+    test('denies reading a listing that leaves the grant out as "no grant": the desired grant (or its revocation) is written', () => {
+      // What the plan did before: a granted team listed without its relation looked grant-less, so removing the
+      // grant changed nothing and keeping it re-sent it on every deploy. Unknown now always writes the desired grant.
+      const current = { ...converged(), teams: [listedGranted(), converged().teams[1]!] };
+      expect(plan(current, DESIRED, secrets(), NOW).actions).toEqual([
+        { kind: 'update-team', team: 'research', teamId: 'team-0', changes: { object_permission: { mcp_servers: [] } } },
+      ]);
+      expect(plan(current, grantedDesired, secrets(), NOW).actions).toEqual([
+        { kind: 'update-team', team: 'research', teamId: 'team-0', changes: { object_permission: { mcp_servers: ['docs'] } } },
+      ]);
+    });
   });
 
   test('does not chase a key budget_duration the config leaves unset, since LiteLLM ignores a null one on /key/update', () => {

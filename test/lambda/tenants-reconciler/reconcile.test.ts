@@ -14,7 +14,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseVirtualKeySecret } from '../../../lambda/authorizer/virtual-key-secret';
 import { masterKeyReader } from '../../../lambda/tenants/master-key';
-import { createOnEventHandler, type OnEventResponse } from '../../../lambda/tenants-reconciler/on-event';
+import { createOnEventHandler, DEADLINE_MARGIN_MS, type OnEventResponse } from '../../../lambda/tenants-reconciler/on-event';
 import { retiredKeyAlias, type DesiredTenants } from '../../../lib/shared/tenants';
 import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../../../lib/shared/web';
 import { FakeLiteLlmAdmin, sha256 } from '../../support/fake-litellm-admin';
@@ -47,7 +47,7 @@ interface World {
   readonly secretArns: Record<string, string>;
   readonly logs: string[];
   /** Runs one event through a handler built like index.ts builds it (fake clock, no real sleeping). */
-  run(type: 'Create' | 'Update' | 'Delete', desired: DesiredTenants, client?: Client): Promise<OnEventResponse>;
+  run(type: 'Create' | 'Update' | 'Delete', desired: DesiredTenants, client?: Client, remainingMs?: number): Promise<OnEventResponse>;
   desired(change?: (d: DesiredTenants) => DesiredTenants): DesiredTenants;
   secretKey(consumer: string): Promise<string | undefined>;
   clock: { now: number };
@@ -130,7 +130,7 @@ beforeEach(async () => {
     logs,
     clock,
     desired: (change) => (change ? change(base) : base),
-    async run(type, desired, client = sm) {
+    async run(type, desired, client = sm, remainingMs) {
       const handler = createOnEventHandler({
         secretsManager: client,
         litellmUrl: admin.url,
@@ -143,7 +143,7 @@ beforeEach(async () => {
           clock.now += ms;
         },
       });
-      return handler(event(type, desired));
+      return handler(event(type, desired), remainingMs);
     },
     async secretKey(consumer) {
       const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArns[consumer] }));
@@ -293,6 +293,40 @@ describe('tenants reconciler, whole runs', () => {
     expect({ create: createLog, noop: noopLog, change: changeLog, delete: deleteLog }).toMatchSnapshot();
   });
 
+  test("removing a team's MCP grant revokes it with exactly one write, and an unchanged grant writes nothing", async () => {
+    // The stand-in answers /team/list as upstream does: no object_permission, only its id (litellm-admin contract).
+    const granted = world.desired((d) => ({
+      ...d,
+      teams: d.teams.map((t) => (t.alias === 'research' ? { ...t, mcpServers: ['deepwiki'] } : t)),
+    }));
+    await world.run('Create', granted);
+    const research = world.admin.teamByAlias('research')!;
+    expect(research.object_permission?.mcp_servers).toEqual(['deepwiki']);
+    takeLogs();
+
+    const writesBefore = world.admin.writes().length;
+    const unchanged = await world.run('Update', granted);
+    expect(world.admin.writes().length).toBe(writesBefore);
+    // One /team/info for the one team whose grant the listing leaves out.
+    expect(unchanged.Data).toMatchObject({ adminWrites: '0', adminReads: '3' });
+    const unchangedLog = takeLogs();
+
+    const revoked = await world.run('Update', world.desired());
+    expect(revoked.Data).toMatchObject({ teamsUpdated: '1', adminWrites: '1' });
+    expect(world.admin.writes().map((c) => [c.route, c.body])).toContainEqual([
+      '/team/update',
+      { team_id: research.team_id, object_permission: { mcp_servers: [] } },
+    ]);
+    expect(world.admin.teamByAlias('research')!.object_permission?.mcp_servers).toEqual([]);
+    const revokeLog = takeLogs();
+
+    // Revoked stays revoked: the next run writes nothing.
+    const after = world.admin.writes().length;
+    await world.run('Update', world.desired());
+    expect(world.admin.writes().length).toBe(after);
+    expect({ unchanged: unchangedLog, revoke: revokeLog }).toMatchSnapshot();
+  });
+
   test('a run that fails half-way names what failed, and the next run converges from there', async () => {
     const desired = world.desired();
     world.admin.failOnce({ nthWrite: 3 });
@@ -411,6 +445,15 @@ describe('tenants reconciler, whole runs', () => {
         'Check the gateway pods and their database connection, then deploy again.',
     );
     expect(world.admin.adminCalls().filter((c) => c.method === 'POST')).toHaveLength(6);
+  });
+
+  test("keeps the function's deadline: with too little time left it stops waiting and sends no admin call", async () => {
+    world.admin.failReadiness(1000, 'db-disconnected');
+    // 35 s left, less the 10 s margin: the 30 s readiness budget shrinks to 25 s, so two polls, then the failure.
+    await expect(world.run('Create', world.desired(), sm, DEADLINE_MARGIN_MS + 25_000)).rejects.toThrow(
+      `LiteLLM at ${world.admin.url} was not ready within 25 s (3 polls of /health/readiness; last: status healthy, database disconnected).`,
+    );
+    expect(world.admin.adminCalls()).toHaveLength(0);
   });
 
   test('no key, master key or secret value reaches a log line, an error message, the response or the call log', async () => {

@@ -1,6 +1,7 @@
 import { configProblems, problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
+import { BUDGET_DURATION_PROBLEM } from '../../../lib/config/tenants-schema';
 
 const team = { name: 'support', models: ['claude-sonnet-4'], maxBudgetUsd: 100, budgetDuration: '30d', rpmLimit: 60, tpmLimit: 1000 };
 const consumer = { name: 'bot', team: 'support' };
@@ -24,6 +25,10 @@ const oidcEdge = {
 describe('tenants config', () => {
   test('defaults to no teams, no consumers and 30-day key rotation', () => {
     expect(parseEnvironment(withTenants(undefined)).tenants).toEqual({ teams: [], consumers: [], keyRotationDays: 30 });
+  });
+
+  test.each(['30s', '15m', '1h', '30d', '2w', '9999d', '1mo'])('accepts the budget duration %s', (budgetDuration) => {
+    expect(configProblems(withTenants({ teams: [{ ...team, budgetDuration }] }))).toEqual([]);
   });
 
   test('accepts a team and a consumer below its limits, filling empty tags and granting no MCP server', () => {
@@ -101,8 +106,17 @@ describe('tenants config rejects bad input with one exact message per problem', 
       'an invalid budget duration',
       { teams: [{ ...team, budgetDuration: '30 days' }] },
       undefined,
-      ['tenants.teams[0].budgetDuration: is not a budget duration (allowed: a count and s, m, h, d, w or mo, e.g. 30d or 1mo)'],
+      [`tenants.teams[0].budgetDuration: ${BUDGET_DURATION_PROBLEM}`],
     ],
+    ...['12mo', '2mo', '0d', '0mo', 'monthly', '1y', '10000d'].map(
+      (duration) =>
+        [
+          `a budget duration LiteLLM refuses or resets at once (${duration})`,
+          { teams: [team], consumers: [{ ...consumer, maxBudgetUsd: 5, budgetDuration: duration }] },
+          undefined,
+          [`tenants.consumers[0].budgetDuration: ${BUDGET_DURATION_PROBLEM}`],
+        ] as [string, unknown, unknown, string[]],
+    ),
     [
       'a budget duration without a budget',
       { teams: [team], consumers: [{ ...consumer, budgetDuration: '1d' }] },
