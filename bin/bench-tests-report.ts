@@ -90,9 +90,14 @@ export function parseSetupLog(text: string): SetupCostLine[] {
     });
 }
 
-/** The `step <seconds> <name>` lines `.ci/run` prints in its closing summary. */
-export function parseCiSteps(output: string): Row[] {
-  return [...output.matchAll(/^step\s+(\d+(?:\.\d+)?)\s+s\s+(.+)$/gm)].map((m) => ({ label: m[2]!.trim(), seconds: Number(m[1]) }));
+/**
+ * The `step <seconds> s <name>` lines of `.ci/run`'s closing summary (a `| name` is one of a step's parallel
+ * parts) and its `total <seconds> s` line.
+ */
+export function parseCiSteps(output: string): { steps: Row[]; total?: number } {
+  const steps = [...output.matchAll(/^step\s+(\d+(?:\.\d+)?)\s+s\s+(.+)$/gm)].map((m) => ({ label: m[2]!.trim(), seconds: Number(m[1]) }));
+  const total = /^total\s+(\d+(?:\.\d+)?)\s+s$/m.exec(output);
+  return total ? { steps, total: Number(total[1]) } : { steps };
 }
 
 /** A fixed-width table: label, seconds, share of `total` (or of the rows' sum), note. At most `limit` rows. */

@@ -141,8 +141,10 @@ function main(argv: readonly string[]): number {
       `npm test (median): ${suite.toFixed(1)} s = ${ratio.toFixed(1)}x the empty app; target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}`,
     );
     if (options.ci) {
-      const steps = parseCiSteps(runCi(scratch));
-      console.log(`\n${table('.ci/run steps from a fresh clone', steps)}`);
+      const ci = parseCiSteps(runCi(scratch));
+      console.log(
+        `\n${table('.ci/run steps from a fresh clone ("| " marks a part run in parallel)', ci.steps, ci.total === undefined ? {} : { total: ci.total })}`,
+      );
     }
     return middle.result.numFailedTests === 0 ? 0 : 1;
   } finally {

@@ -45,11 +45,23 @@ describe('bench:tests report', () => {
   });
 
   test("reads .ci/run's step summary and nothing else", () => {
-    const output = ['=== test ===', 'step 12.5 s install (lockfile)', 'step 80.0 s test', 'total 92.5 s', '  step 1 s indented'].join('\n');
-    expect(parseCiSteps(output)).toEqual([
-      { label: 'install (lockfile)', seconds: 12.5 },
-      { label: 'test', seconds: 80 },
-    ]);
+    const output = [
+      '=== test ===',
+      'step 12.5 s install (lockfile)',
+      'step 80.0 s test',
+      'step 9 s | lint',
+      'total 92.5 s',
+      '  step 1 s indented',
+    ].join('\n');
+    expect(parseCiSteps(output)).toEqual({
+      steps: [
+        { label: 'install (lockfile)', seconds: 12.5 },
+        { label: 'test', seconds: 80 },
+        { label: '| lint', seconds: 9 },
+      ],
+      total: 92.5,
+    });
+    expect(parseCiSteps('step 1 s a')).toEqual({ steps: [{ label: 'a', seconds: 1 }] });
   });
 
   test('prints shares of the total and folds the rows past the limit', () => {
