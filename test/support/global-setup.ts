@@ -11,7 +11,9 @@ import { missingPrerequisites } from './prerequisites';
 export default function globalSetup(): void {
   const missing = missingPrerequisites(join(__dirname, '..', '..'));
   if (missing.length > 0) {
-    throw new Error(`npm test needs what npm ci does not install:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+    // A missing tool is the machine's state, not a bug: one message, no stack trace.
+    process.stderr.write(`npm test needs what npm ci does not install:\n${missing.map((m) => `  - ${m}`).join('\n')}\n`);
+    process.exit(1);
   }
   // Workers start after this and inherit the environment.
   process.env.TEST_SYNTH_CACHE = mkdtempSync(join(tmpdir(), 'jest-synth-'));

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { missingPrerequisites, pinnedToolVersion } from './prerequisites';
 
 const ROOT = join(__dirname, '..', '..');
+const MOTO = pinnedToolVersion('MOTO_VERSION', readFileSync(join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8'));
 const everything = { hasCommand: () => true, postgres: () => undefined };
 
 describe('test prerequisites', () => {
@@ -12,7 +14,7 @@ describe('test prerequisites', () => {
   test('without moto_server, says what it is for and installs the version CI pins', () => {
     const missing = missingPrerequisites(ROOT, { ...everything, hasCommand: (c) => c !== 'moto_server' });
     expect(missing).toEqual([
-      "moto_server (the local AWS API emulator the Lambda and CLI tests call) is not on the PATH: python3 -m pip install 'moto[server]==5.2.1'",
+      `moto_server (the local AWS API emulator the Lambda and CLI tests call) is not on the PATH: python3 -m pip install 'moto[server]==${MOTO}'`,
     ]);
   });
 
