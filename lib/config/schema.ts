@@ -85,8 +85,19 @@ const endpointAccessSchema = z.discriminatedUnion('mode', [
 
 const clusterSchema = z.strictObject({
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default('1.35'),
+  /** `private`: the API endpoint is reachable only from the VPC; `public-and-private`: also from `publicCidrs`. */
   endpointAccess: endpointAccessSchema.default({ mode: 'private' }),
-  /** IAM roles granted cluster admin through EKS access entries. */
+  /**
+   * A role of the cluster stack with cluster admin (EKS access entry), which the account's IAM principals may assume when
+   * their own policies allow `sts:AssumeRole` on it: kubectl works on day one without knowing anyone's role ARN.
+   */
+  operatorRole: z.boolean().default(true),
+  /**
+   * A t4g.nano instance with no inbound rule that Session Manager forwards a local port through to the API endpoint:
+   * the way to a private endpoint without a VPN (about $0.005 an hour).
+   */
+  endpointTunnel: z.boolean().default(true),
+  /** More IAM roles granted cluster admin through EKS access entries (a team's SSO role, a break-glass role). */
   adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)')).default([]),
   logRetentionDays: logRetention.default(14),
 });
@@ -274,6 +285,18 @@ export const environmentSchema = z
     }
     if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
       issue(['network', 'availabilityZones'], 'lists a zone twice (allowed: distinct zone names)');
+    }
+    if (!env.cluster.operatorRole && env.cluster.adminRoleArns.length === 0) {
+      issue(
+        ['cluster', 'adminRoleArns'],
+        'is empty while operatorRole is false: nobody could use kubectl (allowed: at least one role ARN, or operatorRole: true)',
+      );
+    }
+    if (env.cluster.endpointAccess.mode === 'private' && !env.cluster.endpointTunnel && env.ephemeral) {
+      issue(
+        ['cluster', 'endpointTunnel'],
+        'must be true for an ephemeral environment with a private endpoint: its VPC is new every morning, so no VPN reaches it (allowed: true, or endpointAccess public-and-private with your CIDRs)',
+      );
     }
     if (env.cache.multiAz && env.cache.replicas < 1) {
       issue(['cache', 'replicas'], 'must be at least 1 when multiAz is true (a primary cannot fail over to nothing)');

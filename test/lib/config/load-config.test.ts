@@ -49,6 +49,24 @@ describe('loadEnvironment', () => {
     expect(prod.network.availabilityZones).toHaveLength(3);
   });
 
+  test('gives every environment a way into its cluster by default: the operator role and, for a private endpoint, the tunnel', () => {
+    expect(parseEnvironment(valid).cluster).toMatchObject({
+      endpointAccess: { mode: 'private' },
+      operatorRole: true,
+      endpointTunnel: true,
+    });
+    // A retained environment may rely on its own network path (VPN, Direct Connect) and a named role instead.
+    const retained = { ...valid, ephemeral: false, deletionProtection: true };
+    const cluster = { operatorRole: false, endpointTunnel: false, adminRoleArns: ['arn:aws:iam::123456789012:role/Ops'] };
+    expect(parseEnvironment({ ...retained, cluster }).cluster).toMatchObject(cluster);
+    // An ephemeral one may drop the tunnel only with a public endpoint restricted to its CIDRs.
+    const publicEndpoint = {
+      endpointAccess: { mode: 'public-and-private' as const, publicCidrs: ['203.0.113.0/24'] },
+      endpointTunnel: false,
+    };
+    expect(parseEnvironment({ ...valid, cluster: publicEndpoint }).cluster.endpointTunnel).toBe(false);
+  });
+
   test('rejects an unknown environment name, listing the known ones', () => {
     expect(() => loadEnvironment('qa')).toThrow('env: unknown environment "qa" (allowed: dev, prod)');
   });
@@ -159,6 +177,20 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       'an open public endpoint',
       { ...valid, cluster: { endpointAccess: { mode: 'public-and-private', publicCidrs: [] } } },
       ['cluster.endpointAccess.publicCidrs: needs at least one CIDR (an open public endpoint is not allowed)'],
+    ],
+    [
+      'no way into the cluster (no operator role, no admin role)',
+      { ...valid, cluster: { operatorRole: false } },
+      [
+        'cluster.adminRoleArns: is empty while operatorRole is false: nobody could use kubectl (allowed: at least one role ARN, or operatorRole: true)',
+      ],
+    ],
+    [
+      'an ephemeral private cluster without the tunnel',
+      { ...valid, cluster: { endpointTunnel: false } },
+      [
+        'cluster.endpointTunnel: must be true for an ephemeral environment with a private endpoint: its VPC is new every morning, so no VPN reaches it (allowed: true, or endpointAccess public-and-private with your CIDRs)',
+      ],
     ],
     [
       'a duplicated model name',
