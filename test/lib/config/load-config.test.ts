@@ -172,7 +172,13 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       { ...valid, name: 'Dev' },
       ['name: is not an environment name (lowercase letters and digits, 2-12 characters)'],
     ],
-    ['a missing region', { name: 'test', ephemeral: true }, ['region: is required (set region in the overlay or CDK_DEFAULT_REGION)']],
+    [
+      'a missing region',
+      { name: 'test', ephemeral: true },
+      [
+        'region: is required: set region in the overlay (left out, it comes from CDK_DEFAULT_REGION, AWS_REGION or AWS_DEFAULT_REGION, and none is set)',
+      ],
+    ],
     [
       'an open public endpoint',
       { ...valid, cluster: { endpointAccess: { mode: 'public-and-private', publicCidrs: [] } } },
