@@ -5,6 +5,7 @@ import { checkConsumer, parseRotateKeyArgs, rotateKey } from '../../bin/rotate-k
 import { loadEnvironment } from '../../lib/config/load-config';
 import { CONSUMER_SECRET_TAG, TEAM_SECRET_TAG, virtualKeySecretPrefix } from '../../lib/shared/tenants';
 import { startMoto, type LocalMoto } from '../support/moto';
+import { ENVIRONMENTS } from '../../lib/config/environments';
 
 const ROOT = join(__dirname, '..', '..');
 const KEY_VALUE = '{"virtualKey":"sk-current-key-of-demo-app-0001"}';
@@ -127,7 +128,7 @@ describe('npm run rotate-key (the command line)', () => {
   test('exits 2 with the config error for an unknown environment', () => {
     const result = cli(['nope', 'demo-app'], {});
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('env: unknown environment "nope" (allowed: dev, prod)');
+    expect(result.stderr).toContain(`env: unknown environment "nope" (allowed: ${Object.keys(ENVIRONMENTS).join(', ')})`);
   });
 
   test('exits 1 and says to log in when there are no AWS credentials', () => {

@@ -4,6 +4,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { COMMENT_MARKER } from '../../bin/diff-comment';
 import { ENVIRONMENTS } from '../../lib/config/environments';
+import { environmentListProblems } from './workflow-environments';
 
 interface Step {
   readonly name?: string;
@@ -182,6 +183,10 @@ test('every workflow runs Node.js 24, the LTS the Lambda functions run and packa
   const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
   expect(engines).toBe('>=24');
   expect(readFileSync(join(root, 'constructs', 'bundled-code.ts'), 'utf8')).toContain('Runtime.NODEJS_24_X');
+});
+
+test('lists every environment wherever a workflow names them by hand', () => {
+  expect(environmentListProblems(sources, Object.keys(ENVIRONMENTS))).toEqual([]);
 });
 
 describe('deploy.yml', () => {

@@ -1,6 +1,7 @@
 import { problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
+import { ENVIRONMENTS } from '../../../lib/config/environments';
 
 const valid: EnvironmentInput = { name: 'test', ephemeral: true, region: 'us-east-1' };
 
@@ -68,7 +69,9 @@ describe('loadEnvironment', () => {
   });
 
   test('rejects an unknown environment name, listing the known ones', () => {
-    expect(() => loadEnvironment('qa')).toThrow('env: unknown environment "qa" (allowed: dev, prod)');
+    expect(() => loadEnvironment('no-such-env')).toThrow(
+      `env: unknown environment "no-such-env" (allowed: ${Object.keys(ENVIRONMENTS).join(', ')})`,
+    );
   });
 
   test('does not treat inherited object keys as environments', () => {
