@@ -35,7 +35,7 @@ export function parseBenchSynthArgs(argv: readonly string[]): { readonly runs: n
     if (flag !== '--runs') throw unknownOption(arg, ['--runs <n>']);
     const value = inline ?? argv[++i];
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_RUNS) {
-      throw new UsageError(`--runs: ${value === undefined ? 'needs a value' : `"${value}" is not a whole number`} from 1 to ${MAX_RUNS}`);
+      throw new UsageError(`--runs needs a whole number from 1 to ${MAX_RUNS} (got ${value === undefined ? 'nothing' : `"${value}"`})`);
     }
     runs = Number(value);
   }
