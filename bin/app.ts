@@ -31,4 +31,12 @@ if (errors.length > 0) {
   process.exit(1);
 }
 
-for (const config of configs) createStacks(app, config);
+for (const config of configs) {
+  // A region left out of the overlay is the shell's: say which, so a deploy never lands somewhere by surprise.
+  if (ENVIRONMENTS[config.name]?.region === undefined) {
+    process.stderr.write(
+      `${config.name}: no region in lib/config/environments/${config.name}.ts; using ${config.region} from CDK_DEFAULT_REGION\n`,
+    );
+  }
+  createStacks(app, config);
+}

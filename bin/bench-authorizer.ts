@@ -1,5 +1,5 @@
 /**
- * Authorizer benchmark (prints figures; not a test). Run: npx tsx bin/bench-authorizer.ts
+ * Authorizer benchmark (prints figures; not a test). Run: npm run bench:authorizer (see BENCH_AUTHORIZER_USAGE)
  *
  * 1. Bundles lambda/authorizer/index.ts the way NodejsFunction does (esbuild, minified, cjs, node24,
  *    `@aws-sdk/*` external because the Lambda Node.js runtime provides SDK v3) and reports its size.
@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +20,14 @@ import { loadConfig } from '../lambda/authorizer/config';
 import { createEmfMetrics, createLogger } from '../lambda/authorizer/telemetry';
 import { buildAuthorizer } from '../lambda/authorizer/wiring';
 import { accessClaims, CLIENT_ID, ISSUER, jwksOf, mint, rsaKey } from '../test/support/authorizer-tokens';
+import { runMain, unknownOption, type Command } from './run-main';
+import { TempDirs } from './temp-dirs';
+
+export const BENCH_AUTHORIZER_USAGE = `Usage: npm run bench:authorizer
+
+Bundles the JWT authorizer as NodejsFunction does and prints its size, the cold start of fresh node processes
+loading it, the warm decision latency on a cache hit next to raw RS256 verification, and the Secrets Manager
+calls per client per cache TTL, each against its target. Takes no options; Ctrl-C removes its temporary folder.`;
 
 const ROOT = resolve(__dirname, '..');
 const TARGETS = { warmRatio: 1.5, bundleBytes: 100 * 1024, smCallsPerClientPerTtl: 1 };
@@ -202,20 +210,22 @@ async function warm(): Promise<void> {
   line('calls during the warm run', `${before}`, `${N + 3001} decisions, all for one client`);
 }
 
-async function main(): Promise<void> {
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] !== undefined) throw unknownOption(argv[0], []);
   console.log(`Authorizer benchmark — node ${process.version}, ${process.arch} (the Lambda runtime is Node.js 24)`);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-authorizer-'));
+  const temp = new TempDirs();
   try {
+    const dir = temp.make(tmpdir(), 'bench-authorizer-');
     const bundlePath = await bundle(dir);
     writeFileSync(join(dir, 'package.json'), '{}');
     coldInit(bundlePath);
     await warm();
+    return 0;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    temp.release();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+export const benchAuthorizerCommand: Command = { name: 'bench:authorizer', usage: BENCH_AUTHORIZER_USAGE, main };
+
+if (require.main === module) runMain(benchAuthorizerCommand);

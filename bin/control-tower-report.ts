@@ -1,9 +1,6 @@
 /**
  * Checks every environment against the AWS Control Tower proactive controls (cfn-guard rules from
  * @cdklabs/cdk-validator-cfnguard) and prints, per environment, how many controls were evaluated, passed and excepted.
- *   npm run compliance            every environment
- *   npm run compliance -- prod    the named ones
- * Exit 1 on any finding not in lib/compliance/control-tower-exceptions.ts, or on an exception that matched nothing.
  */
 import { App } from 'aws-cdk-lib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +10,15 @@ import { checkControlTower, staleExceptions, summaryLine, type ControlTowerRepor
 import { ENVIRONMENTS } from '../lib/config/environments';
 import { loadEnvironment } from '../lib/config/load-config';
 import { createStacks } from '../lib/create-stacks';
-import { runMain } from './run-main';
+import { UsageError, runMain, unknownOption, type Command } from './run-main';
+
+export const COMPLIANCE_USAGE = `Usage: npm run compliance [-- <env> ...]
+
+Synthesizes each environment (all of them when none is named) and checks its templates against the AWS Control
+Tower proactive controls that @cdklabs/cdk-validator-cfnguard ships as cfn-guard rules. Prints per environment
+the controls evaluated, passed, excepted and failed, then each failure with its construct path.
+Exit codes: 0 no finding outside lib/compliance/control-tower-exceptions.ts; 1 a finding, or (with every
+environment) an exception that matches nothing; 2 bad arguments or an invalid config.`;
 
 /** The feature flags `cdk synth` passes from cdk.json; no bundling, since Lambda code is not what the controls read. */
 function appContext(): Record<string, unknown> {
@@ -37,11 +42,13 @@ function failures(report: ControlTowerReport): string[] {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const names = argv.length > 0 ? argv : Object.keys(ENVIRONMENTS);
-  const unknown = names.filter((n) => !(n in ENVIRONMENTS));
+  const option = argv.find((a) => a.startsWith('-'));
+  if (option !== undefined) throw unknownOption(option, []);
+  const known = Object.keys(ENVIRONMENTS);
+  const names = argv.length > 0 ? argv : known;
+  const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown environment ${unknown.join(', ')} (known: ${Object.keys(ENVIRONMENTS).join(', ')})\n`);
-    return 2;
+    throw new UsageError(`unknown environment ${unknown.map((n) => `"${n}"`).join(', ')} (allowed: ${known.join(', ')})`);
   }
   const reports = names.map((name) => {
     const report = check(name);
@@ -49,11 +56,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return report;
   });
   // An exception may name a resource of one environment only: whether it still matches anything needs all of them.
-  const stale = new Set(names).size === Object.keys(ENVIRONMENTS).length ? staleExceptions(reports) : [];
+  const stale = new Set(names).size === known.length ? staleExceptions(reports) : [];
   for (const use of stale) process.stdout.write(`STALE exception ${use.exception.control} ${use.pattern}: matches nothing, remove it\n`);
   const ok = reports.every((r) => r.failures.length === 0) && stale.length === 0;
   if (!ok) process.stdout.write('Fix the resource, or add a reasoned exception in lib/compliance/control-tower-exceptions.ts.\n');
   return Promise.resolve(ok ? 0 : 1);
 }
 
-runMain(main);
+export const complianceCommand: Command = { name: 'compliance', usage: COMPLIANCE_USAGE, main };
+
+if (require.main === module) runMain(complianceCommand);

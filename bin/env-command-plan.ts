@@ -3,6 +3,7 @@
  * and builds the exact `cdk` argv for each. Nothing here spawns a process or calls AWS.
  */
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { UsageError } from './run-main';
 
 export const VERBS = ['diff', 'deploy', 'destroy'] as const;
 export type Verb = (typeof VERBS)[number];
@@ -13,24 +14,16 @@ export const ALL_EPHEMERAL_FLAG = '--all-ephemeral';
 
 export const USAGE = [
   'Usage:',
-  '  npm run diff -- <env>',
-  '  npm run deploy -- <env>',
-  `  npm run destroy -- <env> [${FORCE_NON_EPHEMERAL_FLAG}]`,
-  `  npm run destroy -- ${ALL_EPHEMERAL_FLAG}`,
+  '  npm run diff -- <env>                          cdk diff of the environment against what is deployed',
+  '  npm run deploy -- <env>                        non-interactive deploy; outputs in cdk.out/<env>-outputs.json',
+  `  npm run destroy -- <env> [${FORCE_NON_EPHEMERAL_FLAG}]   refuses an environment not marked ephemeral unless forced`,
+  `  npm run destroy -- ${ALL_EPHEMERAL_FLAG}             every ephemeral environment in turn (the end-of-day workflow)`,
+  '',
+  '<env> is a file name in lib/config/environments/. Exit codes: 0 done, 1 a cdk run failed, 2 nothing run',
+  '(bad arguments, an unknown or invalid environment, a refusal).',
 ].join('\n');
 
-/** Exit codes of the command: 2 means nothing was run. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-/** A request the command line cannot express, or an environment that must not be touched; nothing runs. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './run-main';
 
 export interface EnvCommandRequest {
   readonly verb: Verb;
@@ -43,32 +36,32 @@ export interface EnvCommandRequest {
 export function parseArgs(argv: readonly string[]): EnvCommandRequest {
   const [verb, ...rest] = argv;
   if (!isVerb(verb)) {
-    throw new UsageError(`unknown command "${String(verb)}" (allowed: ${VERBS.join(', ')})\n${USAGE}`);
+    throw new UsageError(`unknown command "${String(verb)}" (allowed: ${VERBS.join(', ')})`);
   }
   const flags = rest.filter((a) => a.startsWith('-'));
   const names = rest.filter((a) => !a.startsWith('-'));
   for (const flag of flags) {
     if (flag === '--force') {
       throw new UsageError(
-        `--force is not an option: destroy never prompts. To destroy an environment that is not ephemeral, pass ${FORCE_NON_EPHEMERAL_FLAG}\n${USAGE}`,
+        `--force is not an option: destroy never prompts. To destroy an environment that is not ephemeral, pass ${FORCE_NON_EPHEMERAL_FLAG}`,
       );
     }
     const allowed = verb === 'destroy' ? [FORCE_NON_EPHEMERAL_FLAG, ALL_EPHEMERAL_FLAG] : [];
     if (!allowed.includes(flag)) {
-      throw new UsageError(`unknown option "${flag}" for ${verb} (allowed: ${allowed.join(', ') || 'none'})\n${USAGE}`);
+      throw new UsageError(`unknown option "${flag}" for ${verb} (allowed: ${allowed.join(', ') || 'none'})`);
     }
   }
   const allEphemeral = flags.includes(ALL_EPHEMERAL_FLAG);
   const forceNonEphemeral = flags.includes(FORCE_NON_EPHEMERAL_FLAG);
   if (allEphemeral) {
-    if (names.length > 0) throw new UsageError(`${ALL_EPHEMERAL_FLAG} takes no environment name (got ${names.join(' ')})\n${USAGE}`);
-    if (forceNonEphemeral) throw new UsageError(`${ALL_EPHEMERAL_FLAG} cannot be combined with ${FORCE_NON_EPHEMERAL_FLAG}\n${USAGE}`);
+    if (names.length > 0) throw new UsageError(`${ALL_EPHEMERAL_FLAG} takes no environment name (got ${names.join(' ')})`);
+    if (forceNonEphemeral) throw new UsageError(`${ALL_EPHEMERAL_FLAG} cannot be combined with ${FORCE_NON_EPHEMERAL_FLAG}`);
     return { verb, target: { allEphemeral: true }, forceNonEphemeral };
   }
   const [environment, ...extra] = names;
-  if (environment === undefined) throw new UsageError(`${verb} needs an environment name\n${USAGE}`);
-  if (extra.length > 0) throw new UsageError(`${verb} takes one environment name (got ${names.join(' ')})\n${USAGE}`);
-  if (environment === 'all') throw new UsageError(`${verb} acts on one environment at a time ("all" is for synth only)\n${USAGE}`);
+  if (environment === undefined) throw new UsageError(`${verb} needs an environment name`);
+  if (extra.length > 0) throw new UsageError(`${verb} takes one environment name (got ${names.join(' ')})`);
+  if (environment === 'all') throw new UsageError(`${verb} acts on one environment at a time ("all" is for synth only)`);
   return { verb, target: { environment }, forceNonEphemeral };
 }
 

@@ -10,10 +10,10 @@
 import { spawn } from 'node:child_process';
 import { ENVIRONMENTS } from '../lib/config/environments';
 import { loadEnvironment } from '../lib/config/load-config';
-import { EXIT_USAGE, UsageError, parseArgs, planEnvCommand, type CdkInvocation, type EnvCommandPlan } from './env-command-plan';
+import { USAGE, VERBS, parseArgs, planEnvCommand, type CdkInvocation } from './env-command-plan';
 import { runPlan } from './env-command-run';
 import { cloudFormationStackLister } from './env-command-stacks';
-import { runMain } from './run-main';
+import { runMain, type Command } from './run-main';
 
 function runCdk(invocation: CdkInvocation): Promise<number> {
   return new Promise((resolve) => {
@@ -29,14 +29,8 @@ function runCdk(invocation: CdkInvocation): Promise<number> {
 async function main(argv: readonly string[]): Promise<number> {
   const ci = process.env.CI === 'true';
   const fallbacks = { region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
-  let plan: EnvCommandPlan;
-  try {
-    plan = planEnvCommand(parseArgs(argv), Object.keys(ENVIRONMENTS), (name) => loadEnvironment(name, fallbacks), { ci });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return EXIT_USAGE;
-  }
+  // A refusal or an invalid environment throws a UsageError or ConfigError: one message, exit 2, nothing run.
+  const plan = planEnvCommand(parseArgs(argv), Object.keys(ENVIRONMENTS), (name) => loadEnvironment(name, fallbacks), { ci });
   return runPlan(
     plan,
     {
@@ -49,4 +43,9 @@ async function main(argv: readonly string[]): Promise<number> {
   );
 }
 
-runMain(main);
+/** The command as one npm script runs it (the script passes its verb first). */
+export function envCommand(verb: string | undefined): Command {
+  return { name: (VERBS as readonly string[]).includes(verb ?? '') ? (verb as string) : 'deploy', usage: USAGE, main };
+}
+
+if (require.main === module) runMain(envCommand(process.argv[2]));

@@ -1,13 +1,17 @@
-/**
- * Writes every environment's Kubernetes manifests to manifests/<env>/<chart>.yaml for review.
- *   npx tsx bin/render-manifests.ts          write the files
- *   npx tsx bin/render-manifests.ts --check  exit 1 and name the stale files when the committed ones differ
- */
+/** Writes every environment's Kubernetes manifests to manifests/<env>/<chart>.yaml for review, or checks them. */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { MANIFESTS_DIR, renderAllManifests, staleManifests } from '../k8s/manifests';
 import { ENVIRONMENTS } from '../lib/config/environments';
 import { loadEnvironment } from '../lib/config/load-config';
+import { runMain, unknownOption, type Command } from './run-main';
+
+export const MANIFESTS_USAGE = `Usage: npm run manifests          write manifests/<env>/<chart>.yaml for every environment
+       npm run manifests:check    exit 1 and name the stale files when the committed ones differ
+
+Renders the same cdk8s chart code the CDK app applies, with readable placeholders (<aurora-endpoint>,
+<litellm-role-arn>) where the app puts CloudFormation values, so pull requests show every Kubernetes change.
+Exit codes: 0 written or current, 1 stale (--check), 2 bad arguments or an invalid config.`;
 
 const root = join(__dirname, '..');
 
@@ -26,8 +30,13 @@ function committedFiles(): Record<string, string> {
   return files;
 }
 
-function main(argv: readonly string[]): number {
-  const check = argv.includes('--check');
+function main(argv: readonly string[]): Promise<number> {
+  const option = argv.find((a) => a !== '--check');
+  if (option !== undefined) throw unknownOption(option, ['--check']);
+  return Promise.resolve(render(argv.includes('--check')));
+}
+
+function render(check: boolean): number {
   // Region fallback only matters for overlays that leave it out; the render must not depend on the shell.
   const configs = Object.keys(ENVIRONMENTS)
     .sort()
@@ -37,9 +46,7 @@ function main(argv: readonly string[]): number {
   const stale = staleManifests(expected, actual);
   if (check) {
     if (stale.length > 0) {
-      console.error(
-        `Stale Kubernetes manifests (run \`npx tsx bin/render-manifests.ts\` and commit):\n${stale.map((p) => `  ${p}`).join('\n')}`,
-      );
+      console.error(`Stale Kubernetes manifests (run \`npm run manifests\` and commit):\n${stale.map((p) => `  ${p}`).join('\n')}`);
       return 1;
     }
     console.log(`Kubernetes manifests are up to date (${Object.keys(expected).length} files).`);
@@ -58,4 +65,6 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+export const manifestsCommand: Command = { name: 'manifests', usage: MANIFESTS_USAGE, main };
+
+if (require.main === module) runMain(manifestsCommand);

@@ -29,12 +29,10 @@ export interface RotateKeyRequest {
 export function parseRotateKeyArgs(argv: readonly string[]): RotateKeyRequest | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const flags = argv.filter((a) => a.startsWith('-'));
-  if (flags.length > 0) throw new UsageError(`unknown option "${flags[0]}" (allowed: --help)\n${ROTATE_KEY_USAGE}`);
+  if (flags.length > 0) throw new UsageError(`unknown option "${flags[0]}" (allowed: --help)`);
   const [environment, consumer, ...extra] = argv;
-  if (environment === undefined || consumer === undefined)
-    throw new UsageError(`rotate-key needs an environment and a consumer\n${ROTATE_KEY_USAGE}`);
-  if (extra.length > 0)
-    throw new UsageError(`rotate-key takes one environment and one consumer (got ${argv.join(' ')})\n${ROTATE_KEY_USAGE}`);
+  if (environment === undefined || consumer === undefined) throw new UsageError(`rotate-key needs an environment and a consumer`);
+  if (extra.length > 0) throw new UsageError(`rotate-key takes one environment and one consumer (got ${argv.join(' ')})`);
   return { environment, consumer };
 }
 

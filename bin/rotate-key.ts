@@ -5,35 +5,25 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadEnvironment } from '../lib/config/load-config';
-import { EXIT_USAGE, UsageError, errorMessage } from './env-command-plan';
+import { errorMessage } from './env-command-plan';
 import { ROTATE_KEY_USAGE, checkConsumer, parseRotateKeyArgs, rotateKey } from './rotate-key-run';
-import { runMain } from './run-main';
+import { UsageError, runMain, type Command } from './run-main';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let request;
-  let region: string;
-  try {
-    const parsed = parseRotateKeyArgs(argv);
-    if (parsed === 'help') {
-      process.stdout.write(`${ROTATE_KEY_USAGE}\n`);
-      return 0;
-    }
-    request = parsed;
-    const fallbacks = { region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
-    let config;
-    try {
-      config = loadEnvironment(request.environment, fallbacks);
-    } catch (e) {
-      throw e instanceof UsageError ? e : new UsageError(errorMessage(e));
-    }
-    checkConsumer(request, config);
-    region = config.region;
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return EXIT_USAGE;
+  const request = parseRotateKeyArgs(argv);
+  if (request === 'help') {
+    process.stdout.write(`${ROTATE_KEY_USAGE}\n`);
+    return 0;
   }
-  const secretsManager = new SecretsManagerClient({ region });
+  const fallbacks = { region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
+  let config;
+  try {
+    config = loadEnvironment(request.environment, fallbacks);
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError(errorMessage(e));
+  }
+  checkConsumer(request, config);
+  const secretsManager = new SecretsManagerClient({ region: config.region });
   try {
     return await rotateKey(request, {
       secretsManager,
@@ -45,4 +35,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runMain(main);
+export const rotateKeyCommand: Command = { name: 'rotate-key', usage: ROTATE_KEY_USAGE, main };
+
+if (require.main === module) runMain(rotateKeyCommand);

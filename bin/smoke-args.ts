@@ -3,7 +3,7 @@
  * environment's validated config. Nothing here calls AWS or the network.
  */
 import type { EnvironmentConfig } from '../lib/config/schema';
-import { UsageError } from './env-command-plan';
+import { UsageError } from './run-main';
 import { outputsFilePath } from './smoke-outputs';
 
 export const SMOKE_USAGE = `Usage: npm run smoke -- <env> [options]
@@ -92,17 +92,17 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeRequest | 'help' {
       continue;
     }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) throw new UsageError(`unknown option "${flag}"\n\n${SMOKE_USAGE}`);
+    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) throw new UsageError(`unknown option "${flag}"`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
-      throw new UsageError(`${flag} needs a value\n\n${SMOKE_USAGE}`);
+      throw new UsageError(`${flag} needs a value`);
     }
     values[flag as ValueFlag] = value;
   }
   const [environment, ...extra] = names;
-  if (environment === undefined) throw new UsageError(`smoke needs an environment name\n\n${SMOKE_USAGE}`);
-  if (extra.length > 0) throw new UsageError(`smoke takes one environment name (got ${names.join(' ')})\n\n${SMOKE_USAGE}`);
-  if (environment === 'all') throw new UsageError(`smoke checks one environment at a time\n\n${SMOKE_USAGE}`);
+  if (environment === undefined) throw new UsageError(`smoke needs an environment name`);
+  if (extra.length > 0) throw new UsageError(`smoke takes one environment name (got ${names.join(' ')})`);
+  if (environment === 'all') throw new UsageError(`smoke checks one environment at a time`);
   for (const flag of ['--langfuse-url', '--gateway-url'] as const) {
     const url = values[flag];
     if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) throw new UsageError(`${flag}: "${url}" is not an http(s) URL`);

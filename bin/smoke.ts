@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadEnvironment } from '../lib/config/load-config';
-import { EXIT_USAGE, UsageError, errorMessage } from './env-command-plan';
+import { errorMessage } from './env-command-plan';
 import { SMOKE_USAGE, parseSmokeArgs, planSmoke, type SmokePlan } from './smoke-args';
 import { awsSmokeDeps } from './smoke-aws';
 import { runSmoke } from './smoke-run';
-import { runMain } from './run-main';
+import { UsageError, runMain, type Command } from './run-main';
 
 async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
@@ -25,23 +25,17 @@ async function readJsonFile(path: string): Promise<unknown> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  const request = parseSmokeArgs(argv);
+  if (request === 'help') {
+    process.stdout.write(`${SMOKE_USAGE}\n`);
+    return 0;
+  }
+  const fallbacks = { region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
   let plan: SmokePlan;
   try {
-    const request = parseSmokeArgs(argv);
-    if (request === 'help') {
-      process.stdout.write(`${SMOKE_USAGE}\n`);
-      return 0;
-    }
-    const fallbacks = { region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
-    try {
-      plan = planSmoke(request, loadEnvironment(request.environment, fallbacks));
-    } catch (e) {
-      throw e instanceof UsageError ? e : new UsageError(errorMessage(e));
-    }
+    plan = planSmoke(request, loadEnvironment(request.environment, fallbacks));
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return EXIT_USAGE;
+    throw e instanceof UsageError ? e : new UsageError(errorMessage(e));
   }
   return runSmoke(plan, {
     ...awsSmokeDeps(),
@@ -55,4 +49,6 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-runMain(main);
+export const smokeCommand: Command = { name: 'smoke', usage: SMOKE_USAGE, main };
+
+if (require.main === module) runMain(smokeCommand);

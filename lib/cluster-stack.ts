@@ -1,5 +1,5 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
+import { ClusterEndpointTunnel, PORT_FORWARDING_DOCUMENT, TUNNEL_LOCAL_PORT } from '../constructs/cluster-endpoint-tunnel';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
@@ -51,6 +52,10 @@ export class ClusterStack extends Stack {
   readonly serviceAccountRoles: ServiceAccountRoles<iam.Role>;
   readonly networkTeardown: ClusterTeardown;
   readonly containerInsights: ContainerInsights;
+  /** Assumable by the account's principals allowed to; cluster admin through an access entry (`cluster.operatorRole`). */
+  readonly operatorRole?: iam.Role;
+  /** Session Manager's way to the private API endpoint (`cluster.endpointTunnel`). */
+  readonly endpointTunnel?: ClusterEndpointTunnel;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -112,11 +117,14 @@ export class ClusterStack extends Stack {
     }));
     this.cluster.node.addDependency(teardown);
 
-    config.cluster.adminRoleArns.forEach((arn, i) => {
-      this.cluster.grantAccess(`Admin${i + 1}`, arn, [
-        eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
-      ]);
+    const clusterAdmin = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
+      accessScopeType: eks.AccessScopeType.CLUSTER,
     });
+    config.cluster.adminRoleArns.forEach((arn, i) => {
+      this.cluster.grantAccess(`Admin${i + 1}`, arn, [clusterAdmin]);
+    });
+    if (config.cluster.operatorRole) this.operatorRole = this.createOperatorRole(clusterAdmin);
+    if (config.cluster.endpointTunnel) this.endpointTunnel = this.createEndpointTunnel(vpc);
 
     this.allowClusterTo('Aurora', data.database.securityGroup, POSTGRES_PORT);
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
@@ -131,6 +139,60 @@ export class ClusterStack extends Stack {
       logRetention: config.cluster.logRetentionDays,
       removalPolicy,
     });
+  }
+
+  /**
+   * The role `aws eks update-kubeconfig --role-arn` names: trusted by the account, so whoever the account's IAM lets
+   * assume it (administrators, the deploy role's users) has kubectl on day one, with no role ARN in the config.
+   */
+  private createOperatorRole(clusterAdmin: eks.IAccessPolicy): iam.Role {
+    const role = new iam.Role(this, 'OperatorRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: `EKS ${this.clusterName}: cluster admin for kubectl (access entry); assumable where the account's IAM allows it`,
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.cluster.grantAccess('Operator', role.roleArn, [clusterAdmin]);
+    new CfnOutput(this, 'OperatorRoleArn', { value: role.roleArn, description: 'Role with cluster admin, for kubectl' });
+    new CfnOutput(this, 'KubeconfigCommand', {
+      description: 'Writes the kubeconfig entry for this cluster, through the operator role',
+      value: Fn.join(' ', ['aws eks update-kubeconfig --name', this.clusterName, '--region', Aws.REGION, '--role-arn', role.roleArn]),
+    });
+    return role;
+  }
+
+  private createEndpointTunnel(vpc: ec2.IVpc): ClusterEndpointTunnel {
+    const controlPlaneSecurityGroup = this.cluster.node.tryFindChild('ControlPlaneSecurityGroup');
+    if (!(controlPlaneSecurityGroup instanceof ec2.SecurityGroup)) {
+      throw new Error('endpointTunnel: the cluster has no ControlPlaneSecurityGroup to admit the tunnel (aws-eks-v2 changed?)');
+    }
+    const tunnel = new ClusterEndpointTunnel(this, 'EndpointTunnel', {
+      vpc,
+      subnets: { subnetGroupName: SUBNETS.workloads },
+      controlPlaneSecurityGroup,
+      clusterEndpoint: this.cluster.clusterEndpoint,
+    });
+    new CfnOutput(this, 'TunnelCommand', {
+      description: `Forwards localhost:${TUNNEL_LOCAL_PORT} to the private API endpoint (needs the Session Manager plugin); leave it running`,
+      value: Fn.join('', [
+        'aws ssm start-session --region ',
+        Aws.REGION,
+        ' --target ',
+        tunnel.instance.instanceId,
+        ` --document-name ${PORT_FORWARDING_DOCUMENT} --parameters host=`,
+        tunnel.endpointHost,
+        `,portNumber=443,localPortNumber=${TUNNEL_LOCAL_PORT}`,
+      ]),
+    });
+    new CfnOutput(this, 'TunnelKubeconfigCommand', {
+      description: 'Points the kubeconfig entry at the tunnel; the certificate is still checked against the endpoint name',
+      value: Fn.join('', [
+        'kubectl config set-cluster ',
+        this.cluster.clusterArn,
+        ` --server https://localhost:${TUNNEL_LOCAL_PORT} --tls-server-name `,
+        tunnel.endpointHost,
+      ]),
+    });
+    return tunnel;
   }
 
   /**

@@ -134,6 +134,19 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     reason: 'aws-eks-v2 writes EncryptionConfig.Resources = ["secrets"], which EKS still requires for envelope encryption.',
   });
 
+  if (stack.endpointTunnel) {
+    const { instance } = stack.endpointTunnel;
+    ack(instance, 'IAM4', "Session Manager's own managed policy for its agent; the instance has no other permission.", [
+      policy('AmazonSSMManagedInstanceCore'),
+    ]);
+    ack(instance, 'EC28', 'A stateless tunnel with no workload: five-minute metrics are enough, detailed monitoring would only cost.');
+    ack(
+      instance,
+      'EC29',
+      'Stateless and replaceable: a replacement (new AMI, a stopped instance) only changes the instance id in the TunnelCommand output; an ASG would add parts for nothing.',
+    );
+  }
+
   const crossRegionModels = config.models.flatMap((m) =>
     m.provider === 'bedrock' && m.inferenceProfile && !m.crossAccountRoleArn ? [m.modelId] : [],
   );

@@ -149,6 +149,31 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'per-object monitoring fees on many small part files for no saving.',
   },
 
+  {
+    control: 'CT.EC2.PR.10',
+    resources: ['Cluster/EndpointTunnel/Instance/LaunchTemplate'],
+    environments: 'all',
+    reason:
+      'The launch template CDK adds to the cluster endpoint tunnel only to require IMDSv2; the tunnel runs no workload ' +
+      'whose one-minute metrics anyone would watch (see CT.EC2.PR.13).',
+  },
+  {
+    control: 'CT.EC2.PR.13',
+    resources: ['Cluster/EndpointTunnel/Instance/Resource'],
+    environments: 'all',
+    reason:
+      'The cluster endpoint tunnel is a stateless t4g.nano that only relays Session Manager sessions to the API endpoint; ' +
+      'five-minute basic monitoring is enough and detailed monitoring would cost more than the instance.',
+  },
+  {
+    control: 'CT.EC2.PR.19',
+    resources: ['Cluster/EndpointTunnel/Instance/Resource'],
+    environments: 'all',
+    reason:
+      'Everything the tunnel carries is TLS end to end (Session Manager channel; kubectl to the API server, certificate ' +
+      "checked against the endpoint name), so the instance type's own in-transit encryption adds nothing; the types " +
+      'that have it cost several times a t4g.nano.',
+  },
   // Ephemeral environments only: destroyed every evening, re-created every morning.
   {
     control: 'CT.CLOUDWATCH.PR.2',

@@ -23,17 +23,20 @@ export function parseCidr(text: string): ParsedCidr | undefined {
 
 /** A zod string that must be an aligned IPv4 CIDR with a prefix length in [minPrefix, maxPrefix]. */
 export const cidr = (minPrefix: number, maxPrefix: number) =>
-  z.string().superRefine((value, ctx) => {
-    const parsed = parseCidr(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR (use a.b.c.d/n)` });
-    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
-      const what = parsed.prefix > maxPrefix ? 'too small' : 'too large';
-      ctx.addIssue({ code: 'custom', message: `"${value}" is ${what} (use a prefix length between /${minPrefix} and /${maxPrefix})` });
-    } else if (!parsed.aligned) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})`,
-      });
-    }
-  });
+  z
+    .string()
+    .meta({ description: `an IPv4 CIDR (network address) with a prefix length from /${minPrefix} to /${maxPrefix}` })
+    .superRefine((value, ctx) => {
+      const parsed = parseCidr(value);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR (use a.b.c.d/n)` });
+      } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
+        const what = parsed.prefix > maxPrefix ? 'too small' : 'too large';
+        ctx.addIssue({ code: 'custom', message: `"${value}" is ${what} (use a prefix length between /${minPrefix} and /${maxPrefix})` });
+      } else if (!parsed.aligned) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" has host bits set (use the network address, e.g. ${parsed.network}/${parsed.prefix})`,
+        });
+      }
+    });

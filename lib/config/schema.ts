@@ -35,9 +35,12 @@ const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
-const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-  message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
-});
+const logRetention = z
+  .number()
+  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `is not a CloudWatch retention period (allowed: ${LOG_RETENTION_DAYS.join(', ')})`,
+  })
+  .meta({ description: `days, one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')}` });
 
 const networkSchema = z.strictObject({
   /** VPC CIDR; /16 to /20 leaves room for three AZs of workload subnets. */
@@ -85,8 +88,19 @@ const endpointAccessSchema = z.discriminatedUnion('mode', [
 
 const clusterSchema = z.strictObject({
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default('1.35'),
+  /** `private`: the API endpoint is reachable only from the VPC; `public-and-private`: also from `publicCidrs`. */
   endpointAccess: endpointAccessSchema.default({ mode: 'private' }),
-  /** IAM roles granted cluster admin through EKS access entries. */
+  /**
+   * A role of the cluster stack with cluster admin (EKS access entry), which the account's IAM principals may assume when
+   * their own policies allow `sts:AssumeRole` on it: kubectl works on day one without knowing anyone's role ARN.
+   */
+  operatorRole: z.boolean().default(true),
+  /**
+   * A t4g.nano instance with no inbound rule that Session Manager forwards a local port through to the API endpoint:
+   * the way to a private endpoint without a VPN (about $0.005 an hour).
+   */
+  endpointTunnel: z.boolean().default(true),
+  /** More IAM roles granted cluster admin through EKS access entries (a team's SSO role, a break-glass role). */
   adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)')).default([]),
   logRetentionDays: logRetention.default(14),
 });
@@ -226,9 +240,15 @@ export const environmentSchema = z
     /** Ephemeral environments are destroyed daily: nothing is retained or deletion-protected. */
     ephemeral: z.boolean(),
     account: z.string().regex(ACCOUNT, 'is not an AWS account id (12 digits)').optional(),
-    /** Filled from CDK_DEFAULT_REGION when an overlay leaves it out. */
+    /**
+     * Set it in the overlay. Left out, it comes from the shell: CDK_DEFAULT_REGION (the CDK CLI's region: AWS_REGION or
+     * the AWS profile's), then AWS_REGION, then AWS_DEFAULT_REGION; synth then prints which region it took.
+     */
     region: z
-      .string({ error: 'is required (set region in the overlay or CDK_DEFAULT_REGION)' })
+      .string({
+        error:
+          'is required: set region in the overlay (left out, it comes from CDK_DEFAULT_REGION, AWS_REGION or AWS_DEFAULT_REGION, and none is set)',
+      })
       .regex(REGION, 'is not an AWS region (e.g. us-east-1)'),
     /** Deletion protection on the database; required outside ephemeral environments. */
     deletionProtection: z.boolean().default(false),
@@ -274,6 +294,18 @@ export const environmentSchema = z
     }
     if (new Set(env.network.availabilityZones).size !== env.network.availabilityZones.length) {
       issue(['network', 'availabilityZones'], 'lists a zone twice (allowed: distinct zone names)');
+    }
+    if (!env.cluster.operatorRole && env.cluster.adminRoleArns.length === 0) {
+      issue(
+        ['cluster', 'adminRoleArns'],
+        'is empty while operatorRole is false: nobody could use kubectl (allowed: at least one role ARN, or operatorRole: true)',
+      );
+    }
+    if (env.cluster.endpointAccess.mode === 'private' && !env.cluster.endpointTunnel && env.ephemeral) {
+      issue(
+        ['cluster', 'endpointTunnel'],
+        'must be true for an ephemeral environment with a private endpoint: its VPC is new every morning, so no VPN reaches it (allowed: true, or endpointAccess public-and-private with your CIDRs)',
+      );
     }
     if (env.cache.multiAz && env.cache.replicas < 1) {
       issue(['cache', 'replicas'], 'must be at least 1 when multiAz is true (a primary cannot fail over to nothing)');
@@ -323,7 +355,7 @@ export const environmentSchema = z
   // model_list does; the groups stay available as `modelGroups` for what is per group (fallbacks).
   .transform(({ models, ...env }) => ({ ...env, modelGroups: models, models: flattenModelGroups(models) }));
 
-/** Config as written in an overlay: fields with defaults may be left out, region comes from CDK_DEFAULT_REGION if absent. */
+/** Config as written in an overlay: fields with defaults may be left out; region should not be (see `region`). */
 export type EnvironmentInput = Omit<z.input<typeof environmentSchema>, 'region'> & { readonly region?: string };
 /** Config after validation and defaults. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ENVIRONMENTS } from '../../lib/config/environments';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -25,9 +26,12 @@ function runApp(context: Record<string, unknown>) {
 
 describe('bin/app.ts', () => {
   test('rejects an unknown environment with one clear message and synthesizes nothing', () => {
-    const { status, stderr, written } = runApp({ env: 'qa' });
+    // A dash can never be in an environment name, so this stays unknown whatever environments are added.
+    const { status, stderr, written } = runApp({ env: 'no-such-env' });
     expect(status).toBe(1);
-    expect(stderr).toContain('Invalid config for environment "qa":\n  - env: unknown environment "qa" (allowed: dev, prod)');
+    expect(stderr).toContain(
+      `Invalid config for environment "no-such-env":\n  - env: unknown environment "no-such-env" (allowed: ${Object.keys(ENVIRONMENTS).join(', ')})`,
+    );
     expect(stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
     expect(written).toEqual([]);
   });

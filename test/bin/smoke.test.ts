@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ENVIRONMENTS } from '../../lib/config/environments';
 
 /** The CLI itself, as `npm run smoke` starts it: only what needs no AWS (help and refusals). */
 const root = join(__dirname, '..', '..');
@@ -19,7 +20,7 @@ test('--help prints the usage and exits 0', () => {
 test('an unknown environment or a bad option exits 2 before any call, naming the problem', () => {
   const unknown = smoke('nope');
   expect(unknown.status).toBe(2);
-  expect(unknown.stderr).toContain('env: unknown environment "nope" (allowed: dev, prod)');
+  expect(unknown.stderr).toContain(`env: unknown environment "nope" (allowed: ${Object.keys(ENVIRONMENTS).join(', ')})`);
   const option = smoke('dev', '--consumer', 'nobody');
   expect(option.status).toBe(2);
   expect(option.stderr).toContain('--consumer: "nobody" is not a consumer of dev (allowed: demo-app)');

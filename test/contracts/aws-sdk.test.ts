@@ -11,6 +11,10 @@
  * - @aws-sdk/core 3.981.0, dist-cjs/submodules/client/index.js: getDefaultSocketTimeout.
  * - @smithy/core 3.41.0, dist-cjs/submodules/retry/index.js: isTransientError, the retry middleware's abort race.
  * - @aws-sdk/client-secrets-manager 3.1162.0, dist-cjs/index.js: getRuntimeConfig (defaultSocketTimeout 300000).
+ * - Node.js version notice, read 2026-12-06: @aws-sdk/core 3.981.0, dist-cjs/submodules/client/index.js,
+ *   emitWarningIfUnsupportedVersion (warns once per process below Node.js 22, skipped when
+ *   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is "true"); the opt-out is the one documented in
+ *   github.com/aws/aws-sdk-js-v3 issue #7983 ("January 2027: End of Support for Node.js 20.x", 2026-05-01).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,3 +171,48 @@ async function waitFor(condition: () => boolean, timeoutMs = 1000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('AWS SDK v3 Node.js version notice (what bin/run-main.ts switches off)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const core = require('@aws-sdk/core/client') as {
+    emitWarningIfUnsupportedVersion: (v: string) => void;
+    state: { warningEmitted: boolean };
+  };
+  const saved = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  let emitted: jest.SpyInstance;
+  beforeEach(() => {
+    core.state.warningEmitted = false;
+    emitted = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    emitted.mockRestore();
+    core.state.warningEmitted = false;
+    if (saved === undefined) delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    else process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = saved;
+  });
+
+  test('a client on Node.js 20 prints the multi-line notice once per process', () => {
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    core.emitWarningIfUnsupportedVersion('v20.20.2');
+    core.emitWarningIfUnsupportedVersion('v20.20.2');
+    expect(emitted).toHaveBeenCalledTimes(1);
+    expect(String(emitted.mock.calls[0]?.[0])).toMatch(/^NodeVersionSupportWarning: [^]*will require node >=22/);
+    expect(String(emitted.mock.calls[0]?.[0]).split('\n').length).toBeGreaterThan(5);
+  });
+
+  test('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true keeps it out; any other value does not', () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    core.emitWarningIfUnsupportedVersion('v20.20.2');
+    expect(emitted).not.toHaveBeenCalled();
+    core.state.warningEmitted = false;
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = '1';
+    core.emitWarningIfUnsupportedVersion('v20.20.2');
+    expect(emitted).toHaveBeenCalledTimes(1);
+  });
+
+  test('Node.js 24, the supported version, gets no notice', () => {
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    core.emitWarningIfUnsupportedVersion('v24.11.0');
+    expect(emitted).not.toHaveBeenCalled();
+  });
+});

@@ -4,6 +4,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { COMMENT_MARKER } from '../../bin/diff-comment';
 import { ENVIRONMENTS } from '../../lib/config/environments';
+import { environmentListProblems } from './workflow-environments';
 
 interface Step {
   readonly name?: string;
@@ -135,7 +136,18 @@ describe('pull-request.yml', () => {
     (j.steps ?? []).flatMap((s) => [...(s.run ?? '').matchAll(/^\s*npm (?:run ([\w:.-]+)|(test|ci)\b)/gm)].map((m) => m[1] ?? m[2]));
 
   test('runs every check in order from a lockfile install', () => {
-    expect(scriptsRun(checks)).toEqual(['ci', 'typecheck', 'lint', 'test', 'synth:all', 'lint:cfn', 'compliance', 'manifests:check']);
+    expect(scriptsRun(checks)).toEqual([
+      'ci',
+      'typecheck',
+      'lint',
+      'format:check',
+      'test',
+      'synth:all',
+      'lint:cfn',
+      'compliance',
+      'manifests:check',
+      'config:reference:check',
+    ]);
   });
 
   test('pins cfn-lint to 1.51.0', () => {
@@ -160,6 +172,21 @@ describe('pull-request.yml', () => {
     expect(script).toContain('updateComment');
     expect(comment.steps?.some((s) => s.run !== undefined)).toBe(false);
   });
+});
+
+test('every workflow runs Node.js 24, the LTS the Lambda functions run and package.json requires', () => {
+  const versions = Object.values(sources).map((s) => /^\s*NODE_VERSION: '(\d+)'$/m.exec(s)?.[1]);
+  expect(versions).toEqual(files.map(() => '24'));
+  const setups = steps.filter(({ step }) => step.uses?.startsWith('actions/setup-node@'));
+  expect(setups.length).toBe(jobs.filter(({ job }) => (job.steps ?? []).some((s) => s.run?.includes('npm '))).length);
+  for (const { step } of setups) expect(step.with?.['node-version']).toBe('${{ env.NODE_VERSION }}');
+  const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  expect(engines).toBe('>=24');
+  expect(readFileSync(join(root, 'constructs', 'bundled-code.ts'), 'utf8')).toContain('Runtime.NODEJS_24_X');
+});
+
+test('lists every environment wherever a workflow names them by hand', () => {
+  expect(environmentListProblems(sources, Object.keys(ENVIRONMENTS))).toEqual([]);
 });
 
 describe('deploy.yml', () => {

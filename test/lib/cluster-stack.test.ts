@@ -99,12 +99,106 @@ describe('ClusterStack', () => {
     });
 
     test('opens Aurora and Valkey to the cluster security group only, on their ports', () => {
-      const rules = Object.values(cluster.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+      // The one other ingress rule is the tunnel's, into the control plane (next test).
+      const rules = Object.values(cluster.findResources('AWS::EC2::SecurityGroupIngress'))
+        .map((r) => r.Properties)
+        .filter((r) => !JSON.stringify(r.GroupId).includes('ControlPlaneSecurityGroup'));
       expect(rules.map((r) => r.FromPort).sort()).toEqual([5432, 6379]);
       for (const rule of rules) {
         expect(rule.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'ClusterSecurityGroupId'] });
         expect(rule.CidrIp).toBeUndefined();
       }
+    });
+
+    test('gives kubectl a way in on day one: an operator role with cluster admin, trusted by the account', () => {
+      expect(config.cluster.operatorRole).toBe(true);
+      const roleIds = Object.keys(
+        cluster.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('cluster admin for kubectl') } }),
+      );
+      expect(roleIds).toHaveLength(1);
+      const roleId = roleIds[0]!;
+      expect(roleId).toMatch(/^OperatorRole/);
+      cluster.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('cluster admin for kubectl'),
+        MaxSessionDuration: 3600,
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+            },
+          ],
+          Version: '2012-10-17',
+        },
+      });
+      cluster.hasResourceProperties('AWS::EKS::AccessEntry', {
+        PrincipalArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        AccessPolicies: [
+          {
+            AccessScope: { Type: 'cluster' },
+            PolicyArn: Match.objectLike({
+              'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])],
+            }),
+          },
+        ],
+      });
+      const outputs = cluster.findOutputs('*');
+      expect(outputs.OperatorRoleArn?.Value).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+      expect(JSON.stringify(outputs.KubeconfigCommand?.Value)).toContain(`aws eks update-kubeconfig --name genai-${name} --region`);
+    });
+
+    test('denies the operator role any AWS permission: it reaches the cluster through its access entry only', () => {
+      const [operator] = Object.values(
+        cluster.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('cluster admin for kubectl') } }),
+      );
+      expect(operator?.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(operator?.Properties.Policies).toBeUndefined();
+      const attached = Object.values(cluster.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes('OperatorRole'),
+      );
+      expect(attached).toEqual([]);
+    });
+
+    test('reaches the private endpoint through a Session Manager tunnel: a t4g.nano in a private subnet, IMDSv2, encrypted disk', () => {
+      expect(config.cluster.endpointAccess.mode).toBe('private');
+      cluster.resourceCountIs('AWS::EC2::Instance', 1);
+      cluster.hasResourceProperties('AWS::EC2::Instance', {
+        InstanceType: 't4g.nano',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 8, VolumeType: 'gp3' } }],
+        NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false, DeviceIndex: '0', SubnetId: Match.anyValue() })],
+      });
+      cluster.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+      });
+      const outputs = cluster.findOutputs('*');
+      const tunnel = JSON.stringify(outputs.TunnelCommand?.Value);
+      expect(tunnel).toContain('--document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=');
+      expect(tunnel).toContain(',portNumber=443,localPortNumber=8443');
+      expect(JSON.stringify(outputs.TunnelKubeconfigCommand?.Value)).toContain('--server https://localhost:8443 --tls-server-name ');
+    });
+
+    test('denies the tunnel any inbound connection, and any way out but 443', () => {
+      const [[sgId, sg] = ['', undefined]] = Object.entries(
+        cluster.findResources('AWS::EC2::SecurityGroup', {
+          Properties: { GroupDescription: Match.stringLikeRegexp('^Cluster endpoint tunnel') },
+        }),
+      );
+      expect(sg?.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(sg?.Properties.SecurityGroupEgress).toEqual([
+        { CidrIp: '0.0.0.0/0', Description: 'Session Manager and the cluster API endpoint', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      ]);
+      const ingress = Object.values(cluster.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+      expect(ingress.filter((r) => JSON.stringify(r).includes(sgId))).toEqual([
+        {
+          GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ClusterControlPlaneSecurityGroup/), 'GroupId'] },
+          SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          Description: 'Cluster endpoint tunnel to the Kubernetes API',
+        },
+      ]);
     });
 
     test.each(Object.entries(IDENTITIES).filter(([workload]) => hasRole(config, workload as WorkloadName)))(
@@ -191,6 +285,25 @@ describe('ClusterStack', () => {
     });
   });
 
+  describe('with the operator role and the tunnel turned off', () => {
+    const config = parseEnvironment({
+      name: 'custom',
+      ephemeral: false,
+      deletionProtection: true,
+      region: 'us-east-1',
+      cluster: { operatorRole: false, endpointTunnel: false, adminRoleArns: ['arn:aws:iam::123456789012:role/PlatformAdmin'] },
+    });
+    const cluster = Template.fromStack(createStacks(testApp(), config).cluster);
+
+    test('creates no instance, no operator role and no output for them; the configured role keeps its entry', () => {
+      cluster.resourceCountIs('AWS::EC2::Instance', 0);
+      expect(Object.keys(cluster.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('OperatorRole'))).toEqual([]);
+      expect(Object.keys(cluster.findOutputs('*')).filter((id) => /Operator|Kubeconfig|Tunnel/.test(id))).toEqual([]);
+      cluster.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: 'arn:aws:iam::123456789012:role/PlatformAdmin' });
+      cluster.resourceCountIs('AWS::EKS::AccessEntry', 2); // the configured role and the kubectl handler
+    });
+  });
+
   describe('with admin roles, a public allowlist and cross-account models', () => {
     const config = parseEnvironment({
       name: 'custom',
@@ -248,6 +361,11 @@ describe('ClusterStack', () => {
           ],
         });
       }
+    });
+
+    test('still has the operator role and the tunnel unless the config turns them off', () => {
+      cluster.resourceCountIs('AWS::EC2::Instance', 1);
+      cluster.resourceCountIs('AWS::EKS::AccessEntry', 2 + 1 + 1); // two admins, the operator, the kubectl handler
     });
 
     test('opens the public endpoint to the allowlist only', () => {

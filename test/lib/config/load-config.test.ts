@@ -1,6 +1,7 @@
 import { problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
+import { ENVIRONMENTS } from '../../../lib/config/environments';
 
 const valid: EnvironmentInput = { name: 'test', ephemeral: true, region: 'us-east-1' };
 
@@ -49,8 +50,28 @@ describe('loadEnvironment', () => {
     expect(prod.network.availabilityZones).toHaveLength(3);
   });
 
+  test('gives every environment a way into its cluster by default: the operator role and, for a private endpoint, the tunnel', () => {
+    expect(parseEnvironment(valid).cluster).toMatchObject({
+      endpointAccess: { mode: 'private' },
+      operatorRole: true,
+      endpointTunnel: true,
+    });
+    // A retained environment may rely on its own network path (VPN, Direct Connect) and a named role instead.
+    const retained = { ...valid, ephemeral: false, deletionProtection: true };
+    const cluster = { operatorRole: false, endpointTunnel: false, adminRoleArns: ['arn:aws:iam::123456789012:role/Ops'] };
+    expect(parseEnvironment({ ...retained, cluster }).cluster).toMatchObject(cluster);
+    // An ephemeral one may drop the tunnel only with a public endpoint restricted to its CIDRs.
+    const publicEndpoint = {
+      endpointAccess: { mode: 'public-and-private' as const, publicCidrs: ['203.0.113.0/24'] },
+      endpointTunnel: false,
+    };
+    expect(parseEnvironment({ ...valid, cluster: publicEndpoint }).cluster.endpointTunnel).toBe(false);
+  });
+
   test('rejects an unknown environment name, listing the known ones', () => {
-    expect(() => loadEnvironment('qa')).toThrow('env: unknown environment "qa" (allowed: dev, prod)');
+    expect(() => loadEnvironment('no-such-env')).toThrow(
+      `env: unknown environment "no-such-env" (allowed: ${Object.keys(ENVIRONMENTS).join(', ')})`,
+    );
   });
 
   test('does not treat inherited object keys as environments', () => {
@@ -154,11 +175,31 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       { ...valid, name: 'Dev' },
       ['name: is not an environment name (lowercase letters and digits, 2-12 characters)'],
     ],
-    ['a missing region', { name: 'test', ephemeral: true }, ['region: is required (set region in the overlay or CDK_DEFAULT_REGION)']],
+    [
+      'a missing region',
+      { name: 'test', ephemeral: true },
+      [
+        'region: is required: set region in the overlay (left out, it comes from CDK_DEFAULT_REGION, AWS_REGION or AWS_DEFAULT_REGION, and none is set)',
+      ],
+    ],
     [
       'an open public endpoint',
       { ...valid, cluster: { endpointAccess: { mode: 'public-and-private', publicCidrs: [] } } },
       ['cluster.endpointAccess.publicCidrs: needs at least one CIDR (an open public endpoint is not allowed)'],
+    ],
+    [
+      'no way into the cluster (no operator role, no admin role)',
+      { ...valid, cluster: { operatorRole: false } },
+      [
+        'cluster.adminRoleArns: is empty while operatorRole is false: nobody could use kubectl (allowed: at least one role ARN, or operatorRole: true)',
+      ],
+    ],
+    [
+      'an ephemeral private cluster without the tunnel',
+      { ...valid, cluster: { endpointTunnel: false } },
+      [
+        'cluster.endpointTunnel: must be true for an ephemeral environment with a private endpoint: its VPC is new every morning, so no VPN reaches it (allowed: true, or endpointAccess public-and-private with your CIDRs)',
+      ],
     ],
     [
       'a duplicated model name',
