@@ -7,24 +7,26 @@
  * ratio of an empty aws-cdk-lib app's synth at CDK's defaults measured in the same run, which holds when the
  * machine's speed drifts. With --ci it runs `.ci/run` in a fresh clone of HEAD and prints its steps' times.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileRows, folderRows, median, parseCiSteps, parseSetupLog, setupRows, table, type JestResult } from './bench-tests-report';
+import { UsageError, runMain, unknownOption, type Command } from './run-main';
+import { TempDirs } from './temp-dirs';
 
 const ROOT = resolve(__dirname, '..');
 const TARGET_RATIO = 27;
 
-const USAGE = `usage: npm run bench:tests [-- --runs N] [--warm] [--ci]
+export const BENCH_TESTS_USAGE = `Usage: npm run bench:tests [-- --runs <n>] [--warm] [--ci]
 
-Times the whole test suite (median of N runs, default 1) and prints per test file and per folder wall time
+Times the whole test suite (median of <n> runs, default 1) and prints per test file and per folder wall time
 and share, the 15 most expensive set-ups, and the suite's time as a ratio of an empty CDK app's synth
 (target: at most ${TARGET_RATIO}x).
-  --runs N   runs of the suite (1 to 9); the tables come from the median run
-  --warm     keep jest's transform cache (default: cold, as a fresh clone in CI)
-  --ci       also run .ci/run in a fresh clone of HEAD (npm ci included) and print each step's time
-  --help     this text`;
+  --runs <n>  runs of the suite (1 to 9); the tables come from the median run
+  --warm      keep jest's transform cache (default: cold, as a fresh clone in CI)
+  --ci        also run .ci/run in a fresh clone of HEAD (npm ci included) and print each step's time
+  --help      this text`;
 
 interface Options {
   readonly runs: number;
@@ -32,27 +34,28 @@ interface Options {
   readonly ci: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Options | string {
+export function parseBenchTestsArgs(argv: readonly string[]): Options {
   let runs = 1;
   let warm = false;
   let ci = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (arg === '--warm') warm = true;
     else if (arg === '--ci') ci = true;
     else if (arg === '--runs') {
       runs = Number(argv[++i]);
-      if (!Number.isInteger(runs) || runs < 1 || runs > 9) return `--runs takes a whole number from 1 to 9, got ${argv[i] ?? 'nothing'}`;
-    } else return `unknown argument ${arg}`;
+      if (!Number.isInteger(runs) || runs < 1 || runs > 9)
+        throw new UsageError(`--runs takes a whole number from 1 to 9, got "${argv[i] ?? ''}"`);
+    } else throw unknownOption(arg, ['--runs', '--warm', '--ci']);
   }
   return { runs, warm, ci };
 }
 
 /** The issue's yardstick: `node -e` synth of an empty App with one empty Stack at CDK's defaults. */
-function emptyAppSeconds(): number {
+function emptyAppSeconds(temp: TempDirs): number {
   const script = "const { App, Stack } = require('aws-cdk-lib'); const app = new App(); new Stack(app, 'Empty'); app.synth();";
   const samples = Array.from({ length: 3 }, () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'bench-tests-empty-'));
+    const outdir = temp.make(tmpdir(), 'bench-tests-empty-');
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, ['-e', script], {
       cwd: ROOT,
@@ -60,11 +63,28 @@ function emptyAppSeconds(): number {
       encoding: 'utf8',
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    rmSync(outdir, { recursive: true, force: true });
+    temp.remove(outdir);
     if (result.status !== 0) throw new Error(`empty app synth failed:\n${result.stderr}`);
     return seconds;
   });
   return median(samples);
+}
+
+/** Runs a command to its end, stopped with the others on Ctrl-C; resolves with its exit code and output. */
+function runChild(temp: TempDirs, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const forget = temp.track(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      forget();
+      done({ code, stdout, stderr });
+    });
+  });
 }
 
 interface SuiteRun {
@@ -73,57 +93,41 @@ interface SuiteRun {
   readonly setupLog: string;
 }
 
-function runSuite(scratch: string, index: number, warm: boolean): SuiteRun {
+async function runSuite(temp: TempDirs, scratch: string, index: number, warm: boolean): Promise<SuiteRun> {
   const output = join(scratch, `jest-${index}.json`);
   const setupLog = join(scratch, `setup-${index}.jsonl`);
   writeFileSync(setupLog, '');
   const args = ['jest', '--ci', '--silent', '--json', `--outputFile=${output}`, ...(warm ? [] : ['--no-cache'])];
   const started = process.hrtime.bigint();
-  const run = spawnSync('npx', args, {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_TESTS_LOG: setupLog },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
+  const run = await runChild(temp, 'npx', args, { cwd: ROOT, env: { ...process.env, BENCH_TESTS_LOG: setupLog } });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let result: JestResult;
   try {
     result = JSON.parse(readFileSync(output, 'utf8')) as JestResult;
   } catch {
-    throw new Error(`jest wrote no result (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+    throw new Error(`jest wrote no result (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
   }
   return { seconds, result, setupLog: readFileSync(setupLog, 'utf8') };
 }
 
-function runCi(scratch: string): string {
+async function runCi(temp: TempDirs, scratch: string): Promise<string> {
   const clone = join(scratch, 'clone');
   const cloned = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone], { encoding: 'utf8' });
   if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
-  const run = spawnSync('bash', ['.ci/run'], { cwd: clone, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) console.error(`.ci/run failed (exit ${run.status}); its step times so far are below.\n${run.stderr.slice(-2000)}`);
+  const run = await runChild(temp, 'bash', ['.ci/run'], { cwd: clone });
+  if (run.code !== 0) console.error(`.ci/run failed (exit ${run.code}); its step times so far are below.\n${run.stderr.slice(-2000)}`);
   return run.stdout;
 }
 
-function main(argv: readonly string[]): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const options = parseArgs(argv);
-  if (typeof options === 'string') {
-    console.error(`bench:tests: ${options} (see --help)`);
-    return 2;
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'bench-tests-'));
-  const cleanUp = () => rmSync(scratch, { recursive: true, force: true });
-  process.once('SIGINT', () => {
-    cleanUp();
-    process.exit(130);
-  });
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseBenchTestsArgs(argv);
+  const temp = new TempDirs();
   try {
-    const before = emptyAppSeconds();
-    const runs = Array.from({ length: options.runs }, (_, i) => runSuite(scratch, i, options.warm));
-    const after = emptyAppSeconds();
+    const scratch = temp.make(tmpdir(), 'bench-tests-');
+    const before = emptyAppSeconds(temp);
+    const runs: SuiteRun[] = [];
+    for (let i = 0; i < options.runs; i++) runs.push(await runSuite(temp, scratch, i, options.warm));
+    const after = emptyAppSeconds(temp);
     const empty = median([before, after]);
     const middle = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
     const files = fileRows(middle.result, ROOT);
@@ -141,15 +145,17 @@ function main(argv: readonly string[]): number {
       `npm test (median): ${suite.toFixed(1)} s = ${ratio.toFixed(1)}x the empty app; target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}`,
     );
     if (options.ci) {
-      const ci = parseCiSteps(runCi(scratch));
+      const ci = parseCiSteps(await runCi(temp, scratch));
       console.log(
         `\n${table('.ci/run steps from a fresh clone ("| " marks a part run in parallel)', ci.steps, ci.total === undefined ? {} : { total: ci.total })}`,
       );
     }
     return middle.result.numFailedTests === 0 ? 0 : 1;
   } finally {
-    cleanUp();
+    temp.release();
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+export const benchTestsCommand: Command = { name: 'bench:tests', usage: BENCH_TESTS_USAGE, main };
+
+if (require.main === module) runMain(benchTestsCommand);

@@ -9,3 +9,7 @@
  * (core/lib/private/synthesis-validation.js, defaultValidationEnabled, 2.276.0).
  */
 process.env.CDK_VALIDATION = 'false';
+
+// The AWS SDK's notice about this Node.js version is printed once per test file otherwise (bin/run-main.ts
+// switches it off for the commands the same way).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
