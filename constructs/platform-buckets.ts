@@ -22,7 +22,7 @@ export interface PlatformBucketsProps {
 /**
  * The Langfuse bucket (events, media, exports: versioned, tiered), the ClickHouse disk bucket and, when
  * enabled, Open WebUI's uploads bucket. ClickHouse manages its own objects: versioning or expiry rules
- * under it corrupt its disk.
+ * under it corrupt its disk; only abandoned multipart uploads are aborted there.
  */
 export class PlatformBuckets extends Construct {
   readonly langfuse: s3.Bucket;
@@ -91,6 +91,9 @@ export class PlatformBuckets extends Construct {
       ...encrypted,
       serverAccessLogsPrefix: 'clickhouse/',
       versioned: false,
+      // Touches only uploads that never completed (billed while they linger), never an object ClickHouse wrote:
+      // Langfuse's ClickHouse guide recommends this rule and rules out expiry and versioning.
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
 
     if (props.openWebUi) {

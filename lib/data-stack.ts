@@ -98,6 +98,7 @@ export class DataStack extends Stack {
       backupRetention: Duration.days(config.database.backupRetentionDays),
       deletionProtection: config.deletionProtection,
       enhancedMonitoring: !config.ephemeral,
+      performanceInsights: !config.ephemeral,
       encryptionKey: this.key,
       removalPolicy: statefulRemovalPolicyFor(config),
       logRetention,

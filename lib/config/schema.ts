@@ -156,6 +156,12 @@ const percent = z
 const alarmThresholdsSchema = z.strictObject({
   /** Share of API requests answered 5xx over 5 minutes, in percent. */
   gateway5xxPercent: percent.default(5),
+  /** Share of API requests answered 4xx over 5 minutes, in percent, once at least 20 requests arrived. */
+  gateway4xxPercent: percent.default(25),
+  /** Minutes without a single API request before "no traffic" notifies (5 to 1440). */
+  noTrafficMinutes: z.number().int().min(5).max(1440).default(60),
+  /** 5xx answers of the web load balancer itself in 5 minutes (with web.domain). */
+  web5xxCount: z.number().int().min(1).default(10),
   /** Authorizer function errors in 5 minutes. */
   authorizerErrors: z.number().int().min(1).default(5),
   /** Bedrock throttled invocations in 5 minutes, all models of the region together. */

@@ -124,11 +124,30 @@ describe('DataStack', () => {
       });
     });
 
-    test('keeps the ClickHouse bucket free of versioning and lifecycle rules', () => {
+    test('keeps the ClickHouse bucket free of versioning and of every lifecycle rule but aborting abandoned uploads', () => {
       const clickhouse = data.findResources('AWS::S3::Bucket')['BucketsClickHouseDC3E2332']!;
       expect(clickhouse.Properties.VersioningConfiguration).toBeUndefined();
-      expect(clickhouse.Properties.LifecycleConfiguration).toBeUndefined();
+      expect(clickhouse.Properties.LifecycleConfiguration).toEqual({
+        Rules: [{ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }],
+      });
     });
+
+    test(
+      config.ephemeral
+        ? 'leaves Performance Insights off (nothing to keep)'
+        : 'turns on Performance Insights at its free 7 days, under the data key',
+      () => {
+        for (const instance of Object.values(data.findResources('AWS::RDS::DBInstance'))) {
+          if (config.ephemeral) expect(instance.Properties.EnablePerformanceInsights).toBeUndefined();
+          else
+            expect(instance.Properties).toMatchObject({
+              EnablePerformanceInsights: true,
+              PerformanceInsightsRetentionPeriod: 7,
+              PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
+            });
+        }
+      },
+    );
 
     test('versions the Langfuse bucket and tiers its events and media', () => {
       data.hasResourceProperties('AWS::S3::Bucket', {

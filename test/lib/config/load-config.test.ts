@@ -26,6 +26,9 @@ describe('loadEnvironment', () => {
       chat: { slack: [], teams: [] },
       alarms: {
         gateway5xxPercent: 5,
+        gateway4xxPercent: 25,
+        noTrafficMinutes: 60,
+        web5xxCount: 10,
         authorizerErrors: 5,
         bedrockThrottles: 10,
         auroraCapacityPercent: 95,
