@@ -1,8 +1,8 @@
 /**
  * Checks every environment against the AWS Control Tower proactive controls (cfn-guard rules from
  * @cdklabs/cdk-validator-cfnguard) and prints, per environment, how many controls were evaluated, passed and excepted.
- *   npm run compliance            every environment
- *   npm run compliance -- prod    the named ones
+ *   npm run compliance            every environment, and the account-level stage
+ *   npm run compliance -- prod    the named ones (`account` names the account-level stage)
  * Exit 1 on any finding not in lib/compliance/control-tower-exceptions.ts, or on an exception that matched nothing.
  */
 import { App } from 'aws-cdk-lib';
@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkControlTower, staleExceptions, summaryLine, type ControlTowerReport } from '../lib/compliance/control-tower';
 import { ENVIRONMENTS } from '../lib/config/environments';
-import { loadEnvironment } from '../lib/config/load-config';
-import { createStacks } from '../lib/create-stacks';
+import { loadAccountSettings, loadEnvironment } from '../lib/config/load-config';
+import { createAccountStage, createStacks } from '../lib/create-stacks';
+import { ACCOUNT_STAGE } from '../lib/shared/account';
 import { runMain } from './run-main';
 
 /** The feature flags `cdk synth` passes from cdk.json; no bundling, since Lambda code is not what the controls read. */
@@ -24,8 +25,13 @@ function appContext(): Record<string, unknown> {
 function check(name: string): ControlTowerReport {
   const outdir = mkdtempSync(join(tmpdir(), `control-tower-${name}-`));
   try {
-    const config = loadEnvironment(name, { region: 'us-east-1' });
     const app = new App({ outdir, context: appContext(), builtinCloudFormationValidation: false });
+    if (name === ACCOUNT_STAGE) {
+      const environments = Object.keys(ENVIRONMENTS).map((env) => loadEnvironment(env, { region: 'us-east-1' }));
+      // Never destroyed: only the exceptions that hold everywhere apply.
+      return checkControlTower(createAccountStage(app, loadAccountSettings(), environments), { ephemeral: false });
+    }
+    const config = loadEnvironment(name, { region: 'us-east-1' });
     return checkControlTower(createStacks(app, config), { ephemeral: config.ephemeral });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -37,8 +43,8 @@ function failures(report: ControlTowerReport): string[] {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const names = argv.length > 0 ? argv : Object.keys(ENVIRONMENTS);
-  const unknown = names.filter((n) => !(n in ENVIRONMENTS));
+  const names = argv.length > 0 ? argv : [...Object.keys(ENVIRONMENTS), ACCOUNT_STAGE];
+  const unknown = names.filter((n) => !(n in ENVIRONMENTS) && n !== ACCOUNT_STAGE);
   if (unknown.length > 0) {
     process.stderr.write(`unknown environment ${unknown.join(', ')} (known: ${Object.keys(ENVIRONMENTS).join(', ')})\n`);
     return 2;
@@ -49,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return report;
   });
   // An exception may name a resource of one environment only: whether it still matches anything needs all of them.
-  const stale = new Set(names).size === Object.keys(ENVIRONMENTS).length ? staleExceptions(reports) : [];
+  const stale = Object.keys(ENVIRONMENTS).every((n) => names.includes(n)) ? staleExceptions(reports) : [];
   for (const use of stale) process.stdout.write(`STALE exception ${use.exception.control} ${use.pattern}: matches nothing, remove it\n`);
   const ok = reports.every((r) => r.failures.length === 0) && stale.length === 0;
   if (!ok) process.stdout.write('Fix the resource, or add a reasoned exception in lib/compliance/control-tower-exceptions.ts.\n');

@@ -287,6 +287,9 @@ export const environmentSchema = z
     if (!env.ephemeral && !env.deletionProtection) {
       issue(['deletionProtection'], 'must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)');
     }
+    if (env.name === 'account') {
+      issue(['name'], '"account" is reserved for the account-level stage (budgets and cost alerts; allowed: any other name)');
+    }
     if (env.ephemeral && env.deletionProtection) {
       issue(['deletionProtection'], 'must be false for an ephemeral environment (the end-of-day destroy would fail)');
     }

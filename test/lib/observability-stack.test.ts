@@ -88,17 +88,9 @@ describe('ObservabilityStack', () => {
       observability.hasOutput('DashboardUrl', Match.anyValue());
     });
 
-    test('budgets the month of resources tagged genai:environment=<env>, with the configured alerts', () => {
-      const { monthlyBudgetUsd, budgetAlertPercents } = config.observability;
-      observability.hasResourceProperties('AWS::Budgets::Budget', {
-        Budget: Match.objectLike({
-          BudgetLimit: { Amount: monthlyBudgetUsd, Unit: 'USD' },
-          CostFilters: { TagKeyValue: [`user:genai:environment$${name}`] },
-        }),
-        NotificationsWithSubscribers: [...budgetAlertPercents.map((p) => ['ACTUAL', p] as const), ['FORECASTED', 100] as const].map(
-          ([type, threshold]) => Match.objectLike({ Notification: Match.objectLike({ NotificationType: type, Threshold: threshold }) }),
-        ),
-      });
+    test('holds no budget: budgets live in the account stack, which the nightly destroy never touches', () => {
+      observability.resourceCountIs('AWS::Budgets::Budget', 0);
+      expect(JSON.stringify(observability.toJSON())).not.toContain('budgets.amazonaws.com');
     });
 
     test('sends to an encrypted topic with the configured email subscriptions, and deletes its key with the stack', () => {
