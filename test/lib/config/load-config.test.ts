@@ -125,6 +125,11 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       ['name: "account" is reserved for the account-level stage (budgets and cost alerts; allowed: any other name)'],
     ],
     [
+      'an ephemeral env with backups, whose recovery points would outlive every nightly destroy',
+      { ...valid, backup: { enabled: true } },
+      ['backup.enabled: must be false for an ephemeral environment (recovery points would outlive every nightly destroy)'],
+    ],
+    [
       'an ephemeral env with deletion protection',
       { ...valid, deletionProtection: true },
       ['deletionProtection: must be false for an ephemeral environment (the end-of-day destroy would fail)'],
