@@ -189,6 +189,7 @@ export class DataStack extends Stack {
     const outputs: [string, string | undefined, string][] = [
       [DATA_OUTPUTS.auroraCluster, this.database.cluster.clusterIdentifier, 'Aurora cluster (LiteLLM, Langfuse, Open WebUI databases)'],
       [DATA_OUTPUTS.backupVault, this.backup?.vault.backupVaultName, 'AWS Backup vault of Aurora and the ClickHouse volumes'],
+      [DATA_OUTPUTS.backupRole, this.backup?.role.roleArn, 'Role AWS Backup restores with'],
       [DATA_OUTPUTS.langfuseBucket, this.buckets.langfuse.bucketName, 'Langfuse events, media and exports (versioned)'],
       [DATA_OUTPUTS.clickhouseBucket, this.buckets.clickhouse.bucketName, 'ClickHouse S3 disk (not versioned)'],
       [DATA_OUTPUTS.openWebUiBucket, this.buckets.openWebUi?.bucketName, 'Open WebUI uploads (versioned)'],

@@ -5,6 +5,7 @@
 export const DATA_OUTPUTS = {
   auroraCluster: 'AuroraClusterIdentifier',
   backupVault: 'BackupVaultName',
+  backupRole: 'BackupRoleArn',
   langfuseBucket: 'LangfuseBucketName',
   clickhouseBucket: 'ClickHouseBucketName',
   openWebUiBucket: 'OpenWebUiBucketName',
