@@ -43,7 +43,9 @@ export class PlatformBackup extends Construct {
       throw new Error(`environment: "${props.environment}" is not an environment name (lowercase letters and digits, 2-12 characters)`);
     }
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < MIN_RETENTION_DAYS || props.retentionDays > MAX_RETENTION_DAYS) {
-      throw new Error(`retentionDays: ${props.retentionDays} must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}`);
+      throw new Error(
+        `retentionDays: ${props.retentionDays} must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}`,
+      );
     }
     if (props.volumeTag && (!/^[\w.:/=+@-]{1,128}$/.test(props.volumeTag.key) || props.volumeTag.key.startsWith('aws:'))) {
       throw new Error(`volumeTag.key: "${props.volumeTag.key}" is not a user tag key (letters, digits and _ . : / = + - @, not aws:)`);
@@ -55,9 +57,10 @@ export class PlatformBackup extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
-    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    // Vault names take at most 50 characters: the stack id's last 12 hex digits, not all of it.
+    const stackSuffix = Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
     this.vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: Fn.join('-', [`genai-${props.environment}-backups`, stackUuid]),
+      backupVaultName: Fn.join('-', [`genai-${props.environment}-backups`, stackSuffix]),
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

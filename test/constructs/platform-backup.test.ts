@@ -66,6 +66,10 @@ describe('PlatformBackup', () => {
     const [vault] = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupVault'));
     expect(JSON.stringify(vault!.Properties.BackupVaultName)).toContain('AWS::StackId');
     expect(JSON.stringify(vault!.Properties.BackupVaultName)).toContain('genai-prod-backups');
+    // AWS Backup takes 2-50 characters (cfn-lint W1032): a 12-character environment leaves room for 12 hex digits only.
+    expect(vault!.Properties.BackupVaultName['Fn::Join'][1][1]).toEqual({
+      'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }],
+    });
   });
 
   test('selects the Aurora cluster by ARN, and EBS volumes only when they carry the tag', () => {
