@@ -47,7 +47,9 @@ export class PlatformBuckets extends Construct {
     super(scope, id);
     const retention = props.traceRetentionDays;
     if (retention !== undefined && !(Number.isInteger(retention) && retention >= MIN_TRACE_RETENTION_DAYS)) {
-      throw new Error(`traceRetentionDays: ${retention} must be a whole number of days, at least ${MIN_TRACE_RETENTION_DAYS} (Langfuse's minimum)`);
+      throw new Error(
+        `traceRetentionDays: ${retention} must be a whole number of days, at least ${MIN_TRACE_RETENTION_DAYS} (Langfuse's minimum)`,
+      );
     }
     const expire = retention !== undefined ? { expiration: Duration.days(retention) } : {};
     const removal = props.ephemeral

@@ -26,9 +26,9 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('AWS Backup contract (prod)', () => {
   const { config, templates } = synthEnvironment('prod');
-  const selections = Object.values(templates.data.findResources('AWS::Backup::BackupSelection')).map(
+  const selections: Json[] = Object.values(templates.data.findResources('AWS::Backup::BackupSelection')).map(
     (s: Json) => s.Properties.BackupSelection,
-  ) as Json[];
+  );
 
   test('selects the ClickHouse volumes by EBS volume ARN AND the backup tag, never by tag alone (which would take every resource type)', () => {
     const volumes = selections.find((s) => s.SelectionName === 'tagged-volumes');
