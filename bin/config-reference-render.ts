@@ -134,8 +134,24 @@ function defaultCell(row: ReferenceRow): string {
 }
 
 /** The whole reference page. */
-export function renderConfigReference(root: JsonSchema, docs: FieldDocs, regenerate: string): string {
+export function renderConfigReference(root: JsonSchema, docs: FieldDocs, regenerate: string, account?: JsonSchema): string {
   const rows = referenceRows(root, docs);
+  const table = (of: readonly ReturnType<typeof referenceRows>[number][]) => [
+    '| Field | Type | Default | Allowed | Description |',
+    '| ----- | ---- | ------- | ------- | ----------- |',
+    ...of.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${cell(defaultCell(r))} | ${cell(r.allowed)} | ${cell(r.description)} |`),
+  ];
+  const accountSection = account
+    ? [
+        '',
+        '## Account-level settings',
+        '',
+        'The one `lib/config/account.ts` (not per environment): the never-destroyed `genai-account` stack that holds the',
+        'budgets and the cost anomaly monitor of every environment.',
+        '',
+        ...table(referenceRows(account, docs)),
+      ]
+    : [];
   return [
     '# Configuration reference',
     '',
@@ -147,9 +163,8 @@ export function renderConfigReference(root: JsonSchema, docs: FieldDocs, regener
     '`database.minCapacity` at most `maxCapacity`, or `deletionProtection` for an environment that is not ephemeral)',
     'are checked when the config is loaded, and each error names the field, the value and what is allowed.',
     '',
-    '| Field | Type | Default | Allowed | Description |',
-    '| ----- | ---- | ------- | ------- | ----------- |',
-    ...rows.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${cell(defaultCell(r))} | ${cell(r.allowed)} | ${cell(r.description)} |`),
+    ...table(rows),
+    ...accountSection,
     '',
   ].join('\n');
 }

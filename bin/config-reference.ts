@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { accountSchema } from '../lib/config/account-schema';
 import { environmentSchema } from '../lib/config/schema';
 import { readFieldDocs } from './config-reference-docs';
 import { renderConfigReference, type JsonSchema } from './config-reference-render';
@@ -14,7 +15,8 @@ const CONFIG_DIR = join(ROOT, 'lib', 'config');
 export const CONFIG_REFERENCE_USAGE = `Usage: npm run config:reference            write ${CONFIG_REFERENCE_PATH}
        npm run config:reference:check      exit 1 when the committed ${CONFIG_REFERENCE_PATH} is stale
 
-Renders every field of the environment config (lib/config/schema.ts) with its type, default, allowed values
+Renders every field of the environment config (lib/config/schema.ts) and of the account-level settings
+(lib/config/account-schema.ts) with its type, default, allowed values
 and the schema's comment. Exit codes: 0 written or current, 1 stale (--check), 2 bad arguments.`;
 
 /** The reference as the schema renders it now. */
@@ -24,7 +26,8 @@ export function currentConfigReference(): string {
     .filter((f) => f.endsWith('.ts'))
     .sort()
     .map((f) => join(CONFIG_DIR, f));
-  return renderConfigReference(schema, readFieldDocs(files), 'npm run config:reference');
+  const account = z.toJSONSchema(accountSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return renderConfigReference(schema, readFieldDocs(files), 'npm run config:reference', account);
 }
 
 function main(argv: readonly string[]): Promise<number> {

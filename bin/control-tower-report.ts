@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkControlTower, staleExceptions, summaryLine, type ControlTowerReport } from '../lib/compliance/control-tower';
 import { ENVIRONMENTS } from '../lib/config/environments';
-import { loadEnvironment } from '../lib/config/load-config';
-import { createStacks } from '../lib/create-stacks';
+import { loadAccountSettings, loadEnvironment } from '../lib/config/load-config';
+import { createAccountStage, createStacks } from '../lib/create-stacks';
+import { ACCOUNT_STAGE } from '../lib/shared/account';
 import { UsageError, runMain, unknownOption, type Command } from './run-main';
 
 export const COMPLIANCE_USAGE = `Usage: npm run compliance [-- <env> ...]
 
-Synthesizes each environment (all of them when none is named) and checks its templates against the AWS Control
+Synthesizes each environment (all of them and the account-level stage, \`${ACCOUNT_STAGE}\`, when none is named) and checks its templates against the AWS Control
 Tower proactive controls that @cdklabs/cdk-validator-cfnguard ships as cfn-guard rules. Prints per environment
 the controls evaluated, passed, excepted and failed, then each failure with its construct path.
 Exit codes: 0 no finding outside lib/compliance/control-tower-exceptions.ts; 1 a finding, or (with every
@@ -29,8 +30,13 @@ function appContext(): Record<string, unknown> {
 function check(name: string): ControlTowerReport {
   const outdir = mkdtempSync(join(tmpdir(), `control-tower-${name}-`));
   try {
-    const config = loadEnvironment(name, { region: 'us-east-1' });
     const app = new App({ outdir, context: appContext(), builtinCloudFormationValidation: false });
+    if (name === ACCOUNT_STAGE) {
+      const environments = Object.keys(ENVIRONMENTS).map((env) => loadEnvironment(env, { region: 'us-east-1' }));
+      // Never destroyed: only the exceptions that hold everywhere apply.
+      return checkControlTower(createAccountStage(app, loadAccountSettings(), environments), { ephemeral: false });
+    }
+    const config = loadEnvironment(name, { region: 'us-east-1' });
     return checkControlTower(createStacks(app, config), { ephemeral: config.ephemeral });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -44,7 +50,7 @@ function failures(report: ControlTowerReport): string[] {
 async function main(argv: readonly string[]): Promise<number> {
   const option = argv.find((a) => a.startsWith('-'));
   if (option !== undefined) throw unknownOption(option, []);
-  const known = Object.keys(ENVIRONMENTS);
+  const known = [...Object.keys(ENVIRONMENTS), ACCOUNT_STAGE];
   const names = argv.length > 0 ? argv : known;
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
@@ -56,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return report;
   });
   // An exception may name a resource of one environment only: whether it still matches anything needs all of them.
-  const stale = new Set(names).size === known.length ? staleExceptions(reports) : [];
+  const stale = Object.keys(ENVIRONMENTS).every((n) => names.includes(n)) ? staleExceptions(reports) : [];
   for (const use of stale) process.stdout.write(`STALE exception ${use.exception.control} ${use.pattern}: matches nothing, remove it\n`);
   const ok = reports.every((r) => r.failures.length === 0) && stale.length === 0;
   if (!ok) process.stdout.write('Fix the resource, or add a reasoned exception in lib/compliance/control-tower-exceptions.ts.\n');

@@ -3,6 +3,7 @@
  * and builds the exact `cdk` argv for each. Nothing here spawns a process or calls AWS.
  */
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { ACCOUNT_STACK_NAME, ACCOUNT_STACK_REGION, ACCOUNT_STAGE } from '../lib/shared/account';
 import { UsageError } from './run-main';
 
 export const VERBS = ['diff', 'deploy', 'destroy'] as const;
@@ -112,6 +113,13 @@ export function cdkInvocation(
   return { environment: env, region: config.region, command: 'npx', args: ['cdk', ...byVerb[verb], ...common] };
 }
 
+/** The account-level stack (budgets, cost alerts) a deploy makes sure exists first, and how to deploy it. */
+export interface AccountStackCheck {
+  readonly stackName: string;
+  readonly region: string;
+  readonly invocation: CdkInvocation;
+}
+
 /** What to run, and the environments that could not be planned (their problem, one line each). */
 export interface EnvCommandPlan {
   readonly verb: Verb;
@@ -119,6 +127,27 @@ export interface EnvCommandPlan {
   readonly problems: readonly { readonly environment: string; readonly message: string }[];
   /** Environments left alone on purpose (not ephemeral, under --all-ephemeral). */
   readonly skipped: readonly string[];
+  /** Deploy only: the account stack to deploy first when it does not exist yet. Destroy never touches it. */
+  readonly accountStack?: AccountStackCheck;
+}
+
+/** `cdk deploy` of the account-level stage; nothing else ever names it, destroy least of all. */
+export function accountStackInvocation(options: CdkInvocationOptions): CdkInvocation {
+  return {
+    environment: ACCOUNT_STAGE,
+    region: ACCOUNT_STACK_REGION,
+    command: 'npx',
+    args: [
+      'cdk',
+      'deploy',
+      '-c',
+      `env=${ACCOUNT_STAGE}`,
+      `${ACCOUNT_STAGE}/*`,
+      '--require-approval',
+      'never',
+      ...(options.ci ? ['--progress', 'events', '--no-color'] : []),
+    ],
+  };
 }
 
 /** Loads one environment's validated config; throws (e.g. ConfigError) when unknown or invalid. */
@@ -143,7 +172,12 @@ export function planEnvCommand(
           `If you really mean it, pass ${FORCE_NON_EPHEMERAL_FLAG}.`,
       );
     }
-    return { verb, invocations: [cdkInvocation(verb, config, options)], problems: [], skipped: [] };
+    const plan = { verb, invocations: [cdkInvocation(verb, config, options)], problems: [], skipped: [] };
+    if (verb !== 'deploy') return plan;
+    return {
+      ...plan,
+      accountStack: { stackName: ACCOUNT_STACK_NAME, region: ACCOUNT_STACK_REGION, invocation: accountStackInvocation(options) },
+    };
   }
   const invocations: CdkInvocation[] = [];
   const problems: { environment: string; message: string }[] = [];

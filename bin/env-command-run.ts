@@ -2,7 +2,15 @@
  * Runs an EnvCommandPlan through injected effects (process runner, CloudFormation stack lister, output), so the
  * order, the continue-past-failure rule, the exit code and the "what is left" report are unit-tested without AWS.
  */
-import { EXIT_FAILED, EXIT_OK, errorMessage, formatInvocation, type CdkInvocation, type EnvCommandPlan } from './env-command-plan';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  errorMessage,
+  formatInvocation,
+  type AccountStackCheck,
+  type CdkInvocation,
+  type EnvCommandPlan,
+} from './env-command-plan';
 
 /** A stack that still exists after a failed destroy. */
 export interface RemainingStack {
@@ -43,6 +51,14 @@ export async function runPlan(plan: EnvCommandPlan, effects: RunEffects, options
     return EXIT_OK;
   }
 
+  if (plan.accountStack) {
+    const problem = await ensureAccountStack(plan.accountStack, effects);
+    if (problem) {
+      failures.push(problem);
+      fail(problem);
+    }
+  }
+
   for (const invocation of plan.invocations) {
     effects.info(`\n==> ${plan.verb} ${invocation.environment}: ${formatInvocation(invocation)}`);
     const code = await effects.run(invocation);
@@ -61,6 +77,30 @@ export async function runPlan(plan: EnvCommandPlan, effects: RunEffects, options
   const total = plan.invocations.length + plan.problems.length;
   effects.error(`\n${plan.verb}: ${failures.length} of ${total} environment(s) failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   return EXIT_FAILED;
+}
+
+/**
+ * Deploys the account-level stack when it does not exist yet (its budgets must outlive every environment). Returns a
+ * failure line, or undefined. Could it not be listed, it says how to deploy it by hand and lets the environment deploy.
+ */
+export async function ensureAccountStack(check: AccountStackCheck, effects: RunEffects): Promise<string | undefined> {
+  let stacks: readonly RemainingStack[];
+  try {
+    stacks = await effects.listStacks(check.region, check.stackName);
+  } catch (e) {
+    effects.error(
+      `could not check for the account stack ${check.stackName} in ${check.region} (${errorMessage(e)}); if it is missing, deploy it: ${formatInvocation(check.invocation)}`,
+    );
+    return undefined;
+  }
+  if (stacks.some((s) => s.name === check.stackName && !s.status.startsWith('DELETE_'))) return undefined;
+  effects.info(`\n==> ${check.stackName} (budgets, cost alerts) is not deployed yet: ${formatInvocation(check.invocation)}`);
+  const code = await effects.run(check.invocation);
+  if (code === 0) {
+    effects.info(`==> ${check.stackName}: done`);
+    return undefined;
+  }
+  return `${check.stackName}: cdk deploy exited with ${code} (the environment is deployed anyway; its budget is not)`;
 }
 
 /** One line per stack left behind, or why they could not be listed. */

@@ -44,6 +44,11 @@ export interface AuroraPostgresProps {
    * Serverless v2 instance auto-pause is not documented.
    */
   readonly enhancedMonitoring: boolean;
+  /**
+   * Performance Insights on every instance at its free retention (7 days, PerformanceInsightRetention.DEFAULT),
+   * encrypted with `encryptionKey`. @default false
+   */
+  readonly performanceInsights?: boolean;
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
@@ -74,6 +79,15 @@ export class AuroraPostgres extends Construct {
       throw new Error(`minCapacity: ${props.minCapacity} is above maxCapacity ${props.maxCapacity}`);
     }
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion });
+    // Per instance (the instance-level settings are the ones Aurora documents); 7 days is the free retention,
+    // longer is billed per vCPU-month.
+    const insights: rds.ServerlessV2ClusterInstanceProps | Record<string, never> = props.performanceInsights
+      ? {
+          enablePerformanceInsights: true,
+          performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+          performanceInsightEncryptionKey: props.encryptionKey,
+        }
+      : {};
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -107,9 +121,9 @@ export class AuroraPostgres extends Construct {
       securityGroups: [this.securityGroup],
       credentials: rds.Credentials.fromGeneratedSecret(MASTER_USERNAME, { encryptionKey: props.encryptionKey }),
       parameterGroup,
-      writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
+      writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false, ...insights }),
       readers: Array.from({ length: props.readers }, (_, i) =>
-        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { scaleWithWriter: true, publiclyAccessible: false }),
+        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { scaleWithWriter: true, publiclyAccessible: false, ...insights }),
       ),
       serverlessV2MinCapacity: props.minCapacity,
       serverlessV2MaxCapacity: props.maxCapacity,

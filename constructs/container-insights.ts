@@ -8,6 +8,16 @@ import { ServiceAccountRole } from './service-account-role';
 /** Where the add-on's CloudWatch agent runs, as the EKS user guide's IAM instructions name it. */
 export const CLOUDWATCH_AGENT_IDENTITY = { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent' } as const;
 
+/**
+ * The add-on build, pinned: its agent decides which metric names and dimension sets exist (the dashboard and alarms
+ * read them), so a silent default upgrade could empty a graph. Chart v6.4.0 of aws-observability/helm-charts
+ * (RELEASE_NOTES, 2026-07-21; commit 71a298ff) is the newest release read; the add-on builds follow the chart's
+ * version (its v3.7.0 notes name add-on v3.7.0-eksbuild.1). That this exact build is offered for Kubernetes 1.35 and
+ * Auto Mode was not seen: check `aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability
+ * --kubernetes-version 1.35` before the first deploy, and bump it here with the contract in test/contracts/cloudwatch.test.ts.
+ */
+export const CONTAINER_INSIGHTS_ADDON_VERSION = 'v6.4.0-eksbuild.1';
+
 /** Log groups the add-on's agent and Fluent Bit write to, under /aws/containerinsights/<cluster>/. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
 
@@ -62,7 +72,7 @@ export class ContainerInsights extends Construct {
     this.addon = new eks.CfnAddon(this, 'Addon', {
       clusterName: props.cluster.clusterName,
       addonName: 'amazon-cloudwatch-observability',
-      // No version pinned: EKS installs its default build for the cluster's Kubernetes version.
+      addonVersion: CONTAINER_INSIGHTS_ADDON_VERSION,
       serviceAccountRoleArn: this.role.roleArn,
       resolveConflicts: 'OVERWRITE',
     });

@@ -7,9 +7,16 @@ import { Construct } from 'constructs';
 export const MAX_ACTUAL_ALERTS = 4;
 
 export interface CostBudgetProps {
-  /** Cost allocation tag every resource of the environment carries, and its value. */
-  readonly tagKey: string;
-  readonly tagValue: string;
+  /**
+   * Cost allocation tag every resource of the environment carries, and its value: the budget counts those resources.
+   * Set both, or `services`. @default - no tag filter
+   */
+  readonly tagKey?: string;
+  readonly tagValue?: string;
+  /** Cost Explorer service names the budget counts instead (e.g. `Amazon Bedrock`). @default - no service filter */
+  readonly services?: readonly string[];
+  /** Budget name, before the stack id. @default `genai-<tagValue>-monthly` */
+  readonly name?: string;
   readonly monthlyLimitUsd: number;
   /** Percentages of the limit that notify on actual spend (at most 4); a forecast above 100% notifies too. */
   readonly alertPercents: readonly number[];
@@ -18,20 +25,33 @@ export interface CostBudgetProps {
 }
 
 /**
- * A monthly AWS Budgets cost budget over the resources tagged with one environment's cost allocation tag.
- * The tag must be activated once per payer account (Billing, Cost allocation tags) before Budgets can
- * filter on it. The name carries the stack's own id, so the next morning's stack never collides with it.
+ * A monthly AWS Budgets cost budget over the resources tagged with one environment's cost allocation tag, or over
+ * named services. The tag must be activated once per payer account (Billing, Cost allocation tags) before Budgets
+ * can filter on it. The name carries the stack's own id, so a re-created stack never collides with it.
  */
 export class CostBudget extends Construct {
   readonly budget: budgets.CfnBudget;
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    if (!/^[\w.:/=+@-]{1,128}$/.test(props.tagKey) || props.tagKey.startsWith('aws:')) {
-      throw new Error(`tagKey: "${props.tagKey}" is not a user tag key (letters, digits and _ . : / = + - @, not aws:)`);
+    const byTag = props.tagKey !== undefined || props.tagValue !== undefined;
+    if (byTag === (props.services !== undefined)) {
+      throw new Error('filter: set tagKey and tagValue, or services (exactly one of them: a budget counts one kind of cost)');
     }
-    if (!/^[a-z][a-z0-9]{1,11}$/.test(props.tagValue)) {
-      throw new Error(`tagValue: "${props.tagValue}" is not an environment name (lowercase letters and digits, 2-12 characters)`);
+    if (byTag) {
+      const tagKey = props.tagKey ?? '';
+      if (!/^[\w.:/=+@-]{1,128}$/.test(tagKey) || tagKey.startsWith('aws:')) {
+        throw new Error(`tagKey: "${tagKey}" is not a user tag key (letters, digits and _ . : / = + - @, not aws:)`);
+      }
+      if (!/^[a-z][a-z0-9]{1,11}$/.test(props.tagValue ?? '')) {
+        throw new Error(`tagValue: "${props.tagValue ?? ''}" is not an environment name (lowercase letters and digits, 2-12 characters)`);
+      }
+    } else if (props.services!.length === 0 || props.services!.some((s) => s.trim() === '')) {
+      throw new Error('services: needs at least one Cost Explorer service name (e.g. "Amazon Bedrock")');
+    }
+    const name = props.name ?? (byTag ? `genai-${props.tagValue}-monthly` : undefined);
+    if (name === undefined || !/^[\w.:-]{1,80}$/.test(name)) {
+      throw new Error(`name: "${name ?? ''}" is not a budget name (letters, digits and _ . : -, at most 80; required with services)`);
     }
     if (!(props.monthlyLimitUsd > 0)) throw new Error(`monthlyLimitUsd: ${props.monthlyLimitUsd} must be above 0`);
     if (props.alertPercents.length === 0) throw new Error('alertPercents: needs at least one percentage (e.g. [80, 100])');
@@ -48,12 +68,14 @@ export class CostBudget extends Construct {
     const subscribers = [{ subscriptionType: 'SNS', address: props.topic.topicArn }];
     this.budget = new budgets.CfnBudget(this, 'Budget', {
       budget: {
-        budgetName: Fn.join('-', [`genai-${props.tagValue}-monthly`, stackUuid]),
+        budgetName: Fn.join('-', [name, stackUuid]),
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyLimitUsd, unit: 'USD' },
-        // Budgets names a user-defined cost allocation tag "user:<key>" and a key-value pair "<key>$<value>".
-        costFilters: { TagKeyValue: [`user:${props.tagKey}$${props.tagValue}`] },
+        costFilters: byTag
+          ? // Budgets names a user-defined cost allocation tag "user:<key>" and a key-value pair "<key>$<value>".
+            { TagKeyValue: [`user:${props.tagKey}$${props.tagValue}`] }
+          : { Service: [...props.services!] },
       },
       notificationsWithSubscribers: [
         ...props.alertPercents.map((threshold) => notification('ACTUAL', threshold)),

@@ -9,6 +9,12 @@ import type { PlatformMetrics } from './platform-metrics';
 export interface AlarmThresholds {
   /** Share of API requests answered 5xx over 5 minutes, in percent. */
   readonly gateway5xxPercent: number;
+  /** Share of API requests answered 4xx over 5 minutes, in percent (counted from MIN_REQUESTS_FOR_4XX_RATE requests). */
+  readonly gateway4xxPercent: number;
+  /** Minutes without a single API request before "no traffic" notifies. */
+  readonly noTrafficMinutes: number;
+  /** 5xx answers of the web load balancer itself in 5 minutes (only with web.domain). */
+  readonly web5xxCount: number;
   /** Authorizer invocation errors in 5 minutes. */
   readonly authorizerErrors: number;
   /** Bedrock throttled invocations in 5 minutes, all models of the region together. */
@@ -33,20 +39,28 @@ export interface PlatformAlarmsProps {
 export type AlarmName =
   | 'NoHealthyGatewayTargets'
   | 'Gateway5xxRate'
+  | 'Gateway4xxRate'
+  | 'NoTraffic'
   | 'AuthorizerErrors'
   | 'BedrockThrottling'
   | 'AuroraAtMaxCapacity'
   | 'ValkeyMemoryHigh'
   | 'ClickHouseVolumeHigh'
-  | 'ClickHouseVolumeNotReported';
+  | 'ClickHouseVolumeNotReported'
+  | 'OpenWebUiUnhealthy'
+  | 'WebLoadBalancer5xx';
+
+/** The alarms GatewayDown is made of: they notify through it only, so one outage pages once. */
+export const GATEWAY_DOWN_CHILDREN = ['NoHealthyGatewayTargets', 'Gateway5xxRate'] as const satisfies readonly AlarmName[];
 
 /** The volume report runs every 5 minutes; this many minutes without one is "not reported". */
 const CLICKHOUSE_REPORT_WINDOW_MINUTES = 15;
 
 /**
  * One alarm per failure a platform engineer acts on, and a composite "gateway down" (no healthy LiteLLM
- * target, or the edge answering 5xx) that pages on its own. A full ClickHouse volume is not "gateway down"
- * (LiteLLM keeps serving; traces stop), so its alarms stay out of the composite.
+ * target, or the edge answering 5xx). Only the composite notifies for its children, so an outage that trips
+ * both pages once. A full ClickHouse volume is not "gateway down" (LiteLLM keeps serving; traces stop), so its
+ * alarms stay out of the composite and notify on their own, like every other alarm.
  */
 export class PlatformAlarms extends Construct {
   readonly alarms: Partial<Record<AlarmName, cloudwatch.Alarm>>;
@@ -57,6 +71,7 @@ export class PlatformAlarms extends Construct {
     const t = props.thresholds;
     const percents: [keyof AlarmThresholds, number][] = [
       ['gateway5xxPercent', t.gateway5xxPercent],
+      ['gateway4xxPercent', t.gateway4xxPercent],
       ['auroraCapacityPercent', t.auroraCapacityPercent],
       ['valkeyMemoryPercent', t.valkeyMemoryPercent],
       ['clickhouseVolumePercent', t.clickhouseVolumePercent],
@@ -64,7 +79,10 @@ export class PlatformAlarms extends Construct {
     for (const [name, value] of percents) {
       if (!(value > 0 && value <= 100)) throw new Error(`thresholds.${name}: ${value} is not a percentage (allowed: above 0, up to 100)`);
     }
-    for (const name of ['authorizerErrors', 'bedrockThrottles'] as const) {
+    if (!Number.isInteger(t.noTrafficMinutes) || t.noTrafficMinutes < 5 || t.noTrafficMinutes > 1440) {
+      throw new Error(`thresholds.noTrafficMinutes: ${t.noTrafficMinutes} must be a whole number of minutes from 5 to 1440`);
+    }
+    for (const name of ['authorizerErrors', 'bedrockThrottles', 'web5xxCount'] as const) {
       if (!Number.isInteger(t[name]) || t[name] < 1) throw new Error(`thresholds.${name}: ${t[name]} must be a whole number of at least 1`);
     }
 
@@ -90,6 +108,26 @@ export class PlatformAlarms extends Construct {
         datapointsToAlarm: 2,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      Gateway4xxRate: alarm(
+        'Gateway4xxRate',
+        `More than ${t.gateway4xxPercent}% of API requests answered 4xx (rejected tokens, keys or requests)`,
+        {
+          metric: m.api4xxPercent(),
+          threshold: t.gateway4xxPercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
+      NoTraffic: alarm('NoTraffic', `No API request for ${t.noTrafficMinutes} minutes: clients cannot reach the edge, or stopped calling`, {
+        metric: m.apiRequests(Duration.minutes(t.noTrafficMinutes)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // A period without requests has no datapoint at all: missing is exactly "no traffic".
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
       AuthorizerErrors: alarm('AuthorizerErrors', 'The JWT authorizer function failed (callers get 500s)', {
         metric: m.authorizer('Errors', 'Sum'),
         threshold: t.authorizerErrors,
@@ -97,15 +135,20 @@ export class PlatformAlarms extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      AuroraAtMaxCapacity: alarm('AuroraAtMaxCapacity', `Aurora has used more than ${t.auroraCapacityPercent}% of its maximum ACUs`, {
-        metric: m.aurora('ACUUtilization', 'Maximum'),
-        threshold: t.auroraCapacityPercent,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        // A paused cluster (scale to zero) publishes nothing.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      AuroraAtMaxCapacity: alarm(
+        'AuroraAtMaxCapacity',
+        `An Aurora instance has used more than ${t.auroraCapacityPercent}% of its maximum ACUs`,
+        {
+          // Per instance: the cluster's figure averages writer and readers, so a full writer beside an idle reader hides.
+          metric: m.auroraCapacityPercentMax(),
+          threshold: t.auroraCapacityPercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          // A paused cluster (scale to zero) publishes nothing.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
       ValkeyMemoryHigh: alarm(
         'ValkeyMemoryHigh',
         `A Valkey node is more than ${t.valkeyMemoryPercent}% full (noeviction: Langfuse queues stop when full)`,
@@ -156,6 +199,34 @@ export class PlatformAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
+    const web5xx = m.webLoadBalancer5xx();
+    if (web5xx) {
+      alarms.WebLoadBalancer5xx = alarm(
+        'WebLoadBalancer5xx',
+        `The web load balancer answered ${t.web5xxCount} or more 5xx itself in 5 minutes`,
+        {
+          metric: web5xx,
+          threshold: t.web5xxCount,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      );
+    }
+    const openWebUi = m.openWebUiHealthyTargets();
+    if (openWebUi) {
+      alarms.OpenWebUiUnhealthy = alarm('OpenWebUiUnhealthy', 'No Open WebUI pod is healthy behind the web load balancer', {
+        metric: openWebUi,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // An Application Load Balancer reports no metric while no request flows through it (ALB user guide,
+        // load-balancer-cloudwatch-metrics.html): a quiet night is not an outage.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     this.alarms = alarms;
 
     this.gatewayDown = new cloudwatch.CompositeAlarm(this, 'GatewayDown', {
@@ -168,7 +239,9 @@ export class PlatformAlarms extends Construct {
 
     if (!props.mute) {
       const notify = new actions.SnsAction(props.topic);
-      for (const a of [...Object.values(alarms), this.gatewayDown]) {
+      const children = new Set<string>(GATEWAY_DOWN_CHILDREN);
+      const direct = Object.entries(alarms).flatMap(([name, a]) => (children.has(name) ? [] : [a]));
+      for (const a of [...direct, this.gatewayDown]) {
         a.addAlarmAction(notify);
         a.addOkAction(notify);
       }

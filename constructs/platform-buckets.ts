@@ -17,12 +17,24 @@ export interface PlatformBucketsProps {
    * @default false
    */
   readonly openWebUi?: boolean;
+  /**
+   * Days Langfuse's events/ and media/ objects are kept; the bucket's versioning then keeps the expired version for
+   * NONCURRENT_VERSION_DAYS more. Must be at least Langfuse's own minimum retention (3 days).
+   * @default - kept until deleted
+   */
+  readonly traceRetentionDays?: number;
 }
+
+/** Days a deleted or overwritten Langfuse object stays recoverable as a noncurrent version. */
+export const NONCURRENT_VERSION_DAYS = 30;
+
+/** Langfuse's own minimum for a project's retention (projectRetentionSchema: 0 or at least 3 days). */
+export const MIN_TRACE_RETENTION_DAYS = 3;
 
 /**
  * The Langfuse bucket (events, media, exports: versioned, tiered), the ClickHouse disk bucket and, when
  * enabled, Open WebUI's uploads bucket. ClickHouse manages its own objects: versioning or expiry rules
- * under it corrupt its disk.
+ * under it corrupt its disk; only abandoned multipart uploads are aborted there.
  */
 export class PlatformBuckets extends Construct {
   readonly langfuse: s3.Bucket;
@@ -33,6 +45,13 @@ export class PlatformBuckets extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformBucketsProps) {
     super(scope, id);
+    const retention = props.traceRetentionDays;
+    if (retention !== undefined && !(Number.isInteger(retention) && retention >= MIN_TRACE_RETENTION_DAYS)) {
+      throw new Error(
+        `traceRetentionDays: ${retention} must be a whole number of days, at least ${MIN_TRACE_RETENTION_DAYS} (Langfuse's minimum)`,
+      );
+    }
+    const expire = retention !== undefined ? { expiration: Duration.days(retention) } : {};
     const removal = props.ephemeral
       ? { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true }
       : { removalPolicy: RemovalPolicy.RETAIN, autoDeleteObjects: false };
@@ -71,19 +90,24 @@ export class PlatformBuckets extends Construct {
       versioned: true,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // With a trace retention, the same rules expire events and media after it (observability.traceRetentionDays).
         {
           id: 'tier-events',
           prefix: LANGFUSE_S3_PREFIXES.events,
           transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
+          ...expire,
         },
         {
           id: 'tier-media',
           prefix: LANGFUSE_S3_PREFIXES.media,
           transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
+          ...expire,
         },
         // Exports are downloaded once, soon after they are made.
         { id: 'expire-exports', prefix: LANGFUSE_S3_PREFIXES.exports, expiration: Duration.days(7) },
-        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS) },
+        // An expired object leaves a delete marker; once its last version is gone the marker goes too.
+        ...(retention !== undefined ? [{ id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true }] : []),
       ],
     });
 
@@ -91,6 +115,9 @@ export class PlatformBuckets extends Construct {
       ...encrypted,
       serverAccessLogsPrefix: 'clickhouse/',
       versioned: false,
+      // Touches only uploads that never completed (billed while they linger), never an object ClickHouse wrote:
+      // Langfuse's ClickHouse guide recommends this rule and rules out expiry and versioning.
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
 
     if (props.openWebUi) {

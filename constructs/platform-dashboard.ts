@@ -45,7 +45,11 @@ export class PlatformDashboard extends Construct {
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24, height: 3 })],
         [section('Edge: API Gateway, authorizer, WAF')],
         [
-          graph('API requests and errors', [m.api('Count', 'Sum'), m.api('4XXError', 'Sum'), m.api('5XXError', 'Sum')]),
+          graph(
+            'API requests and errors',
+            [m.api('Count', 'Sum'), m.api('4XXError', 'Sum'), m.api('5XXError', 'Sum')],
+            [m.api4xxPercent()],
+          ),
           graph('API latency (p50, p99)', [
             m.api('Latency', 'p50'),
             m.api('Latency', 'p99'),
@@ -62,6 +66,7 @@ export class PlatformDashboard extends Construct {
           graph('WAF blocked and counted', [m.waf('BlockedRequests'), m.waf('CountedRequests')]),
           graph('WAF blocked and counted, every web ACL of the region', [m.wafSearch('BlockedRequests'), m.wafSearch('CountedRequests')]),
         ],
+        ...webWidgets(m, graph),
         [section('Gateway: LiteLLM targets, pods, Bedrock')],
         [
           graph('Healthy LiteLLM targets', [m.healthyTargets()]),
@@ -69,16 +74,16 @@ export class PlatformDashboard extends Construct {
           graph('Pod memory % of node', m.pods('pod_memory_utilization', 'Average'), [], '%'),
         ],
         [
-          graph('Container restarts', m.pods('pod_number_of_container_restarts', 'Sum')),
+          graph('Container restarts per pod, since the pod started', m.podRestarts()),
           graph('Bedrock invocations and throttles per model', m.bedrock('Invocations'), m.bedrock('InvocationThrottles')),
           graph('Bedrock tokens per model (input, output)', [...m.bedrock('InputTokenCount'), ...m.bedrock('OutputTokenCount')]),
         ],
         [section('Data: Aurora, Valkey, ClickHouse')],
         [
           graph(
-            'Aurora capacity (ACU) and % of max',
-            [m.aurora('ServerlessDatabaseCapacity', 'Maximum')],
-            [m.aurora('ACUUtilization', 'Maximum')],
+            'Aurora capacity (ACU) and % of max, per instance',
+            m.auroraInstances('ServerlessDatabaseCapacity', 'Maximum'),
+            m.auroraInstances('ACUUtilization', 'Maximum'),
           ),
           graph('Aurora connections', [m.aurora('DatabaseConnections', 'Maximum')]),
           graph(
@@ -105,4 +110,15 @@ export class PlatformDashboard extends Construct {
       ],
     });
   }
+}
+
+/** The web entrance's row (only with web.domain): its own 5xx answers and Open WebUI's healthy pods. */
+function webWidgets(
+  m: PlatformMetrics,
+  graph: (title: string, left: cloudwatch.IMetric[]) => cloudwatch.GraphWidget,
+): cloudwatch.IWidget[][] {
+  const errors = m.webLoadBalancer5xx();
+  if (!errors) return [];
+  const healthy = m.openWebUiHealthyTargets();
+  return [[graph('Web load balancer 5xx (its own)', [errors]), ...(healthy ? [graph('Healthy Open WebUI targets', [healthy])] : [])]];
 }

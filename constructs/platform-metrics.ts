@@ -18,6 +18,8 @@ export interface PlatformMetricsProps {
   /** `targetgroup/<name>/<id>` of the LiteLLM target group. */
   readonly targetGroupFullName: string;
   readonly auroraClusterIdentifier: string;
+  /** Aurora instance identifiers, writer first: Serverless v2 scales (and fills up) per instance. */
+  readonly auroraInstanceIdentifiers: readonly string[];
   /** The Valkey replication group id; its nodes are the cache clusters `<id>-001`, `<id>-002`, ... */
   readonly valkeyReplicationGroupId: string;
   /** Primary plus replicas. */
@@ -32,7 +34,19 @@ export interface PlatformMetricsProps {
   readonly bedrockModels: readonly { readonly id: string; readonly region: string }[];
   /** Environment name: the dimension of the ClickHouse volume metric the chart's CronJob publishes. */
   readonly environment: string;
+  /** The public web load balancer (only with web.domain). @default none */
+  readonly web?: WebLoadBalancerMetricsProps;
 }
+
+/** Full names (`app/<name>/<id>`, `targetgroup/<name>/<id>`) of the web load balancer and Open WebUI's target group. */
+export interface WebLoadBalancerMetricsProps {
+  readonly loadBalancerFullName: string;
+  /** Only when Open WebUI is enabled. @default none */
+  readonly openWebUiTargetGroupFullName?: string;
+}
+
+/** Fewer requests than this in 5 minutes say nothing about a 4xx share (three 401s of five is not a storm). */
+export const MIN_REQUESTS_FOR_4XX_RATE = 20;
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
@@ -64,6 +78,24 @@ export class PlatformMetrics {
       label: '5xx %',
       period: FIVE_MINUTES,
     });
+  }
+
+  /**
+   * 4XXError's average is the share of requests answered 4xx; as a percentage, and 0 while fewer than
+   * MIN_REQUESTS_FOR_4XX_RATE requests arrived in the period.
+   */
+  api4xxPercent(): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `IF(requests >= ${MIN_REQUESTS_FOR_4XX_RATE}, 100 * errors, 0)`,
+      usingMetrics: { errors: this.api('4XXError', 'Average'), requests: this.api('Count', 'Sum') },
+      label: '4xx %',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /** Requests in a window; API Gateway publishes no datapoint for a period without requests. */
+  apiRequests(period: Duration): cloudwatch.Metric {
+    return this.api('Count', 'Sum').with({ period });
   }
 
   authorizer(metricName: 'Errors' | 'Throttles' | 'Duration' | 'Invocations', statistic: string): cloudwatch.Metric {
@@ -121,6 +153,32 @@ export class PlatformMetrics {
     });
   }
 
+  /** One metric per Aurora instance (writer, reader 1, ...): capacity is per instance, the cluster figure averages them. */
+  auroraInstances(metricName: 'ServerlessDatabaseCapacity' | 'ACUUtilization', statistic: string): cloudwatch.Metric[] {
+    return this.props.auroraInstanceIdentifiers.map(
+      (id, i) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/RDS',
+          metricName,
+          dimensionsMap: { DBInstanceIdentifier: id },
+          statistic,
+          period: FIVE_MINUTES,
+          label: i === 0 ? 'writer' : `reader ${i}`,
+        }),
+    );
+  }
+
+  /** The fullest Aurora instance, in percent of the maximum capacity. */
+  auroraCapacityPercentMax(): cloudwatch.MathExpression {
+    const usingMetrics = Object.fromEntries(this.auroraInstances('ACUUtilization', 'Maximum').map((m, i) => [`instance${i + 1}`, m]));
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: 'fullest instance %',
+      period: FIVE_MINUTES,
+    });
+  }
+
   /** One metric per Valkey node: ElastiCache reports per cache cluster, not per replication group. */
   valkey(metricName: 'DatabaseMemoryUsagePercentage' | 'CurrConnections', statistic: string): cloudwatch.Metric[] {
     return valkeyCacheClusterIds(this.props.valkeyReplicationGroupId, this.props.valkeyNodes).map(
@@ -148,8 +206,11 @@ export class PlatformMetrics {
     });
   }
 
-  /** Container Insights (enhanced observability) pod metrics, per namespace. */
-  pods(metricName: 'pod_cpu_utilization' | 'pod_memory_utilization' | 'pod_number_of_container_restarts', statistic: string) {
+  /**
+   * Container Insights pod metrics the agent publishes per namespace ({ClusterName, Namespace}); see
+   * CONTAINER_INSIGHTS_POD_DIMENSIONS in test/contracts/cloudwatch.test.ts for the sets it publishes.
+   */
+  pods(metricName: 'pod_cpu_utilization' | 'pod_memory_utilization', statistic: string) {
     return this.props.namespaces.map(
       (namespace) =>
         new cloudwatch.Metric({
@@ -161,6 +222,48 @@ export class PlatformMetrics {
           label: namespace,
         }),
     );
+  }
+
+  /**
+   * Restarts of each pod's containers since the pod started, one line per pod. The agent publishes this metric per
+   * pod ({PodName, Namespace, ClusterName}), never per namespace, and as a running total: its Maximum is the count
+   * so far, a rising line is a restart, and a Sum over datapoints means nothing. Dashboards may search; alarms may not.
+   */
+  podRestarts(): cloudwatch.MathExpression[] {
+    return this.props.namespaces.map(
+      (namespace) =>
+        new cloudwatch.MathExpression({
+          expression: `SEARCH('{ContainerInsights,ClusterName,Namespace,PodName} MetricName="pod_number_of_container_restarts" ClusterName="${this.props.clusterName}" Namespace="${namespace}"', 'Maximum', 300)`,
+          usingMetrics: {},
+          label: '',
+          period: FIVE_MINUTES,
+        }),
+    );
+  }
+
+  /** The web load balancer's own 5xx answers (no healthy target, a target that timed out), when it exists. */
+  webLoadBalancer5xx(): cloudwatch.Metric | undefined {
+    if (!this.props.web) return undefined;
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_ELB_5XX_Count',
+      dimensionsMap: { LoadBalancer: this.props.web.loadBalancerFullName },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+  }
+
+  /** Healthy Open WebUI pods behind the web load balancer, when both exist. */
+  openWebUiHealthyTargets(): cloudwatch.Metric | undefined {
+    const web = this.props.web;
+    if (!web?.openWebUiTargetGroupFullName) return undefined;
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HealthyHostCount',
+      dimensionsMap: { TargetGroup: web.openWebUiTargetGroupFullName, LoadBalancer: web.loadBalancerFullName },
+      statistic: 'Minimum',
+      period: ONE_MINUTE,
+    });
   }
 
   bedrock(metricName: 'Invocations' | 'InvocationThrottles' | 'InputTokenCount' | 'OutputTokenCount'): cloudwatch.Metric[] {

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ApplicationDatabases, type ApplicationDatabase } from '../constructs/application-databases';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
+import { PlatformBackup } from '../constructs/platform-backup';
 import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
 import { secretArnForName, secretReadStatements } from '../constructs/secret-read-statements';
@@ -15,6 +16,8 @@ import { ValkeyCache } from '../constructs/valkey-cache';
 import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
+import { BACKUP_TAG } from './shared/cost-tags';
+import { DATA_OUTPUTS } from './shared/data-outputs';
 import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, ssoClientSecretName } from './shared/web';
 import { removalPolicyFor, statefulRemovalPolicyFor } from './removal';
 
@@ -67,6 +70,8 @@ export class DataStack extends Stack {
    * the cluster stack attaches them without referencing bucket or secret ARNs across stacks.
    */
   readonly accessPolicies: AccessPolicies;
+  /** Daily AWS Backup of Aurora and the ClickHouse volumes; only when `backup.enabled`. */
+  readonly backup?: PlatformBackup;
   /** Open WebUI's database login, bucket and session secret; only when `openWebUi.enabled`. */
   readonly openWebUi?: OpenWebUiData;
 
@@ -98,6 +103,7 @@ export class DataStack extends Stack {
       backupRetention: Duration.days(config.database.backupRetentionDays),
       deletionProtection: config.deletionProtection,
       enhancedMonitoring: !config.ephemeral,
+      performanceInsights: !config.ephemeral,
       encryptionKey: this.key,
       removalPolicy: statefulRemovalPolicyFor(config),
       logRetention,
@@ -127,7 +133,22 @@ export class DataStack extends Stack {
       snapshotRetentionDays: config.ephemeral ? 0 : 7,
     });
 
-    this.buckets = new PlatformBuckets(this, 'Buckets', { encryptionKey: this.key, ephemeral: config.ephemeral, openWebUi });
+    this.buckets = new PlatformBuckets(this, 'Buckets', {
+      encryptionKey: this.key,
+      ephemeral: config.ephemeral,
+      openWebUi,
+      ...(config.observability.traceRetentionDays ? { traceRetentionDays: config.observability.traceRetentionDays } : {}),
+    });
+
+    if (config.backup.enabled) {
+      this.backup = new PlatformBackup(this, 'Backup', {
+        environment: config.name,
+        retentionDays: config.backup.retentionDays,
+        auroraClusterArn: this.database.cluster.clusterArn,
+        // The ClickHouse StorageClass tags its volumes so (lib/shared/cost-tags.ts, clickhouseVolumeTags).
+        volumeTag: { key: BACKUP_TAG, value: config.name },
+      });
+    }
 
     if (this.buckets.openWebUi && this.secrets.openWebUi) {
       this.openWebUi = {
@@ -136,6 +157,8 @@ export class DataStack extends Stack {
         secretKey: this.secrets.openWebUi.openWebUiSecretKey,
       };
     }
+
+    this.addRestoreOutputs();
 
     this.accessPolicies = {
       langfuse: new iam.ManagedPolicy(this, 'LangfuseAccess', {
@@ -159,6 +182,19 @@ export class DataStack extends Stack {
           }
         : {}),
     };
+  }
+
+  /** Where the data is, by name, for `npm run restore-plan` (bin/restore-plan.ts). */
+  private addRestoreOutputs(): void {
+    const outputs: [string, string | undefined, string][] = [
+      [DATA_OUTPUTS.auroraCluster, this.database.cluster.clusterIdentifier, 'Aurora cluster (LiteLLM, Langfuse, Open WebUI databases)'],
+      [DATA_OUTPUTS.backupVault, this.backup?.vault.backupVaultName, 'AWS Backup vault of Aurora and the ClickHouse volumes'],
+      [DATA_OUTPUTS.backupRole, this.backup?.role.roleArn, 'Role AWS Backup restores with'],
+      [DATA_OUTPUTS.langfuseBucket, this.buckets.langfuse.bucketName, 'Langfuse events, media and exports (versioned)'],
+      [DATA_OUTPUTS.clickhouseBucket, this.buckets.clickhouse.bucketName, 'ClickHouse S3 disk (not versioned)'],
+      [DATA_OUTPUTS.openWebUiBucket, this.buckets.openWebUi?.bucketName, 'Open WebUI uploads (versioned)'],
+    ];
+    for (const [id, value, description] of outputs) if (value) new CfnOutput(this, id, { value, description });
   }
 
   private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {

@@ -56,6 +56,11 @@ export interface WebUrls {
 /** Stage name: the public base URL is `https://<api>/<stage>/v1`. */
 export const STAGE_NAME = 'api';
 
+/** The log group API Gateway writes a stage's execution logs to (and creates, unless it exists). */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
+}
+
 /** The API's relay to the machine identity's token endpoint (with web.domain and Cognito): `https://api.<base>/oauth2/token`. */
 export const TOKEN_PATH = 'oauth2/token';
 
@@ -87,6 +92,8 @@ const GATEWAY_ERRORS: ReadonlyArray<[apigateway.ResponseType, string | undefined
  */
 export class EdgeStack extends Stack {
   readonly api: apigateway.RestApi;
+  /** The stage's execution log group, owned by this stack. */
+  readonly executionLogs: logs.LogGroup;
   readonly gateway: GatewayLoadBalancer;
   readonly identity?: MachineIdentity;
   /**
@@ -213,6 +220,16 @@ export class EdgeStack extends Stack {
         accessLogFormat: accessLogFormat(),
       },
     });
+
+    // API Gateway writes execution logs to API-Gateway-Execution-Logs_<api id>/<stage> and creates that group itself,
+    // never expiring, unless it exists (rest-api-execution-logging.html). Owned here and created before the stage, so
+    // it has a retention, the stack's log key and removal policy, and the nightly destroy takes it along.
+    this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: executionLogGroupName(this.api.restApiId, STAGE_NAME),
+      retention: edge.accessLogRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogs);
 
     // Rejects requests missing a declared path parameter before the authorizer or LiteLLM see them.
     const validator = this.api.addRequestValidator('Parameters', { validateRequestParameters: true, validateRequestBody: false });

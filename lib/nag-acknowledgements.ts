@@ -97,6 +97,14 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
     'AWS Lambda execution policies attached by CDK: CloudWatch Logs writes and VPC network interfaces only.',
     LAMBDA_EXECUTION,
   );
+  if (data.backup) {
+    ack(
+      data.backup.role,
+      'IAM4',
+      "AWS Backup's own service-role policies, as the AWS Backup guide prescribes for a backup role: create and restore recovery points of the selected resources only (the selections name them).",
+      [policy('service-role/AWSBackupServiceRolePolicyForBackup'), policy('service-role/AWSBackupServiceRolePolicyForRestores')],
+    );
+  }
   const bootstrapFunction = data.applicationDatabases.node.findChild('Function') as IConstruct & { functionArn: string };
   ack(
     data.applicationDatabases,

@@ -2,14 +2,13 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { ChatNotifications } from '../constructs/chat-notifications';
-import { CostBudget } from '../constructs/cost-budget';
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PlatformDashboard } from '../constructs/platform-dashboard';
 import { PlatformMetrics, type PlatformMetricsProps } from '../constructs/platform-metrics';
 import type { ObservabilityConfig } from './config/schema';
 
 /** The cost allocation tag PlatformStage puts on every resource of an environment. */
-export const ENVIRONMENT_TAG = 'genai:environment';
+export { ENVIRONMENT_TAG } from './shared/cost-tags';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly environment: string;
@@ -20,15 +19,14 @@ export interface ObservabilityStackProps extends StackProps {
 }
 
 /**
- * What the platform team watches: one dashboard, the alarms it is paged by (to an encrypted SNS topic),
- * and the environment's monthly cost budget. It reads the other stacks' names and ids only, so it
- * deploys last and goes first on destroy; nothing in it keeps data.
+ * What the platform team watches: one dashboard and the alarms it is paged by (to an encrypted SNS topic). It reads
+ * the other stacks' names and ids only, so it deploys last and goes first on destroy; nothing in it keeps data. The
+ * environment's cost budget lives in the account stack (lib/account-stack.ts), which outlives the nightly destroy.
  */
 export class ObservabilityStack extends Stack {
   readonly topic: AlarmTopic;
   readonly alarms: PlatformAlarms;
   readonly dashboard: PlatformDashboard;
-  readonly budget: CostBudget;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -36,7 +34,7 @@ export class ObservabilityStack extends Stack {
 
     this.topic = new AlarmTopic(this, 'AlarmTopic', {
       emails: observability.alarmEmails,
-      publishers: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'],
+      publishers: ['cloudwatch.amazonaws.com'],
       // The key encrypts notifications in flight only: nothing to keep once the topic is gone.
       removalPolicy: RemovalPolicy.DESTROY,
       keyPendingWindowDays: props.ephemeral ? 7 : 30,
@@ -64,21 +62,13 @@ export class ObservabilityStack extends Stack {
       environment: props.environment,
     });
 
-    this.budget = new CostBudget(this, 'Budget', {
-      tagKey: ENVIRONMENT_TAG,
-      tagValue: props.environment,
-      monthlyLimitUsd: observability.monthlyBudgetUsd,
-      alertPercents: observability.budgetAlertPercents,
-      topic: this.topic.topic,
-    });
-
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboard.dashboardName}`,
       description: 'CloudWatch dashboard of this environment',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.topic.topic.topicArn,
-      description: 'SNS topic of alarms and budget alerts (subscribe to it)',
+      description: 'SNS topic of alarms (subscribe to it; budget alerts go to the account stack topic)',
     });
   }
 }

@@ -122,9 +122,18 @@ function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: Dat
     loadBalancerFullName: edge.gateway.loadBalancer.loadBalancerFullName,
     targetGroupFullName: edge.gateway.targetGroup.targetGroupFullName,
     auroraClusterIdentifier: data.database.cluster.clusterIdentifier,
+    auroraInstanceIdentifiers: data.database.cluster.instanceIdentifiers,
     valkeyReplicationGroupId: data.cache.replicationGroup.ref,
     valkeyNodes: 1 + config.cache.replicas,
     webAclMetricName: (firewall.webAcl.visibilityConfig as { metricName: string }).metricName,
+    ...(edge.web
+      ? {
+          web: {
+            loadBalancerFullName: edge.web.loadBalancer.loadBalancerFullName,
+            ...(config.openWebUi.enabled ? { openWebUiTargetGroupFullName: edge.web.targetGroups.openWebUi.targetGroupFullName } : {}),
+          },
+        }
+      : {}),
     namespaces: [...new Set([IDENTITIES.litellm.namespace, IDENTITIES.langfuse.namespace])],
     // One entry per model id and region this account calls (every deployment of every group, standbys too:
     // they take the traffic in an outage). Metrics of a model called in another account stay in that account.

@@ -140,13 +140,14 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'ClickHouse guide says not to enable versioning on it (test/contracts/clickhouse.test.ts).',
   },
   {
-    control: 'CT.S3.PR.6',
-    resources: ['Data/Buckets/ClickHouse/Resource'],
+    control: 'CT.CLOUDWATCH.PR.1',
+    // GATEWAY_DOWN_CHILDREN in constructs/platform-alarms.ts.
+    resources: ['Observability/Alarms/NoHealthyGatewayTargets/Resource', 'Observability/Alarms/Gateway5xxRate/Resource'],
     environments: 'all',
     reason:
-      'ClickHouse owns the lifetime of every object on its disk: an expiry or abort rule would delete parts it still ' +
-      "needs (Langfuse's ClickHouse guide, test/contracts/clickhouse.test.ts), and a storage-class transition would add " +
-      'per-object monitoring fees on many small part files for no saving.',
+      'The two alarms the composite "gateway down" alarm is made of notify through it only: with actions of their own, ' +
+      'one outage would page two or three times. The composite alarm carries the actions (the control reads ' +
+      'AWS::CloudWatch::Alarm only), and both children still show their state on the dashboard.',
   },
 
   {

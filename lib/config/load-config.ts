@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ACCOUNT_SETTINGS } from './account';
+import { accountSchema, type AccountConfig, type AccountInput } from './account-schema';
 import { ENVIRONMENTS } from './environments';
 import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
 
@@ -47,6 +49,13 @@ export function loadEnvironment(
     throw new ConfigError(name, [`name: "${String(input.name)}" does not match its key "${name}" (allowed: the key it is listed under)`]);
   }
   return parseEnvironment(input, fallbacks);
+}
+
+/** Validates the account-level settings (lib/config/account.ts); throws ConfigError for "account" listing every problem. */
+export function loadAccountSettings(input: AccountInput = ACCOUNT_SETTINGS): AccountConfig {
+  const result = accountSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError('account', result.error.issues.map(formatIssue));
+  return result.data;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

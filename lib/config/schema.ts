@@ -67,6 +67,13 @@ const databaseSchema = z.strictObject({
   backupRetentionDays: z.number().int().min(1).max(35).default(1),
 });
 
+const backupSchema = z.strictObject({
+  /** AWS Backup of Aurora and the ClickHouse volumes into a vault of the environment's own; retained environments only. */
+  enabled: z.boolean().default(false),
+  /** Days each daily recovery point is kept. */
+  retentionDays: z.number().int().min(1).max(36_500).default(35),
+});
+
 const cacheSchema = z.strictObject({
   engineVersion: z.enum(VALKEY_VERSIONS).default('8.0'),
   nodeType: z
@@ -170,6 +177,12 @@ const percent = z
 const alarmThresholdsSchema = z.strictObject({
   /** Share of API requests answered 5xx over 5 minutes, in percent. */
   gateway5xxPercent: percent.default(5),
+  /** Share of API requests answered 4xx over 5 minutes, in percent, once at least 20 requests arrived. */
+  gateway4xxPercent: percent.default(25),
+  /** Minutes without a single API request before "no traffic" notifies (5 to 1440). */
+  noTrafficMinutes: z.number().int().min(5).max(1440).default(60),
+  /** 5xx answers of the web load balancer itself in 5 minutes (with web.domain). */
+  web5xxCount: z.number().int().min(1).default(10),
   /** Authorizer function errors in 5 minutes. */
   authorizerErrors: z.number().int().min(1).default(5),
   /** Bedrock throttled invocations in 5 minutes, all models of the region together. */
@@ -223,6 +236,12 @@ const observabilitySchema = z.strictObject({
   /** Chat channels that receive the same notifications as the emails. */
   chat: chatSchema.default({ slack: [], teams: [] }),
   alarms: alarmThresholdsSchema.default(() => alarmThresholdsSchema.parse({})),
+  /**
+   * Days Langfuse's raw events and media are kept in S3 (its bucket's events/ and media/ expire after them). Langfuse's
+   * own data retention (ClickHouse and media together) is an Enterprise Edition feature, so traces in ClickHouse stay
+   * until deleted (README, "Trace retention"). At least 3, Langfuse's own minimum. @default kept until deleted
+   */
+  traceRetentionDays: z.number().int().min(3, 'must be at least 3 (Langfuse keeps nothing shorter)').max(3650).optional(),
   /** Monthly cost budget of the environment (resources tagged genai:environment=<name>), in USD. */
   monthlyBudgetUsd: z.number().gt(0, 'must be above 0 (allowed: US dollars above 0, up to 1000000)').max(1_000_000).default(1000),
   /** Percentages of the budget at which actual spend notifies; a forecast above 100% notifies too. */
@@ -255,6 +274,8 @@ export const environmentSchema = z
     network: networkSchema.default(() => networkSchema.parse({})),
     database: databaseSchema.default(() => databaseSchema.parse({})),
     cache: cacheSchema.default(() => cacheSchema.parse({})),
+    /** Daily AWS Backup recovery points of Aurora and the ClickHouse volumes. */
+    backup: backupSchema.default(() => backupSchema.parse({})),
     cluster: clusterSchema.default(() => clusterSchema.parse({})),
     workloads: workloadsSchema.default(() => workloadsSchema.parse({})),
     edge: edgeSchema.default(() => edgeSchema.parse({})),
@@ -312,6 +333,12 @@ export const environmentSchema = z
     }
     if (!env.ephemeral && !env.deletionProtection) {
       issue(['deletionProtection'], 'must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)');
+    }
+    if (env.ephemeral && env.backup.enabled) {
+      issue(['backup', 'enabled'], 'must be false for an ephemeral environment (recovery points would outlive every nightly destroy)');
+    }
+    if (env.name === 'account') {
+      issue(['name'], '"account" is reserved for the account-level stage (budgets and cost alerts; allowed: any other name)');
     }
     if (env.ephemeral && env.deletionProtection) {
       issue(['deletionProtection'], 'must be false for an ephemeral environment (the end-of-day destroy would fail)');

@@ -42,4 +42,11 @@ describe('bin/app.ts', () => {
     expect(stderr).toContain('unknown environment "nope"');
     expect(written).toEqual([]);
   });
+
+  test('synthesizes the account stage alone when asked for it, over every environment, and no environment with it', () => {
+    const { status, stderr, written } = runApp({ env: 'account', 'aws:cdk:bundling-stacks': [] });
+    expect([status, stderr]).toEqual([0, '']);
+    expect(written).toContain('assembly-account');
+    expect(written.filter((f) => f.startsWith('assembly-'))).toEqual(['assembly-account']);
+  });
 });

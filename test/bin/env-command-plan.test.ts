@@ -2,6 +2,7 @@ import {
   ALL_EPHEMERAL_FLAG,
   FORCE_NON_EPHEMERAL_FLAG,
   USAGE,
+  accountStackInvocation,
   UsageError,
   cdkInvocation,
   formatInvocation,
@@ -157,6 +158,31 @@ describe('planEnvCommand', () => {
 
   test('deploy and diff of a non-ephemeral environment need no flag', () => {
     expect(planEnvCommand(parseArgs(['diff', 'prod']), names, load, local).invocations).toHaveLength(1);
+  });
+
+  test('a deploy first makes sure the account stack exists, with its own stage and region', () => {
+    const plan = planEnvCommand(parseArgs(['deploy', 'dev']), names, load, local);
+    expect(plan.accountStack).toEqual({
+      stackName: 'genai-account',
+      region: 'us-east-1',
+      invocation: accountStackInvocation(local),
+    });
+    expect(formatInvocation(plan.accountStack!.invocation)).toBe("npx cdk deploy -c env=account 'account/*' --require-approval never");
+  });
+
+  test.each([[['destroy', 'dev']], [['destroy', 'prod', FORCE_NON_EPHEMERAL_FLAG]], [['destroy', ALL_EPHEMERAL_FLAG]], [['diff', 'dev']]])(
+    'never touches the account stack for %j: only a deploy may create it, nothing destroys it',
+    (argv) => {
+      const plan = planEnvCommand(parseArgs(argv), names, load, local);
+      expect(plan.accountStack).toBeUndefined();
+      for (const invocation of plan.invocations) expect(invocation.args.join(' ')).not.toMatch(/account/);
+    },
+  );
+
+  test('refuses "account" as an environment to destroy: it is no environment', () => {
+    expect(() => planEnvCommand(parseArgs(['destroy', 'account', FORCE_NON_EPHEMERAL_FLAG]), names, load, local)).toThrow(
+      'unknown environment "account" (allowed: dev, qa, prod)',
+    );
   });
 
   test('--all-ephemeral plans every ephemeral environment in config order and leaves the rest alone', () => {

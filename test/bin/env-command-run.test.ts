@@ -1,4 +1,4 @@
-import { EXIT_FAILED, EXIT_OK, cdkInvocation, type EnvCommandPlan } from '../../bin/env-command-plan';
+import { EXIT_FAILED, EXIT_OK, accountStackInvocation, cdkInvocation, type EnvCommandPlan } from '../../bin/env-command-plan';
 import { describeRemaining, runPlan, stackPrefix, type ListStacks, type RunEffects } from '../../bin/env-command-run';
 
 const invocation = (name: string, verb: 'destroy' | 'deploy' = 'destroy') =>
@@ -65,6 +65,54 @@ describe('runPlan', () => {
     const plan: EnvCommandPlan = { verb: 'deploy', invocations: [invocation('dev', 'deploy')], problems: [], skipped: [] };
     await expect(runPlan(plan, h.effects, { annotate: false })).resolves.toBe(EXIT_FAILED);
     expect(h.lister).not.toHaveBeenCalled();
+  });
+
+  describe('the account stack before a deploy', () => {
+    const check = { stackName: 'genai-account', region: 'us-east-1', invocation: accountStackInvocation({ ci: false }) };
+    const deployPlan: EnvCommandPlan = {
+      verb: 'deploy',
+      invocations: [invocation('dev', 'deploy')],
+      problems: [],
+      skipped: [],
+      accountStack: check,
+    };
+
+    test('deploys it first when it does not exist, then the environment', async () => {
+      const h = harness({});
+      await expect(runPlan(deployPlan, h.effects, { annotate: false })).resolves.toBe(EXIT_OK);
+      expect(h.lister).toHaveBeenCalledWith('us-east-1', 'genai-account');
+      expect(h.ran).toEqual(['account', 'dev']);
+    });
+
+    test('leaves it alone when it exists', async () => {
+      const h = harness({}, async () => [{ name: 'genai-account', status: 'UPDATE_COMPLETE' }]);
+      await runPlan(deployPlan, h.effects, { annotate: false });
+      expect(h.ran).toEqual(['dev']);
+    });
+
+    test('is not fooled by another stack whose name only starts the same', async () => {
+      const h = harness({}, async () => [{ name: 'genai-account-old', status: 'CREATE_COMPLETE' }]);
+      await runPlan(deployPlan, h.effects, { annotate: false });
+      expect(h.ran).toEqual(['account', 'dev']);
+    });
+
+    test('a failed account deploy still deploys the environment, and fails the run saying the budget is missing', async () => {
+      const h = harness({ account: 1 });
+      await expect(runPlan(deployPlan, h.effects, { annotate: false })).resolves.toBe(EXIT_FAILED);
+      expect(h.ran).toEqual(['account', 'dev']);
+      expect(h.err[0]).toBe('genai-account: cdk deploy exited with 1 (the environment is deployed anyway; its budget is not)');
+    });
+
+    test('when stacks cannot be listed, says how to deploy it by hand and deploys the environment', async () => {
+      const h = harness({}, async () => {
+        throw new Error('AccessDenied');
+      });
+      await expect(runPlan(deployPlan, h.effects, { annotate: false })).resolves.toBe(EXIT_OK);
+      expect(h.ran).toEqual(['dev']);
+      expect(h.err[0]).toBe(
+        "could not check for the account stack genai-account in us-east-1 (AccessDenied); if it is missing, deploy it: npx cdk deploy -c env=account 'account/*' --require-approval never",
+      );
+    });
   });
 
   test('an environment whose config did not load fails the run after the others ran', async () => {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ContainerInsights, type ContainerInsightsProps } from '../../constructs/container-insights';
+import { CONTAINER_INSIGHTS_ADDON_VERSION, ContainerInsights, type ContainerInsightsProps } from '../../constructs/container-insights';
 
 function build(overrides: Partial<ContainerInsightsProps> = {}) {
   const stack = new Stack();
@@ -29,6 +29,16 @@ describe('ContainerInsights', () => {
     const { stack, construct } = build({ clusterName: 'genai test' });
     expect(construct).toThrow('clusterName: "genai test" is not an EKS cluster name (letters, digits, - and _, at most 100)');
     expect(stack.node.tryFindChild('Insights')?.node.children ?? []).toHaveLength(0);
+  });
+
+  test('pins the add-on build, so the metric names and dimension sets the dashboard reads never change under it', () => {
+    const { stack, construct } = build();
+    construct();
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'amazon-cloudwatch-observability',
+      AddonVersion: CONTAINER_INSIGHTS_ADDON_VERSION,
+    });
+    expect(CONTAINER_INSIGHTS_ADDON_VERSION).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 
   test('installs the amazon-cloudwatch-observability add-on with an IRSA role for its cloudwatch-agent service account', () => {

@@ -32,6 +32,26 @@ describe('CostBudget', () => {
     ],
     ['a fractional percentage', { alertPercents: [80.5] }, 'alertPercents: 80.5 is not a whole percentage between 1 and 1000'],
     ['a repeated percentage', { alertPercents: [80, 80] }, 'alertPercents: lists a percentage twice'],
+    [
+      'both a tag and services',
+      { services: ['Amazon Bedrock'] },
+      'filter: set tagKey and tagValue, or services (exactly one of them: a budget counts one kind of cost)',
+    ],
+    [
+      'neither a tag nor services',
+      { tagKey: undefined, tagValue: undefined },
+      'filter: set tagKey and tagValue, or services (exactly one of them: a budget counts one kind of cost)',
+    ],
+    [
+      'services without a name',
+      { tagKey: undefined, tagValue: undefined, services: ['Amazon Bedrock'] },
+      'name: "" is not a budget name (letters, digits and _ . : -, at most 80; required with services)',
+    ],
+    [
+      'an empty service list',
+      { tagKey: undefined, tagValue: undefined, services: [], name: 'genai-bedrock-monthly' },
+      'services: needs at least one Cost Explorer service name (e.g. "Amazon Bedrock")',
+    ],
   ])('rejects %s and builds nothing', (_what, overrides, message) => {
     const { stack, construct } = build(overrides);
     expect(construct).toThrow(message);
@@ -49,6 +69,21 @@ describe('CostBudget', () => {
         CostFilters: { TagKeyValue: ['user:genai:environment$test'] },
       },
     });
+  });
+
+  test('budgets named services instead, whatever their tags (Bedrock tokens without an application inference profile)', () => {
+    // Source: the Budgets API's Budget.CostFilters, a map of filter name to values (Service, TagKeyValue, ...); the
+    // Service key was not re-read for this change: a first deploy shows it (README, "What to verify once").
+    const { stack, construct } = build({
+      tagKey: undefined,
+      tagValue: undefined,
+      services: ['Amazon Bedrock'],
+      name: 'genai-bedrock-monthly',
+    });
+    construct();
+    const [budget] = Object.values(Template.fromStack(stack).findResources('AWS::Budgets::Budget'));
+    expect(budget!.Properties.Budget.CostFilters).toEqual({ Service: ['Amazon Bedrock'] });
+    expect(JSON.stringify(budget!.Properties.Budget.BudgetName)).toContain('genai-bedrock-monthly');
   });
 
   test('notifies the topic at each actual-spend percentage and when the forecast passes the limit', () => {

@@ -1,12 +1,15 @@
-import { Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { PlatformAlarms, type AlarmThresholds, type PlatformAlarmsProps } from '../../constructs/platform-alarms';
-import { PlatformMetrics, type PlatformMetricsProps } from '../../constructs/platform-metrics';
+import { GATEWAY_DOWN_CHILDREN, PlatformAlarms, type AlarmThresholds, type PlatformAlarmsProps } from '../../constructs/platform-alarms';
+import { MIN_REQUESTS_FOR_4XX_RATE, PlatformMetrics, type PlatformMetricsProps } from '../../constructs/platform-metrics';
 import { METRICS_PROPS } from '../support/platform-metrics-props';
 
 const THRESHOLDS: AlarmThresholds = {
   gateway5xxPercent: 5,
+  gateway4xxPercent: 25,
+  noTrafficMinutes: 60,
+  web5xxCount: 10,
   authorizerErrors: 5,
   bedrockThrottles: 10,
   auroraCapacityPercent: 95,
@@ -51,13 +54,20 @@ describe('PlatformAlarms', () => {
       'thresholds.clickhouseVolumePercent: 101 is not a percentage (allowed: above 0, up to 100)',
     ],
     ['a fractional error count', { authorizerErrors: 2.5 }, 'thresholds.authorizerErrors: 2.5 must be a whole number of at least 1'],
+    ['a zero 4xx share', { gateway4xxPercent: 0 }, 'thresholds.gateway4xxPercent: 0 is not a percentage (allowed: above 0, up to 100)'],
+    [
+      'a no-traffic window shorter than the API metrics can show',
+      { noTrafficMinutes: 2 },
+      'thresholds.noTrafficMinutes: 2 must be a whole number of minutes from 5 to 1440',
+    ],
+    ['a zero web 5xx count', { web5xxCount: 0 }, 'thresholds.web5xxCount: 0 must be a whole number of at least 1'],
   ])('rejects %s and builds nothing', (_what, thresholds, message) => {
     const { stack, construct } = build({ thresholds: { ...THRESHOLDS, ...thresholds } });
     expect(construct).toThrow(message);
     expect(stack.node.tryFindChild('Alarms')?.node.children ?? []).toHaveLength(0);
   });
 
-  test('raises one alarm per failure and a composite "gateway down" over no targets or 5xx, all notifying the topic', () => {
+  test('raises one alarm per failure and a composite "gateway down" over no targets or 5xx, which alone pages for them', () => {
     const { stack, construct } = build();
     const alarms = construct();
     const template = Template.fromStack(stack);
@@ -68,11 +78,13 @@ describe('PlatformAlarms', () => {
       'BedrockThrottling',
       'ClickHouseVolumeHigh',
       'ClickHouseVolumeNotReported',
+      'Gateway4xxRate',
       'Gateway5xxRate',
       'NoHealthyGatewayTargets',
+      'NoTraffic',
       'ValkeyMemoryHigh',
     ]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmRule: {
         'Fn::Join': [
@@ -88,9 +100,105 @@ describe('PlatformAlarms', () => {
       },
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Topic') }],
     });
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Topic/) as unknown }]);
+    for (const [id, alarm] of Object.entries(template.findResources('AWS::CloudWatch::Alarm'))) {
+      const child = GATEWAY_DOWN_CHILDREN.some((name) => id.startsWith(`Alarms${name}`));
+      expect([id, alarm.Properties.AlarmActions]).toEqual([id, child ? undefined : [{ Ref: expect.stringMatching(/^Topic/) as unknown }]]);
     }
+  });
+
+  test('pages once for an outage that trips both children of "gateway down": the children notify no one themselves', () => {
+    const { stack, construct } = build();
+    const alarms = construct();
+    const template = Template.fromStack(stack);
+    for (const name of GATEWAY_DOWN_CHILDREN) {
+      const id = stack.getLogicalId(alarms.alarms[name]!.node.defaultChild as CfnElement);
+      expect(template.toJSON().Resources[id].Properties).not.toHaveProperty('AlarmActions');
+      expect(template.toJSON().Resources[id].Properties).not.toHaveProperty('OKActions');
+    }
+  });
+
+  test('alarms on a 4xx share only once enough requests arrived, so three rejected calls at night are no storm', () => {
+    const { stack, construct } = build();
+    construct();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 25,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: `IF(requests >= ${MIN_REQUESTS_FOR_4XX_RATE}, 100 * errors, 0)` }),
+        Match.objectLike({
+          Id: 'errors',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '4XXError' }), Stat: 'Average' }),
+        }),
+        Match.objectLike({
+          Id: 'requests',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Count' }), Stat: 'Sum' }),
+        }),
+      ]),
+    });
+  });
+
+  test('treats a window without a single API request as "no traffic": API Gateway publishes no datapoint then', () => {
+    const { stack, construct } = build();
+    construct();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Count',
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('alarms on the fullest Aurora instance, not the cluster average that hides a full writer beside an idle reader', () => {
+    const { stack, construct } = build();
+    construct();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 95,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'MAX([instance1, instance2])' }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'AWS/RDS',
+              MetricName: 'ACUUtilization',
+              Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'genai-test-writer' }],
+            },
+          }),
+        }),
+      ]),
+    });
+    const clusterLevel = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties).includes('DBClusterIdentifier'),
+    );
+    expect(clusterLevel).toEqual([]);
+  });
+
+  test('watches Open WebUI and the web load balancer only when the web entrance exists', () => {
+    const web = { loadBalancerFullName: 'app/web/0123', openWebUiTargetGroupFullName: 'targetgroup/owui/0456' };
+    const withWeb = build({}, { web });
+    expect(Object.keys(withWeb.construct().alarms)).toEqual(expect.arrayContaining(['OpenWebUiUnhealthy', 'WebLoadBalancer5xx']));
+    const template = Template.fromStack(withWeb.stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HealthyHostCount',
+      Dimensions: [
+        { Name: 'LoadBalancer', Value: 'app/web/0123' },
+        { Name: 'TargetGroup', Value: 'targetgroup/owui/0456' },
+      ],
+      // An ALB reports nothing while no request flows: missing data is a quiet night, not an outage.
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_ELB_5XX_Count',
+      Dimensions: [{ Name: 'LoadBalancer', Value: 'app/web/0123' }],
+      Threshold: 10,
+    });
+    const without = build();
+    expect(Object.keys(without.construct().alarms)).not.toEqual(expect.arrayContaining(['OpenWebUiUnhealthy']));
+    expect(JSON.stringify(Template.fromStack(without.stack).toJSON())).not.toContain('AWS/ApplicationELB');
   });
 
   test('treats a missing healthy-host count as breaching: no data means no load balancer to reach', () => {
@@ -167,7 +275,7 @@ describe('PlatformAlarms', () => {
   test('has no Bedrock alarm when no Bedrock model is called in its region', () => {
     const { stack, construct } = build({}, { bedrockModels: [] });
     expect(construct().alarms.BedrockThrottling).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   test('muted: evaluates every alarm but notifies no one', () => {

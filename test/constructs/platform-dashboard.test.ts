@@ -51,14 +51,42 @@ describe('PlatformDashboard', () => {
       'Healthy LiteLLM targets',
       'Pod CPU % of node',
       'Pod memory % of node',
-      'Container restarts',
+      'Container restarts per pod, since the pod started',
       'Bedrock invocations and throttles per model',
       'Bedrock tokens per model (input, output)',
-      'Aurora capacity (ACU) and % of max',
+      'Aurora capacity (ACU) and % of max, per instance',
       'Aurora connections',
       'Valkey memory % and connections',
       'ClickHouse volume used %, fullest replica',
     ]);
+  });
+
+  test('graphs container restarts per pod as the running total the agent publishes, never a sum per namespace', () => {
+    const { stack, construct } = build();
+    construct();
+    const widget = widgetsOf(stack).find((w) => w.properties.title === 'Container restarts per pod, since the pod started')!;
+    expect(widget.properties.metrics).toEqual(
+      ['litellm', 'langfuse'].map((namespace) => [
+        expect.objectContaining({
+          expression: `SEARCH('{ContainerInsights,ClusterName,Namespace,PodName} MetricName="pod_number_of_container_restarts" ClusterName="genai-test" Namespace="${namespace}"', 'Maximum', 300)`,
+        }),
+      ]),
+    );
+  });
+
+  test('adds a web row (load balancer 5xx, healthy Open WebUI pods) only when the web entrance exists', () => {
+    const titles = (stack: Stack) => widgetsOf(stack).map((w) => w.properties.title);
+    const plain = build();
+    plain.construct();
+    expect(titles(plain.stack)).not.toContain('Web load balancer 5xx (its own)');
+    const stack = new Stack(undefined, 'Web', { env: { region: 'us-east-1' } });
+    const metrics = new PlatformMetrics({
+      ...METRICS_PROPS,
+      web: { loadBalancerFullName: 'app/web/1', openWebUiTargetGroupFullName: 'targetgroup/owui/2' },
+    });
+    const alarm = new cloudwatch.Alarm(stack, 'Alarm', { metric: metrics.healthyTargets(), threshold: 1, evaluationPeriods: 1 });
+    new PlatformDashboard(stack, 'Dashboard', { metrics, alarms: [alarm], environment: 'test' });
+    expect(titles(stack)).toEqual(expect.arrayContaining(['Web load balancer 5xx (its own)', 'Healthy Open WebUI targets']));
   });
 
   test("graphs ClickHouse volume use from the CronJob's metric, by environment, on a 0-100 axis", () => {

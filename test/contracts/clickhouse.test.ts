@@ -197,4 +197,15 @@ describe.each(['dev', 'prod'])('ClickHouse disk bucket (%s)', (env) => {
       expect(Object.keys(rule).filter((k) => /Expiration|Transition/.test(k))).toEqual([]);
     }
   });
+
+  test('aborts only multipart uploads that never completed, which S3 bills while they linger (Control Tower CT.S3.PR.6)', () => {
+    // Source: the same Langfuse page recommends the abort rule; S3 user guide, "Configuring a bucket lifecycle
+    // configuration to delete incomplete multipart uploads" (mpu-abort-incomplete-mpu-lifecycle-config.html, read
+    // 2026-12-06): the action applies to uploads still in progress after the given days, never to stored objects.
+    const buckets = synthEnvironment(env).templates.data.findResources('AWS::S3::Bucket');
+    const [, bucket] = Object.entries(buckets).find(([logicalId]) => logicalId.startsWith('BucketsClickHouse'))!;
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
+    ]);
+  });
 });

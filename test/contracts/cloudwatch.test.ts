@@ -79,6 +79,57 @@ function metricsRead(template: Template): MetricRef[] {
   return refs;
 }
 
+/**
+ * The dimension sets the CloudWatch agent publishes pod metrics with, on EKS with enhanced observability (which the
+ * add-on turns on: aws-observability/helm-charts charts/amazon-cloudwatch-observability/templates/_helpers.tpl sets
+ * enhanced_container_insights true, commit 71a298ff, 2026-08-07). Source: github.com/aws/amazon-cloudwatch-agent
+ * translator/translate/otel/exporter/awsemf/kubernetes.go, getPodMetricDeclarations (commit ab55b8da, 2026-08-07,
+ * read 2026-12-06). Without enhanced observability restarts are published with {PodName, Namespace, ClusterName} only,
+ * which both lists share. Dimension names sorted.
+ */
+const CONTAINER_INSIGHTS_POD_DIMENSIONS: Readonly<Record<string, readonly string[]>> = {
+  pod_cpu_utilization: [
+    'ClusterName,Namespace,PodName',
+    'ClusterName',
+    'ClusterName,Namespace,Service',
+    'ClusterName,Namespace',
+    'ClusterName,FullPodName,Namespace,PodName',
+  ],
+  pod_memory_utilization: [
+    'ClusterName,Namespace,PodName',
+    'ClusterName',
+    'ClusterName,Namespace,Service',
+    'ClusterName,Namespace',
+    'ClusterName,FullPodName,Namespace,PodName',
+  ],
+  pod_number_of_container_restarts: [
+    'ClusterName,Namespace,PodName',
+    'ClusterName',
+    'ClusterName,FullPodName,Namespace,PodName',
+    'ClusterName,Namespace,Service',
+  ],
+};
+
+function publishedSets(metric: string): readonly string[] {
+  return CONTAINER_INSIGHTS_POD_DIMENSIONS[metric] ?? [];
+}
+
+/** Every math or search expression on the dashboard, with tokens left as TOKEN. */
+function dashboardExpressions(template: Template): string[] {
+  const expressions: string[] = [];
+  for (const dashboard of Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Json[]) {
+    const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const body: Json = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    for (const widget of body.widgets) {
+      for (const line of widget.properties.metrics ?? []) {
+        for (const item of line as unknown[])
+          if (item && typeof item === 'object' && 'expression' in item) expressions.push(String(item.expression));
+      }
+    }
+  }
+  return expressions;
+}
+
 describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
   const { config, templates } = synthEnvironment(env);
   const read = metricsRead(templates.observability);
@@ -121,9 +172,8 @@ describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
     for (const metric of ['BlockedRequests', 'CountedRequests']) expectReads('AWS/WAFV2', metric, ['Region', 'Rule', 'WebACL']);
   });
 
-  test('Aurora Serverless v2 publishes ServerlessDatabaseCapacity and ACUUtilization (percent of the maximum) in AWS/RDS by DBClusterIdentifier', () => {
-    for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization', 'DatabaseConnections'])
-      expectReads('AWS/RDS', metric, ['DBClusterIdentifier']);
+  test('Aurora publishes DatabaseConnections in AWS/RDS by DBClusterIdentifier', () => {
+    expectReads('AWS/RDS', 'DatabaseConnections', ['DBClusterIdentifier']);
   });
 
   test('ElastiCache publishes DatabaseMemoryUsagePercentage and CurrConnections in AWS/ElastiCache per node, by CacheClusterId', () => {
@@ -139,13 +189,55 @@ describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
       expectReads('AWS/Bedrock', metric, ['ModelId']);
   });
 
-  test('Container Insights publishes pod CPU, memory and restarts in ContainerInsights by ClusterName and Namespace', () => {
-    // Source: Container-Insights-metrics-EKS.html. There is no PersistentVolumeClaim fill metric in the list, so the
-    // ClickHouse volume comes from our own CronJob (below), never from ContainerInsights.
-    for (const metric of ['pod_cpu_utilization', 'pod_memory_utilization', 'pod_number_of_container_restarts'])
-      expectReads('ContainerInsights', metric, ['ClusterName', 'Namespace']);
+  test('Container Insights: every pod metric read uses a dimension set the agent publishes for it', () => {
+    // Source: CONTAINER_INSIGHTS_POD_DIMENSIONS below. The ClickHouse volume comes from our own CronJob (below), never
+    // from ContainerInsights: no PersistentVolumeClaim fill metric is in the agent's list.
+    const podReads = read.filter((r) => r.namespace === 'ContainerInsights');
+    expect(podReads.length).toBeGreaterThan(0);
+    for (const r of podReads) expect([r.metric, publishedSets(r.metric)]).toEqual([r.metric, expect.arrayContaining([r.dimensions])]);
     expect(read.some((r) => r.namespace === 'ContainerInsights' && /volume|pvc|filesystem/i.test(r.metric))).toBe(false);
   });
+
+  test('Container Insights: restarts are read per pod (the only set the agent always publishes them with), as a running total', () => {
+    // Source: CONTAINER_INSIGHTS_POD_DIMENSIONS; Container-Insights-metrics-EKS.html describes the metric as the total
+    // number of container restarts in a pod: a running total, so a Sum over datapoints counts nothing. The dashboard
+    // searches the per-pod set and takes the Maximum.
+    expect(publishedSets('pod_number_of_container_restarts')).not.toContain('ClusterName,Namespace');
+    expect(read).not.toContainEqual(expect.objectContaining({ metric: 'pod_number_of_container_restarts' }));
+    const searches = dashboardExpressions(templates.observability).filter((e) => e.includes('pod_number_of_container_restarts'));
+    // One search per graphed namespace (LiteLLM, Langfuse with ClickHouse).
+    expect(searches).toHaveLength(2);
+    for (const search of searches) {
+      expect(search).toMatch(
+        /^SEARCH\('\{ContainerInsights,ClusterName,Namespace,PodName\} MetricName="pod_number_of_container_restarts" /,
+      );
+      expect(search).toMatch(/, 'Maximum', 300\)$/);
+    }
+    expect(publishedSets('pod_number_of_container_restarts')).toContain('ClusterName,Namespace,PodName');
+  });
+
+  test('Aurora Serverless v2 publishes ServerlessDatabaseCapacity and ACUUtilization per instance, by DBInstanceIdentifier', () => {
+    // Source: aurora-serverless-v2.viewing.monitoring.html (listed above; read 2026-11-29), restated with a worked
+    // example in dev.classmethod.jp/articles/monitor-amazon-aurora-serverless-v2-metrics (read 2026-12-06): both metrics
+    // exist per DB instance and per cluster, the cluster figure being the instances' average; so the alarm reads each.
+    for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization']) expectReads('AWS/RDS', metric, ['DBInstanceIdentifier']);
+    const capacity = Object.values(templates.observability.findResources('AWS::CloudWatch::Alarm')).find((a: Json) =>
+      JSON.stringify(a.Properties.Metrics ?? '').includes('ACUUtilization'),
+    ) as Json;
+    const dims = (capacity.Properties.Metrics as Json[]).flatMap((m) => (m.MetricStat?.Metric.Dimensions ?? []).map((d: Json) => d.Name));
+    expect(new Set(dims)).toEqual(new Set(['DBInstanceIdentifier']));
+    expect(dims).toHaveLength(1 + config.database.readers);
+  });
+
+  if (config.web.domain) {
+    test('Application Load Balancers publish HealthyHostCount by TargetGroup and LoadBalancer, HTTPCode_ELB_5XX_Count by LoadBalancer', () => {
+      // Source: docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+      // (read 2026-12-06: its introduction; the dimension table was not shown in what was read, so the sets below are
+      // the same ones the NLB page documents): nothing is reported while no request flows, hence notBreaching.
+      expectReads('AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', ['LoadBalancer']);
+      if (config.openWebUi.enabled) expectReads('AWS/ApplicationELB', 'HealthyHostCount', ['LoadBalancer', 'TargetGroup']);
+    });
+  }
 
   test('PutMetricData has no resource type and is narrowed by cloudwatch:namespace: the volume publisher may write its one namespace only', () => {
     // Source: list_amazoncloudwatch.html (PutMetricData: no resource type, condition key cloudwatch:namespace) and

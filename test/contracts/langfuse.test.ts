@@ -14,6 +14,8 @@ import { synthEnvironment } from '../support/app';
 import { ENTRA_SSO, withWebDomain } from '../support/web-config';
 import { LANGFUSE_CALLBACK_PATHS } from '../../constructs/workforce-identity';
 import type { EnvironmentConfig } from '../../lib/config/schema';
+import { dev } from '../../lib/config/environments/dev';
+import { parseEnvironment } from '../../lib/config/load-config';
 import { ENVIRONMENT_NAMES, allManifests, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 type Container = 'web' | 'worker';
@@ -329,5 +331,32 @@ describe('Langfuse v3.194.1 single sign-on through the workforce identity provid
     // AUTH_<PROVIDER>_ALLOW_ACCOUNT_LINKING is "true").
     expect(cognito.AUTH_COGNITO_ALLOW_ACCOUNT_LINKING).toBeUndefined();
     expect(entra.AUTH_CUSTOM_ALLOW_ACCOUNT_LINKING).toBeUndefined();
+  });
+});
+
+describe('Langfuse v3.194.1 data retention', () => {
+  // Source: langfuse/langfuse v3.194.1 (commit a75766c1, read 2026-12-06): web/src/features/entitlements/constants/
+  // entitlements.ts grants "data-retention" only to the cloud Pro/Team/Enterprise plans and "self-hosted:enterprise"
+  // (the oss and self-hosted:pro plans lack it); web/src/features/projects/server/projectsRouter.ts (setRetention)
+  // and the admin API refuse a non-zero retention without it, and accept only 0 or at least 3 days; the retention job
+  // (worker/src/ee/dataRetention/handleDataRetentionProcessingJob.ts, under ee/) deletes media files, ClickHouse rows
+  // and, with LANGFUSE_ENABLE_BLOB_STORAGE_FILE_LOG, the event files. So the free edition keeps traces until deleted:
+  // the platform expires what S3 holds (events/, media/) and leaves ClickHouse alone.
+  test.each(['dev', 'prod'])('%s expires events and media no sooner than Langfuse itself could (3 days), or not at all', (env) => {
+    const { config, templates } = synthEnvironment(env);
+    const langfuse = Object.entries(templates.data.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('BucketsLangfuse'))![1];
+    const rules = langfuse.Properties.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number }[];
+    const days = config.observability.traceRetentionDays;
+    for (const prefix of ['events/', 'media/']) {
+      const expiry = rules.find((r) => r.Prefix === prefix)?.ExpirationInDays;
+      expect(expiry).toBe(days);
+      if (expiry !== undefined) expect(expiry).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  test("rejects a trace retention below Langfuse's minimum of 3 days", () => {
+    expect(() => parseEnvironment({ ...dev, observability: { ...dev.observability, traceRetentionDays: 2 } })).toThrow(
+      'observability.traceRetentionDays: must be at least 3 (Langfuse keeps nothing shorter)',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Stage } from 'aws-cdk-lib';
+import { DATA_OUTPUTS } from '../../lib/shared/data-outputs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { OPEN_WEBUI_DELETED_FILE_DAYS } from '../../constructs/platform-buckets';
 import { dev } from '../../lib/config/environments/dev';
@@ -20,6 +21,11 @@ const STATEFUL_LOGICAL_IDS = {
 };
 /** Open WebUI's uploads bucket, in environments that enable it. */
 const OPEN_WEBUI_BUCKET = 'BucketsOpenWebUi644D16F1';
+/** The backup vault and its key, in environments that back up: a replaced vault strands its recovery points. */
+const BACKUP_LOGICAL_IDS: Readonly<Record<string, readonly string[]>> = {
+  'AWS::KMS::Key': ['BackupKey570ED138'],
+  'AWS::Backup::BackupVault': ['BackupVaultADF21B19'],
+};
 
 /** The network and data stacks of an overlay: what the data stack builds does not depend on the others. */
 function synthData(input: EnvironmentInput): { data: Template; stack: DataStack } {
@@ -64,9 +70,10 @@ describe('DataStack', () => {
     });
 
     test('keeps the logical IDs of stateful resources', () => {
-      for (const [type, ids] of Object.entries(STATEFUL_LOGICAL_IDS)) {
-        const expected = type === 'AWS::S3::Bucket' && config.openWebUi.enabled ? [...ids, OPEN_WEBUI_BUCKET].sort() : ids;
-        expect(Object.keys(data.findResources(type)).sort()).toEqual(expected);
+      for (const [type, ids] of Object.entries({ ...STATEFUL_LOGICAL_IDS, 'AWS::Backup::BackupVault': [] })) {
+        const withWeb = type === 'AWS::S3::Bucket' && config.openWebUi.enabled ? [...ids, OPEN_WEBUI_BUCKET] : ids;
+        const expected = config.backup.enabled ? [...withWeb, ...(BACKUP_LOGICAL_IDS[type] ?? [])] : withWeb;
+        expect(Object.keys(data.findResources(type)).sort()).toEqual([...expected].sort());
       }
     });
 
@@ -124,11 +131,80 @@ describe('DataStack', () => {
       });
     });
 
-    test('keeps the ClickHouse bucket free of versioning and lifecycle rules', () => {
+    test('keeps the ClickHouse bucket free of versioning and of every lifecycle rule but aborting abandoned uploads', () => {
       const clickhouse = data.findResources('AWS::S3::Bucket')['BucketsClickHouseDC3E2332']!;
       expect(clickhouse.Properties.VersioningConfiguration).toBeUndefined();
-      expect(clickhouse.Properties.LifecycleConfiguration).toBeUndefined();
+      expect(clickhouse.Properties.LifecycleConfiguration).toEqual({
+        Rules: [{ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }],
+      });
     });
+
+    test(
+      config.ephemeral
+        ? 'leaves Performance Insights off (nothing to keep)'
+        : 'turns on Performance Insights at its free 7 days, under the data key',
+      () => {
+        for (const instance of Object.values(data.findResources('AWS::RDS::DBInstance'))) {
+          if (config.ephemeral) expect(instance.Properties.EnablePerformanceInsights).toBeUndefined();
+          else
+            expect(instance.Properties).toMatchObject({
+              EnablePerformanceInsights: true,
+              PerformanceInsightsRetentionPeriod: 7,
+              PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] },
+            });
+        }
+      },
+    );
+
+    test(
+      config.backup.enabled
+        ? 'backs up Aurora and the tagged ClickHouse volumes daily into its own retained vault'
+        : 'has no backup plan (nothing to keep past the night)',
+      () => {
+        data.resourceCountIs('AWS::Backup::BackupPlan', config.backup.enabled ? 1 : 0);
+        data.resourceCountIs('AWS::Backup::BackupSelection', config.backup.enabled ? 2 : 0);
+        if (!config.backup.enabled) return;
+        data.hasResourceProperties('AWS::Backup::BackupPlan', {
+          BackupPlan: Match.objectLike({
+            BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: config.backup.retentionDays } })],
+          }),
+        });
+        data.hasResourceProperties('AWS::Backup::BackupSelection', {
+          BackupSelection: Match.objectLike({
+            Resources: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':cluster:'])]) })],
+          }),
+        });
+        data.hasResourceProperties('AWS::Backup::BackupSelection', {
+          BackupSelection: Match.objectLike({
+            Conditions: { StringEquals: [{ ConditionKey: 'aws:ResourceTag/genai:backup', ConditionValue: name }] },
+          }),
+        });
+        data.hasOutput(DATA_OUTPUTS.backupVault, Match.anyValue());
+      },
+    );
+
+    test('names where its data is in outputs, for the restore plan', () => {
+      for (const output of [DATA_OUTPUTS.auroraCluster, DATA_OUTPUTS.langfuseBucket, DATA_OUTPUTS.clickhouseBucket])
+        data.hasOutput(output, Match.anyValue());
+      if (config.openWebUi.enabled) data.hasOutput(DATA_OUTPUTS.openWebUiBucket, Match.anyValue());
+    });
+
+    test(
+      config.observability.traceRetentionDays
+        ? 'expires Langfuse events and media after the trace retention, and their delete markers after the last version'
+        : 'keeps Langfuse events and media until Langfuse deletes them',
+      () => {
+        const langfuse = Object.entries(data.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('BucketsLangfuse'))![1];
+        const rules = langfuse.Properties.LifecycleConfiguration.Rules as { Id: string; Prefix?: string; ExpirationInDays?: number }[];
+        const days = config.observability.traceRetentionDays;
+        for (const prefix of ['events/', 'media/']) {
+          expect(rules.find((r) => r.Prefix === prefix)?.ExpirationInDays).toBe(days);
+        }
+        expect(rules.some((r) => r.Id === 'remove-expired-delete-markers')).toBe(days !== undefined);
+        // Exports keep their own 7 days, whatever the trace retention.
+        expect(rules.find((r) => r.Prefix === 'exports/')?.ExpirationInDays).toBe(7);
+      },
+    );
 
     test('versions the Langfuse bucket and tiers its events and media', () => {
       data.hasResourceProperties('AWS::S3::Bucket', {

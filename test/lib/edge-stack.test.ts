@@ -106,6 +106,21 @@ describe('EdgeStack', () => {
       edge.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: config.edge.accessLogRetentionDays });
     });
 
+    test('owns the execution log group API Gateway would otherwise create, and creates it before the stage', () => {
+      // Source: docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html (read 2026-12-06):
+      // with execution logging on, API Gateway creates and writes API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}.
+      const groups = edge.findResources('AWS::Logs::LogGroup');
+      const [id, group] = Object.entries(groups).find(([, g]) =>
+        JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+      )!;
+      const [apiId] = Object.keys(edge.findResources('AWS::ApiGateway::RestApi'));
+      expect(group.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/api']] });
+      expect(group.Properties).toMatchObject({ RetentionInDays: config.edge.accessLogRetentionDays, KmsKeyId: expect.anything() });
+      expect(group.DeletionPolicy).toBe(config.ephemeral ? 'Delete' : 'Retain');
+      const [stage] = Object.values(edge.findResources('AWS::ApiGateway::Stage'));
+      expect(stage!.DependsOn).toContain(id);
+    });
+
     test('answers gateway errors in the OpenAI error shape', () => {
       for (const [type, status] of [
         ['UNAUTHORIZED', '401'],

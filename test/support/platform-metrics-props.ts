@@ -8,6 +8,7 @@ export const METRICS_PROPS: PlatformMetricsProps = {
   loadBalancerFullName: 'net/gw/0123456789abcdef',
   targetGroupFullName: 'targetgroup/litellm/0123456789abcdef',
   auroraClusterIdentifier: 'genai-test-postgres',
+  auroraInstanceIdentifiers: ['genai-test-writer', 'genai-test-reader1'],
   valkeyReplicationGroupId: 'genai-test-valkey',
   valkeyNodes: 2,
   webAclMetricName: 'GatewayWebAcl',

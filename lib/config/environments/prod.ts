@@ -15,6 +15,8 @@ export const prod: EnvironmentInput = {
   },
   database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetentionDays: 14 },
   cache: { nodeType: 'cache.r7g.large', replicas: 2, multiAz: true },
+  // Daily AWS Backup of Aurora and the ClickHouse volumes, kept five weeks (Aurora's own snapshots keep two).
+  backup: { enabled: true, retentionDays: 35 },
   workloads: {
     litellm: { minReplicas: 3, maxReplicas: 12 },
     langfuse: { webReplicas: 2, webMaxReplicas: 6, workerReplicas: 2 },
@@ -112,6 +114,8 @@ export const prod: EnvironmentInput = {
     // Subscribe the on-call list here; each address confirms the subscription AWS mails it.
     alarmEmails: [],
     alarms: { gateway5xxPercent: 2, auroraCapacityPercent: 90 },
+    // Raw trace events and media expire from S3 after 90 days (traces in ClickHouse stay: README, "Trace retention").
+    traceRetentionDays: 90,
     monthlyBudgetUsd: 5000,
     budgetAlertPercents: [80, 100],
   },

@@ -1,5 +1,5 @@
 import { problemsOf } from '../../support/config-problems';
-import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
+import { loadAccountSettings, loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 import { ENVIRONMENTS } from '../../../lib/config/environments';
 
@@ -27,6 +27,9 @@ describe('loadEnvironment', () => {
       chat: { slack: [], teams: [] },
       alarms: {
         gateway5xxPercent: 5,
+        gateway4xxPercent: 25,
+        noTrafficMinutes: 60,
+        web5xxCount: 10,
         authorizerErrors: 5,
         bedrockThrottles: 10,
         auroraCapacityPercent: 95,
@@ -136,6 +139,16 @@ describe('parseEnvironment rejects bad config with one exact message per problem
       'prod without deletion protection',
       { ...valid, ephemeral: false },
       ['deletionProtection: must be true for a non-ephemeral environment (set ephemeral: true for a throwaway environment)'],
+    ],
+    [
+      'an environment named like the account-level stage, which the nightly destroy must never select',
+      { ...valid, name: 'account' },
+      ['name: "account" is reserved for the account-level stage (budgets and cost alerts; allowed: any other name)'],
+    ],
+    [
+      'an ephemeral env with backups, whose recovery points would outlive every nightly destroy',
+      { ...valid, backup: { enabled: true } },
+      ['backup.enabled: must be false for an ephemeral environment (recovery points would outlive every nightly destroy)'],
     ],
     [
       'an ephemeral env with deletion protection',
@@ -282,5 +295,24 @@ describe('parseEnvironment rejects bad config with one exact message per problem
         '  - cluster.kubernetesVersion: "1.20" is not allowed (allowed: "1.35")',
       ].join('\n'),
     );
+  });
+});
+
+describe('loadAccountSettings', () => {
+  test('fills defaults: no subscriber, no Bedrock budget, anomalies from 100 USD', () => {
+    expect(loadAccountSettings({})).toEqual({ alertEmails: [], anomalyAlertUsd: 100 });
+  });
+
+  test('lists every problem of the account settings in one message', () => {
+    expect(() => loadAccountSettings({ alertEmails: ['nope'], bedrock: { monthlyBudgetUsd: 0 }, account: '12' })).toThrow(
+      'Invalid config for environment "account":\n' +
+        '  - account: is not an AWS account id (12 digits)\n' +
+        '  - alertEmails[0]: is not an email address (name@example.com)\n' +
+        '  - bedrock.monthlyBudgetUsd: must be above 0 (allowed: US dollars above 0)',
+    );
+  });
+
+  test('the shipped settings load, with a Bedrock budget by the Bedrock service name', () => {
+    expect(loadAccountSettings().bedrock).toMatchObject({ services: ['Amazon Bedrock'] });
   });
 });

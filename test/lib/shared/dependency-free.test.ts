@@ -8,10 +8,13 @@ describe('lib/shared', () => {
 
   test('holds the facts modules', () => {
     expect(files.sort()).toEqual([
+      'account.ts',
       'attribution.ts',
       'bedrock.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
+      'cost-tags.ts',
+      'data-outputs.ts',
       'langfuse.ts',
       'litellm.ts',
       'tenants.ts',

@@ -11,6 +11,7 @@ import { renderAllManifests } from '../../../../k8s/manifests';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS } from '../../../../lib/config/environments';
 import { dev } from '../../../../lib/config/environments/dev';
 import { loadEnvironment } from '../../../../lib/config/load-config';
+import { ACCOUNT_STAGE } from '../../../../lib/shared/account';
 import type { EnvironmentInput } from '../../../../lib/config/schema';
 import { environmentListProblems } from '../../../github/workflow-environments';
 import type * as ComplianceModule from '../../../../bin/control-tower-report';
@@ -85,7 +86,7 @@ describe('a third environment added by the README steps', () => {
       expect(code).toBe(0);
       const unknown = await runCommand(complianceCommand, ['no-such-env'], { out: () => undefined, err: (t) => err.push(t) });
       expect(unknown).toBe(2);
-      expect(err[0]).toContain(`(allowed: ${names.join(', ')})`);
+      expect(err[0]).toContain(`(allowed: ${[...names, ACCOUNT_STAGE].join(', ')})`);
     });
   });
 

@@ -1,0 +1,14 @@
+import { BACKUP_TAG, ENVIRONMENT_TAG, clickhouseVolumeTags } from '../../../lib/shared/cost-tags';
+
+describe('clickhouseVolumeTags', () => {
+  test("tags each ClickHouse volume with its environment (cost) and for the environment's backup selection", () => {
+    expect(clickhouseVolumeTags('prod')).toEqual({
+      tagSpecification_1: `${ENVIRONMENT_TAG}=prod`,
+      tagSpecification_2: `${BACKUP_TAG}=prod`,
+    });
+  });
+
+  test("never tags one environment's volumes for another environment's backups", () => {
+    expect(Object.values(clickhouseVolumeTags('dev'))).not.toContain(`${BACKUP_TAG}=prod`);
+  });
+});
