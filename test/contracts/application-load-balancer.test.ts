@@ -47,6 +47,7 @@ const oidc = edgeStage(
       tokenEndpoint: `${ENTRA}/oauth2/v2.0/token`,
       userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo',
       adminClient: { clientId: '22222222-2222-2222-2222-222222222222', clientSecretName: 'corp/entra/genai-admin-gate' },
+      langfuseClient: { clientId: '33333333-3333-3333-3333-333333333333', clientSecretName: 'corp/entra/genai-langfuse' },
     },
   }),
 );
