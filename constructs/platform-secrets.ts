@@ -39,6 +39,8 @@ export type PlatformSecretName = keyof typeof SECRET_SPECS;
 export const OPEN_WEBUI_SECRET_SPECS = {
   // Signs Open WebUI's session tokens; every replica needs the same one, so it cannot be left to each pod.
   openWebUiSecretKey: { description: 'Open WebUI WEBUI_SECRET_KEY (signs session tokens; the same in every replica)', length: 48 },
+  // The headless admin that takes the first-user place, so no employee becomes admin by signing in first.
+  openWebUiAdminPassword: { description: 'Open WebUI WEBUI_ADMIN_PASSWORD (headless admin created before anyone signs in)', length: 48 },
 } as const satisfies Record<string, SecretSpec>;
 
 export type OpenWebUiSecretName = keyof typeof OPEN_WEBUI_SECRET_SPECS;

@@ -110,9 +110,15 @@ export class WorkforceIdentity extends Construct {
     this.props = props;
 
     if (sso.provider === 'oidc') {
-      // One registration serves Open WebUI and Langfuse; the admin hostnames use the admin-only one (adminClient).
-      const shared = { clientId: sso.clientId, clientSecretArn: sso.clientSecretName };
-      this.refs = { openWebUi: shared, ...(hostnames ? { langfuse: shared } : {}) };
+      // Open WebUI has the registration every employee may use; Langfuse its own, admin-only one (never Open WebUI's).
+      const langfuse = sso.langfuseClient;
+      if (hostnames && (!langfuse || langfuse.clientId === sso.clientId)) {
+        throw new Error("sso.langfuseClient: is missing or is Open WebUI's client (Langfuse needs its own, admin-only registration)");
+      }
+      this.refs = {
+        openWebUi: { clientId: sso.clientId, clientSecretArn: sso.clientSecretName },
+        ...(hostnames && langfuse ? { langfuse: { clientId: langfuse.clientId, clientSecretArn: langfuse.clientSecretName } } : {}),
+      };
       return;
     }
 

@@ -2,17 +2,27 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
-import { AllowPolicy, NamespaceIsolation, httpsAnywhere, podsIn, tcp, vpcPeer } from './constructs/network-policy';
+import {
+  AllowPolicy,
+  NamespaceIsolation,
+  dataStores,
+  httpsAnywhere,
+  loadBalancerPeers,
+  podsIn,
+  subnetPeers,
+  tcp,
+} from './constructs/network-policy';
+import { roleServiceAccount } from './constructs/service-account';
 import { LABELS, NAMES } from './endpoints';
-import { IDENTITIES } from './identities';
-import { ClusterSecretStore } from './imports/external-secrets';
-import type { PlatformAwsValues } from './platform-props';
+import { IDENTITIES, SECRETS_OPERATOR, type WorkloadIdentity } from './identities';
+import { SecretStore } from './imports/external-secrets';
+import type { PlatformAwsValues, SubnetCidrs } from './platform-props';
 
 /** Port the External Secrets webhook listens on (chart value `webhook.port`). */
 export const EXTERNAL_SECRETS_WEBHOOK_PORT = 10250;
 
 /** The parts of the environment config the shared pieces read. */
-export type BaseChartConfig = Pick<EnvironmentConfig, 'network' | 'openWebUi'>;
+export type BaseChartConfig = Pick<EnvironmentConfig, 'openWebUi'>;
 
 export interface BaseChartProps extends ChartProps {
   readonly config: BaseChartConfig;
@@ -22,32 +32,63 @@ export interface BaseChartProps extends ChartProps {
 const NS = {
   litellm: IDENTITIES.litellm.namespace,
   langfuse: IDENTITIES.langfuse.namespace,
-  eso: IDENTITIES.secretsSync.namespace,
+  eso: SECRETS_OPERATOR.namespace,
   openWebUi: IDENTITIES.openWebUi.namespace,
 };
 
+/** One namespace's SecretStore: the service account it authenticates as, and that account's IAM role. */
+interface StoreIdentity {
+  readonly identity: WorkloadIdentity;
+  readonly roleArn: string;
+}
+
 /**
- * Shared pieces every component chart relies on: namespaces, the Auto Mode EBS storage class, the
- * network model (default deny plus one policy per real flow) and the store the secrets sync reads from.
- * Applied after the External Secrets Operator Helm chart (which brings the ClusterSecretStore CRD).
+ * Shared pieces every component chart relies on: namespaces, the Auto Mode EBS storage class, one secret store per
+ * namespace, and the network model (default deny plus one policy per real flow, from exact subnets or pods).
+ * Applied after the External Secrets Operator Helm chart (which brings the SecretStore CRD).
  */
 export class BaseChart extends Chart {
   constructor(scope: Construct, id: string, props: BaseChartProps) {
     super(scope, id, props);
     const { config, aws } = props;
-    const vpcCidr = config.network.cidr;
+    const openWebUi = config.openWebUi.enabled;
+    // Checked before anything is built.
+    const stores = storeIdentities(aws, openWebUi);
+    checkSubnets(aws.subnetCidrs);
     // Open WebUI's namespace exists only where the config enables it.
-    const workloadNamespaces = [NS.litellm, NS.langfuse, ...(config.openWebUi.enabled ? [NS.openWebUi] : [])];
+    const workloadNamespaces = [NS.litellm, NS.langfuse, ...(openWebUi ? [NS.openWebUi] : [])];
 
     namespaces(this, workloadNamespaces);
     storageClass(this);
     networkPolicyController(this);
-    secretStore(this, aws.region, workloadNamespaces);
-    // Default deny in every namespace first, then one policy per real flow, namespace by namespace.
+    for (const store of stores) secretStore(this, aws.region, store);
+    // Default deny in every namespace the platform creates or installs into, then one policy per real flow. Not in
+    // kube-system (EKS's own) or amazon-cloudwatch (the Container Insights add-on's, whose flows EKS manages).
     for (const namespace of [...workloadNamespaces, NS.eso]) new NamespaceIsolation(this, `Isolation-${namespace}`, { namespace });
-    litellmPolicies(this, vpcCidr, config.openWebUi.enabled);
-    langfusePolicies(this, vpcCidr, Boolean(aws.langfuseTargetGroupArn || aws.webTargetGroupArns?.langfuse));
-    externalSecretsPolicies(this, vpcCidr);
+    litellmPolicies(this, aws, openWebUi);
+    langfusePolicies(this, aws);
+    externalSecretsPolicies(this, aws.subnetCidrs);
+  }
+}
+
+/** Each workload namespace's store identity; Open WebUI's only when it is enabled. */
+function storeIdentities(aws: PlatformAwsValues, openWebUi: boolean): StoreIdentity[] {
+  const stores: StoreIdentity[] = [
+    { identity: IDENTITIES.litellmSecretsSync, roleArn: aws.roleArns.litellmSecretsSync },
+    { identity: IDENTITIES.langfuseSecretsSync, roleArn: aws.roleArns.langfuseSecretsSync },
+  ];
+  if (!openWebUi) return stores;
+  if (!aws.openWebUi) {
+    throw new Error("aws.openWebUi: is missing (Open WebUI is enabled; pass its secrets-sync role for its namespace's store)");
+  }
+  return [...stores, { identity: IDENTITIES.openWebUiSecretsSync, roleArn: aws.openWebUi.secretsSyncRoleArn }];
+}
+
+/** Every subnet group the policies name must have subnets: a rule with no peer would admit any source. */
+function checkSubnets(subnets: SubnetCidrs): void {
+  const empty = (['public', 'workloads', 'data'] as const).filter((group) => subnets[group].length === 0);
+  if (empty.length > 0) {
+    throw new Error(`aws.subnetCidrs: ${empty.join(', ')} is empty (pass one CIDR per subnet of the group, from the network stack)`);
   }
 }
 
@@ -96,29 +137,37 @@ function networkPolicyController(scope: Construct): void {
   });
 }
 
-/** The store every synced Secret reads from, open to the workload namespaces only. */
-function secretStore(scope: Construct, region: string, workloadNamespaces: string[]): void {
-  new ClusterSecretStore(scope, 'SecretStore', {
-    metadata: { name: NAMES.secretStore },
+/**
+ * The store every synced Secret of one namespace reads from. It authenticates as that namespace's `secrets-sync`
+ * account (AssumeRoleWithWebIdentity with the role the account's annotation names), whose role may read that
+ * namespace's secrets only. A namespaced SecretStore serves ExternalSecrets of its own namespace only, and its
+ * serviceAccountRef cannot name another namespace (test/contracts/external-secrets.test.ts).
+ */
+function secretStore(scope: Construct, region: string, { identity, roleArn }: StoreIdentity): void {
+  const id = `SecretStore-${identity.namespace}`;
+  roleServiceAccount(scope, `${id}-ServiceAccount`, identity, roleArn);
+  new SecretStore(scope, id, {
+    metadata: { name: NAMES.secretStore, namespace: identity.namespace },
     spec: {
-      // No `auth`: the controller calls Secrets Manager with its own pod credentials, i.e. the IAM role
-      // bound to its service account (IRSA). That role can read only this environment's secrets.
-      provider: { aws: { service: 'SecretsManager', region } },
-      conditions: [{ namespaces: workloadNamespaces }],
+      provider: { aws: { service: 'SecretsManager', region, auth: { jwt: { serviceAccountRef: { name: identity.serviceAccount } } } } },
     },
   });
 }
 
-/** The litellm namespace: the load balancers and Open WebUI in; the data stores, Langfuse and HTTPS out. */
-function litellmPolicies(scope: Construct, vpcCidr: string, openWebUi: boolean): void {
-  new AllowPolicy(scope, 'LitellmFromLoadBalancer', {
-    name: 'litellm-from-load-balancer',
-    namespace: NS.litellm,
-    podLabels: LABELS.litellmGateway,
-    // The edge's load balancers (internal, and the public one with a web domain) register pod IPs (target type ip);
-    // their nodes and health checks come from private addresses inside the VPC.
-    ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.litellm.port)] }],
+/** The litellm namespace: the load balancers it is bound to and Open WebUI in; the data stores, Langfuse and HTTPS out. */
+function litellmPolicies(scope: Construct, aws: PlatformAwsValues, openWebUi: boolean): void {
+  const balancers = loadBalancerPeers(aws.subnetCidrs, {
+    internal: Boolean(aws.litellmTargetGroupArn),
+    web: Boolean(aws.webTargetGroupArns?.litellm),
   });
+  if (balancers.length > 0) {
+    new AllowPolicy(scope, 'LitellmFromLoadBalancer', {
+      name: 'litellm-from-load-balancer',
+      namespace: NS.litellm,
+      podLabels: LABELS.litellmGateway,
+      ingress: [{ from: balancers, ports: [tcp(NAMES.litellm.port)] }],
+    });
+  }
   if (openWebUi) {
     // The chat calls the gateway inside the cluster (models, embeddings, MCP tools); its own policies are in its chart.
     new AllowPolicy(scope, 'LitellmFromOpenWebUi', {
@@ -133,31 +182,34 @@ function litellmPolicies(scope: Construct, vpcCidr: string, openWebUi: boolean):
     namespace: NS.litellm,
     podLabels: {},
     egress: [
-      // Aurora (5432) and ElastiCache (6379) live in the VPC's data subnets.
-      { to: [vpcPeer(vpcCidr)], ports: [tcp(5432), tcp(6379)] },
+      dataStores(aws.subnetCidrs),
       // Traces to Langfuse.
       { to: [podsIn(NS.langfuse, LABELS.langfuseWeb)], ports: [tcp(NAMES.langfuseWeb.port)] },
+      // Bedrock, STS, Azure OpenAI, Gemini and MCP servers: public endpoints with no fixed range.
       httpsAnywhere(),
     ],
   });
 }
 
-/** The langfuse namespace: LiteLLM and the load balancers to the web, both Langfuse workloads to ClickHouse, replicas to each other. */
-function langfusePolicies(scope: Construct, vpcCidr: string, webBehindLoadBalancer: boolean): void {
+/** The langfuse namespace: LiteLLM and the load balancers it is bound to, to the web; both Langfuse workloads to ClickHouse, replicas to each other. */
+function langfusePolicies(scope: Construct, aws: PlatformAwsValues): void {
   new AllowPolicy(scope, 'LangfuseWebFromLitellm', {
     name: 'langfuse-web-from-litellm',
     namespace: NS.langfuse,
     podLabels: LABELS.langfuseWeb,
     ingress: [{ from: [podsIn(NS.litellm, LABELS.litellmGateway)], ports: [tcp(NAMES.langfuseWeb.port)] }],
   });
-  if (webBehindLoadBalancer) {
-    // The UI through the internal load balancer, and the public one with a web domain: both reach the pods from
-    // their nodes' private addresses in the VPC's subnets (public ones included), so the VPC CIDR admits them.
-    new AllowPolicy(scope, 'LangfuseWebFromVpc', {
-      name: 'langfuse-web-from-vpc',
+  const balancers = loadBalancerPeers(aws.subnetCidrs, {
+    internal: Boolean(aws.langfuseTargetGroupArn),
+    web: Boolean(aws.webTargetGroupArns?.langfuse),
+  });
+  if (balancers.length > 0) {
+    // The UI: only from the load balancers it is bound to (with a web domain, only the public one's sign-in).
+    new AllowPolicy(scope, 'LangfuseWebFromLoadBalancer', {
+      name: 'langfuse-web-from-load-balancer',
       namespace: NS.langfuse,
       podLabels: LABELS.langfuseWeb,
-      ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.langfuseWeb.port)] }],
+      ingress: [{ from: balancers, ports: [tcp(NAMES.langfuseWeb.port)] }],
     });
   }
   for (const [id, labels] of [
@@ -169,7 +221,7 @@ function langfusePolicies(scope: Construct, vpcCidr: string, webBehindLoadBalanc
       namespace: NS.langfuse,
       podLabels: labels,
       egress: [
-        { to: [vpcPeer(vpcCidr)], ports: [tcp(5432), tcp(6379)] },
+        dataStores(aws.subnetCidrs),
         { to: [podsIn(NS.langfuse, LABELS.clickhouse)], ports: [tcp(NAMES.clickhouse.httpPort), tcp(NAMES.clickhouse.tcpPort)] },
         // S3 (events, media, exports) and STS for the web identity token.
         httpsAnywhere(),
@@ -206,13 +258,14 @@ function langfusePolicies(scope: Construct, vpcCidr: string, webBehindLoadBalanc
 }
 
 /** The external-secrets namespace: the API server to the webhook; Secrets Manager, STS and the API server out. */
-function externalSecretsPolicies(scope: Construct, vpcCidr: string): void {
+function externalSecretsPolicies(scope: Construct, subnets: SubnetCidrs): void {
   new AllowPolicy(scope, 'ExternalSecretsWebhook', {
     name: 'external-secrets-webhook',
     namespace: NS.eso,
     podLabels: {},
-    // The API server calls the admission webhook from the control plane's ENIs in the cluster subnets.
-    ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(EXTERNAL_SECRETS_WEBHOOK_PORT)] }],
+    // The API server calls the admission webhook from the control plane's network interfaces, which EKS places in the
+    // subnets the cluster is given: the workload subnets.
+    ingress: [{ from: subnetPeers('aws.subnetCidrs.workloads', subnets.workloads), ports: [tcp(EXTERNAL_SECRETS_WEBHOOK_PORT)] }],
   });
   new AllowPolicy(scope, 'ExternalSecretsEgress', {
     name: 'external-secrets-egress',

@@ -1,4 +1,4 @@
-import { IDENTITIES } from './identities';
+import { SECRETS_OPERATOR } from './identities';
 
 const restrictedContainer = {
   runAsNonRoot: true,
@@ -12,24 +12,27 @@ const restrictedPod = { enabled: true, runAsNonRoot: true, seccompProfile: { typ
 const small = { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
 
 /**
- * Helm values for the External Secrets Operator chart pinned in `HELM_CHARTS.externalSecrets`.
- * The controller's service account is the one IAM trusts (IDENTITIES.secretsSync) and carries the IRSA role;
- * the ClusterSecretStore in the base chart relies on exactly that. Keys follow the chart's values.yaml.
+ * Helm values for the External Secrets Operator chart pinned in `HELM_CHARTS.externalSecrets`. Keys follow the chart's
+ * values.yaml. The controller's service account carries no AWS role: each namespace's SecretStore authenticates as
+ * that namespace's own account (base chart), so a store without `auth` finds no credentials. ClusterSecretStores are
+ * neither installed nor reconciled, so no store can serve every namespace.
  */
-export function externalSecretsHelmValues(roleArn: string): Record<string, unknown> {
+export function externalSecretsHelmValues(): Record<string, unknown> {
   const container = { ...restrictedContainer, enabled: true };
   return {
     installCRDs: true,
-    // Only the namespaced ExternalSecret and the cluster store are used; the rest stays off.
+    // Only the namespaced ExternalSecret and SecretStore are used; the rest stays off.
     processClusterExternalSecret: false,
     processClusterPushSecret: false,
     processPushSecret: false,
-    crds: { createClusterExternalSecret: false, createClusterPushSecret: false, createPushSecret: false },
-    serviceAccount: {
-      create: true,
-      name: IDENTITIES.secretsSync.serviceAccount,
-      annotations: { 'eks.amazonaws.com/role-arn': roleArn },
+    processClusterStore: false,
+    crds: {
+      createClusterExternalSecret: false,
+      createClusterPushSecret: false,
+      createPushSecret: false,
+      createClusterSecretStore: false,
     },
+    serviceAccount: { create: true, name: SECRETS_OPERATOR.serviceAccount },
     podSecurityContext: restrictedPod,
     securityContext: container,
     resources: small,

@@ -213,9 +213,9 @@ function langfuseWorkload(
 }
 
 /**
- * The UI through the internal load balancer and, with a web domain, the public one. Both reach the web pods from
- * their nodes' addresses in the VPC's subnets, which the base chart's langfuse-web-from-vpc policy admits on this
- * port (it allows the whole VPC CIDR): no policy of their own.
+ * The UI behind whichever load balancers the platform stack hands a target group for: the internal one without a web
+ * domain, only the public one (behind its admin sign-in) with one. The base chart's langfuse-web-from-load-balancer
+ * policy admits exactly those load balancers' subnets.
  */
 function exposure(scope: Construct, aws: PlatformAwsValues, web: { readonly name: string; readonly port: number }): void {
   bindServiceToLoadBalancers(scope, IDENTITIES.langfuse.namespace, web, {
@@ -228,11 +228,19 @@ function exposure(scope: Construct, aws: PlatformAwsValues, web: { readonly name
 export const LANGFUSE_CUSTOM_SSO_NAME = 'Company sign-in';
 
 /**
+ * Organisation role of every person single sign-on creates: read-only (VIEWER at v3.194.1 reads projects, traces and
+ * prompts, never API keys or members). Langfuse keeps a membership's role on later sign-ins, so promoting someone is
+ * an owner's deliberate act, never the default. test/contracts/langfuse.test.ts.
+ */
+export const LANGFUSE_SSO_ORG_ROLE = 'VIEWER';
+
+/**
  * Langfuse's single sign-on, when the workforce identity gives it a client (only with a public hostname: Cognito and
  * most IdPs take https callbacks only). Free edition providers at v3.194.1 (web/src/server/auth.ts): Cognito through
- * AUTH_COGNITO_*, any OIDC issuer through AUTH_CUSTOM_*. Signed-in users join the headless-init organisation as
- * admins: only the admin group gets a token for this client (Cognito: the admin gate; external issuer: the admin
- * hostnames' sign-in in front). The headless-init user and its project keys stay; it just cannot sign in by password.
+ * AUTH_COGNITO_*, any OIDC issuer through AUTH_CUSTOM_*. The client is Langfuse's own, never Open WebUI's (the config
+ * requires a separate registration for an external issuer), and only the admin group gets a token for it (Cognito: the
+ * admin gate; external issuer: assignment at the IdP). Even so, signed-in users join the headless-init organisation
+ * as viewers only. The headless-init user and its project keys stay; it just cannot sign in by password.
  * Account linking by e-mail stays off (default), so nobody takes over an existing Langfuse user by e-mail alone.
  */
 function langfuseSso(config: LangfuseChartConfig, aws: PlatformAwsValues) {
@@ -249,7 +257,7 @@ function langfuseSso(config: LangfuseChartConfig, aws: PlatformAwsValues) {
       ...(cognito ? {} : { AUTH_CUSTOM_NAME: LANGFUSE_CUSTOM_SSO_NAME, AUTH_CUSTOM_SCOPE: 'openid email profile' }),
       AUTH_DISABLE_USERNAME_PASSWORD: 'true',
       LANGFUSE_DEFAULT_ORG_ID: LANGFUSE_INIT.orgId,
-      LANGFUSE_DEFAULT_ORG_ROLE: 'ADMIN',
+      LANGFUSE_DEFAULT_ORG_ROLE: LANGFUSE_SSO_ORG_ROLE,
     },
   };
 }

@@ -269,8 +269,7 @@ function gatewayWorkload(
 
 /**
  * The internal load balancer (API Gateway's VPC link, the tenants reconciler) and, with a web domain, the public one
- * (the admin UI). Both reach the pods from their nodes' addresses in the VPC's subnets, which the base chart's
- * litellm-from-load-balancer policy admits on this port (it allows the whole VPC CIDR): no policy of their own.
+ * (the admin UI). The base chart's litellm-from-load-balancer policy admits exactly those load balancers' subnets.
  */
 function exposure(scope: Construct, aws: PlatformAwsValues, service: { readonly name: string; readonly port: number }): void {
   bindServiceToLoadBalancers(scope, IDENTITIES.litellm.namespace, service, {

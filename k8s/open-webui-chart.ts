@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { OPEN_WEBUI_HEALTH_PATH } from '../lib/shared/web';
 import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
-import { AllowPolicy, httpsAnywhere, podsIn, tcp, vpcPeer } from './constructs/network-policy';
+import { AllowPolicy, dataStores, httpsAnywhere, loadBalancerPeers, podsIn, tcp } from './constructs/network-policy';
 import { plainEnv, resources, restrictedContainerSecurityContext } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
@@ -36,7 +36,7 @@ export const OPEN_WEBUI_UID = 1000;
 export const OPEN_WEBUI_HEALTH = { live: OPEN_WEBUI_HEALTH_PATH, ready: '/health/db' } as const;
 
 /** The parts of the environment config Open WebUI reads. */
-export type OpenWebUiChartConfig = Pick<EnvironmentConfig, 'openWebUi' | 'tenants' | 'mcpServers' | 'web' | 'network'>;
+export type OpenWebUiChartConfig = Pick<EnvironmentConfig, 'openWebUi' | 'tenants' | 'mcpServers' | 'web'>;
 
 export interface OpenWebUiChartProps extends ChartProps {
   readonly config: OpenWebUiChartConfig;
@@ -108,7 +108,7 @@ export class OpenWebUiChart extends Chart {
     const { secret, checksum } = openWebUiSecret(this, aws, r, env);
     const containerEnv = [...plainEnv(env.plain), ...secret.env()];
     const chat = new HttpWorkloads(this, 'Workload', { namespace, workloads: [chatWorkload(config, containerEnv, checksum)] });
-    networkPolicies(this, config.network.cidr);
+    networkPolicies(this, aws);
     exposure(this, aws, chat.services[NAMES.openWebUi.deployment]!);
   }
 }
@@ -131,6 +131,7 @@ function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, 
     [S.openAiKeys]: '{{ .virtualKey }}',
     [S.ragOpenAiKey]: '{{ .virtualKey }}',
     [S.secretKey]: '{{ .secretKey }}',
+    [S.adminPassword]: '{{ .adminPassword }}',
     [S.oauthClientSecret]: '{{ .oauthClientSecret }}',
     [S.toolServers]: toolServers,
   };
@@ -143,6 +144,7 @@ function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, 
       // Written by the tenants reconciler for the built-in consumer; found by name.
       virtualKey: { key: r.owui.virtualKeySecretName, property: 'virtualKey' },
       secretKey: { key: r.owui.secretKeyArn, property: 'value' },
+      adminPassword: { key: r.owui.adminPasswordArn, property: 'value' },
       // The client secret is the whole plain-text secret.
       oauthClientSecret: { key: r.client.clientSecretArn },
     },
@@ -205,18 +207,21 @@ function chatWorkload(config: OpenWebUiChartConfig, env: readonly k8s.EnvVar[], 
 }
 
 /**
- * The namespace's flows on top of its default deny (base chart): the web load balancer in; LiteLLM, the data stores
- * and HTTPS out.
+ * The namespace's flows on top of its default deny (base chart): the web load balancer in (only when it is bound:
+ * without a domain people reach the chat through `kubectl port-forward`, which enters the pod without crossing its
+ * network policies); LiteLLM, the data stores and HTTPS out.
  */
-function networkPolicies(scope: Construct, vpcCidr: string): void {
+function networkPolicies(scope: Construct, aws: PlatformAwsValues): void {
   const namespace = IDENTITIES.openWebUi.namespace;
-  new AllowPolicy(scope, 'FromLoadBalancer', {
-    name: 'open-webui-from-load-balancer',
-    namespace,
-    podLabels: LABELS.openWebUi,
-    // The web load balancer registers pod IPs (target type ip); its nodes and health checks are in the VPC.
-    ingress: [{ from: [vpcPeer(vpcCidr)], ports: [tcp(NAMES.openWebUi.port)] }],
-  });
+  const balancers = loadBalancerPeers(aws.subnetCidrs, { internal: false, web: Boolean(aws.webTargetGroupArns?.openWebUi) });
+  if (balancers.length > 0) {
+    new AllowPolicy(scope, 'FromLoadBalancer', {
+      name: 'open-webui-from-load-balancer',
+      namespace,
+      podLabels: LABELS.openWebUi,
+      ingress: [{ from: balancers, ports: [tcp(NAMES.openWebUi.port)] }],
+    });
+  }
   new AllowPolicy(scope, 'Egress', {
     name: 'open-webui-egress',
     namespace,
@@ -224,8 +229,7 @@ function networkPolicies(scope: Construct, vpcCidr: string): void {
     egress: [
       // Models, embeddings and MCP tools through LiteLLM.
       { to: [podsIn(IDENTITIES.litellm.namespace, LABELS.litellmGateway)], ports: [tcp(NAMES.litellm.port)] },
-      // Aurora (5432) and Valkey (6379) in the VPC's data subnets.
-      { to: [vpcPeer(vpcCidr)], ports: [tcp(5432), tcp(6379)] },
+      dataStores(aws.subnetCidrs),
       // S3 and STS for uploads, and the identity provider's discovery, token and key endpoints.
       httpsAnywhere(),
     ],

@@ -82,7 +82,13 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       langfuse: '<langfuse-role-arn>',
       clickhouse: '<clickhouse-role-arn>',
       clickhouseMetrics: '<clickhouse-metrics-role-arn>',
-      secretsSync: '<secrets-sync-role-arn>',
+      litellmSecretsSync: '<litellm-secrets-sync-role-arn>',
+      langfuseSecretsSync: '<langfuse-secrets-sync-role-arn>',
+    },
+    subnetCidrs: {
+      public: config.network.availabilityZones.map((zone) => `<public-subnet-cidr-${zone}>`),
+      workloads: config.network.availabilityZones.map((zone) => `<workloads-subnet-cidr-${zone}>`),
+      data: config.network.availabilityZones.map((zone) => `<data-subnet-cidr-${zone}>`),
     },
     database: {
       host: '<aurora-endpoint>',
@@ -106,7 +112,8 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     modelApiKeySecretNames: Object.fromEntries(modelsWithApiKeys(config.models).map((m) => [m.name, m.apiKeySecretName])),
     mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
-    langfuseTargetGroupArn: '<langfuse-target-group-arn>',
+    // With a web domain Langfuse is reached through the public entrance's sign-in only: no internal binding.
+    ...(config.web.domain ? {} : { langfuseTargetGroupArn: '<langfuse-target-group-arn>' }),
     langfuseUrl: '<langfuse-url>',
     ...(config.openWebUi.enabled
       ? {
@@ -117,6 +124,8 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
             // The real name up to the platform stack's suffix, which only a deploy knows.
             virtualKeySecretName: builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '<platform-stack-suffix>'),
             secretKeyArn: '<open-webui-secret-key-arn>',
+            adminPasswordArn: '<open-webui-admin-password-secret-arn>',
+            secretsSyncRoleArn: '<open-webui-secrets-sync-role-arn>',
             url: '<open-webui-url>',
           },
         }

@@ -14,8 +14,16 @@ export interface PlatformAwsValues {
     readonly clickhouse: string;
     /** The CronJob publishing ClickHouse volume use to CloudWatch. */
     readonly clickhouseMetrics: string;
-    readonly secretsSync: string;
+    /** The litellm namespace's SecretStore: LiteLLM's secrets only. */
+    readonly litellmSecretsSync: string;
+    /** The langfuse namespace's SecretStore: Langfuse's and ClickHouse's secrets only. */
+    readonly langfuseSecretsSync: string;
   };
+  /**
+   * CIDR ranges of the VPC's subnets, by subnet group: the only address ranges network policies name (never the VPC's
+   * whole range). In the CDK app they come from the network stack; rendered for review they are placeholders.
+   */
+  readonly subnetCidrs: SubnetCidrs;
   readonly database: {
     readonly host: string;
     readonly port: string;
@@ -76,6 +84,16 @@ export interface PlatformAwsValues {
   readonly litellmUiUrl?: string;
 }
 
+/** The VPC's subnets by group (lib/network-stack.ts SUBNETS), one CIDR per availability zone. */
+export interface SubnetCidrs {
+  /** Public subnets: the internet-facing web load balancer's nodes. */
+  readonly public: readonly string[];
+  /** Workload subnets: the pods, the internal load balancer's nodes and the control plane's network interfaces. */
+  readonly workloads: readonly string[];
+  /** Isolated data subnets: Aurora and ElastiCache. */
+  readonly data: readonly string[];
+}
+
 export interface OpenWebUiAwsValues {
   /** IAM role for its service account (its uploads bucket). */
   readonly roleArn: string;
@@ -87,6 +105,10 @@ export interface OpenWebUiAwsValues {
   readonly virtualKeySecretName: string;
   /** Generated secret JSON { value }: WEBUI_SECRET_KEY, the same in every replica (it signs sessions). */
   readonly secretKeyArn: string;
+  /** Generated secret JSON { value }: the password of the headless admin account created before anyone signs in. */
+  readonly adminPasswordArn: string;
+  /** IAM role of the open-webui namespace's SecretStore: Open WebUI's secrets only. */
+  readonly secretsSyncRoleArn: string;
   /** URL employees open (WEBUI_URL, and the base of the OIDC redirect URI). */
   readonly url: string;
 }

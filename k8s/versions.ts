@@ -1,4 +1,4 @@
-import { IDENTITIES } from './identities';
+import { SECRETS_OPERATOR } from './identities';
 
 /**
  * Every pinned image and Helm chart the platform runs, in one place.
@@ -73,7 +73,7 @@ export const HELM_CHARTS = {
    * External Secrets Operator. Seen: tag `helm-chart-2.9.0` of github.com/external-secrets/external-secrets
    * (commit cc5bfbc2, 2026-08-08; `deploy/charts/external-secrets/Chart.yaml` version 2.9.0, appVersion v2.9.0).
    * Its CRDs serve external-secrets.io/v1 only (v1beta1 is not served unless `crds.unsafeServeV1Beta1`).
-   * It installs its own CRDs, so it must be applied before the base chart's ClusterSecretStore.
+   * It installs its own CRDs, so it must be applied before the base chart's SecretStores.
    * Values and CRD fields we rely on: test/contracts/external-secrets.test.ts.
    */
   externalSecrets: {
@@ -81,6 +81,6 @@ export const HELM_CHARTS = {
     chart: 'external-secrets',
     version: '2.9.0',
     release: 'external-secrets',
-    namespace: IDENTITIES.secretsSync.namespace,
+    namespace: SECRETS_OPERATOR.namespace,
   },
 } as const satisfies Record<string, PinnedHelmChart>;

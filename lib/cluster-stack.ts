@@ -242,16 +242,29 @@ export class ClusterStack extends Stack {
       }),
     );
 
-    const secretsSync = roleFor('secretsSync', "In-cluster secrets sync: read this environment's application secrets");
-    secretsSync.addManagedPolicy(data.accessPolicies.secretsSync);
+    // One secrets sync role per namespace, each reading that namespace's secrets only (data stack accessPolicies).
+    const litellmSecretsSync = roleFor('litellmSecretsSync', "litellm namespace's secret store: LiteLLM's secrets");
+    litellmSecretsSync.addManagedPolicy(data.accessPolicies.litellmSecretsSync);
+    const langfuseSecretsSync = roleFor('langfuseSecretsSync', "langfuse namespace's secret store: Langfuse's and ClickHouse's secrets");
+    langfuseSecretsSync.addManagedPolicy(data.accessPolicies.langfuseSecretsSync);
 
-    const roles: ServiceAccountRoles<iam.Role> = { litellm, langfuse, clickhouse, clickhouseMetrics, secretsSync };
+    const roles: ServiceAccountRoles<iam.Role> = {
+      litellm,
+      langfuse,
+      clickhouse,
+      clickhouseMetrics,
+      litellmSecretsSync,
+      langfuseSecretsSync,
+    };
     if (!config.openWebUi.enabled) return roles;
     const openWebUiAccess = data.accessPolicies.openWebUi;
-    if (!openWebUiAccess)
+    const openWebUiSecretsAccess = data.accessPolicies.openWebUiSecretsSync;
+    if (!openWebUiAccess || !openWebUiSecretsAccess)
       throw new Error('openWebUi: enabled, but the data stack made no access policy for it (build it with the same config)');
     const openWebUi = roleFor('openWebUi', 'Open WebUI: the files in its uploads bucket');
     openWebUi.addManagedPolicy(openWebUiAccess);
-    return { ...roles, openWebUi };
+    const openWebUiSecretsSync = roleFor('openWebUiSecretsSync', "open-webui namespace's secret store: Open WebUI's secrets");
+    openWebUiSecretsSync.addManagedPolicy(openWebUiSecretsAccess);
+    return { ...roles, openWebUi, openWebUiSecretsSync };
   }
 }

@@ -51,11 +51,16 @@ export interface OpenWebUiData {
   readonly bucket: s3.IBucket;
   /** WEBUI_SECRET_KEY: JSON { value }. */
   readonly secretKey: secretsmanager.ISecret;
+  /** WEBUI_ADMIN_PASSWORD of the headless admin: JSON { value }. */
+  readonly adminPassword: secretsmanager.ISecret;
 }
 
-/** Workloads whose customer-managed access policy lives here; optional ones only when enabled. */
-export type AccessPolicies = Readonly<Record<'langfuse' | 'clickhouse' | 'secretsSync', iam.ManagedPolicy>> &
-  Readonly<Partial<Record<'openWebUi', iam.ManagedPolicy>>>;
+/**
+ * Workloads whose customer-managed access policy lives here; optional ones only when enabled. Each namespace's
+ * secrets sync has its own: it may read that namespace's secrets and no other's.
+ */
+export type AccessPolicies = Readonly<Record<'langfuse' | 'clickhouse' | 'litellmSecretsSync' | 'langfuseSecretsSync', iam.ManagedPolicy>> &
+  Readonly<Partial<Record<'openWebUi' | 'openWebUiSecretsSync', iam.ManagedPolicy>>>;
 
 /** Everything stateful: Aurora, Valkey, the buckets and the generated secrets, under one customer key. */
 export class DataStack extends Stack {
@@ -155,6 +160,7 @@ export class DataStack extends Stack {
         databaseSecret: this.applicationDatabases.userSecrets[OPEN_WEBUI_DATABASE]!,
         bucket: this.buckets.openWebUi,
         secretKey: this.secrets.openWebUi.openWebUiSecretKey,
+        adminPassword: this.secrets.openWebUi.openWebUiAdminPassword,
       };
     }
 
@@ -169,15 +175,23 @@ export class DataStack extends Stack {
         description: 'ClickHouse: its S3 disk bucket',
         statements: this.buckets.clickhouseAccessStatements(),
       }),
-      secretsSync: new iam.ManagedPolicy(this, 'SecretsSyncAccess', {
-        description: 'In-cluster secrets sync: read the application secrets (never the Aurora master secret)',
-        statements: this.secretsSyncStatements(config),
+      litellmSecretsSync: new iam.ManagedPolicy(this, 'LitellmSecretsSyncAccess', {
+        description: "litellm namespace's secrets sync: LiteLLM's secrets only (never the Aurora master secret)",
+        statements: this.secretsSyncStatements(secretsByNamespace(config, this).litellm),
+      }),
+      langfuseSecretsSync: new iam.ManagedPolicy(this, 'LangfuseSecretsSyncAccess', {
+        description: "langfuse namespace's secrets sync: Langfuse's and ClickHouse's secrets only",
+        statements: this.secretsSyncStatements(secretsByNamespace(config, this).langfuse),
       }),
       ...(this.openWebUi
         ? {
             openWebUi: new iam.ManagedPolicy(this, 'OpenWebUiAccess', {
               description: 'Open WebUI: read, write and delete the files in its uploads bucket',
               statements: this.buckets.openWebUiAccessStatements(),
+            }),
+            openWebUiSecretsSync: new iam.ManagedPolicy(this, 'OpenWebUiSecretsSyncAccess', {
+              description: "open-webui namespace's secrets sync: Open WebUI's secrets only (never LiteLLM's master key)",
+              statements: this.secretsSyncStatements(secretsByNamespace(config, this).openWebUi),
             }),
           }
         : {}),
@@ -197,24 +211,17 @@ export class DataStack extends Stack {
     for (const [id, value, description] of outputs) if (value) new CfnOutput(this, id, { value, description });
   }
 
-  private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {
-    const secrets = [...this.secrets.all, this.cache.authSecret, ...Object.values(this.applicationDatabases.userSecrets)];
+  private secretsSyncStatements(secrets: NamespaceSecrets): iam.PolicyStatement[] {
     const statements = secretReadStatements(
-      secrets.map((s) => s.secretArn),
+      secrets.arns.map((s) => s.secretArn),
       this.key,
     );
     // Secrets other stacks create under this environment's names, with this stack's key (the data key
     // statement above covers them): found by name, so no reference runs from here to the edge or platform stack.
-    // Third-party model keys, MCP server credentials and an external identity provider's client secret live
+    // Third-party model keys, MCP server credentials and an external identity provider's client secrets live
     // outside the environment, so they survive the nightly destroy; the sync may read exactly the secrets the
     // config names. Those are encrypted with keys of their own, whose key policies must let the sync's role decrypt.
-    const byName: [string, string[]][] = [
-      ['ReadBuiltinKeys', config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '*')] : []],
-      ['ReadSsoClientSecrets', ssoClientSecretNames(config)],
-      ['ReadModelApiKeys', config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName]))],
-      ['ReadMcpServerCredentials', Object.values(mcpCredentialSecretNames(config.mcpServers))],
-    ];
-    for (const [sid, names] of byName) {
+    for (const [sid, names] of Object.entries(secrets.byName)) {
       if (names.length === 0) continue;
       statements.push(
         new iam.PolicyStatement({
@@ -228,15 +235,84 @@ export class DataStack extends Stack {
   }
 }
 
+/** What one namespace's secrets sync may read: secrets of this stack, and secrets known by name (statement id -> names). */
+export interface NamespaceSecrets {
+  readonly arns: readonly secretsmanager.ISecret[];
+  readonly byName: Readonly<Record<string, readonly string[]>>;
+}
+
 /**
- * Client secrets of the web UIs that sign in through single sign-on, which the in-cluster sync hands to them:
- * Cognito's, copied by the edge stack under this environment's names, or the external provider's, by the name
- * the config gives. Only for the UIs that sign in: Open WebUI when enabled, Langfuse with a public hostname.
+ * The secrets each namespace's synced Secrets read (k8s/*-chart.ts), and nothing more: the master key only in litellm.
+ * The cache's AUTH token is in all three (each application connects to the one Valkey); Open WebUI's only when enabled.
  */
-export function ssoClientSecretNames(config: EnvironmentConfig): string[] {
-  // Open WebUI signs in with or without a domain; Langfuse only on its public hostname (constructs/workforce-identity.ts).
-  const clients = [...(config.openWebUi.enabled ? ['openWebUi' as const] : []), ...(config.web.domain ? ['langfuse' as const] : [])];
-  if (clients.length === 0) return [];
+export function secretsByNamespace(
+  config: EnvironmentConfig,
+  data: Pick<DataStack, 'secrets' | 'cache' | 'applicationDatabases'>,
+): { readonly litellm: NamespaceSecrets; readonly langfuse: NamespaceSecrets; readonly openWebUi: NamespaceSecrets } {
+  const generated = data.secrets.secrets;
+  const users = data.applicationDatabases.userSecrets;
+  const own = (...secrets: (secretsmanager.ISecret | undefined)[]) => secrets.filter((s): s is secretsmanager.ISecret => s !== undefined);
+  const sso = ssoClientSecretNamesByClient(config);
+  const openWebUi = data.secrets.openWebUi;
+  return {
+    litellm: {
+      arns: own(
+        generated.litellmMasterKey,
+        generated.litellmSaltKey,
+        generated.langfuseInitPublicKey,
+        generated.langfuseInitSecretKey,
+        data.cache.authSecret,
+        users.litellm,
+      ),
+      byName: {
+        ReadModelApiKeys: config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [m.apiKeySecretName])),
+        ReadMcpServerCredentials: Object.values(mcpCredentialSecretNames(config.mcpServers)),
+      },
+    },
+    langfuse: {
+      arns: own(
+        generated.langfuseNextAuthSecret,
+        generated.langfuseSalt,
+        generated.langfuseEncryptionKey,
+        generated.langfuseInitPublicKey,
+        generated.langfuseInitSecretKey,
+        generated.langfuseAdminPassword,
+        generated.clickhousePassword,
+        data.cache.authSecret,
+        users.langfuse,
+      ),
+      byName: { ReadSsoClientSecret: sso.langfuse ? [sso.langfuse] : [] },
+    },
+    openWebUi: {
+      arns: openWebUi
+        ? own(openWebUi.openWebUiSecretKey, openWebUi.openWebUiAdminPassword, data.cache.authSecret, users[OPEN_WEBUI_DATABASE])
+        : [],
+      byName: {
+        ReadBuiltinKey: config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '*')] : [],
+        ReadSsoClientSecret: sso.openWebUi ? [sso.openWebUi] : [],
+      },
+    },
+  };
+}
+
+/**
+ * Client secrets of the web UIs that sign in through single sign-on, which the in-cluster sync hands to them, by UI:
+ * Cognito's, copied by the edge stack under this environment's names, or the external provider's, by the names the
+ * config gives (Open WebUI's registration and Langfuse's own). Only for the UIs that sign in: Open WebUI when enabled,
+ * Langfuse with a public hostname.
+ */
+export function ssoClientSecretNamesByClient(config: EnvironmentConfig): { readonly openWebUi?: string; readonly langfuse?: string } {
   const sso = config.web.sso;
-  return sso.provider === 'cognito' ? clients.map((c) => ssoClientSecretName(config.name, c)) : [sso.clientSecretName];
+  const openWebUi = config.openWebUi.enabled
+    ? sso.provider === 'cognito'
+      ? ssoClientSecretName(config.name, 'openWebUi')
+      : sso.clientSecretName
+    : undefined;
+  // Langfuse signs in only on its public hostname (constructs/workforce-identity.ts).
+  const langfuse = config.web.domain
+    ? sso.provider === 'cognito'
+      ? ssoClientSecretName(config.name, 'langfuse')
+      : sso.langfuseClient?.clientSecretName
+    : undefined;
+  return { ...(openWebUi ? { openWebUi } : {}), ...(langfuse ? { langfuse } : {}) };
 }

@@ -186,9 +186,9 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
     [resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`)],
   );
-  if (config.openWebUi.enabled) {
+  if (data.accessPolicies.openWebUiSecretsSync) {
     ack(
-      data.accessPolicies.secretsSync,
+      data.accessPolicies.openWebUiSecretsSync,
       'IAM5',
       "Open WebUI's built-in key secret is created by the platform stack with a name ending in that stack's id (new every re-create), so it is known here by its environment's builtin-keys/open-webui- prefix only.",
       [

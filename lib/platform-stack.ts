@@ -10,7 +10,7 @@ import { builtinConsumersFor, Tenants } from '../constructs/tenants';
 import { externalSecretsHelmValues } from '../k8s/external-secrets-values';
 import type { ServiceAccountRoles } from '../k8s/identities';
 import { type CHART_ORDER, type ChartName, chartsInApplyOrder, createPlatformCharts } from '../k8s/platform-charts';
-import type { OpenWebUiAwsValues, PlatformAwsValues, SsoAwsValues } from '../k8s/platform-props';
+import type { OpenWebUiAwsValues, PlatformAwsValues, SsoAwsValues, SubnetCidrs } from '../k8s/platform-props';
 import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, OPEN_WEBUI_PORT } from './shared/web';
 import type { WebTargetGroupArns, WebUrls } from './edge-stack';
 import { HELM_CHARTS } from '../k8s/versions';
@@ -30,7 +30,7 @@ export interface PlatformStackProps extends StackProps {
   readonly data: DataStack;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding without it. */
   readonly litellmTargetGroupArn?: string;
-  /** Target group of the internal load balancer's Langfuse UI listener. */
+  /** Target group of the internal load balancer's Langfuse UI listener; ignored with `web.domain` (no internal binding then). */
   readonly langfuseTargetGroupArn?: string;
   /**
    * URL people open the Langfuse UI at (NEXTAUTH_URL).
@@ -98,7 +98,7 @@ export class PlatformStack extends Stack {
       wait: true,
       atomic: true,
       timeout: Duration.minutes(10),
-      values: externalSecretsHelmValues(roles.secretsSync.roleArn),
+      values: externalSecretsHelmValues(),
     });
     if (teardown) this.externalSecrets.node.addDependency(teardown);
 
@@ -109,8 +109,10 @@ export class PlatformStack extends Stack {
         langfuse: roles.langfuse.roleArn,
         clickhouse: roles.clickhouse.roleArn,
         clickhouseMetrics: roles.clickhouseMetrics.roleArn,
-        secretsSync: roles.secretsSync.roleArn,
+        litellmSecretsSync: roles.litellmSecretsSync.roleArn,
+        langfuseSecretsSync: roles.langfuseSecretsSync.roleArn,
       },
+      subnetCidrs: subnetCidrs(props.vpc),
       database: {
         host: data.database.cluster.clusterEndpoint.hostname,
         port: String(data.database.cluster.clusterEndpoint.port),
@@ -135,7 +137,8 @@ export class PlatformStack extends Stack {
       ),
       mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
-      ...(props.langfuseTargetGroupArn ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
+      // With a web domain Langfuse is reached only through the public entrance's admin sign-in: no internal binding.
+      ...(props.langfuseTargetGroupArn && !config.web.domain ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
       langfuseUrl: props.web?.urls.langfuse ?? props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
       ...(props.web ? { webTargetGroupArns: props.web.targetGroupArns, litellmUiUrl: props.web.urls.litellm } : {}),
       ...(props.sso ? { sso: props.sso } : {}),
@@ -186,8 +189,10 @@ export class PlatformStack extends Stack {
   /** Open WebUI's AWS values: its role, database, bucket, session secret, built-in key and URL. */
   private openWebUiValues(props: PlatformStackProps): OpenWebUiAwsValues {
     const role = props.serviceAccountRoles.openWebUi;
+    const syncRole = props.serviceAccountRoles.openWebUiSecretsSync;
     const data = props.data.openWebUi;
-    if (!role || !data) throw new Error('openWebUi: enabled, but the cluster stack made no role or the data stack no data for it');
+    if (!role || !syncRole || !data)
+      throw new Error('openWebUi: enabled, but the cluster stack made no role or the data stack no data for it');
     return {
       roleArn: role.roleArn,
       databaseSecretArn: data.databaseSecret.secretArn,
@@ -195,7 +200,15 @@ export class PlatformStack extends Stack {
       // The same name the tenants' key secret gets (constructs/consumer-key-secrets.ts): both end with this stack's suffix.
       virtualKeySecretName: builtinKeySecretName(props.config.name, OPEN_WEBUI_CONSUMER, stackSuffix(this)),
       secretKeyArn: data.secretKey.secretArn,
+      adminPasswordArn: data.adminPassword.secretArn,
+      secretsSyncRoleArn: syncRole.roleArn,
       url: props.web?.urls.chat ?? OPEN_WEBUI_PORT_FORWARD_URL,
     };
   }
+}
+
+/** The VPC's subnet ranges by group, which the network policies name (never the VPC's whole range). */
+function subnetCidrs(vpc: ec2.IVpc): SubnetCidrs {
+  const of = (subnetGroupName: string) => vpc.selectSubnets({ subnetGroupName }).subnets.map((s) => s.ipv4CidrBlock);
+  return { public: of(SUBNETS.public), workloads: of(SUBNETS.workloads), data: of(SUBNETS.data) };
 }

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import type { SubnetCidrs } from '../platform-props';
 
 /**
  * Instance metadata (IMDS) and the EKS Pod Identity agent: pods authenticate with IRSA tokens and must
@@ -14,9 +15,38 @@ export function httpsAnywhere(): k8s.NetworkPolicyEgressRule {
   return { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...METADATA_CIDRS] } }], ports: [tcp(443)] };
 }
 
-/** Traffic to or from the VPC on the given ports (Aurora, ElastiCache, load balancer nodes, control-plane ENIs). */
-export function vpcPeer(vpcCidr: string): k8s.NetworkPolicyPeer {
-  return { ipBlock: { cidr: vpcCidr } };
+/**
+ * Traffic to or from exact subnets (the load balancers' nodes, the control plane's network interfaces, Aurora and
+ * ElastiCache): one peer per subnet, never the VPC's whole range. An empty list is refused: a rule with no peer
+ * would admit every source.
+ */
+export function subnetPeers(what: string, cidrs: readonly string[]): k8s.NetworkPolicyPeer[] {
+  if (cidrs.length === 0) throw new Error(`${what}: has no subnet CIDRs (pass the subnets this flow comes from or goes to)`);
+  return cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** Aurora PostgreSQL and ElastiCache (Valkey), in the VPC's data subnets. */
+export const DATA_STORE_PORTS = { postgres: 5432, valkey: 6379 } as const;
+
+/**
+ * Where each load balancer's traffic comes from: its nodes' own addresses in the subnets it lives in. Both forward to
+ * ip targets without the client's address (the ALB always; the NLB's ip target groups keep client IP preservation
+ * off unless told otherwise), and health checks come from the same nodes (test/contracts/application-load-balancer.test.ts).
+ * The internal load balancer lives in the workload subnets, the web load balancer in the public ones.
+ */
+export function loadBalancerPeers(
+  subnets: SubnetCidrs,
+  bindings: { readonly internal: boolean; readonly web: boolean },
+): k8s.NetworkPolicyPeer[] {
+  return [
+    ...(bindings.internal ? subnetPeers('aws.subnetCidrs.workloads', subnets.workloads) : []),
+    ...(bindings.web ? subnetPeers('aws.subnetCidrs.public', subnets.public) : []),
+  ];
+}
+
+/** Aurora and ElastiCache, in the data subnets. */
+export function dataStores(subnets: SubnetCidrs): k8s.NetworkPolicyEgressRule {
+  return { to: subnetPeers('aws.subnetCidrs.data', subnets.data), ports: [tcp(DATA_STORE_PORTS.postgres), tcp(DATA_STORE_PORTS.valkey)] };
 }
 
 /** Pods with the given labels in a namespace (by its immutable name label). */

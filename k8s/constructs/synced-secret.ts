@@ -41,7 +41,7 @@ export class SyncedSecret extends Construct {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: NAMES.secretStore },
+        secretStoreRef: { kind: 'SecretStore', name: NAMES.secretStore },
         target: {
           name: props.name,
           creationPolicy: 'Owner',

@@ -3,7 +3,7 @@
  *
  * Source of truth: the CRDs shipped with the external-secrets Helm chart pinned in `k8s/versions.ts`
  * (tag helm-chart-2.9.0: `config/crds/bases/external-secrets.io_externalsecrets.yaml` and
- * `..._clustersecretstores.yaml`, also in `deploy/crds/bundle.yaml`; API group external-secrets.io, version v1).
+ * `..._secretstores.yaml`, also in `deploy/crds/bundle.yaml`; API group external-secrets.io, version v1).
  * `cdk8s import` needs the network, so only the fields used here are typed; the zod schemas below restate
  * the same subset so tests can validate rendered objects (unknown fields are rejected, as the CRD's
  * structural schema would prune them).
@@ -30,7 +30,7 @@ export interface ExternalSecretData {
 
 export interface ExternalSecretSpec {
   readonly refreshInterval: string;
-  readonly secretStoreRef: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
+  readonly secretStoreRef: { readonly kind: 'SecretStore'; readonly name: string };
   readonly target: {
     readonly name: string;
     readonly creationPolicy: 'Owner' | 'Orphan' | 'Merge' | 'None';
@@ -56,27 +56,29 @@ export class ExternalSecret extends ApiObject {
   }
 }
 
-export interface ClusterSecretStoreSpec {
+export interface SecretStoreSpec {
   readonly provider: {
     readonly aws: {
       readonly service: 'SecretsManager' | 'ParameterStore';
       readonly region: string;
-      /** Absent: the controller uses its own pod credentials (IRSA on its service account). */
-      readonly auth?: { readonly jwt: { readonly serviceAccountRef: { readonly name: string; readonly namespace?: string } } };
+      /**
+       * AssumeRoleWithWebIdentity as the named service account of the store's own namespace, with the role its
+       * `eks.amazonaws.com/role-arn` annotation names. Absent: the controller's own credentials (it has none here).
+       */
+      readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
     };
   };
-  /** Restricts which namespaces may use the store. */
-  readonly conditions?: readonly { readonly namespaces: readonly string[] }[];
 }
 
-export interface ClusterSecretStoreProps {
+export interface SecretStoreProps {
   readonly metadata: ApiObjectMetadata;
-  readonly spec: ClusterSecretStoreSpec;
+  readonly spec: SecretStoreSpec;
 }
 
-export class ClusterSecretStore extends ApiObject {
-  constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
-    super(scope, id, { apiVersion: EXTERNAL_SECRETS_API_VERSION, kind: 'ClusterSecretStore', metadata: props.metadata, spec: props.spec });
+/** A namespaced store: ExternalSecrets of its own namespace only may use it. */
+export class SecretStore extends ApiObject {
+  constructor(scope: Construct, id: string, props: SecretStoreProps) {
+    super(scope, id, { apiVersion: EXTERNAL_SECRETS_API_VERSION, kind: 'SecretStore', metadata: props.metadata, spec: props.spec });
   }
 }
 
@@ -95,7 +97,7 @@ export const externalSecretSchema = z.strictObject({
   metadata: objectMeta.extend({ namespace: z.string().min(1) }),
   spec: z.strictObject({
     refreshInterval: duration,
-    secretStoreRef: z.strictObject({ kind: z.enum(['ClusterSecretStore', 'SecretStore']), name: z.string().min(1) }),
+    secretStoreRef: z.strictObject({ kind: z.literal('SecretStore'), name: z.string().min(1) }),
     target: z.strictObject({
       name: z.string().min(1),
       creationPolicy: z.enum(['Owner', 'Orphan', 'Merge', 'None']),
@@ -120,23 +122,24 @@ export const externalSecretSchema = z.strictObject({
   }),
 });
 
-/** The subset of the ClusterSecretStore v1 CRD schema this project relies on. */
-export const clusterSecretStoreSchema = z.strictObject({
+/** The subset of the SecretStore v1 CRD schema this project relies on: jwt auth is required, a namespace in it is not allowed. */
+export const secretStoreSchema = z.strictObject({
   apiVersion: z.literal(EXTERNAL_SECRETS_API_VERSION),
-  kind: z.literal('ClusterSecretStore'),
-  metadata: objectMeta,
+  kind: z.literal('SecretStore'),
+  metadata: objectMeta.extend({ namespace: z.string().min(1) }),
   spec: z.strictObject({
     provider: z.strictObject({
       aws: z.strictObject({
         service: z.enum(['SecretsManager', 'ParameterStore']),
         region: z.string().min(1),
-        auth: z
-          .strictObject({
-            jwt: z.strictObject({ serviceAccountRef: z.strictObject({ name: z.string(), namespace: z.string().optional() }) }),
-          })
-          .optional(),
+        auth: z.strictObject({
+          jwt: z.strictObject({
+            serviceAccountRef: z.strictObject({
+              name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/),
+            }),
+          }),
+        }),
       }),
     }),
-    conditions: z.array(z.strictObject({ namespaces: z.array(z.string()).min(1) })).optional(),
   }),
 });

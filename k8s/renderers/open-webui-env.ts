@@ -21,6 +21,14 @@ export const OPEN_WEBUI_WRITABLE_PATHS = {
   home: '/home/open-webui',
 } as const;
 
+/**
+ * The headless admin account Open WebUI creates on start-up while its database has no user (WEBUI_ADMIN_*). Upstream
+ * makes the only user of a database an admin, whatever the identity provider says; this account takes that place
+ * before anyone can sign in, so every person is a second user whose role comes from the groups claim. Nobody signs in
+ * as it: the password form and API are off, and the address is not deliverable.
+ */
+export const OPEN_WEBUI_BOOTSTRAP_ADMIN = { email: 'platform-bootstrap@genai-platform.internal', name: 'Platform bootstrap' } as const;
+
 /** Pool per pod (SQLAlchemy QueuePool): replicas x (size + overflow) stays far below Aurora's max_connections. */
 export const OPEN_WEBUI_DB_POOL = { size: 5, maxOverflow: 5, recycleSeconds: 300 } as const;
 
@@ -33,6 +41,7 @@ export const OPEN_WEBUI_SECRET_ENV = {
   openAiKeys: 'OPENAI_API_KEYS',
   ragOpenAiKey: 'RAG_OPENAI_API_KEY',
   secretKey: 'WEBUI_SECRET_KEY',
+  adminPassword: 'WEBUI_ADMIN_PASSWORD',
   oauthClientSecret: 'OAUTH_CLIENT_SECRET',
   toolServers: 'TOOL_SERVER_CONNECTIONS',
 } as const;
@@ -106,6 +115,9 @@ export function openWebUiEnv(input: OpenWebUiEnvInput): OpenWebUiEnv {
     ENABLE_LOGIN_FORM: 'False',
     ENABLE_PASSWORD_AUTH: 'False',
     ENABLE_OAUTH_SIGNUP: 'True',
+    // Taken before anyone signs in, so nobody becomes admin by being first (OPEN_WEBUI_BOOTSTRAP_ADMIN).
+    WEBUI_ADMIN_EMAIL: OPEN_WEBUI_BOOTSTRAP_ADMIN.email,
+    WEBUI_ADMIN_NAME: OPEN_WEBUI_BOOTSTRAP_ADMIN.name,
     // An email from the provider never takes over an existing account.
     OAUTH_MERGE_ACCOUNTS_BY_EMAIL: 'False',
     OPENID_PROVIDER_URL: input.sso.discoveryUrl,
@@ -158,6 +170,7 @@ export function openWebUiEnv(input: OpenWebUiEnvInput): OpenWebUiEnv {
     S.openAiKeys,
     ...(input.embeddingModel ? [S.ragOpenAiKey] : []),
     S.secretKey,
+    S.adminPassword,
     S.oauthClientSecret,
     ...(input.mcpTools ? [S.toolServers] : []),
   ];

@@ -56,6 +56,14 @@ const ssoSchema = z.discriminatedUnion('provider', [
      * it the admin hostnames would admit every employee; required with `web.domain`.
      */
     adminClient: z.strictObject({ clientId: clientId, clientSecretName: z.string().regex(SECRET_NAME, 'is not a secret name') }).optional(),
+    /**
+     * Langfuse's own app registration, which the IdP lets only the admin group use (Entra ID: "assignment required"
+     * with only that group assigned). Never Open WebUI's (`clientId`), which every employee may use: with it, any
+     * employee could sign in to Langfuse. Required with `web.domain` (Langfuse signs in only on its public hostname).
+     */
+    langfuseClient: z
+      .strictObject({ clientId: clientId, clientSecretName: z.string().regex(SECRET_NAME, 'is not a secret name') })
+      .optional(),
   }),
 ]);
 
@@ -100,6 +108,19 @@ export function checkWeb(
         field === 'adminClient'
           ? 'is required with web.domain (an app registration only the admin group may use; the load balancer cannot check groups)'
           : "is required with web.domain (the load balancer's sign-in needs it; copy it from the issuer's discovery document)",
+      );
+    }
+  }
+  if (domain && sso.provider === 'oidc') {
+    if (!sso.langfuseClient) {
+      issue(
+        ['web', 'sso', 'langfuseClient'],
+        "is required with web.domain (Langfuse's own app registration, which only the admin group may use; never Open WebUI's)",
+      );
+    } else if (sso.langfuseClient.clientId === sso.clientId) {
+      issue(
+        ['web', 'sso', 'langfuseClient', 'clientId'],
+        "is Open WebUI's client id (every employee may use that one; register a separate app that only the admin group may use)",
       );
     }
   }

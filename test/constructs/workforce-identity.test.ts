@@ -211,7 +211,7 @@ describe('WorkforceIdentity with an external issuer', () => {
     expect(Object.keys(template.toJSON().Resources ?? {})).toEqual([]);
   });
 
-  test("the charts get the config's issuer, groups claim and the shared web client, its secret by name", () => {
+  test("the charts get the config's issuer, groups claim, Open WebUI's client and Langfuse's own client, secrets by name", () => {
     expect(stack.resolve(workforce.ssoValues)).toEqual({
       discoveryUrl: `${ENTRA}/v2.0/.well-known/openid-configuration`,
       issuer: `${ENTRA}/v2.0`,
@@ -219,9 +219,18 @@ describe('WorkforceIdentity with an external issuer', () => {
       adminGroup: 'genai-platform-admins',
       clients: {
         openWebUi: { clientId: 'genai-web', clientSecretArn: 'corp/genai-web' },
-        langfuse: { clientId: 'genai-web', clientSecretArn: 'corp/genai-web' },
+        langfuse: { clientId: 'genai-langfuse', clientSecretArn: 'corp/genai-langfuse' },
       },
     });
+  });
+
+  test("refuses hostnames when Langfuse would sign in with Open WebUI's client, or with none", () => {
+    const { langfuseClient: _l, ...without } = OIDC;
+    const message = "sso.langfuseClient: is missing or is Open WebUI's client (Langfuse needs its own, admin-only registration)";
+    expect(() => build({ sso: without, hostnames: HOSTS })).toThrow(message);
+    expect(() =>
+      build({ sso: { ...OIDC, langfuseClient: { clientId: OIDC.clientId, clientSecretName: 'corp/x' } }, hostnames: HOSTS }),
+    ).toThrow(message);
   });
 
   test('the load balancer signs in with the admin-only registration, its secret a dynamic reference', () => {

@@ -14,6 +14,9 @@
  * - EKS user guide, github.com/awsdocs/amazon-eks-user-guide latest/ug/automode/auto-configure-alb.adoc (commit
  *   1eb6aa42), table "TargetGroupBinding"; AmazonEKSLoadBalancingPolicy (github.com/iann0036/iam-dataset
  *   aws/managedpolicies/AmazonEKSLoadBalancingPolicy.json, commit 051e188d).
+ * - Network Load Balancer user guide, docs.aws.amazon.com/elasticloadbalancing/latest/network/
+ *   edit-target-group-attributes.html "Client IP preservation" (read 2026-12-06): ip target groups over TCP or TLS
+ *   have it off by default, and then targets see the load balancer's private address.
  * - Open WebUI, github.com/open-webui/open-webui backend/open_webui/main.py at commit 00059776, and
  *   github.com/open-webui/docs docs/enterprise/deployment/index.md and docs/troubleshooting/multi-replica.mdx at
  *   commit 1eea3847.
@@ -26,6 +29,7 @@ import { OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT } from '../../lib/shared/web';
 import { LOAD_BALANCER_CALLBACK_PATH } from '../../constructs/workforce-identity';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 import { allManifests, charts, type Manifest } from '../k8s/support/charts';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
 
 type Resource = { Type: string; Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -47,6 +51,7 @@ const oidc = edgeStage(
       tokenEndpoint: `${ENTRA}/oauth2/v2.0/token`,
       userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo',
       adminClient: { clientId: '22222222-2222-2222-2222-222222222222', clientSecretName: 'corp/entra/genai-admin-gate' },
+      langfuseClient: { clientId: '33333333-3333-3333-3333-333333333333', clientSecretName: 'corp/entra/genai-langfuse' },
     },
   }),
 );
@@ -258,40 +263,72 @@ describe('Application Load Balancer contract: how it reaches the pods (dev with 
     return Number(innerBits) >= Number(outerBits) && ipv4(innerAddress!) >= start && ipv4(innerAddress!) < start + size;
   };
 
-  test("it forwards requests and health checks from its nodes' private addresses in its own subnets, so the pods' VPC-CIDR policies admit it", () => {
+  test("it forwards requests and health checks from its nodes' private addresses in its own subnets, which the pods' policies admit exactly", () => {
     // Source: AWS re:Post knowledge center elb-find-load-balancer-IP (repost.aws/knowledge-center/elb-find-load-balancer-IP),
     // and the ELB user guide, application-load-balancers.html "Subnets for your load balancer", both read 2026-11-29:
     // the load balancer has a node in each subnet it is given, and Application Load Balancer nodes send what they
     // forward from the private addresses of their network interfaces (only a Network Load Balancer may keep the
-    // client's). With ip targets the pods therefore see addresses of our public subnets, inside the VPC CIDR.
+    // client's). With ip targets the pods therefore see addresses of our public subnets, never the client's.
     const network = stage.node.findChild('Network') as NetworkStack;
+    const cidrsOf = (group: string) => network.vpc.selectSubnets({ subnetGroupName: group }).subnets.map((s) => s.ipv4CidrBlock);
     const publicSubnets = network.vpc.selectSubnets({ subnetGroupName: SUBNETS.public }).subnets;
     const [balancer] = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter((r) => r.Properties.Type === 'application');
     expect(balancer!.Properties.Subnets).toEqual(publicSubnets.map((s) => stack.resolve(s.subnetId)));
     for (const subnet of publicSubnets)
       expect([subnet.ipv4CidrBlock, within(subnet.ipv4CidrBlock, config.network.cidr)]).toEqual([subnet.ipv4CidrBlock, true]);
 
-    const built = charts(config);
-    const manifests: Manifest[] = [...allManifests(config), ...(Testing.synth(built.openWebUi!) as Manifest[])];
+    // The charts as the platform stack builds them: the network stack's subnet ranges.
+    const subnetCidrs = { public: cidrsOf(SUBNETS.public), workloads: cidrsOf(SUBNETS.workloads), data: cidrsOf(SUBNETS.data) };
+    const aws = { ...placeholderAwsValues(config), subnetCidrs };
+    const built = charts(config, aws);
+    const manifests: Manifest[] = [...allManifests(config, aws), ...(Testing.synth(built.openWebUi!) as Manifest[])];
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
-    const admitsVpc = (namespace: string, labels: Readonly<Record<string, string>>, port: number): boolean =>
-      policies.some(
-        (p) =>
-          p.metadata.namespace === namespace &&
-          Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
-          (p.spec.ingress ?? []).some(
-            (rule: Manifest) =>
-              rule.from.some((peer: Manifest) => peer.ipBlock?.cidr === config.network.cidr && !peer.ipBlock.except) &&
-              rule.ports.some((p: Manifest) => p.protocol === 'TCP' && p.port === port),
-          ),
-      );
+    const admittedFrom = (namespace: string, labels: Readonly<Record<string, string>>, port: number): string[] =>
+      policies
+        .filter(
+          (p) =>
+            p.metadata.namespace === namespace &&
+            Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+            Object.keys(p.spec.podSelector.matchLabels ?? {}).length > 0,
+        )
+        .flatMap((p) =>
+          (p.spec.ingress ?? [])
+            .filter((rule: Manifest) => rule.ports.some((p: Manifest) => p.protocol === 'TCP' && p.port === port))
+            .flatMap((rule: Manifest) => rule.from.flatMap((peer: Manifest) => (peer.ipBlock ? [peer.ipBlock.cidr] : []))),
+        );
     const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
     const portOf = (arn: string): number => groups[stack.resolve(arn).Ref as string]!.Properties.Port as number;
     const arns = stack.webTargetGroupArns!;
-    expect([
-      admitsVpc('litellm', LABELS.litellmGateway, portOf(arns.litellm)),
-      admitsVpc('langfuse', LABELS.langfuseWeb, portOf(arns.langfuse)),
-      admitsVpc('open-webui', LABELS.openWebUi, portOf(arns.openWebUi)),
-    ]).toEqual([true, true, true]);
+    for (const [namespace, labels, arn] of [
+      ['litellm', LABELS.litellmGateway, arns.litellm],
+      ['langfuse', LABELS.langfuseWeb, arns.langfuse],
+      ['open-webui', LABELS.openWebUi, arns.openWebUi],
+    ] as const) {
+      const admitted = admittedFrom(namespace, labels, portOf(arn));
+      expect(admitted).toEqual(expect.arrayContaining(subnetCidrs.public));
+      // Never the VPC's whole range, and Langfuse and Open WebUI never from the internal load balancer's subnets.
+      expect(admitted).not.toContain(config.network.cidr);
+      if (namespace !== 'litellm') expect(admitted).toEqual(subnetCidrs.public);
+    }
+  });
+});
+
+describe('Network Load Balancer contract: how the internal load balancer reaches the pods (dev with a web domain)', () => {
+  const { edge } = edgeStage(withDomain('dev'));
+  const template = Template.fromStack(edge);
+
+  test('its ip target groups over TCP keep client IP preservation off (the default), so pods see its addresses in the workload subnets', () => {
+    // Source: NLB user guide edit-target-group-attributes.html "Client IP preservation" (read 2026-12-06): off by
+    // default for ip target groups over TCP or TLS, and then the source is the load balancer's private address. API
+    // Gateway's VPC link and the tenants reconciler both come through it, so LiteLLM admits the workload subnets only.
+    const nlbGroups = resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter((g) => g.Properties.Protocol === 'TCP');
+    expect(nlbGroups.length).toBeGreaterThan(0);
+    for (const group of nlbGroups) {
+      expect(group.Properties.TargetType).toBe('ip');
+      const attributes = (group.Properties.TargetGroupAttributes ?? []) as { Key: string; Value: string }[];
+      expect(attributes.find((a) => a.Key === 'preserve_client_ip.enabled')?.Value ?? 'false').toBe('false');
+    }
+    const [nlb] = resources(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter((r) => r.Properties.Type === 'network');
+    expect(nlb!.Properties.Scheme).toBe('internal');
   });
 });

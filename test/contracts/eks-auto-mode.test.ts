@@ -6,11 +6,13 @@
  * managed policies), snapshot commit 2073fa52 of 2026-08-22, with the history of each file; the same
  * versions are on docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html. User guide:
  * github.com/awsdocs/amazon-eks-user-guide, latest/ug/automode/*.adoc at the commits each test names.
- * Read 2026-11-29. The facts are restated in our own words.
+ * Read 2026-11-29; network policies: docs.aws.amazon.com/eks/latest/userguide/auto-net-pol.html, read 2026-12-06.
+ * The facts are restated in our own words.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
-import { allManifests, config, ENVIRONMENT_NAMES, type Manifest } from '../k8s/support/charts';
+import { Testing } from 'cdk8s';
+import { allManifests, charts, config, ENVIRONMENT_NAMES, type Manifest } from '../k8s/support/charts';
 import { synthEnvironment } from '../support/app';
 import { withWebDomain } from '../support/web-config';
 
@@ -155,6 +157,51 @@ describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
   });
 });
 
+describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract: network policies (%s)', (env) => {
+  const built = charts(config(env));
+  const manifests = [built.base, built.clickhouse, built.langfuse, built.litellm, ...(built.openWebUi ? [built.openWebUi] : [])].flatMap(
+    (chart) => Testing.synth(chart) as Manifest[],
+  );
+  const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+  const namespacesWithPods = [
+    ...new Set(manifests.filter((m) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(m.kind)).map((m) => m.metadata.namespace)),
+  ];
+
+  test('Auto Mode enforces NetworkPolicy only once the amazon-vpc-cni ConfigMap turns its controller on', () => {
+    // Source: EKS user guide "Use Network Policies with EKS Auto Mode" (docs.aws.amazon.com/eks/latest/userguide/
+    // auto-net-pol.html, read 2026-12-06): step 1 applies ConfigMap kube-system/amazon-vpc-cni with
+    // enable-network-policy-controller "true"; step 2's NodeClass field networkPolicy: DefaultAllow is the default,
+    // under which a pod no policy selects is not isolated. Standard (layer 3/4) policies with ipBlock, namespace and pod
+    // selectors are supported. So the ConfigMap is ours, and isolation comes from our own default-deny policies.
+    expect(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'amazon-vpc-cni')).toMatchObject({
+      metadata: { namespace: 'kube-system' },
+      data: { 'enable-network-policy-controller': 'true' },
+    });
+  });
+
+  test("denies by default, in both directions, in every namespace where our pods run and in the secrets operator's", () => {
+    for (const namespace of [...namespacesWithPods, 'external-secrets']) {
+      const deny = policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === 'default-deny');
+      expect([namespace, deny?.spec]).toEqual([namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }]);
+    }
+  });
+
+  test('names sources and destinations only as standard peers: ipBlock, or namespace plus pod selectors', () => {
+    // Source: auto-net-pol.html (read 2026-12-06), "Layer 3 and 4 isolation": Auto Mode enforces the standard
+    // Kubernetes NetworkPolicy API; DNS-based (domain name) policies are a separate Auto Mode kind we do not use.
+    for (const policy of policies) {
+      for (const rule of [...(policy.spec.ingress ?? []), ...(policy.spec.egress ?? [])]) {
+        for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])]) {
+          expect(Object.keys(peer).sort()).toEqual(
+            expect.arrayContaining(peer.ipBlock ? ['ipBlock'] : ['namespaceSelector', 'podSelector']),
+          );
+        }
+      }
+    }
+    expect(policies.map((p) => p.apiVersion)).toEqual(policies.map(() => 'networking.k8s.io/v1'));
+  });
+});
+
 describe('EKS Auto Mode contract: several bindings (dev with a web domain)', () => {
   const bindings = allManifests(withWebDomain(config('dev'))).filter((m) => m.kind === 'TargetGroupBinding');
 
@@ -172,8 +219,9 @@ describe('EKS Auto Mode contract: several bindings (dev with a web domain)', () 
     const names = bindings.map((b) => `${b.metadata.namespace}/${b.metadata.name}`);
     expect(new Set(names).size).toBe(names.length);
     const services = bindings.map((b) => `${b.metadata.namespace}/${b.spec.serviceRef.name}:${b.spec.serviceRef.port}`).sort();
-    expect(services).toEqual(['langfuse/langfuse-web:3000', 'langfuse/langfuse-web:3000', 'litellm/litellm:4000', 'litellm/litellm:4000']);
+    // LiteLLM's Service backs both load balancers; Langfuse's only the public one (no internal binding with a domain).
+    expect(services).toEqual(['langfuse/langfuse-web:3000', 'litellm/litellm:4000', 'litellm/litellm:4000']);
     expect(bindings.find((b) => b.metadata.name === 'litellm')!.spec.targetGroupARN).toBe('<litellm-target-group-arn>');
-    expect(bindings.find((b) => b.metadata.name === 'langfuse-web')!.spec.targetGroupARN).toBe('<langfuse-target-group-arn>');
+    expect(bindings.find((b) => b.metadata.name === 'langfuse-web-public')!.spec.targetGroupARN).toBe('<web-langfuse-target-group-arn>');
   });
 });

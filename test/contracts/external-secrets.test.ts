@@ -2,21 +2,30 @@
  * External Secrets Operator, as pinned in k8s/versions.ts: what the chart, its CRDs and its controller do at
  * that release, and our rendered manifests and Helm values checked against it.
  *
- * Upstream: github.com/external-secrets/external-secrets, tag helm-chart-2.9.0 (commit cc5bfbc2, 2026-08-08).
- * The facts below are restated in our own words from the files each test names.
+ * Upstream: github.com/external-secrets/external-secrets, tag helm-chart-2.9.0 (commit cc5bfbc2, 2026-08-08), read
+ * 2026-11-29 and again 2026-12-06 for SecretStore authentication (providers/v1/aws/auth/auth.go, provider.go,
+ * apis/meta/v1/types.go, pkg/controllers/externalsecret/externalsecret_controller.go, cmd/controller/root.go,
+ * deploy/charts/external-secrets/values.yaml and templates/). The facts below are restated in our own words.
  */
 import { EXTERNAL_SECRETS_WEBHOOK_PORT } from '../../k8s/base-chart';
 import { externalSecretsHelmValues } from '../../k8s/external-secrets-values';
-import { IDENTITIES } from '../../k8s/identities';
+import { METADATA_CIDRS } from '../../k8s/constructs/network-policy';
+import { IDENTITIES, SECRETS_OPERATOR, SECRETS_SYNC_IDENTITIES } from '../../k8s/identities';
 import { HELM_CHARTS } from '../../k8s/versions';
-import { ENVIRONMENT_NAMES, allManifests, config, type Manifest } from '../k8s/support/charts';
+import { ENVIRONMENT_NAMES, charts, config, type Manifest } from '../k8s/support/charts';
+import { synthEnvironment } from '../support/app';
+import { Testing } from 'cdk8s';
 
-const ROLE = '<secrets-sync-role-arn>';
-const values = externalSecretsHelmValues(ROLE) as Manifest;
-const rendered = ENVIRONMENT_NAMES.map((env) => ({ env, manifests: allManifests(config(env)) }));
+const values = externalSecretsHelmValues() as Manifest;
+const rendered = ENVIRONMENT_NAMES.map((env) => {
+  const built = charts(config(env));
+  const every = [built.base, built.clickhouse, built.langfuse, built.litellm, ...(built.openWebUi ? [built.openWebUi] : [])];
+  return { env, manifests: every.flatMap((chart) => Testing.synth(chart) as Manifest[]) };
+});
 const ofKind = (kind: string) => rendered.flatMap(({ manifests }) => manifests.filter((m) => m.kind === kind));
 const externalSecrets = ofKind('ExternalSecret');
-const stores = ofKind('ClusterSecretStore');
+const stores = ofKind('SecretStore');
+const serviceAccounts = ofKind('ServiceAccount');
 
 /** Keys of the chart's values.yaml at 2.9.0 that we set. `free` keys take any map (rendered as given). */
 const CHART_VALUE_KEYS: Readonly<Record<string, 'scalar' | 'free'>> = {
@@ -27,9 +36,10 @@ const CHART_VALUE_KEYS: Readonly<Record<string, 'scalar' | 'free'>> = {
   'crds.createClusterExternalSecret': 'scalar',
   'crds.createClusterPushSecret': 'scalar',
   'crds.createPushSecret': 'scalar',
+  'crds.createClusterSecretStore': 'scalar',
+  processClusterStore: 'scalar',
   'serviceAccount.create': 'scalar',
   'serviceAccount.name': 'scalar',
-  'serviceAccount.annotations': 'free',
   podSecurityContext: 'free',
   securityContext: 'free',
   resources: 'free',
@@ -98,12 +108,14 @@ describe('External Secrets Operator (chart 2.9.0)', () => {
       ['createClusterExternalSecret', 'processClusterExternalSecret'],
       ['createClusterPushSecret', 'processClusterPushSecret'],
       ['createPushSecret', 'processPushSecret'],
+      ['createClusterSecretStore', 'processClusterStore'],
     ] as const;
     for (const [crd, reconciler] of pairs) {
       if (values.crds?.[crd] === false) expect([reconciler, values[reconciler]]).toEqual([reconciler, false]);
     }
     // The kinds we do use keep their CRDs (default true).
-    expect(values.crds?.createClusterSecretStore).not.toBe(false);
+    expect(values.crds?.createSecretStore).not.toBe(false);
+    expect(values.processSecretStore).not.toBe(false);
     expect(values.installCRDs).toBe(true);
   });
 
@@ -119,15 +131,13 @@ describe('External Secrets Operator (chart 2.9.0)', () => {
     }
   });
 
-  test('the controller service account is the one IAM trusts, created by the chart under serviceAccount.name', () => {
+  test('the controller service account is created by the chart under serviceAccount.name, with no AWS role', () => {
     // Source: templates/serviceaccount.yaml at helm-chart-2.9.0 (name from serviceAccount.name, annotations copied
-    // as given); the release namespace is the chart's namespace.
-    expect(values.serviceAccount).toEqual({
-      create: true,
-      name: IDENTITIES.secretsSync.serviceAccount,
-      annotations: { 'eks.amazonaws.com/role-arn': ROLE },
-    });
-    expect(HELM_CHARTS.externalSecrets.namespace).toBe(IDENTITIES.secretsSync.namespace);
+    // as given); the release namespace is the chart's namespace. Without the role annotation EKS injects no web
+    // identity into the controller pod, so its SDK default chain has nothing but instance metadata, which the
+    // namespace's egress policy refuses (below).
+    expect(values.serviceAccount).toEqual({ create: true, name: SECRETS_OPERATOR.serviceAccount });
+    expect(HELM_CHARTS.externalSecrets.namespace).toBe(SECRETS_OPERATOR.namespace);
   });
 
   test('the admission webhook listens on port 10250, which the base chart opens to the control plane', () => {
@@ -181,22 +191,116 @@ describe('External Secrets Operator (chart 2.9.0)', () => {
     }
   });
 
-  test('the store reads Secrets Manager with the controller pod credentials, for the namespaces that use it', () => {
-    // Source: config/crds/bases/external-secrets.io_clustersecretstores.yaml (provider.aws requires service and
-    // region; conditions[].namespaces limits who may use the store) and providers/v1/aws/auth/auth.go at
-    // helm-chart-2.9.0 (no `auth`: the AWS SDK default chain of the controller pod, i.e. its IRSA role).
+  test('a SecretStore with jwt auth assumes the role annotated on a service account of its own namespace', () => {
+    // Source: providers/v1/aws/auth/auth.go at helm-chart-2.9.0, credsFromServiceAccount: the account is looked up in
+    // the store's namespace (serviceAccountRef.namespace is read only for a ClusterSecretStore; apis/meta/v1/types.go
+    // says the same of the field), its `eks.amazonaws.com/role-arn` annotation is the role (an error without it), the
+    // token audience is `sts.amazonaws.com` unless `eks.amazonaws.com/audience` says otherwise, and the controller
+    // requests the token (TokenRequest) and calls AssumeRoleWithWebIdentity with it; the chart's ClusterRole grants
+    // serviceaccounts/token create (templates/rbac.yaml, rbac.serviceAccountTokenCreate default true).
+    expect(stores.length).toBeGreaterThan(0);
     for (const store of stores) {
-      expect(store.spec.provider.aws).toEqual({ service: 'SecretsManager', region: expect.any(String) });
-      const allowed = store.spec.conditions.flatMap((c: Manifest) => c.namespaces);
-      for (const es of externalSecrets.filter((e) => e.spec.secretStoreRef.name === store.metadata.name)) {
-        expect(es.spec.secretStoreRef.kind).toBe('ClusterSecretStore');
-        expect(allowed).toContain(es.metadata.namespace);
-      }
+      const auth = store.spec.provider.aws.auth;
+      expect(auth).toEqual({ jwt: { serviceAccountRef: { name: expect.any(String) } } });
+      const account = serviceAccounts.find(
+        (sa) => sa.metadata.namespace === store.metadata.namespace && sa.metadata.name === auth.jwt.serviceAccountRef.name,
+      );
+      expect(account?.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/secrets-sync-role-arn/);
+      expect(account?.metadata.annotations['eks.amazonaws.com/audience']).toBeUndefined();
+      const identity = IDENTITIES[SECRETS_SYNC_IDENTITIES[store.metadata.namespace as keyof typeof SECRETS_SYNC_IDENTITIES]];
+      expect([store.metadata.namespace, auth.jwt.serviceAccountRef.name]).toEqual([identity.namespace, identity.serviceAccount]);
     }
+  });
+
+  test('every ExternalSecret reads through the SecretStore of its own namespace, which every workload namespace has', () => {
+    // Source: pkg/controllers/secretstore/client_manager.go at helm-chart-2.9.0: a SecretStore reference is resolved in
+    // the ExternalSecret's namespace, so a store serves its own namespace only.
+    for (const es of externalSecrets) {
+      expect(es.spec.secretStoreRef.kind).toBe('SecretStore');
+      const store = stores.find((s) => s.metadata.namespace === es.metadata.namespace && s.metadata.name === es.spec.secretStoreRef.name);
+      expect([es.metadata.namespace, es.metadata.name, store !== undefined]).toEqual([es.metadata.namespace, es.metadata.name, true]);
+    }
+    for (const { manifests } of rendered) {
+      const namespaces = manifests.filter((m) => m.kind === 'ExternalSecret').map((m) => m.metadata.namespace);
+      const storeNamespaces = manifests.filter((m) => m.kind === 'SecretStore').map((m) => m.metadata.namespace);
+      expect(new Set(storeNamespaces)).toEqual(new Set(namespaces));
+    }
+  });
+
+  test('denies a store without auth any credentials: the controller has no role and cannot reach instance metadata', () => {
+    // Source: providers/v1/aws/auth/auth.go at helm-chart-2.9.0 (New, constructCredsProvider): with neither jwt nor
+    // secretRef the AWS SDK default chain of the controller pod is used. Its account has no role (values above) and
+    // the external-secrets namespace's only egress to "anywhere" excludes the metadata endpoints.
+    for (const { manifests } of rendered) {
+      const egress = manifests.filter(
+        (m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === SECRETS_OPERATOR.namespace && m.spec.egress,
+      );
+      const blocks = egress.flatMap((p) => p.spec.egress.flatMap((r: Manifest) => (r.to ?? []).map((peer: Manifest) => peer.ipBlock)));
+      const anywhere = blocks.filter((b) => b?.cidr === '0.0.0.0/0');
+      expect(anywhere.length).toBeGreaterThan(0);
+      for (const block of anywhere) expect(block.except).toEqual(expect.arrayContaining([...METADATA_CIDRS]));
+    }
+  });
+
+  test('denies ExternalSecrets that name a ClusterSecretStore: none exists, none can be created, none is reconciled', () => {
+    // Source: values.yaml at helm-chart-2.9.0 (crds.createClusterSecretStore false needs processClusterStore false);
+    // templates/deployment.yaml passes --enable-cluster-store-reconciler=false for it, and cmd/controller/root.go hands
+    // that to the ExternalSecret reconciler as ClusterSecretStoreEnabled, whose shouldSkipClusterSecretStore skips an
+    // ExternalSecret naming a ClusterSecretStore (pkg/controllers/externalsecret/externalsecret_controller.go).
+    expect(ofKind('ClusterSecretStore')).toEqual([]);
+    expect(values.crds.createClusterSecretStore).toBe(false);
+    expect(values.processClusterStore).toBe(false);
   });
 
   test('refresh intervals are Go durations', () => {
     // Source: the v1 CRD (refreshInterval: string, default 1h0m0s, parsed as a Go time.Duration).
     for (const es of externalSecrets) expect(es.spec.refreshInterval).toMatch(/^(\d+(ns|us|µs|ms|s|m|h))+$/);
+  });
+});
+
+describe('External Secrets: the open-webui namespace cannot obtain the LiteLLM master key (dev, synthesized)', () => {
+  const { stage } = synthEnvironment('dev');
+  const data = stage.data;
+  const resourcesOf = (policy: { document: unknown }): string =>
+    JSON.stringify(
+      (data.resolve(policy.document) as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.filter((st) =>
+        [st.Action].flat().includes('secretsmanager:GetSecretValue'),
+      ).map((st) => st.Resource),
+    );
+  const masterKey = JSON.stringify(data.resolve(data.secrets.secrets.litellmMasterKey.secretArn));
+
+  test('the litellm store may read the master key (the same check that must fail for open-webui)', () => {
+    expect(resourcesOf(data.accessPolicies.litellmSecretsSync)).toContain(masterKey);
+  });
+
+  test("denies an ExternalSecret in open-webui naming the master key: its only store's role may not read it", () => {
+    // The attacker creates an ExternalSecret in open-webui with remoteRef.key = the master key's ARN. The only store
+    // there is the open-webui SecretStore, whose account's role has the open-webui access policy attached.
+    const owui = charts(config('dev')).openWebUi!;
+    const inNamespace = (Testing.synth(owui) as Manifest[])
+      .concat(Testing.synth(charts(config('dev')).base) as Manifest[])
+      .filter((m) => m.metadata?.namespace === IDENTITIES.openWebUi.namespace && /SecretStore$/.test(m.kind));
+    expect(inNamespace.map((m) => [m.kind, m.spec.provider.aws.auth.jwt.serviceAccountRef.name])).toEqual([
+      ['SecretStore', IDENTITIES.openWebUiSecretsSync.serviceAccount],
+    ]);
+    const policy = data.accessPolicies.openWebUiSecretsSync!;
+    const granted = resourcesOf(policy);
+    expect(granted).not.toContain(masterKey);
+    // Names it may read by pattern all sit under this environment's builtin-keys/ and sso/ prefixes: none can match
+    // the master key, whose name CloudFormation generates from its logical id.
+    const patterns = granted.match(/:secret:[^"]*/g) ?? [];
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const pattern of patterns) expect(pattern).toMatch(/^:secret:genai-gateway\/dev\/(builtin-keys\/open-webui-|sso\/openWebUi-)/);
+  });
+
+  test("the open-webui role trusts only open-webui's secrets-sync account, so another namespace's account cannot assume it", () => {
+    const { templates } = synthEnvironment('dev');
+    const trust = Object.entries(templates.cluster.findResources('Custom::AWSCDKCfnJson')).filter(([id]) =>
+      id.startsWith('OpenWebUiSecretsSyncServiceAccountTrustConditions'),
+    );
+    expect(trust).toHaveLength(1);
+    const value = JSON.stringify(trust[0]![1].Properties.Value);
+    expect(value).toContain('system:serviceaccount:open-webui:secrets-sync');
+    expect(value).not.toMatch(/system:serviceaccount:(litellm|langfuse):/);
   });
 });

@@ -318,6 +318,15 @@ describe('Langfuse v3.194.1 single sign-on through the workforce identity provid
     expect(cognito.LANGFUSE_DEFAULT_ORG_ID).toBe(cognito.LANGFUSE_INIT_ORG_ID);
   });
 
+  test('VIEWER reads projects, traces and prompts but never API keys or members; an existing membership keeps its role', () => {
+    // Source (read 2026-12-06): v3.194.1 web/src/features/rbac/constants/projectAccessRights.ts (VIEWER's scopes are
+    // all ":read" and exclude apiKeys:read / apiKeys:CUD and member management, which MEMBER and above hold in part)
+    // and createProjectMembershipsOnSignup.ts (organisationMembership.upsert with update: {}, so a later sign-in never
+    // changes a role; a membership made as ADMIN by an earlier release stays ADMIN until an owner changes it).
+    const belowViewer = ['VIEWER', 'NONE'];
+    for (const env of [cognito, entra]) expect(belowViewer).toContain(env.LANGFUSE_DEFAULT_ORG_ROLE);
+  });
+
   test('headless initialisation still creates the user and project keys when password sign-in is off', () => {
     // Source: v3.194.1 web/src/initialize.ts (the init user is created with createUserEmailPassword whenever its
     // e-mail and password are set; AUTH_DISABLE_USERNAME_PASSWORD is not consulted there).

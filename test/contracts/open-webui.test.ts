@@ -19,6 +19,7 @@ import {
   OPEN_WEBUI_WRITABLE_PATHS,
 } from '../../k8s/renderers/open-webui-env';
 import { IMAGES } from '../../k8s/versions';
+import { FakeOpenWebUiRoles } from '../support/fake-open-webui-roles';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
 /**
@@ -31,6 +32,9 @@ const DOCUMENTED: Readonly<Record<string, { readonly lines: readonly [number, nu
   ENABLE_SIGNUP: { lines: [102, 108], configVar: true },
   ENABLE_LOGIN_FORM: { lines: [159, 165], configVar: true },
   ENABLE_PASSWORD_AUTH: { lines: [181, 199], configVar: false },
+  WEBUI_ADMIN_EMAIL: { lines: [121, 136], configVar: false },
+  WEBUI_ADMIN_PASSWORD: { lines: [137, 152], configVar: false },
+  WEBUI_ADMIN_NAME: { lines: [153, 158], configVar: false },
   DEFAULT_USER_ROLE: { lines: [262, 272], configVar: true },
   ENABLE_OLLAMA_API: { lines: [1144, 1150], configVar: true },
   ENABLE_OPENAI_API: { lines: [1195, 1201], configVar: true },
@@ -173,6 +177,50 @@ describe('Open WebUI contract: sign-in', () => {
       // A dot in the claim name would be read as a nested claim; a comma in a role list separates roles.
       expect(vars.OAUTH_ROLES_CLAIM).not.toContain('.');
       expect(cfg.web.adminGroup).not.toContain(',');
+    },
+  );
+});
+
+describe('Open WebUI contract: nobody becomes admin by being first', () => {
+  // Source (read 2026-12-06): DOCS 121-160 (WEBUI_ADMIN_EMAIL, WEBUI_ADMIN_PASSWORD, WEBUI_ADMIN_NAME: an admin account
+  // created on start-up while no user exists); the role logic and start-up order as test/support/fake-open-webui-roles.ts
+  // names them (stored copies of oauth.py and main.py; none is the v0.11.0 file). Every copy makes the only user of the
+  // database an admin, so the headless admin must hold that place before a person signs in.
+  const employee = { email: 'first.employee@example.com', 'cognito:groups': ['employees'] };
+
+  test.each(rendered)('the first employee to sign in after a fresh start is a user, not an admin ($env)', ({ env, vars }) => {
+    const owui = new FakeOpenWebUiRoles(vars);
+    owui.start();
+    expect(owui.signIn('first', employee).role).toBe('user');
+    // In no group at all (Cognito then omits the claim): still a user.
+    expect(owui.signIn('second', { email: 'second@example.com' }).role).toBe('user');
+    // The admin group's members are admins.
+    expect(owui.signIn('third', { email: 'admin@example.com', 'cognito:groups': [config(env).web.adminGroup] }).role).toBe('admin');
+  });
+
+  test.each(rendered)('denies the first signer the admin role even on later sign-ins without groups ($env)', ({ vars }) => {
+    const owui = new FakeOpenWebUiRoles(vars);
+    owui.start();
+    owui.signIn('first', { email: 'first@example.com' });
+    expect(owui.signIn('first', { email: 'first@example.com' }).role).toBe('user');
+  });
+
+  test.each(rendered)(
+    'without the headless admin the first employee would be admin: the variables are what prevents it ($env)',
+    ({ vars }) => {
+      const { WEBUI_ADMIN_PASSWORD: _p, ...withoutAdmin } = vars;
+      const owui = new FakeOpenWebUiRoles(withoutAdmin);
+      owui.start();
+      expect(owui.signIn('first', employee).role).toBe('admin');
+    },
+  );
+
+  test.each(rendered)(
+    'the headless admin cannot be signed in to: no password form or API, its password a synced secret ($env)',
+    ({ vars }) => {
+      expect(vars).toMatchObject({ ENABLE_PASSWORD_AUTH: 'False', ENABLE_LOGIN_FORM: 'False' });
+      expect(vars.WEBUI_ADMIN_PASSWORD).toBe('secret:open-webui-env/WEBUI_ADMIN_PASSWORD');
+      expect(vars.WEBUI_ADMIN_EMAIL).toMatch(/@genai-platform\.internal$/);
     },
   );
 });

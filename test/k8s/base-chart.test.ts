@@ -1,5 +1,19 @@
 import { Testing } from 'cdk8s';
+import { BaseChart } from '../../k8s/base-chart';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
+import { withWebDomain } from '../support/web-config';
 import { ENVIRONMENT_NAMES, charts, config, find, type Manifest } from './support/charts';
+
+/** Every ipBlock a policy admits traffic from, with the namespace and name of the policy. */
+function ingressBlocks(policies: Manifest[]): { policy: string; cidr: string }[] {
+  return policies.flatMap((p) =>
+    (p.spec.ingress ?? []).flatMap((rule: Manifest) =>
+      (rule.from ?? []).flatMap((peer: Manifest) =>
+        peer.ipBlock ? [{ policy: `${p.metadata.namespace}/${p.metadata.name}`, cidr: peer.ipBlock.cidr }] : [],
+      ),
+    ),
+  );
+}
 
 describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
   const cfg = config(env);
@@ -34,7 +48,7 @@ describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
   });
 
   test('denies all traffic by default and allows DNS in every namespace it isolates', () => {
-    for (const namespace of ['litellm', 'langfuse', 'external-secrets']) {
+    for (const namespace of ['litellm', 'langfuse', 'open-webui', 'external-secrets']) {
       expect(policies).toContainEqual(
         expect.objectContaining({
           metadata: expect.objectContaining({ name: 'default-deny', namespace }),
@@ -55,22 +69,87 @@ describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
     }
   });
 
-  test('limits database and cache egress to the VPC', () => {
-    const litellm = find(manifests, 'NetworkPolicy', 'litellm-egress');
-    expect(litellm.spec.egress[0]).toEqual({
-      to: [{ ipBlock: { cidr: cfg.network.cidr } }],
-      ports: [
-        { protocol: 'TCP', port: 5432 },
-        { protocol: 'TCP', port: 6379 },
-      ],
-    });
+  test('limits database and cache egress to the data subnets', () => {
+    const aws = placeholderAwsValues(cfg);
+    for (const name of ['litellm-egress', 'langfuse-web-egress', 'langfuse-worker-egress']) {
+      expect(find(manifests, 'NetworkPolicy', name).spec.egress[0]).toEqual({
+        to: aws.subnetCidrs.data.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [
+          { protocol: 'TCP', port: 5432 },
+          { protocol: 'TCP', port: 6379 },
+        ],
+      });
+    }
   });
 
-  test('reads Secrets Manager in the environment region with the controller identity, for the workload namespaces only', () => {
-    expect(find(manifests, 'ClusterSecretStore', 'aws-secrets-manager').spec).toEqual({
-      provider: { aws: { service: 'SecretsManager', region: cfg.region } },
-      // Open WebUI's namespace too: dev and prod enable it.
-      conditions: [{ namespaces: ['litellm', 'langfuse', 'open-webui'] }],
-    });
+  test('gives each workload namespace its own SecretStore, authenticated as its own secrets-sync account and role', () => {
+    const stores = manifests.filter((m) => m.kind === 'SecretStore');
+    // Open WebUI's namespace too: dev and prod enable it.
+    expect(stores.map((s) => s.metadata.namespace)).toEqual(['litellm', 'langfuse', 'open-webui']);
+    for (const store of stores) {
+      expect(store.spec).toEqual({
+        provider: {
+          aws: { service: 'SecretsManager', region: cfg.region, auth: { jwt: { serviceAccountRef: { name: 'secrets-sync' } } } },
+        },
+      });
+      const account = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.namespace === store.metadata.namespace);
+      expect(account).toMatchObject({
+        metadata: {
+          name: 'secrets-sync',
+          annotations: { 'eks.amazonaws.com/role-arn': `<${store.metadata.namespace}-secrets-sync-role-arn>` },
+        },
+        automountServiceAccountToken: false,
+      });
+    }
+    expect(manifests.filter((m) => m.kind === 'ClusterSecretStore')).toEqual([]);
+  });
+
+  test('denies pod ingress from the whole VPC range: every ipBlock a policy admits is one subnet of a load balancer or the control plane', () => {
+    const aws = placeholderAwsValues(cfg);
+    const blocks = ingressBlocks(policies);
+    expect(blocks.map((b) => b.cidr)).not.toContain(cfg.network.cidr);
+    expect(blocks.filter((b) => b.policy.startsWith('litellm/')).map((b) => b.cidr)).toEqual([...aws.subnetCidrs.workloads]);
+    expect(blocks.filter((b) => b.policy.startsWith('langfuse/')).map((b) => b.cidr)).toEqual([...aws.subnetCidrs.workloads]);
+    expect(find(manifests, 'NetworkPolicy', 'external-secrets-webhook').spec.ingress).toEqual([
+      { from: aws.subnetCidrs.workloads.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 10250 }] },
+    ]);
+  });
+});
+
+describe('BaseChart with a web domain', () => {
+  const cfg = withWebDomain(config('dev'));
+  const aws = placeholderAwsValues(cfg);
+  const manifests = Testing.synth(charts(cfg).base) as Manifest[];
+  const blocks = ingressBlocks(manifests.filter((m) => m.kind === 'NetworkPolicy'));
+
+  test('admits LiteLLM from the internal load balancer (workload subnets) and the web one (public subnets)', () => {
+    expect(blocks.filter((b) => b.policy === 'litellm/litellm-from-load-balancer').map((b) => b.cidr)).toEqual([
+      ...aws.subnetCidrs.workloads,
+      ...aws.subnetCidrs.public,
+    ]);
+  });
+
+  test('admits the Langfuse UI from the web load balancer only: no internal binding, so not from the workload subnets', () => {
+    expect(aws.langfuseTargetGroupArn).toBeUndefined();
+    expect(blocks.filter((b) => b.policy.startsWith('langfuse/')).map((b) => b.cidr)).toEqual([...aws.subnetCidrs.public]);
+  });
+});
+
+describe('BaseChart checks', () => {
+  const cfg = config('dev');
+  const aws = placeholderAwsValues(cfg);
+
+  test('refuses an empty subnet group, which would leave a rule that admits every source', () => {
+    const chart = Testing.app();
+    expect(() => new BaseChart(chart, 'base', { config: cfg, aws: { ...aws, subnetCidrs: { ...aws.subnetCidrs, public: [] } } })).toThrow(
+      'aws.subnetCidrs: public is empty (pass one CIDR per subnet of the group, from the network stack)',
+    );
+  });
+
+  test("refuses Open WebUI without its AWS values (its namespace's store role)", () => {
+    const { openWebUi: _, ...rest } = aws;
+    expect(() => new BaseChart(Testing.app(), 'base', { config: cfg, aws: rest })).toThrow(
+      "aws.openWebUi: is missing (Open WebUI is enabled; pass its secrets-sync role for its namespace's store)",
+    );
   });
 });

@@ -1,16 +1,18 @@
 import { externalSecretsHelmValues } from '../../k8s/external-secrets-values';
-import { IDENTITIES } from '../../k8s/identities';
+import { SECRETS_OPERATOR } from '../../k8s/identities';
 
 describe('externalSecretsHelmValues', () => {
-  const values = externalSecretsHelmValues('<role>') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const values = externalSecretsHelmValues() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-  test('names the controller service account IAM trusts and annotates it with the role', () => {
-    expect(values.serviceAccount).toEqual({
-      create: true,
-      name: IDENTITIES.secretsSync.serviceAccount,
-      annotations: { 'eks.amazonaws.com/role-arn': '<role>' },
-    });
+  test('names the controller service account and gives it no AWS role, so a store without auth finds no credentials', () => {
+    expect(values.serviceAccount).toEqual({ create: true, name: SECRETS_OPERATOR.serviceAccount });
+    expect(JSON.stringify(values)).not.toContain('eks.amazonaws.com/role-arn');
     expect(values.installCRDs).toBe(true);
+  });
+
+  test('installs and reconciles no ClusterSecretStore, so no store can serve every namespace', () => {
+    expect(values.crds.createClusterSecretStore).toBe(false);
+    expect(values.processClusterStore).toBe(false);
   });
 
   test('runs controller, webhook and cert controller as restricted, with resources', () => {

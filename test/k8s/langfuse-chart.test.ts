@@ -84,7 +84,7 @@ describe('LangfuseChart single sign-on', () => {
     expect(web.AUTH_DISABLE_SIGNUP).toBe('true');
   });
 
-  test('with a Cognito workforce pool signs in through Cognito only; SSO users may be created and join the init organisation as admins', () => {
+  test('with a Cognito workforce pool signs in through Cognito only; SSO users may be created and join the init organisation as viewers', () => {
     const { web, worker, secret } = synth(withWebDomain(config('dev')));
     expect(web).toMatchObject({
       AUTH_COGNITO_CLIENT_ID: '<langfuse-sso-client-id>',
@@ -92,7 +92,7 @@ describe('LangfuseChart single sign-on', () => {
       AUTH_DISABLE_USERNAME_PASSWORD: 'true',
       AUTH_DISABLE_SIGNUP: 'false',
       LANGFUSE_DEFAULT_ORG_ID: 'genai-platform',
-      LANGFUSE_DEFAULT_ORG_ROLE: 'ADMIN',
+      LANGFUSE_DEFAULT_ORG_ROLE: 'VIEWER',
     });
     expect(web.AUTH_COGNITO_CLIENT_SECRET).toBe('secret:langfuse-env/AUTH_COGNITO_CLIENT_SECRET');
     expect(secret.target.template.data.AUTH_COGNITO_CLIENT_SECRET).toBe('{{ .ssoClientSecret }}');
@@ -123,6 +123,15 @@ describe('LangfuseChart single sign-on', () => {
     });
     expect(Object.keys(web).filter((k) => k.startsWith('AUTH_COGNITO_'))).toEqual([]);
   });
+
+  test.each([
+    ['Cognito', undefined],
+    ['an external issuer', ENTRA_SSO],
+  ] as const)('denies every person signing in with %s an organisation role above VIEWER', (_, sso) => {
+    const { web } = synth(withWebDomain(config('dev'), sso));
+    // Langfuse's roles from most to least privileged (web/src/env.mjs at v3.194.1); NONE is below VIEWER.
+    expect(['VIEWER', 'NONE']).toContain(web.LANGFUSE_DEFAULT_ORG_ROLE);
+  });
 });
 
 describe('LangfuseChart load balancer bindings', () => {
@@ -140,10 +149,10 @@ describe('LangfuseChart load balancer bindings', () => {
     expect(bindingsOf(Testing.synth(charts(config('dev')).langfuse) as Manifest[])).toEqual([internal]);
   });
 
-  test('with a web domain also binds the web pods (not the worker) to the web target group, by IP on the service port, under a name of its own', () => {
+  test('with a web domain binds the web pods (not the worker) to the web target group only, by IP on the service port, under a name of its own', () => {
     const manifests = Testing.synth(charts(withWebDomain(config('dev'))).langfuse) as Manifest[];
+    // No internal binding: the internal load balancer would skip the web entrance's admin sign-in.
     expect(bindingsOf(manifests)).toEqual([
-      internal,
       {
         name: 'langfuse-web-public',
         namespace: 'langfuse',
@@ -157,6 +166,15 @@ describe('LangfuseChart load balancer bindings', () => {
     const cfg = withWebDomain(config('dev'));
     const others = { openWebUi: '<web-open-webui-target-group-arn>', litellm: '<web-litellm-target-group-arn>' };
     const manifests = Testing.synth(charts(cfg, { ...placeholderAwsValues(cfg), webTargetGroupArns: others }).langfuse) as Manifest[];
-    expect(bindingsOf(manifests)).toEqual([internal]);
+    expect(bindingsOf(manifests)).toEqual([]);
+  });
+
+  test('binds exactly the target groups it is given, the internal one included', () => {
+    const cfg = withWebDomain(config('dev'));
+    const aws = { ...placeholderAwsValues(cfg), langfuseTargetGroupArn: '<langfuse-target-group-arn>' };
+    expect(bindingsOf(Testing.synth(charts(cfg, aws).langfuse) as Manifest[]).map((b) => b.name)).toEqual([
+      'langfuse-web',
+      'langfuse-web-public',
+    ]);
   });
 });

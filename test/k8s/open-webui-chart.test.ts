@@ -100,9 +100,11 @@ describe.each(ENVIRONMENT_NAMES)('OpenWebUiChart (%s)', (env) => {
     const swap = (v: unknown): unknown =>
       typeof v === 'string' && v.startsWith('<')
         ? `\${Token[TOKEN.${++n}]}`
-        : v && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
-          : v;
+        : Array.isArray(v)
+          ? v.map(swap)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
+            : v;
     expect(checksum(synth(cfg, swap(placeholderAwsValues(cfg)) as PlatformAwsValues))).toBe(checksum(manifests));
   });
 
@@ -156,13 +158,18 @@ describe.each(ENVIRONMENT_NAMES)('OpenWebUiChart (%s)', (env) => {
     );
   });
 
-  test('admits the load balancer from the VPC on 8080 and reaches only LiteLLM, the data stores and HTTPS', () => {
-    const ingress = find(manifests, 'NetworkPolicy', 'open-webui-from-load-balancer');
-    expect(ingress.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: cfg.network.cidr } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+  test('without a domain admits nobody (port-forward enters the pod directly) and reaches only LiteLLM, the data stores and HTTPS', () => {
+    expect(manifests.filter((m) => m.metadata.name === 'open-webui-from-load-balancer')).toEqual([]);
     const egress = find(manifests, 'NetworkPolicy', 'open-webui-egress').spec.egress;
     expect(egress[0].to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'litellm' });
     expect(egress[0].ports).toEqual([{ protocol: 'TCP', port: 4000 }]);
-    expect(egress[1].ports.map((p: Manifest) => p.port)).toEqual([5432, 6379]);
+    expect(egress[1]).toEqual({
+      to: placeholderAwsValues(cfg).subnetCidrs.data.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: [
+        { protocol: 'TCP', port: 5432 },
+        { protocol: 'TCP', port: 6379 },
+      ],
+    });
     expect(egress[2].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
   });
 
@@ -175,6 +182,13 @@ describe.each(ENVIRONMENT_NAMES)('OpenWebUiChart (%s)', (env) => {
 describe('OpenWebUiChart behind the web load balancer', () => {
   const manifests = synth(devWithDomain);
   const container = find(manifests, 'Deployment', 'open-webui').spec.template.spec.containers[0];
+
+  test('admits the web load balancer from the public subnets on 8080, never the whole VPC', () => {
+    const aws = placeholderAwsValues(devWithDomain);
+    expect(find(manifests, 'NetworkPolicy', 'open-webui-from-load-balancer').spec.ingress).toEqual([
+      { from: aws.subnetCidrs.public.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+  });
 
   test("binds the pods to the web load balancer's target group and marks cookies secure", () => {
     expect(find(manifests, 'TargetGroupBinding', 'open-webui').spec).toEqual({

@@ -10,9 +10,11 @@ function tokenLike(aws: PlatformAwsValues): PlatformAwsValues {
   const swap = (v: unknown): unknown =>
     typeof v === 'string' && v.startsWith('<')
       ? `\${Token[TOKEN.${++n}]}`
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
-        : v;
+      : Array.isArray(v)
+        ? v.map(swap)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
+          : v;
   return swap(aws) as PlatformAwsValues;
 }
 

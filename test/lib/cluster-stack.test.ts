@@ -20,7 +20,8 @@ function trustConditions(cluster: Template, idPrefix: string): Record<string, st
 
 /** Optional workloads get a role only when their config section enables them. */
 function hasRole(config: EnvironmentConfig, workload: WorkloadName): boolean {
-  return !(OPTIONAL_WORKLOADS as readonly WorkloadName[]).includes(workload) || config[workload as 'openWebUi'].enabled;
+  // Both optional workloads (Open WebUI and its namespace's secrets sync) exist exactly when Open WebUI is enabled.
+  return !(OPTIONAL_WORKLOADS as readonly WorkloadName[]).includes(workload) || config.openWebUi.enabled;
 }
 
 /** Ids of the roles whose logical id starts with `<Workload>ServiceAccountRole`. */
@@ -266,8 +267,9 @@ describe('ClusterStack', () => {
       });
     });
 
-    test("attaches the data stack's access policies to the Langfuse, ClickHouse and secrets-sync roles", () => {
-      for (const workload of ['Langfuse', 'Clickhouse', 'SecretsSync']) {
+    test("attaches the data stack's access policies to the Langfuse, ClickHouse and each namespace's secrets-sync roles", () => {
+      const syncs = ['LitellmSecretsSync', 'LangfuseSecretsSync', ...(config.openWebUi.enabled ? ['OpenWebUiSecretsSync'] : [])];
+      for (const workload of ['Langfuse', 'Clickhouse', ...syncs]) {
         const roles = Object.entries(cluster.findResources('AWS::IAM::Role')).filter(([id]) =>
           id.startsWith(`${workload}ServiceAccountRole`),
         );
@@ -449,7 +451,15 @@ describe('ClusterStack', () => {
           JSON.stringify(p.Properties.Roles).includes(id!),
         );
         expect(inline).toEqual([]);
-        data.resourceCountIs('AWS::IAM::ManagedPolicy', 4);
+        // Langfuse, ClickHouse, Open WebUI, and the litellm, langfuse and open-webui namespaces' secrets syncs.
+        data.resourceCountIs('AWS::IAM::ManagedPolicy', 6);
+      });
+
+      test("gives the open-webui namespace's secrets sync a role of its own, with that namespace's access policy only", () => {
+        const [id] = workloadRoles(cluster, 'openWebUiSecretsSync');
+        const role = cluster.findResources('AWS::IAM::Role')[id!]!;
+        expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/OutputRefOpenWebUiSecretsSyncAccess/);
       });
     });
 
@@ -459,6 +469,7 @@ describe('ClusterStack', () => {
       test('has no Open WebUI role and no access policy for one', () => {
         expect(workloadRoles(cluster, 'openWebUi')).toEqual([]);
         expect(stage.cluster.serviceAccountRoles.openWebUi).toBeUndefined();
+        expect(workloadRoles(cluster, 'openWebUiSecretsSync')).toEqual([]);
         expect(Object.keys(data.findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.startsWith('OpenWebUi'))).toEqual([]);
       });
     });

@@ -10,6 +10,7 @@ import { createStacks } from '../../lib/create-stacks';
 import { DataStack } from '../../lib/data-stack';
 import { NetworkStack } from '../../lib/network-stack';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
+import { ENTRA_SSO } from '../support/web-config';
 
 /** Logical IDs of stateful resources. A change here replaces a database, a cache or a bucket: never rename them casually. */
 const STATEFUL_LOGICAL_IDS = {
@@ -301,7 +302,8 @@ describe('DataStack', () => {
 
     test('publishes access policies without wildcard actions', () => {
       const policies = data.findResources('AWS::IAM::ManagedPolicy');
-      expect(Object.keys(policies)).toHaveLength(config.openWebUi.enabled ? 4 : 3);
+      // Langfuse, ClickHouse and one secrets sync per namespace; Open WebUI's uploads and its namespace's sync when enabled.
+      expect(Object.keys(policies)).toHaveLength(config.openWebUi.enabled ? 6 : 4);
       for (const policy of Object.values(policies)) {
         for (const statement of policy.Properties.PolicyDocument.Statement) {
           for (const action of [statement.Action].flat()) expect(action).not.toContain('*');
@@ -309,10 +311,26 @@ describe('DataStack', () => {
       }
     });
 
-    test('never lets the secrets sync read the Aurora master secret', () => {
-      const sync = Object.entries(data.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('SecretsSyncAccess'))![1];
-      expect(JSON.stringify(sync)).not.toMatch(/AuroraCluster(Secret|SecretAttachment)/);
-      expect(JSON.stringify(sync)).toMatch(/ApplicationDatabasesLitellmUser/);
+    test("never lets any namespace's secrets sync read the Aurora master secret, nor another application's login", () => {
+      const sync = (prefix: string) => JSON.stringify(policyStatements(data, prefix));
+      for (const prefix of ['LitellmSecretsSyncAccess', 'LangfuseSecretsSyncAccess', 'OpenWebUiSecretsSyncAccess']) {
+        expect(sync(prefix)).not.toMatch(/AuroraCluster(Secret|SecretAttachment)/);
+      }
+      expect(sync('LitellmSecretsSyncAccess')).toMatch(/ApplicationDatabasesLitellmUser/);
+      expect(sync('LitellmSecretsSyncAccess')).not.toMatch(/ApplicationDatabases(Langfuse|Openwebui)User/);
+      expect(sync('LangfuseSecretsSyncAccess')).toMatch(/ApplicationDatabasesLangfuseUser/);
+      expect(sync('LangfuseSecretsSyncAccess')).not.toMatch(/ApplicationDatabases(Litellm|Openwebui)User/);
+    });
+
+    test('denies every namespace but litellm the LiteLLM master and salt keys and the model API keys', () => {
+      const sync = (prefix: string) => JSON.stringify(policyStatements(data, prefix));
+      expect(sync('LitellmSecretsSyncAccess')).toMatch(/SecretsLitellmMasterKey/);
+      for (const prefix of ['LangfuseSecretsSyncAccess', 'OpenWebUiSecretsSyncAccess']) {
+        expect(sync(prefix)).not.toMatch(/SecretsLitellm(MasterKey|SaltKey)/);
+        expect(
+          policyStatements(data, prefix).filter((st) => st.Sid === 'ReadModelApiKeys' || st.Sid === 'ReadMcpServerCredentials'),
+        ).toEqual([]);
+      }
     });
   });
 
@@ -448,31 +466,33 @@ describe('DataStack', () => {
       });
     });
 
-    test("lets the secrets sync read Open WebUI's database login, session key, built-in virtual key and the Cognito client secrets", () => {
-      const statements = policyStatements(data, 'SecretsSyncAccess');
+    test("lets the open-webui sync read Open WebUI's database login, session key, admin password, built-in virtual key and its Cognito client secret", () => {
+      const statements = policyStatements(data, 'OpenWebUiSecretsSyncAccess');
       const generated = JSON.stringify(statements[0]!.Resource);
       expect(generated).toMatch(/ApplicationDatabasesOpenwebuiUser/);
       expect(generated).toMatch(/SecretsOpenWebUiSecretKey/);
-      expect(statements.filter((st) => st.Sid === 'ReadBuiltinKeys' || st.Sid === 'ReadSsoClientSecrets')).toEqual([
+      expect(generated).toMatch(/SecretsOpenWebUiAdminPassword/);
+      expect(statements.filter((st) => st.Sid === 'ReadBuiltinKey' || st.Sid === 'ReadSsoClientSecret')).toEqual([
         {
-          Sid: 'ReadBuiltinKeys',
+          Sid: 'ReadBuiltinKey',
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
           Resource: secretNamePattern('genai-gateway/chat/builtin-keys/open-webui-*'),
         },
         {
-          Sid: 'ReadSsoClientSecrets',
+          Sid: 'ReadSsoClientSecret',
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
           // Langfuse signs in only on a public hostname, so without web.domain its client secret is not read.
           Resource: secretNamePattern('genai-gateway/chat/sso/openWebUi'),
         },
       ]);
+      expect(policyStatements(data, 'LangfuseSecretsSyncAccess').filter((st) => st.Sid === 'ReadSsoClientSecret')).toEqual([]);
     });
 
-    test("with web.domain, also lets the sync read Langfuse's client secret, even with Open WebUI off", () => {
+    test("with web.domain, lets the langfuse sync read Langfuse's client secret (even with Open WebUI off), and only it", () => {
       const domain = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'chat.genai.example.com' };
-      const read = (openWebUi: boolean) =>
+      const read = (openWebUi: boolean, prefix: string) =>
         policyStatements(
           synthData({
             ...dev,
@@ -480,13 +500,11 @@ describe('DataStack', () => {
             openWebUi: { ...dev.openWebUi, enabled: openWebUi },
             web: { ...dev.web, domain },
           }).data,
-          'SecretsSyncAccess',
-        ).find((st) => st.Sid === 'ReadSsoClientSecrets')?.Resource;
-      expect(read(true)).toEqual([
-        secretNamePattern('genai-gateway/chat/sso/langfuse'),
-        secretNamePattern('genai-gateway/chat/sso/openWebUi'),
-      ]);
-      expect(read(false)).toEqual(secretNamePattern('genai-gateway/chat/sso/langfuse'));
+          prefix,
+        ).find((st) => st.Sid === 'ReadSsoClientSecret')?.Resource;
+      expect(read(true, 'LangfuseSecretsSyncAccess')).toEqual(secretNamePattern('genai-gateway/chat/sso/langfuse'));
+      expect(read(true, 'OpenWebUiSecretsSyncAccess')).toEqual(secretNamePattern('genai-gateway/chat/sso/openWebUi'));
+      expect(read(false, 'LangfuseSecretsSyncAccess')).toEqual(secretNamePattern('genai-gateway/chat/sso/langfuse'));
     });
 
     test('exposes the database secret, bucket and session key for the platform stack', () => {
@@ -521,9 +539,24 @@ describe('DataStack', () => {
       openWebUi: { ...dev.openWebUi, enabled: true, team: dev.openWebUi?.team ?? 'platform-eng' },
       web: { ...dev.web, sso },
     } as EnvironmentInput);
-    expect(policyStatements(data, 'SecretsSyncAccess').find((st) => st.Sid === 'ReadSsoClientSecrets')?.Resource).toEqual(
+    expect(policyStatements(data, 'OpenWebUiSecretsSyncAccess').find((st) => st.Sid === 'ReadSsoClientSecret')?.Resource).toEqual(
       secretNamePattern('corp/genai-web-client'),
     );
+  });
+
+  test("with an external issuer and web.domain, lets the langfuse sync read Langfuse's own client secret, never Open WebUI's", () => {
+    const { data } = synthData({
+      ...dev,
+      name: 'chat',
+      web: {
+        ...dev.web,
+        domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', base: 'chat.genai.example.com' },
+        sso: ENTRA_SSO,
+      },
+    });
+    const langfuse = policyStatements(data, 'LangfuseSecretsSyncAccess').find((st) => st.Sid === 'ReadSsoClientSecret')?.Resource;
+    expect(langfuse).toEqual(secretNamePattern(ENTRA_SSO.langfuseClient!.clientSecretName));
+    expect(JSON.stringify(policyStatements(data, 'LangfuseSecretsSyncAccess'))).not.toContain(ENTRA_SSO.clientSecretName + '-');
   });
 
   describe('with Open WebUI disabled', () => {

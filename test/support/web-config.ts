@@ -7,7 +7,7 @@ export const TEST_DOMAIN = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'e
 /** The Entra ID tenant of the test registrations. */
 export const ENTRA = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000';
 
-/** An Entra ID registration as an `oidc` web.sso config would give it, with the admin-only registration. */
+/** An Entra ID registration as an `oidc` web.sso config would give it, with the admin-only registrations (load balancer, Langfuse). */
 export const ENTRA_SSO: Extract<WebSso, { provider: 'oidc' }> = {
   provider: 'oidc',
   issuer: `${ENTRA}/v2.0`,
@@ -18,6 +18,8 @@ export const ENTRA_SSO: Extract<WebSso, { provider: 'oidc' }> = {
   tokenEndpoint: `${ENTRA}/oauth2/v2.0/token`,
   userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo',
   adminClient: { clientId: 'genai-admin', clientSecretName: 'corp/genai-admin' },
+  // Langfuse's own admin-only registration, never Open WebUI's.
+  langfuseClient: { clientId: 'genai-langfuse', clientSecretName: 'corp/genai-langfuse' },
 };
 
 /** An environment with a public web domain (dev and prod have none), optionally with another identity provider. */

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { SyncedSecret, postgresSources, postgresUrlTemplate } from '../../../k8s/constructs/synced-secret';
 
 describe('SyncedSecret', () => {
-  test('writes an ExternalSecret reading from the cluster store with the given templates', () => {
+  test("writes an ExternalSecret reading from its namespace's store with the given templates", () => {
     const chart = Testing.chart();
     new SyncedSecret(chart, 'S', {
       name: 'app',
@@ -12,7 +12,7 @@ describe('SyncedSecret', () => {
     });
     const [es] = Testing.synth(chart);
     expect(es.spec).toMatchObject({
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+      secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
       target: { name: 'app', creationPolicy: 'Owner', template: { data: { TOKEN: 'sk-{{ .key }}' } } },
       data: [{ secretKey: 'key', remoteRef: { key: 'arn:1', property: 'value' } }],
     });

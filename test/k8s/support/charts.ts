@@ -6,7 +6,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { clusterSecretStoreSchema, externalSecretSchema } from '../../../k8s/imports/external-secrets';
+import { externalSecretSchema, secretStoreSchema } from '../../../k8s/imports/external-secrets';
 import { targetGroupBindingSchema } from '../../../k8s/imports/eks-auto-mode';
 import { createPlatformCharts, placeholderAwsValues, type PlatformCharts } from '../../../k8s/platform-charts';
 import type { PlatformAwsValues } from '../../../k8s/platform-props';
@@ -53,7 +53,7 @@ const VALIDATORS: Record<string, (m: Manifest) => void> = {
   'networking.k8s.io/v1/NetworkPolicy': (m) => new NetworkPolicy(m).validate(),
   'storage.k8s.io/v1/StorageClass': (m) => new StorageClass(m as never).validate(),
   'external-secrets.io/v1/ExternalSecret': (m) => void externalSecretSchema.parse(m),
-  'external-secrets.io/v1/ClusterSecretStore': (m) => void clusterSecretStoreSchema.parse(m),
+  'external-secrets.io/v1/SecretStore': (m) => void secretStoreSchema.parse(m),
   'eks.amazonaws.com/v1/TargetGroupBinding': (m) => void targetGroupBindingSchema.parse(m),
 };
 

@@ -20,6 +20,7 @@ const oidcForDomain = {
   tokenEndpoint: 'https://login.example.com/t/token',
   userInfoEndpoint: 'https://login.example.com/t/userinfo',
   adminClient: { clientId: 'admin', clientSecretName: 'corp/admin' },
+  langfuseClient: { clientId: 'langfuse', clientSecretName: 'corp/langfuse' },
 };
 const REQUIRED_FOR_ALB = "is required with web.domain (the load balancer's sign-in needs it; copy it from the issuer's discovery document)";
 
@@ -99,6 +100,14 @@ describe('web and Open WebUI config rejects bad input with one exact message per
         `web.sso.tokenEndpoint: ${REQUIRED_FOR_ALB}`,
         `web.sso.userInfoEndpoint: ${REQUIRED_FOR_ALB}`,
         'web.sso.adminClient: is required with web.domain (an app registration only the admin group may use; the load balancer cannot check groups)',
+        "web.sso.langfuseClient: is required with web.domain (Langfuse's own app registration, which only the admin group may use; never Open WebUI's)",
+      ],
+    ],
+    [
+      "an external issuer whose Langfuse client is Open WebUI's",
+      env({ web: { domain, sso: { ...oidcForDomain, langfuseClient: { clientId: 'web', clientSecretName: 'corp/web' } } } }),
+      [
+        "web.sso.langfuseClient.clientId: is Open WebUI's client id (every employee may use that one; register a separate app that only the admin group may use)",
       ],
     ],
     [
