@@ -90,7 +90,12 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       litellmSecretArn: '<litellm-db-secret-arn>',
       langfuseSecretArn: '<langfuse-db-secret-arn>',
     },
-    cache: { host: '<elasticache-endpoint>', port: '<elasticache-port>', authSecretArn: '<elasticache-auth-secret-arn>' },
+    cache: {
+      host: '<elasticache-endpoint>',
+      port: '<elasticache-port>',
+      litellmCredentialsArn: '<valkey-litellm-credentials-arn>',
+      langfuseCredentialsArn: '<valkey-langfuse-credentials-arn>',
+    },
     buckets: { langfuse: '<langfuse-bucket>', clickhouse: '<clickhouse-bucket>' },
     secretArns: {
       litellmMasterKey: '<litellm-master-key-secret-arn>',
@@ -117,6 +122,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
             // The real name up to the platform stack's suffix, which only a deploy knows.
             virtualKeySecretName: builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '<platform-stack-suffix>'),
             secretKeyArn: '<open-webui-secret-key-arn>',
+            cacheCredentialsArn: '<valkey-open-webui-credentials-arn>',
             url: '<open-webui-url>',
           },
         }

@@ -26,8 +26,12 @@ export interface PlatformAwsValues {
   readonly cache: {
     readonly host: string;
     readonly port: string;
-    /** Secret JSON: { password } — the AUTH token; TLS is always on. */
-    readonly authSecretArn: string;
+    /**
+     * Each application's own Valkey user (lib/shared/cache.ts), secret JSON { username, password }; TLS is always on.
+     * Open WebUI's is in `openWebUi`.
+     */
+    readonly litellmCredentialsArn: string;
+    readonly langfuseCredentialsArn: string;
   };
   readonly buckets: {
     readonly langfuse: string;
@@ -87,6 +91,8 @@ export interface OpenWebUiAwsValues {
   readonly virtualKeySecretName: string;
   /** Generated secret JSON { value }: WEBUI_SECRET_KEY, the same in every replica (it signs sessions). */
   readonly secretKeyArn: string;
+  /** Its own Valkey user, secret JSON { username, password } (lib/shared/cache.ts). */
+  readonly cacheCredentialsArn: string;
   /** URL employees open (WEBUI_URL, and the base of the OIDC redirect URI). */
   readonly url: string;
 }

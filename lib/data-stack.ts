@@ -48,6 +48,8 @@ export interface OpenWebUiData {
   readonly bucket: s3.IBucket;
   /** WEBUI_SECRET_KEY: JSON { value }. */
   readonly secretKey: secretsmanager.ISecret;
+  /** Its own Valkey user: JSON { username, password }. */
+  readonly cacheCredentials: secretsmanager.ISecret;
 }
 
 /** Workloads whose customer-managed access policy lives here; optional ones only when enabled. */
@@ -125,15 +127,18 @@ export class DataStack extends Stack {
       encryptionKey: this.key,
       removalPolicy: statefulRemovalPolicyFor(config),
       snapshotRetentionDays: config.ephemeral ? 0 : 7,
+      // One Valkey user per application; Open WebUI's only when it runs.
+      applications: ['litellm', 'langfuse', ...(config.openWebUi.enabled ? (['openWebUi'] as const) : [])],
     });
 
     this.buckets = new PlatformBuckets(this, 'Buckets', { encryptionKey: this.key, ephemeral: config.ephemeral, openWebUi });
 
-    if (this.buckets.openWebUi && this.secrets.openWebUi) {
+    if (this.buckets.openWebUi && this.secrets.openWebUi && this.cache.credentials.openWebUi) {
       this.openWebUi = {
         databaseSecret: this.applicationDatabases.userSecrets[OPEN_WEBUI_DATABASE]!,
         bucket: this.buckets.openWebUi,
         secretKey: this.secrets.openWebUi.openWebUiSecretKey,
+        cacheCredentials: this.cache.credentials.openWebUi,
       };
     }
 
@@ -162,7 +167,9 @@ export class DataStack extends Stack {
   }
 
   private secretsSyncStatements(config: EnvironmentConfig): iam.PolicyStatement[] {
-    const secrets = [...this.secrets.all, this.cache.authSecret, ...Object.values(this.applicationDatabases.userSecrets)];
+    // The applications' Valkey credentials, never the switched-off default user's.
+    const cacheCredentials = Object.values(this.cache.credentials);
+    const secrets = [...this.secrets.all, ...cacheCredentials, ...Object.values(this.applicationDatabases.userSecrets)];
     const statements = secretReadStatements(
       secrets.map((s) => s.secretArn),
       this.key,

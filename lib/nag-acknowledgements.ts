@@ -68,7 +68,7 @@ function acknowledgeNetwork(network: NetworkStack): void {
 }
 
 function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
-  for (const scope of [data.secrets, data.applicationDatabases, data.cache.authSecret, data.database.cluster]) {
+  for (const scope of [data.secrets, data.applicationDatabases, data.cache, data.database.cluster]) {
     ack(scope, 'SMG4', GENERATED_SECRET_REASON);
   }
   ack(

@@ -117,7 +117,12 @@ export class PlatformStack extends Stack {
         litellmSecretArn: data.applicationDatabases.userSecrets.litellm!.secretArn,
         langfuseSecretArn: data.applicationDatabases.userSecrets.langfuse!.secretArn,
       },
-      cache: { host: data.cache.endpointAddress, port: data.cache.endpointPort, authSecretArn: data.cache.authSecret.secretArn },
+      cache: {
+        host: data.cache.endpointAddress,
+        port: data.cache.endpointPort,
+        litellmCredentialsArn: data.cache.credentials.litellm!.secretArn,
+        langfuseCredentialsArn: data.cache.credentials.langfuse!.secretArn,
+      },
       buckets: { langfuse: data.buckets.langfuse.bucketName, clickhouse: data.buckets.clickhouse.bucketName },
       secretArns: {
         litellmMasterKey: data.secrets.secrets.litellmMasterKey.secretArn,
@@ -195,6 +200,7 @@ export class PlatformStack extends Stack {
       // The same name the tenants' key secret gets (constructs/consumer-key-secrets.ts): both end with this stack's suffix.
       virtualKeySecretName: builtinKeySecretName(props.config.name, OPEN_WEBUI_CONSUMER, stackSuffix(this)),
       secretKeyArn: data.secretKey.secretArn,
+      cacheCredentialsArn: data.cacheCredentials.secretArn,
       url: props.web?.urls.chat ?? OPEN_WEBUI_PORT_FORWARD_URL,
     };
   }

@@ -10,6 +10,7 @@ describe('lib/shared', () => {
     expect(files.sort()).toEqual([
       'attribution.ts',
       'bedrock.ts',
+      'cache.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
       'langfuse.ts',
