@@ -72,6 +72,11 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
     ack(scope, 'SMG4', GENERATED_SECRET_REASON);
   }
   ack(
+    data.cache.replicationGroup,
+    'AEC6',
+    'Clients authenticate with AUTH <user> <password> as one ElastiCache RBAC user per application (the user group), which replaces the single AUTH token: a replication group takes one or the other. The rule reads AuthToken only.',
+  );
+  ack(
     data.database.cluster,
     'IAM4',
     'AmazonRDSEnhancedMonitoringRole, attached by CDK to the Enhanced Monitoring role RDS assumes: CloudWatch Logs actions on the RDS* log groups only.',
