@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { CACHE_IDENTITIES } from '../lib/shared/cache';
 import { LANGFUSE_S3_PREFIXES, LANGFUSE_WEB_HEALTH_PATH } from '../lib/shared/langfuse';
 import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import { plainEnv } from './constructs/pod-security';
@@ -62,7 +63,7 @@ export class LangfuseChart extends Chart {
 
 type Sso = ReturnType<typeof langfuseSso>;
 
-/** The synced Secret: database URL, session, salt and encryption secrets, ClickHouse and cache passwords, headless init. */
+/** The synced Secret: database URL, session, salt and encryption secrets, ClickHouse password, its Valkey user, headless init. */
 function langfuseSecret(scope: Construct, aws: PlatformAwsValues, sso: Sso): SyncedSecret {
   return new SyncedSecret(scope, 'Env', {
     name: NAMES.langfuse.secret,
@@ -73,7 +74,8 @@ function langfuseSecret(scope: Construct, aws: PlatformAwsValues, sso: Sso): Syn
       salt: { key: aws.secretArns.langfuseSalt, property: 'value' },
       encryptionKey: { key: aws.secretArns.langfuseEncryptionKey, property: 'value' },
       clickhousePassword: { key: aws.secretArns.clickhousePassword, property: 'value' },
-      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      cacheUsername: { key: aws.cache.langfuseCredentialsArn, property: 'username' },
+      cachePassword: { key: aws.cache.langfuseCredentialsArn, property: 'password' },
       initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
       initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
       adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },
@@ -85,6 +87,8 @@ function langfuseSecret(scope: Construct, aws: PlatformAwsValues, sso: Sso): Syn
       SALT: '{{ .salt }}',
       ENCRYPTION_KEY: '{{ .encryptionKey }}',
       CLICKHOUSE_PASSWORD: '{{ .clickhousePassword }}',
+      // Its own Valkey user (lib/shared/cache.ts); REDIS_AUTH is that user's password.
+      REDIS_USERNAME: '{{ .cacheUsername }}',
       REDIS_AUTH: '{{ .cachePassword }}',
       LANGFUSE_INIT_PROJECT_PUBLIC_KEY: 'pk-lf-{{ .initPublicKey }}',
       LANGFUSE_INIT_PROJECT_SECRET_KEY: 'sk-lf-{{ .initSecretKey }}',
@@ -112,6 +116,8 @@ function langfuseEnv(config: LangfuseChartConfig, aws: PlatformAwsValues, secret
       REDIS_HOST: aws.cache.host,
       REDIS_PORT: aws.cache.port,
       REDIS_TLS_ENABLED: 'true',
+      // Every queue and cache key starts with it, the only keys its Valkey user may touch.
+      REDIS_KEY_PREFIX: CACHE_IDENTITIES.langfuse.keyPrefix!,
       LANGFUSE_S3_EVENT_UPLOAD_BUCKET: bucket,
       LANGFUSE_S3_EVENT_UPLOAD_REGION: aws.region,
       LANGFUSE_S3_EVENT_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.events,
@@ -120,7 +126,7 @@ function langfuseEnv(config: LangfuseChartConfig, aws: PlatformAwsValues, secret
       LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: LANGFUSE_S3_PREFIXES.media,
       AWS_REGION: aws.region,
     }),
-    ...secret.env('DATABASE_URL', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_AUTH'),
+    ...secret.env('DATABASE_URL', 'SALT', 'ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD', 'REDIS_USERNAME', 'REDIS_AUTH'),
   ];
   const web: k8s.EnvVar[] = [
     ...shared,

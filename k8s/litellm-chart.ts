@@ -126,7 +126,7 @@ function thirdPartyCredentials(config: LitellmChartConfig, aws: PlatformAwsValue
   return { models, mcpServers };
 }
 
-/** The synced Secret: master and salt keys, database URL, cache password, Langfuse keys and third-party credentials. */
+/** The synced Secret: master and salt keys, database URL, its Valkey user and password, Langfuse keys and third-party credentials. */
 function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpServers }: ReturnType<typeof thirdPartyCredentials>) {
   return new SyncedSecret(scope, 'Env', {
     name: NAMES.litellm.secret,
@@ -134,7 +134,8 @@ function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpSe
     sources: {
       masterKey: { key: aws.secretArns.litellmMasterKey, property: 'value' },
       saltKey: { key: aws.secretArns.litellmSaltKey, property: 'value' },
-      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      cacheUsername: { key: aws.cache.litellmCredentialsArn, property: 'username' },
+      cachePassword: { key: aws.cache.litellmCredentialsArn, property: 'password' },
       langfusePublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
       langfuseSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
       ...postgresSources('db', aws.database.litellmSecretArn),
@@ -148,6 +149,8 @@ function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpSe
       [LITELLM_ENV.masterKey]: 'sk-{{ .masterKey }}',
       LITELLM_SALT_KEY: 'sk-{{ .saltKey }}',
       [LITELLM_ENV.databaseUrl]: postgresUrlTemplate('db', aws.database.host, aws.database.port),
+      // Its own Valkey user, confined by its access string (lib/shared/cache.ts).
+      [LITELLM_ENV.redisUsername]: '{{ .cacheUsername }}',
       [LITELLM_ENV.redisPassword]: '{{ .cachePassword }}',
       LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .langfusePublicKey }}',
       LANGFUSE_SECRET_KEY: 'sk-lf-{{ .langfuseSecretKey }}',

@@ -120,8 +120,9 @@ export class OpenWebUiChart extends Chart {
 function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, env: OpenWebUiEnv) {
   const S = OPEN_WEBUI_SECRET_ENV;
   const dbUrl = postgresUrlTemplate('db', aws.database.host, aws.database.port);
-  // ElastiCache has in-transit encryption on: rediss://, AUTH token as the password of the default user.
-  const redisUrl = `rediss://:{{ .cachePassword | urlquery }}@${aws.cache.host}:${aws.cache.port}/0`;
+  // ElastiCache has in-transit encryption on: rediss://, signed in as Open WebUI's own Valkey user, which reaches only
+  // its prefix's keys and channels (lib/shared/cache.ts).
+  const redisUrl = `rediss://{{ .cacheUsername | urlquery }}:{{ .cachePassword | urlquery }}@${aws.cache.host}:${aws.cache.port}/0`;
   const toolServers = toolServerConnectionsTemplate('virtualKey');
   const templates: Record<string, string> = {
     [S.databaseUrl]: dbUrl,
@@ -140,7 +141,8 @@ function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, 
     namespace: IDENTITIES.openWebUi.namespace,
     sources: {
       ...postgresSources('db', r.owui.databaseSecretArn),
-      cachePassword: { key: aws.cache.authSecretArn, property: 'password' },
+      cacheUsername: { key: r.owui.cacheCredentialsArn, property: 'username' },
+      cachePassword: { key: r.owui.cacheCredentialsArn, property: 'password' },
       // Written by the tenants reconciler for the built-in consumer; found by name.
       virtualKey: { key: r.owui.virtualKeySecretName, property: 'virtualKey' },
       secretKey: { key: r.owui.secretKeyArn, property: 'value' },

@@ -96,7 +96,12 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       litellmSecretArn: '<litellm-db-secret-arn>',
       langfuseSecretArn: '<langfuse-db-secret-arn>',
     },
-    cache: { host: '<elasticache-endpoint>', port: '<elasticache-port>', authSecretArn: '<elasticache-auth-secret-arn>' },
+    cache: {
+      host: '<elasticache-endpoint>',
+      port: '<elasticache-port>',
+      litellmCredentialsArn: '<valkey-litellm-credentials-arn>',
+      langfuseCredentialsArn: '<valkey-langfuse-credentials-arn>',
+    },
     buckets: { langfuse: '<langfuse-bucket>', clickhouse: '<clickhouse-bucket>' },
     secretArns: {
       litellmMasterKey: '<litellm-master-key-secret-arn>',
@@ -126,6 +131,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
             secretKeyArn: '<open-webui-secret-key-arn>',
             adminPasswordArn: '<open-webui-admin-password-secret-arn>',
             secretsSyncRoleArn: '<open-webui-secrets-sync-role-arn>',
+            cacheCredentialsArn: '<valkey-open-webui-credentials-arn>',
             url: '<open-webui-url>',
           },
         }

@@ -34,8 +34,12 @@ export interface PlatformAwsValues {
   readonly cache: {
     readonly host: string;
     readonly port: string;
-    /** Secret JSON: { password } — the AUTH token; TLS is always on. */
-    readonly authSecretArn: string;
+    /**
+     * Each application's own Valkey user (lib/shared/cache.ts), secret JSON { username, password }; TLS is always on.
+     * Open WebUI's is in `openWebUi`.
+     */
+    readonly litellmCredentialsArn: string;
+    readonly langfuseCredentialsArn: string;
   };
   readonly buckets: {
     readonly langfuse: string;
@@ -109,6 +113,8 @@ export interface OpenWebUiAwsValues {
   readonly adminPasswordArn: string;
   /** IAM role of the open-webui namespace's SecretStore: Open WebUI's secrets only. */
   readonly secretsSyncRoleArn: string;
+  /** Its own Valkey user, secret JSON { username, password } (lib/shared/cache.ts). */
+  readonly cacheCredentialsArn: string;
   /** URL employees open (WEBUI_URL, and the base of the OIDC redirect URI). */
   readonly url: string;
 }

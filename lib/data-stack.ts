@@ -53,6 +53,8 @@ export interface OpenWebUiData {
   readonly secretKey: secretsmanager.ISecret;
   /** WEBUI_ADMIN_PASSWORD of the headless admin: JSON { value }. */
   readonly adminPassword: secretsmanager.ISecret;
+  /** Its own Valkey user: JSON { username, password }. */
+  readonly cacheCredentials: secretsmanager.ISecret;
 }
 
 /**
@@ -136,6 +138,8 @@ export class DataStack extends Stack {
       encryptionKey: this.key,
       removalPolicy: statefulRemovalPolicyFor(config),
       snapshotRetentionDays: config.ephemeral ? 0 : 7,
+      // One Valkey user per application; Open WebUI's only when it runs.
+      applications: ['litellm', 'langfuse', ...(config.openWebUi.enabled ? (['openWebUi'] as const) : [])],
     });
 
     this.buckets = new PlatformBuckets(this, 'Buckets', {
@@ -155,12 +159,13 @@ export class DataStack extends Stack {
       });
     }
 
-    if (this.buckets.openWebUi && this.secrets.openWebUi) {
+    if (this.buckets.openWebUi && this.secrets.openWebUi && this.cache.credentials.openWebUi) {
       this.openWebUi = {
         databaseSecret: this.applicationDatabases.userSecrets[OPEN_WEBUI_DATABASE]!,
         bucket: this.buckets.openWebUi,
         secretKey: this.secrets.openWebUi.openWebUiSecretKey,
         adminPassword: this.secrets.openWebUi.openWebUiAdminPassword,
+        cacheCredentials: this.cache.credentials.openWebUi,
       };
     }
 
@@ -243,7 +248,8 @@ export interface NamespaceSecrets {
 
 /**
  * The secrets each namespace's synced Secrets read (k8s/*-chart.ts), and nothing more: the master key only in litellm.
- * The cache's AUTH token is in all three (each application connects to the one Valkey); Open WebUI's only when enabled.
+ * Each namespace gets its own application's Valkey user (never another's, never the default user's); Open WebUI's
+ * only when enabled.
  */
 export function secretsByNamespace(
   config: EnvironmentConfig,
@@ -261,7 +267,7 @@ export function secretsByNamespace(
         generated.litellmSaltKey,
         generated.langfuseInitPublicKey,
         generated.langfuseInitSecretKey,
-        data.cache.authSecret,
+        data.cache.credentials.litellm,
         users.litellm,
       ),
       byName: {
@@ -278,14 +284,14 @@ export function secretsByNamespace(
         generated.langfuseInitSecretKey,
         generated.langfuseAdminPassword,
         generated.clickhousePassword,
-        data.cache.authSecret,
+        data.cache.credentials.langfuse,
         users.langfuse,
       ),
       byName: { ReadSsoClientSecret: sso.langfuse ? [sso.langfuse] : [] },
     },
     openWebUi: {
       arns: openWebUi
-        ? own(openWebUi.openWebUiSecretKey, openWebUi.openWebUiAdminPassword, data.cache.authSecret, users[OPEN_WEBUI_DATABASE])
+        ? own(openWebUi.openWebUiSecretKey, openWebUi.openWebUiAdminPassword, data.cache.credentials.openWebUi, users[OPEN_WEBUI_DATABASE])
         : [],
       byName: {
         ReadBuiltinKey: config.openWebUi.enabled ? [builtinKeySecretName(config.name, OPEN_WEBUI_CONSUMER, '*')] : [],

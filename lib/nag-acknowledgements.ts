@@ -68,9 +68,14 @@ function acknowledgeNetwork(network: NetworkStack): void {
 }
 
 function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
-  for (const scope of [data.secrets, data.applicationDatabases, data.cache.authSecret, data.database.cluster]) {
+  for (const scope of [data.secrets, data.applicationDatabases, data.cache, data.database.cluster]) {
     ack(scope, 'SMG4', GENERATED_SECRET_REASON);
   }
+  ack(
+    data.cache.replicationGroup,
+    'AEC6',
+    'Clients authenticate with AUTH <user> <password> as one ElastiCache RBAC user per application (the user group), which replaces the single AUTH token: a replication group takes one or the other. The rule reads AuthToken only.',
+  );
   ack(
     data.database.cluster,
     'IAM4',

@@ -119,7 +119,12 @@ export class PlatformStack extends Stack {
         litellmSecretArn: data.applicationDatabases.userSecrets.litellm!.secretArn,
         langfuseSecretArn: data.applicationDatabases.userSecrets.langfuse!.secretArn,
       },
-      cache: { host: data.cache.endpointAddress, port: data.cache.endpointPort, authSecretArn: data.cache.authSecret.secretArn },
+      cache: {
+        host: data.cache.endpointAddress,
+        port: data.cache.endpointPort,
+        litellmCredentialsArn: data.cache.credentials.litellm!.secretArn,
+        langfuseCredentialsArn: data.cache.credentials.langfuse!.secretArn,
+      },
       buckets: { langfuse: data.buckets.langfuse.bucketName, clickhouse: data.buckets.clickhouse.bucketName },
       secretArns: {
         litellmMasterKey: data.secrets.secrets.litellmMasterKey.secretArn,
@@ -202,6 +207,7 @@ export class PlatformStack extends Stack {
       secretKeyArn: data.secretKey.secretArn,
       adminPasswordArn: data.adminPassword.secretArn,
       secretsSyncRoleArn: syncRole.roleArn,
+      cacheCredentialsArn: data.cacheCredentials.secretArn,
       url: props.web?.urls.chat ?? OPEN_WEBUI_PORT_FORWARD_URL,
     };
   }

@@ -38,6 +38,7 @@ export const LITELLM_ENV = {
   databaseUrl: 'DATABASE_URL',
   redisHost: 'REDIS_HOST',
   redisPort: 'REDIS_PORT',
+  redisUsername: 'REDIS_USERNAME',
   redisPassword: 'REDIS_PASSWORD',
 } as const;
 
@@ -66,6 +67,8 @@ export function coordinationRedis(): Record<string, string | boolean> {
   return {
     host: `os.environ/${LITELLM_ENV.redisHost}`,
     port: `os.environ/${LITELLM_ENV.redisPort}`,
+    // LiteLLM's own Valkey user (lib/shared/cache.ts), not the default user.
+    username: `os.environ/${LITELLM_ENV.redisUsername}`,
     password: `os.environ/${LITELLM_ENV.redisPassword}`,
     ssl: true,
   };
@@ -278,8 +281,9 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       ...(input.endUserIdHeader ? { user_header_name: input.endUserIdHeader } : {}),
     },
     router_settings: {
-      // Router state (cool-downs, usage counts) shared by every pod. TLS is switched on with REDIS_SSL=True,
-      // which LiteLLM passes to the Redis client (REDIS_* variables map to client arguments).
+      // Router state (cool-downs, usage counts) shared by every pod. TLS is switched on with REDIS_SSL=True and the
+      // user named by REDIS_USERNAME, which LiteLLM passes to the Redis client (REDIS_* variables map to client
+      // arguments; the Router takes no username setting of its own).
       redis_host: env(LITELLM_ENV.redisHost),
       redis_port: env(LITELLM_ENV.redisPort),
       redis_password: env(LITELLM_ENV.redisPassword),

@@ -6,6 +6,7 @@
  * saved in its database; ENABLE_PERSISTENT_CONFIG=False makes the environment win on every start, so the config here
  * stays the truth (an admin's change in the UI lasts until the next restart).
  */
+import { OPEN_WEBUI_CACHE_KEY_PREFIX } from '../../lib/shared/cache';
 import { LITELLM_INTERNAL_URL } from '../endpoints';
 
 export { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_USER_HEADERS } from '../../lib/shared/web';
@@ -145,7 +146,8 @@ export function openWebUiEnv(input: OpenWebUiEnvInput): OpenWebUiEnv {
     S3_REGION_NAME: input.region,
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,
-    // Replicas share sessions and websocket rooms through Valkey.
+    // Replicas share sessions and websocket rooms through Valkey, under the one key prefix its Valkey user may touch.
+    REDIS_KEY_PREFIX: OPEN_WEBUI_CACHE_KEY_PREFIX,
     ENABLE_WEBSOCKET_SUPPORT: 'True',
     WEBSOCKET_MANAGER: 'redis',
     // Models only from LiteLLM, with the built-in key; the list is the team's chat models.

@@ -10,6 +10,7 @@
  */
 import { SECRET_SPECS } from '../../constructs/platform-secrets';
 import { IMAGES } from '../../k8s/versions';
+import { CACHE_IDENTITIES } from '../../lib/shared/cache';
 import { synthEnvironment } from '../support/app';
 import { ENTRA_SSO, withWebDomain } from '../support/web-config';
 import { LANGFUSE_CALLBACK_PATHS } from '../../constructs/workforce-identity';
@@ -40,6 +41,8 @@ const READ_BY: Readonly<Record<string, readonly Container[]>> = {
   REDIS_HOST: BOTH,
   REDIS_PORT: BOTH,
   REDIS_AUTH: BOTH,
+  REDIS_USERNAME: BOTH,
+  REDIS_KEY_PREFIX: BOTH,
   REDIS_TLS_ENABLED: BOTH,
   LANGFUSE_S3_EVENT_UPLOAD_BUCKET: BOTH,
   LANGFUSE_S3_EVENT_UPLOAD_REGION: BOTH,
@@ -190,8 +193,11 @@ describe.each(VARIANTS)('Langfuse v3.194.1 (%s)', (_label, environment) => {
   test('S3 prefixes end with a slash and no static AWS keys are set', () => {
     // Source: configuration/index.mdx (a prefix, if given, must end with `/`); without ACCESS_KEY_ID/SECRET the
     // S3 client falls back to the AWS SDK default chain (packages/shared/src/server/services/StorageService.ts).
+    // Every S3 prefix; REDIS_KEY_PREFIX is a key prefix with rules of its own (below).
     for (const c of BOTH) {
-      for (const [name, value] of Object.entries(envs[c]).filter(([n]) => n.endsWith('_PREFIX'))) {
+      const s3Prefixes = Object.entries(envs[c]).filter(([n]) => /^LANGFUSE_S3_.*_PREFIX$/.test(n));
+      expect(s3Prefixes.length).toBeGreaterThan(0);
+      for (const [name, value] of s3Prefixes) {
         expect([name, value.endsWith('/')]).toEqual([name, true]);
       }
       expect(Object.keys(envs[c]).filter((n) => /ACCESS_KEY|SECRET_ACCESS/.test(n))).toEqual([]);
@@ -205,6 +211,24 @@ describe.each(VARIANTS)('Langfuse v3.194.1 (%s)', (_label, environment) => {
       expect(envs[c]).toMatchObject({ REDIS_TLS_ENABLED: 'true', REDIS_AUTH: 'secret:langfuse-env/REDIS_AUTH' });
       expect(envs[c].REDIS_HOST).toBeTruthy();
       expect(envs[c].REDIS_CLUSTER_ENABLED).toBeUndefined();
+    }
+  });
+
+  test("Redis is reached as Langfuse's own Valkey user, every queue and cache key under the prefix that user is confined to", () => {
+    // Source: packages/shared/src/env.ts lines 40-45 (REDIS_AUTH, REDIS_USERNAME, REDIS_KEY_PREFIX: "used by BullMQ queues via
+    // their native prefix option and by the singleton cache instance via ioredis keyPrefix"); server/redis/redis.ts:
+    // createNewRedisInstance passes username and password to every connection, getQueuePrefix returns the prefix as
+    // each queue's and worker's BullMQ prefix outside cluster mode, the cache client and both rate limiters
+    // (web/src/features/public-api/server/RateLimitService.ts, web-callouts/server/rateLimit.ts) take it as keyPrefix.
+    // BullMQ v5.76.3 (taskforcesh/bullmq, commit 0bf1b4d3) splits keys on ':' into prefix, queue and id
+    // (src/classes/flow-producer.ts), so the prefix must not hold a colon.
+    for (const c of BOTH) {
+      expect(envs[c]).toMatchObject({
+        REDIS_USERNAME: 'secret:langfuse-env/REDIS_USERNAME',
+        REDIS_KEY_PREFIX: CACHE_IDENTITIES.langfuse.keyPrefix,
+      });
+      expect(envs[c].REDIS_KEY_PREFIX).not.toContain(':');
+      expect(CACHE_IDENTITIES.langfuse.keyPatterns).toEqual([`${envs[c].REDIS_KEY_PREFIX}*`]);
     }
   });
 

@@ -19,6 +19,7 @@ import {
   OPEN_WEBUI_WRITABLE_PATHS,
 } from '../../k8s/renderers/open-webui-env';
 import { IMAGES } from '../../k8s/versions';
+import { CACHE_IDENTITIES } from '../../lib/shared/cache';
 import { FakeOpenWebUiRoles } from '../support/fake-open-webui-roles';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from '../k8s/support/charts';
 
@@ -73,6 +74,7 @@ const DOCUMENTED: Readonly<Record<string, { readonly lines: readonly [number, nu
   DATABASE_POOL_MAX_OVERFLOW: { lines: [7577, 7588], configVar: false },
   DATABASE_POOL_RECYCLE: { lines: [7601, 7612], configVar: false },
   REDIS_URL: { lines: [7665, 7752], configVar: false },
+  REDIS_KEY_PREFIX: { lines: [7782, 7786], configVar: false },
   ENABLE_WEBSOCKET_SUPPORT: { lines: [7891, 7909], configVar: false },
   WEBSOCKET_MANAGER: { lines: [7910, 7928], configVar: false },
   WEBSOCKET_REDIS_URL: { lines: [7929, 7947], configVar: false },
@@ -113,12 +115,24 @@ describe('Open WebUI contract: the environment', () => {
       // Source: DOCS 7342-7381 (DATABASE_URL: multi-replica deployments require PostgreSQL, postgresql:// URL with the
       // password URL-encoded), 7665-7752 (REDIS_URL required with several instances; rediss:// for TLS with a
       // password as ":password@"), 7910-7947 (WEBSOCKET_MANAGER=redis and WEBSOCKET_REDIS_URL, both required there).
+      // Open WebUI hands the URL to redis-py's from_url, which takes `user:password@` too (redis/redis-py
+      // redis/client.py, Redis.from_url docstring, main-line copy read 2026-12-06): Open WebUI's own Valkey user.
       expect(templates.DATABASE_URL).toMatch(/^postgresql:\/\/\{\{ \.dbUsername \| urlquery \}\}:\{\{ \.dbPassword \| urlquery \}\}@/);
-      expect(templates.REDIS_URL).toMatch(/^rediss:\/\/:\{\{ \.cachePassword \| urlquery \}\}@[^/]+\/0$/);
+      expect(templates.REDIS_URL).toMatch(
+        /^rediss:\/\/\{\{ \.cacheUsername \| urlquery \}\}:\{\{ \.cachePassword \| urlquery \}\}@[^/]+\/0$/,
+      );
       expect(templates.WEBSOCKET_REDIS_URL).toBe(templates.REDIS_URL);
       expect(vars).toMatchObject({ WEBSOCKET_MANAGER: 'redis', ENABLE_WEBSOCKET_SUPPORT: 'True' });
     },
   );
+
+  test.each(rendered)('every Valkey key Open WebUI writes starts with the prefix its Valkey user is confined to ($env)', ({ vars }) => {
+    // Source: DOCS 7782-7786 (REDIS_KEY_PREFIX, default open-webui, prefixes the keys Open WebUI stores) and the stored
+    // source copies named in test/contracts/elasticache.test.ts (pools, lock, token revocation and tasks all built as
+    // `<prefix>:...`). Written out, so the ACL (lib/shared/cache.ts) never depends on the default.
+    expect(vars.REDIS_KEY_PREFIX).toBe(CACHE_IDENTITIES.openWebUi.keyPrefix);
+    expect(CACHE_IDENTITIES.openWebUi.keyPatterns).toEqual([`${vars.REDIS_KEY_PREFIX}:*`]);
+  });
 
   test.each(rendered)('required secrets are set: the session key shared by all replicas, database, Redis ($env)', ({ vars }) => {
     // Source: DOCS 2282-2333 (WEBUI_SECRET_KEY signs sessions and encrypts OAuth tokens; the Docker start script

@@ -184,3 +184,26 @@ describe('placeholderAwsValues', () => {
     expect(aws.modelApiKeySecretNames).toEqual({ 'gemini-pro': 'shared/gemini' });
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)("each application's Valkey identity (%s)", (env) => {
+  const cfg = config(env);
+  const aws = placeholderAwsValues(cfg);
+  const c = createPlatformCharts(Testing.app(), { config: cfg, aws });
+  /** Every Secrets Manager ARN an application's ExternalSecrets read. */
+  const readBy = (chart: keyof typeof c) =>
+    (Testing.synth(c[chart]!) as Manifest[])
+      .filter((m) => m.kind === 'ExternalSecret')
+      .flatMap((m) => (m.spec.data as Manifest[]).map((d) => d.remoteRef.key as string));
+  const own = {
+    litellm: aws.cache.litellmCredentialsArn,
+    langfuse: aws.cache.langfuseCredentialsArn,
+    openWebUi: aws.openWebUi?.cacheCredentialsArn,
+  } as const;
+  const apps = (Object.keys(own) as (keyof typeof own)[]).filter((a) => own[a] !== undefined && c[a] !== undefined);
+
+  test.each(apps)('%s signs in with its own credentials and never reads another application’s', (app) => {
+    const keys = readBy(app);
+    expect(keys).toContain(own[app]);
+    for (const other of apps.filter((a) => a !== app)) expect([other, keys.includes(own[other]!)]).toEqual([other, false]);
+  });
+});

@@ -110,7 +110,7 @@ describe('DataStack', () => {
       for (const group of Object.values(groups)) expect(group.Properties.SecurityGroupIngress).toBeUndefined();
     });
 
-    test('runs Valkey with TLS, AUTH from a secret, encryption at rest and noeviction', () => {
+    test('runs Valkey with TLS, one user per application, encryption at rest and noeviction', () => {
       data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
         CacheParameterGroupFamily: 'valkey8',
         Properties: { 'maxmemory-policy': 'noeviction' },
@@ -120,16 +120,23 @@ describe('DataStack', () => {
         TransitEncryptionEnabled: true,
         TransitEncryptionMode: 'required',
         AtRestEncryptionEnabled: true,
-        AuthToken: {
-          'Fn::Join': [
-            '',
-            ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^ValkeyAuthToken') }, ':SecretString:password::}}'],
-          ],
-        },
+        UserGroupIds: [{ Ref: Match.stringLikeRegexp('^ValkeyUserGroup') }],
+        AuthToken: Match.absent(),
         NumCacheClusters: 1 + config.cache.replicas,
         MultiAZEnabled: config.cache.multiAz,
         AutomaticFailoverEnabled: config.cache.multiAz,
       });
+    });
+
+    test("lets each namespace's secrets sync read its own application's Valkey credentials, never another's or the default user's", () => {
+      const users = Object.values(data.findResources('AWS::ElastiCache::User')).map((u) => u.Properties.UserName as string);
+      expect(users.sort()).toEqual(['default', 'langfuse', 'litellm', ...(config.openWebUi.enabled ? ['open-webui'] : [])].sort());
+      const apps = ['Litellm', 'Langfuse', ...(config.openWebUi.enabled ? ['OpenWebUi'] : [])];
+      for (const reader of apps) {
+        const read = JSON.stringify(policyStatements(data, `${reader}SecretsSyncAccess`));
+        for (const app of apps) expect([reader, app, read.includes(`Valkey${app}UserCredentials`)]).toEqual([reader, app, app === reader]);
+        expect(read).not.toContain('ValkeyDefaultUserCredentials');
+      }
     });
 
     test('keeps the ClickHouse bucket free of versioning and of every lifecycle rule but aborting abandoned uploads', () => {

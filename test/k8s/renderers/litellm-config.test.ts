@@ -149,6 +149,8 @@ describe('renderLiteLlmConfig', () => {
         expect(parsed.general_settings.coordination_redis).toEqual({
           host: `os.environ/${LITELLM_ENV.redisHost}`,
           port: `os.environ/${LITELLM_ENV.redisPort}`,
+          // LiteLLM's own Valkey user, never the default one.
+          username: `os.environ/${LITELLM_ENV.redisUsername}`,
           password: `os.environ/${LITELLM_ENV.redisPassword}`,
           ssl: true,
         });

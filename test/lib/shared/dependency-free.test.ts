@@ -11,6 +11,7 @@ describe('lib/shared', () => {
       'account.ts',
       'attribution.ts',
       'bedrock.ts',
+      'cache.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
       'cost-tags.ts',
