@@ -261,7 +261,15 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     if (!chatPassed || !chatStarted) {
       report(skipped(name, 'the streaming chat completion did not pass'));
     } else if (!langfuseUrl) {
-      report({ name, outcome: 'fail', ms: 0, cause: 'no LangfuseUrl output and no --langfuse-url' });
+      report({
+        name,
+        outcome: 'fail',
+        ms: 0,
+        // With web.domain the internal load balancer has no Langfuse listener, and the public one signs people in.
+        cause: outputs.web
+          ? 'no --langfuse-url: with web.domain Langfuse is reachable only through the signed-in entrance; port-forward the langfuse-web Service and pass --langfuse-url'
+          : 'no LangfuseUrl output and no --langfuse-url',
+      });
     } else {
       started = deps.now();
       let parts: LangfuseKeys | undefined;

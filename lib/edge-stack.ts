@@ -117,20 +117,25 @@ export class EdgeStack extends Stack {
     const { edge } = config;
     const removalPolicy = removalPolicyFor(config);
 
+    // With a web domain, people reach LiteLLM's UI and Langfuse only through the signed-in public entrance: the internal
+    // load balancer keeps only what the API needs (the LiteLLM listener, for the VPC link and the admin functions).
+    const internalUi = !config.web.domain;
     this.gateway = new GatewayLoadBalancer(this, 'Gateway', {
       vpc,
       subnets: { subnetGroupName: SUBNETS.workloads },
       targetPort: LITELLM_PORT,
       healthCheckPath: LITELLM_LIVENESS_PATH,
-      ui: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH },
+      ...(internalUi ? { ui: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH } } : {}),
+      openToVpc: internalUi,
       deletionProtection: !config.ephemeral,
       clusterName: props.clusterName,
     });
     // Pods carry the cluster security group; the load balancer reaches them on their own ports only.
-    for (const [id, port, what] of [
+    const podPorts = [
       ['LoadBalancerToLiteLLM', LITELLM_PORT, 'Gateway load balancer to LiteLLM pods'],
-      ['LoadBalancerToLangfuse', LANGFUSE_WEB_PORT, 'Internal load balancer to the Langfuse UI'],
-    ] as const) {
+      ...(internalUi ? [['LoadBalancerToLangfuse', LANGFUSE_WEB_PORT, 'Internal load balancer to the Langfuse UI'] as const] : []),
+    ] as const;
+    for (const [id, port, what] of podPorts) {
       new ec2.CfnSecurityGroupIngress(this, id, {
         groupId: props.clusterSecurityGroupId,
         sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
@@ -348,12 +353,16 @@ export class EdgeStack extends Stack {
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
     new CfnOutput(this, 'InternalGatewayUrl', {
       value: `${upstream}/v1`,
-      description: 'LiteLLM through the internal load balancer (inside the VPC only)',
+      description: internalUi
+        ? 'LiteLLM through the internal load balancer (inside the VPC only)'
+        : "LiteLLM through the internal load balancer: the API's VPC link and the platform's admin functions only",
     });
-    new CfnOutput(this, 'LangfuseUrl', {
-      value: this.langfuseUrl,
-      description: 'Langfuse UI through the internal load balancer (inside the VPC only)',
-    });
+    if (this.langfuseUrl) {
+      new CfnOutput(this, 'LangfuseUrl', {
+        value: this.langfuseUrl,
+        description: 'Langfuse UI through the internal load balancer (inside the VPC only)',
+      });
+    }
     new CfnOutput(this, 'VirtualKeySecretPrefix', {
       value: virtualKeySecretPrefix(config.name),
       description: 'Secrets Manager name prefix of per-client virtual keys',
@@ -383,14 +392,20 @@ export class EdgeStack extends Stack {
     return this.gateway.targetGroup.targetGroupArn;
   }
 
-  /** The target group the Langfuse web pods register in. */
-  get langfuseTargetGroupArn(): string {
-    return this.gateway.uiTargetGroup!.targetGroupArn;
+  /**
+   * The internal load balancer's target group for the Langfuse web pods; undefined with web.domain, where Langfuse is
+   * reachable only through the public entrance's sign-in.
+   */
+  get langfuseTargetGroupArn(): string | undefined {
+    return this.gateway.uiTargetGroup?.targetGroupArn;
   }
 
-  /** Where the platform team opens Langfuse: inside the VPC (VPN, Direct Connect), never the internet. */
-  get langfuseUrl(): string {
-    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_WEB_PORT}`;
+  /**
+   * Where the platform team opens Langfuse inside the VPC (VPN, Direct Connect), never the internet; undefined with
+   * web.domain (see webUrls.langfuse).
+   */
+  get langfuseUrl(): string | undefined {
+    return this.gateway.uiTargetGroup ? `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_WEB_PORT}` : undefined;
   }
 }
 

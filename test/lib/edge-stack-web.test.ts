@@ -6,12 +6,51 @@ import { checkControlTower } from '../../lib/compliance/control-tower';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
+import type { EdgeStack } from '../../lib/edge-stack';
 import { testApp } from '../support/app';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BASE = TEST_DOMAIN.base;
+
+/** The internal network load balancer's listeners' ports, its target groups' ports, and the CIDR ranges it admits. */
+function internalLoadBalancer(template: Template) {
+  const ports = (type: string) =>
+    Object.values(template.findResources(type) as Record<string, Resource>)
+      .filter((r) => r.Properties!.Protocol === 'TCP')
+      .map((r) => r.Properties!.Port as number)
+      .sort();
+  const [group] = Object.values(
+    template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Internal gateway load balancer') },
+    }) as Record<string, Resource>,
+  );
+  const ingress = (group!.Properties!.SecurityGroupIngress ?? []) as { CidrIp?: unknown; FromPort: number }[];
+  return {
+    listeners: ports('AWS::ElasticLoadBalancingV2::Listener'),
+    targetGroups: ports('AWS::ElasticLoadBalancingV2::TargetGroup'),
+    cidrPorts: ingress.filter((r) => r.CidrIp !== undefined).map((r) => r.FromPort),
+    podIngressPorts: Object.entries(template.findResources('AWS::EC2::SecurityGroupIngress') as Record<string, Resource>)
+      .filter(([id]) => id.startsWith('LoadBalancerTo'))
+      .map(([, r]) => r.Properties!.FromPort as number)
+      .sort(),
+  };
+}
+
+/** With a web domain: the internal load balancer keeps the LiteLLM listener for the VPC link and the admin functions only. */
+function expectOnlyTheApiWayIn(stack: EdgeStack, template: Template): void {
+  expect(internalLoadBalancer(template)).toEqual({ listeners: [80], targetGroups: [4000], cidrPorts: [], podIngressPorts: [4000] });
+  expect(stack.langfuseTargetGroupArn).toBeUndefined();
+  expect(stack.langfuseUrl).toBeUndefined();
+  expect(Object.keys(template.toJSON().Outputs as object)).not.toContain('LangfuseUrl');
+  // The only thing admitted on the listener besides PrivateLink (the VPC link) is the admin functions' group.
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    FromPort: 80,
+    GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewaySecurityGroup'), 'GroupId'] },
+    SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayClientSecurityGroup'), 'GroupId'] },
+  });
+}
 
 describe('EdgeStack web entrance', () => {
   describe.each(['dev', 'prod'])('%s without web.domain', (name) => {
@@ -34,6 +73,17 @@ describe('EdgeStack web entrance', () => {
       expect(stack.webTargetGroupArns).toBeUndefined();
       expect(stack.webUrls).toBeUndefined();
       expect(stack.apiCustomUrl).toBeUndefined();
+    });
+
+    test('keeps the internal Langfuse listener and opens the internal load balancer to the VPC (the only way in without a domain)', () => {
+      expect(internalLoadBalancer(edge)).toEqual({
+        listeners: [3000, 80],
+        targetGroups: [3000, 4000],
+        cidrPorts: [80, 3000],
+        podIngressPorts: [3000, 4000],
+      });
+      expect(stack.langfuseTargetGroupArn).toBeDefined();
+      expect(Object.keys(edge.toJSON().Outputs as object)).toContain('LangfuseUrl');
     });
 
     test('has no token relay: clients use the Cognito TokenUrl', () => {
@@ -85,6 +135,10 @@ describe('EdgeStack web entrance', () => {
           stack.resolve(stack.workforce!.clients.adminGate!.userPoolClientId),
         );
       }
+    });
+
+    test('denies any other way to Langfuse and LiteLLM: the internal load balancer serves only the LiteLLM listener, to the VPC link and the admin functions', () => {
+      expectOnlyTheApiWayIn(stack, edge);
     });
 
     test('protects the ALB from deletion only outside ephemeral environments', () => {
@@ -171,6 +225,10 @@ describe('EdgeStack web entrance', () => {
     const { edge: stack } = edgeStage(config);
     const edge = Template.fromStack(stack);
 
+    test('denies any other way to Langfuse and LiteLLM with an external issuer too', () => {
+      expectOnlyTheApiWayIn(stack, edge);
+    });
+
     test("adds no token relay: the issuer's own token URL is already stable", () => {
       expect(stack.apiCustomUrl).toBe(`https://api.${BASE}/v1`);
       edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
@@ -181,15 +239,31 @@ describe('EdgeStack web entrance', () => {
     });
   });
 
-  test('in the whole stage, the ALB logs to the data stack log bucket, whose policy lets ELB write under web/', () => {
+  describe('the whole dev stage with web.domain', () => {
     const stage = createStacks(testApp(), withDomain('dev'));
-    const edge = Template.fromStack(stage.edge);
-    const [balancer] = Object.values(
-      edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'application' } }),
-    );
-    expect(balancer!.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'true' });
-    const policies = Object.values(Template.fromStack(stage.data).findResources('AWS::S3::BucketPolicy'));
-    expect(JSON.stringify(policies)).toMatch(/\/web\/AWSLogs\//);
+
+    test('the ALB logs to the data stack log bucket, whose policy lets ELB write under web/', () => {
+      const edge = Template.fromStack(stage.edge);
+      const [balancer] = Object.values(
+        edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'application' } }),
+      );
+      expect(balancer!.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'true' });
+      const policies = Object.values(Template.fromStack(stage.data).findResources('AWS::S3::BucketPolicy'));
+      expect(JSON.stringify(policies)).toMatch(/\/web\/AWSLogs\//);
+    });
+
+    test('the admin functions (reconciler, rotation) join the group the internal load balancer admits; the charts get no internal Langfuse target group', () => {
+      const platform = Template.fromStack(stage.platform);
+      const vpcFunctions = Object.values(platform.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+        (f) => f.Properties!.VpcConfig,
+      );
+      expect(vpcFunctions.length).toBeGreaterThanOrEqual(1);
+      const clientGroup = stage.platform.resolve(stage.edge.gateway.clientSecurityGroup.securityGroupId);
+      for (const fn of vpcFunctions) expect(fn.Properties!.VpcConfig.SecurityGroupIds).toContainEqual(clientGroup);
+      expect(stage.edge.langfuseTargetGroupArn).toBeUndefined();
+      // No output of the edge's internal UI target group (GatewayUi...) reaches the charts.
+      expect(JSON.stringify(platform.toJSON()).match(/GatewayUi[0-9A-F]{8}/g)).toBeNull();
+    });
   });
 
   describe('dev with web.domain, checked like a deploy', () => {
