@@ -67,7 +67,7 @@ export class GatewayLoadBalancer extends Construct {
     });
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: props.vpc,
-      description: "Members may call LiteLLM through the internal gateway load balancer (the platform's admin functions)",
+      description: 'Members may call LiteLLM through the internal gateway load balancer (the platform admin functions)',
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(this.listenerPort), 'Platform admin functions');

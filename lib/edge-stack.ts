@@ -192,6 +192,8 @@ export class EdgeStack extends Stack {
       );
     }
 
+    // An external issuer's token URL is already stable; Cognito's domain is new with every re-create of this stack.
+    const tokenRelay = config.web.domain !== undefined && identity.provider === 'cognito';
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: edge.accessLogRetentionDays as logs.RetentionDays,
       removalPolicy,
@@ -216,6 +218,21 @@ export class EdgeStack extends Stack {
         tracingEnabled: true,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
+        // The token relay throttled on its own: a flood of token requests cannot use up the API's rate, nor the reverse.
+        // Logging and metrics repeated, as a method's own setting replaces the stage's for that method.
+        ...(tokenRelay
+          ? {
+              methodOptions: {
+                [`/${TOKEN_PATH}/POST`]: {
+                  throttlingRateLimit: edge.tokenRelay.rateLimit,
+                  throttlingBurstLimit: edge.tokenRelay.burstLimit,
+                  metricsEnabled: true,
+                  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+                  dataTraceEnabled: false,
+                },
+              },
+            }
+          : {}),
       },
     });
 
@@ -282,7 +299,8 @@ export class EdgeStack extends Stack {
       metricName: `genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
-      redactedHeaders: ['authorization', LITELLM_KEY_HEADER],
+      // Per IP, on the token relay alone: a few dozen addresses flooding it get blocked before they exhaust its throttle.
+      ...(tokenRelay ? { pathRateLimits: [{ name: 'TokenRelayPerIp', path: `/${TOKEN_PATH}`, limit: edge.tokenRelay.wafRateLimit }] } : {}),
     });
 
     const domain = config.web.domain;
@@ -316,8 +334,6 @@ export class EdgeStack extends Stack {
         metricName: `genai-${config.name}-web`,
         logRetention: edge.accessLogRetentionDays,
         removalPolicy,
-        // Session cookies (the load balancer's, Open WebUI's token) and bearer tokens never reach the WAF logs.
-        redactedHeaders: ['authorization', 'cookie'],
       });
       this.webTargetGroupArns = {
         openWebUi: this.web.targetGroups.openWebUi.targetGroupArn,
@@ -327,8 +343,7 @@ export class EdgeStack extends Stack {
       this.webUrls = WebLoadBalancer.urls(hostnames);
       this.apiDomain = new ApiDomain(this, 'ApiDomain', { zone, domainName: hostnames.api, stage: this.api.deploymentStage });
       this.apiCustomUrl = this.apiDomain.url;
-      // An external issuer's token URL is already stable; Cognito's domain is new with every re-create of this stack.
-      if (this.identity) {
+      if (tokenRelay && this.identity) {
         this.tokenMethod = addTokenRelay(this.api, this.identity.tokenUrl);
         this.stableTokenUrl = `https://${hostnames.api}/${TOKEN_PATH}`;
       }
@@ -435,7 +450,8 @@ function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity
  * POST /oauth2/token relayed to Cognito's token endpoint, so client apps keep one token URL across re-creates.
  * No authorizer: the caller has no token yet, and Cognito authenticates the client id and secret itself. HTTP_PROXY
  * passes the caller's headers and body through and Cognito's answer back, its 400 errors included: the gateway
- * responses replace only the errors API Gateway produces itself. WAF, throttling and access logs are the stage's.
+ * responses replace only the errors API Gateway produces itself. It has a throttle of its own (the stage's method
+ * settings) and a per-IP WAF limit of its own, beside the stage's WAF rules and access logs.
  */
 function addTokenRelay(api: apigateway.RestApi, tokenUrl: string): apigateway.Method {
   return api.root

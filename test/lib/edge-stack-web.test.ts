@@ -38,6 +38,19 @@ function internalLoadBalancer(template: Template) {
   };
 }
 
+/** The API stage's per-method settings, and the API web ACL's rule names. */
+function tokenRelayGuards(template: Template) {
+  const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage') as Record<string, Resource>);
+  const settings = stage!.Properties!.MethodSettings as { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number }[];
+  const [apiAcl] = Object.values(
+    template.findResources('AWS::WAFv2::WebACL', {
+      Properties: { VisibilityConfig: { MetricName: Match.stringLikeRegexp('-gateway$') } },
+    }) as Record<string, Resource>,
+  );
+  const rules = apiAcl!.Properties!.Rules as { Name: string; Statement: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { settings, rules };
+}
+
 /** With a web domain: the internal load balancer keeps the LiteLLM listener for the VPC link and the admin functions only. */
 function expectOnlyTheApiWayIn(stack: EdgeStack, template: Template): void {
   expect(internalLoadBalancer(template)).toEqual({ listeners: [80], targetGroups: [4000], cidrPorts: [], podIngressPorts: [4000] });
@@ -88,6 +101,9 @@ describe('EdgeStack web entrance', () => {
 
     test('has no token relay: clients use the Cognito TokenUrl', () => {
       edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
+      const { settings, rules } = tokenRelayGuards(edge);
+      expect(settings.map((m) => `${m.ResourcePath} ${m.HttpMethod}`)).toEqual(['/* *']);
+      expect(rules.map((r) => r.Name)).not.toContain('TokenRelayPerIp');
       expect(stack.tokenMethod).toBeUndefined();
       expect(stack.stableTokenUrl).toBeUndefined();
       expect(Object.keys(edge.toJSON().Outputs as object)).toContain('TokenUrl');
@@ -120,7 +136,12 @@ describe('EdgeStack web entrance', () => {
         expect.arrayContaining([expect.stringMatching(/^\{"Ref":"WebLoadBalancer[0-9A-F]{8}"\}$/)]),
       );
       edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+        RedactedFields: [
+          { QueryString: {} },
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { SingleHeader: { Name: 'x-litellm-api-key' } },
+        ],
       });
       edge.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `aws-waf-logs-genai-${name}-web` });
     });
@@ -189,6 +210,40 @@ describe('EdgeStack web entrance', () => {
       expect(outputs.TokenUrl!.Value).toEqual(stack.resolve(stack.identity!.tokenUrl));
     });
 
+    test('throttles the token relay on its own: a method setting of its own, logging and metrics as the stage', () => {
+      const { settings } = tokenRelayGuards(edge);
+      expect(settings).toEqual([
+        expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: config.edge.throttle.rateLimit }),
+        {
+          ResourcePath: '/~1oauth2~1token',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: config.edge.tokenRelay.rateLimit,
+          ThrottlingBurstLimit: config.edge.tokenRelay.burstLimit,
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        },
+      ]);
+      expect(config.edge.tokenRelay.rateLimit).toBeLessThan(config.edge.throttle.rateLimit);
+    });
+
+    test('denies a flood on the token relay from a few addresses: a per-IP WAF limit counting only /oauth2/token', () => {
+      const { rules } = tokenRelayGuards(edge);
+      const rule = rules.find((r) => r.Name === 'TokenRelayPerIp')!;
+      expect(rule.Statement.RateBasedStatement).toMatchObject({
+        Limit: config.edge.tokenRelay.wafRateLimit,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { ByteMatchStatement: { SearchString: '/oauth2/token', PositionalConstraint: 'CONTAINS' } },
+      });
+      expect(config.edge.tokenRelay.wafRateLimit).toBeLessThan(config.edge.wafRateLimit);
+    });
+
+    test('refuses encoded traversal on both web ACLs, the API and the web entrance', () => {
+      const acls = Object.values(edge.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>);
+      expect(acls).toHaveLength(2);
+      for (const acl of acls) expect((acl.Properties!.Rules as { Name: string }[])[0]!.Name).toBe('RefuseEncodedTraversal');
+    });
+
     test('leaves every other method behind the JWT authorizer', () => {
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')) as Resource[];
       const open = methods.filter((m) => m.Properties!.AuthorizationType !== 'CUSTOM');
@@ -227,6 +282,12 @@ describe('EdgeStack web entrance', () => {
 
     test('denies any other way to Langfuse and LiteLLM with an external issuer too', () => {
       expectOnlyTheApiWayIn(stack, edge);
+    });
+
+    test('has no token relay to throttle or rate-limit', () => {
+      const { settings, rules } = tokenRelayGuards(edge);
+      expect(settings.map((m) => `${m.ResourcePath} ${m.HttpMethod}`)).toEqual(['/* *']);
+      expect(rules.map((r) => r.Name)).not.toContain('TokenRelayPerIp');
     });
 
     test("adds no token relay: the issuer's own token URL is already stable", () => {
