@@ -32,6 +32,7 @@ import {
 } from './smoke-outputs';
 import { exitCode, formatCheck, summary } from './smoke-report';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
+import { TRAVERSAL_PROBES, checkTraversalRefused } from './smoke-traversal';
 import { checkWebEntrance } from './smoke-web';
 
 export interface SmokeDeps {
@@ -250,6 +251,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     report(skipped('admin route POST /key/generate refused', noToken));
     report(skipped('admin route GET /ui refused', noToken));
   }
+  for (const probe of TRAVERSAL_PROBES) report(await checkTraversalRefused(ctx, root, probe));
 
   if (outputs.web) {
     await checkWebEntrance({ fetch: deps.fetch, now: deps.now, timeoutMs: plan.timeoutMs }, outputs.web, report);
