@@ -9,7 +9,8 @@ import { outputsFilePath } from './smoke-outputs';
 export const SMOKE_USAGE = `Usage: npm run smoke -- <env> [options]
 
 Checks a deployed environment end to end, as a client app would: gets a client-credentials token for a
-consumer from Cognito, then checks the OpenAI routes of the gateway and that the edge refuses what it must.
+consumer from Cognito, then checks the OpenAI routes of the gateway and that the edge refuses what it must
+(no token, foreign or expired tokens, admin routes, encoded path traversal in path parameters).
 Prints one line per check with its timing; exits 1 when any check fails (naming the likely cause), 2 when
 nothing could be checked (bad arguments or config).
 
@@ -24,9 +25,10 @@ To check the API custom domain, pass its ApiCustomUrl output as --gateway-url.
 Options:
   --consumer <name>         consumer whose app client calls (default: the first in the config)
   --model <name>            model for the streaming completion (default: the first in the config)
-  --langfuse                also check that the call's trace reaches Langfuse. LangfuseUrl is internal-only:
-                            run from inside the VPC, or port-forward the langfuse-web Service and pass
-                            --langfuse-url. Reads the project keys from Secrets Manager (data stack).
+  --langfuse                also check that the call's trace reaches Langfuse. LangfuseUrl is internal-only
+                            (and absent with web.domain): run from inside the VPC, or port-forward the
+                            langfuse-web Service and pass --langfuse-url. Reads the project keys from
+                            Secrets Manager (data stack).
   --rate-limit              also check the consumer's rpm limit holds across every gateway pod: fires rpmLimit + 1
                             one-token chat completions at once and expects LiteLLM to refuse at least one (429).
                             The consumer is then limited for up to a minute; needs tenants.consumers[].rpmLimit

@@ -33,6 +33,7 @@ import {
 import { checkSharedRateLimit } from './smoke-rate-limit';
 import { exitCode, formatCheck, summary } from './smoke-report';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
+import { TRAVERSAL_PROBES, checkTraversalRefused } from './smoke-traversal';
 import { checkWebEntrance } from './smoke-web';
 
 export interface SmokeDeps {
@@ -257,6 +258,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     report(skipped('admin route POST /key/generate refused', noToken));
     report(skipped('admin route GET /ui refused', noToken));
   }
+  for (const probe of TRAVERSAL_PROBES) report(await checkTraversalRefused(ctx, root, probe));
 
   if (outputs.web) {
     await checkWebEntrance({ fetch: deps.fetch, now: deps.now, timeoutMs: plan.timeoutMs }, outputs.web, report);
@@ -268,7 +270,15 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     if (!chatPassed || !chatStarted) {
       report(skipped(name, 'the streaming chat completion did not pass'));
     } else if (!langfuseUrl) {
-      report({ name, outcome: 'fail', ms: 0, cause: 'no LangfuseUrl output and no --langfuse-url' });
+      report({
+        name,
+        outcome: 'fail',
+        ms: 0,
+        // With web.domain the internal load balancer has no Langfuse listener, and the public one signs people in.
+        cause: outputs.web
+          ? 'no --langfuse-url: with web.domain Langfuse is reachable only through the signed-in entrance; port-forward the langfuse-web Service and pass --langfuse-url'
+          : 'no LangfuseUrl output and no --langfuse-url',
+      });
     } else {
       started = deps.now();
       let parts: LangfuseKeys | undefined;

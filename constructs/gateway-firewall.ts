@@ -2,6 +2,17 @@ import { ArnFormat, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { LITELLM_KEY_HEADER } from '../lib/shared/litellm';
+
+/** A per-IP rate limit on one path only, beside the web ACL's limit on everything. */
+export interface PathRateLimit {
+  /** Rule and metric name (letters, digits, _ and -). */
+  readonly name: string;
+  /** Matched anywhere in the URI path once URL-decoded, so it holds under any stage prefix or custom domain. */
+  readonly path: string;
+  /** Requests to that path per 5 minutes from one IP address before it is blocked (WAF's minimum is 10). */
+  readonly limit: number;
+}
 
 export interface GatewayFirewallProps {
   /** ARN of what the web ACL protects: an API Gateway stage or an Application Load Balancer (both regional). */
@@ -14,9 +25,34 @@ export interface GatewayFirewallProps {
   readonly logGroupName: string;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
-  /** Headers WAF must never write to its logs. */
-  readonly redactedHeaders: readonly string[];
+  /**
+   * Headers WAF must never write to its logs, beyond REDACTED_HEADERS (always redacted, with the query string).
+   * @default - REDACTED_HEADERS only
+   */
+  readonly redactedHeaders?: readonly string[];
+  /**
+   * Rate limits of their own for single paths (the token relay's).
+   * @default - none
+   */
+  readonly pathRateLimits?: readonly PathRateLimit[];
 }
+
+/**
+ * Headers no web ACL log may hold, whatever it fronts: bearer tokens (and Basic client credentials on the token relay),
+ * session cookies, and LiteLLM keys a client sends itself. The query string is redacted too: a client may put a
+ * client_secret or a key there.
+ */
+export const REDACTED_HEADERS = ['authorization', 'cookie', LITELLM_KEY_HEADER] as const;
+
+/**
+ * A `..` path segment, between slashes or backslashes, in the URI path after two decoding passes (URL_DECODE, then
+ * URL_DECODE_UNI): `..%2F`, `%2e%2e`, `%252e%252e%252f` and `%u002e` forms all end up as `..`. No route of ours has a
+ * dot segment, and a client library resolves literal ones before sending.
+ */
+export const TRAVERSAL_PATTERN = '(^|[/\\\\])\\.\\.([/\\\\]|$)';
+
+/** The decoding passes applied before TRAVERSAL_PATTERN, in order. */
+export const TRAVERSAL_DECODING = ['URL_DECODE', 'URL_DECODE_UNI'] as const;
 
 /**
  * Common managed rules in count mode where prompts legitimately trip them: a prompt is often larger
@@ -25,8 +61,9 @@ export interface GatewayFirewallProps {
 export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY'] as const;
 
 /**
- * A regional web ACL in front of the gateway's API stage or the web load balancer: per-IP rate limit, IP reputation,
- * common and known-bad-input rules.
+ * A regional web ACL in front of the gateway's API stage or the web load balancer: encoded path traversal refused,
+ * per-IP rate limits (overall, and per path where asked), IP reputation, common and known-bad-input rules; logs with
+ * the query string and credential headers redacted.
  */
 export class GatewayFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
@@ -38,6 +75,15 @@ export class GatewayFirewall extends Construct {
     }
     if (!/^[\w-]{1,128}$/.test(props.metricName)) {
       throw new Error(`metricName: "${props.metricName}" is not a WAF metric name (letters, digits, _ and -, at most 128)`);
+    }
+    const pathRateLimits = props.pathRateLimits ?? [];
+    for (const rule of pathRateLimits) {
+      if (!/^[\w-]{1,128}$/.test(rule.name))
+        throw new Error(`pathRateLimits: "${rule.name}" is not a WAF rule name (letters, digits, _ and -)`);
+      if (!Number.isInteger(rule.limit) || rule.limit < 10 || rule.limit > 2_000_000_000) {
+        throw new Error(`pathRateLimits: ${rule.name} limit ${rule.limit} is outside WAF's range (10 to 2,000,000,000)`);
+      }
+      if (!rule.path.startsWith('/')) throw new Error(`pathRateLimits: ${rule.name} path "${rule.path}" must start with /`);
     }
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -64,15 +110,49 @@ export class GatewayFirewall extends Construct {
       visibilityConfig: visibility(props.metricName),
       rules: [
         {
-          name: 'RateLimitPerIp',
+          // First: a traversal attempt is refused whatever the rate, before anything else reads the path.
+          name: 'RefuseEncodedTraversal',
           priority: 0,
+          action: { block: {} },
+          statement: {
+            regexMatchStatement: {
+              regexString: TRAVERSAL_PATTERN,
+              fieldToMatch: { uriPath: {} },
+              textTransformations: TRAVERSAL_DECODING.map((type, priority) => ({ priority, type })),
+            },
+          },
+          visibilityConfig: visibility('RefuseEncodedTraversal'),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 1,
           action: { block: {} },
           statement: { rateBasedStatement: { limit: props.rateLimit, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
-        managed('AWSManagedRulesAmazonIpReputationList', 1),
-        managed('AWSManagedRulesCommonRuleSet', 2, COUNTED_COMMON_RULES),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+        ...pathRateLimits.map((rule, i): wafv2.CfnWebACL.RuleProperty => ({
+          name: rule.name,
+          priority: 2 + i,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: rule.limit,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  searchString: rule.path,
+                  positionalConstraint: 'CONTAINS',
+                  fieldToMatch: { uriPath: {} },
+                  textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility(rule.name),
+        })),
+        managed('AWSManagedRulesAmazonIpReputationList', 2 + pathRateLimits.length),
+        managed('AWSManagedRulesCommonRuleSet', 3 + pathRateLimits.length, COUNTED_COMMON_RULES),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 4 + pathRateLimits.length),
       ],
     });
 
@@ -94,7 +174,12 @@ export class GatewayFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      redactedFields: props.redactedHeaders.map((name) => ({ singleHeader: { Name: name } })),
+      redactedFields: [
+        { queryString: {} },
+        ...[...new Set([...REDACTED_HEADERS, ...(props.redactedHeaders ?? []).map((h) => h.toLowerCase())])].map((name) => ({
+          singleHeader: { Name: name },
+        })),
+      ],
     });
   }
 }

@@ -11,8 +11,18 @@ export interface GatewayLoadBalancerProps {
   readonly targetPort: number;
   /** Health check path served by the target. */
   readonly healthCheckPath: string;
-  /** A second listener for an internal web UI (Langfuse), on the UI's own port. */
+  /**
+   * A second listener for an internal web UI (Langfuse), on the UI's own port. Needs `openToVpc`: the VPC link and
+   * the client security group never use it.
+   * @default - no UI listener
+   */
   readonly ui?: { readonly port: number; readonly healthCheckPath: string };
+  /**
+   * Whether anything in the VPC may connect (the platform team's way to LiteLLM's UI and Langfuse when there is no
+   * public entrance). Otherwise only the VPC link (PrivateLink traffic, which the security group does not filter) and
+   * members of `clientSecurityGroup` reach the listener.
+   */
+  readonly openToVpc: boolean;
   readonly deletionProtection: boolean;
   /**
    * Name of the EKS Auto Mode cluster whose pods register in the target groups (TargetGroupBinding).
@@ -32,6 +42,11 @@ export class GatewayLoadBalancer extends Construct {
   /** Target group of the internal UI listener, when one is configured. */
   readonly uiTargetGroup?: elbv2.NetworkTargetGroup;
   readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * Members may connect to the LiteLLM listener whatever `openToVpc` says: for the platform's own functions that call
+   * LiteLLM's admin API (tenants reconciler, key rotation). It opens nothing itself; its members bring their own egress.
+   */
+  readonly clientSecurityGroup: ec2.SecurityGroup;
   /** Port clients inside the VPC (and the VPC link) connect to. */
   readonly listenerPort = 80;
 
@@ -40,16 +55,29 @@ export class GatewayLoadBalancer extends Construct {
     if (!Token.isUnresolved(props.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
       throw new Error(`clusterName: "${props.clusterName}" is not an EKS cluster name (letters, digits, - and _, at most 100)`);
     }
+    if (props.ui && !props.openToVpc) {
+      throw new Error('ui: needs openToVpc (without it only the VPC link and the client security group connect, and neither uses the UI)');
+    }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Internal gateway load balancer: HTTP from inside the VPC only',
+      description: props.openToVpc
+        ? 'Internal gateway load balancer: HTTP from inside the VPC only'
+        : 'Internal gateway load balancer: the API VPC link and the platform admin functions only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(
-      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
-      ec2.Port.tcp(this.listenerPort),
-      'Platform team and VPC clients',
-    );
+    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Members may call LiteLLM through the internal gateway load balancer (the platform admin functions)',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(this.listenerPort), 'Platform admin functions');
+    if (props.openToVpc) {
+      this.securityGroup.addIngressRule(
+        ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+        ec2.Port.tcp(this.listenerPort),
+        'Platform team and VPC clients',
+      );
+    }
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(props.targetPort), 'LiteLLM pods');
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {

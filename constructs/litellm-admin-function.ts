@@ -18,6 +18,11 @@ export interface LiteLlmAdminFunctionProps {
   readonly litellmUrl: string;
   /** Port of `litellmUrl`, opened in the function's security group. */
   readonly litellmPort: number;
+  /**
+   * The group the internal load balancer admits (GatewayLoadBalancer.clientSecurityGroup); the function joins it.
+   * @default - none: the function reaches LiteLLM only while the load balancer is open to the whole VPC
+   */
+  readonly litellmClientSecurityGroup?: ec2.ISecurityGroup;
   readonly masterKey: secretsmanager.ISecret;
   /** Key of the master-key and consumer secrets. */
   readonly secretsKey: kms.IKey;
@@ -52,7 +57,7 @@ export class LiteLlmAdminFunction extends Construct {
       timeout: props.timeout,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
-      securityGroups: [securityGroup],
+      securityGroups: [securityGroup, ...(props.litellmClientSecurityGroup ? [props.litellmClientSecurityGroup] : [])],
       environment: {
         LITELLM_URL: props.litellmUrl,
         MASTER_KEY_SECRET_ARN: props.masterKey.secretArn,

@@ -26,6 +26,11 @@ export interface TenantsProps {
   readonly subnets: ec2.SubnetSelection;
   readonly litellmUrl: string;
   readonly litellmPort: number;
+  /**
+   * The group the internal load balancer admits; the reconciler and the rotation join it.
+   * @default - none (the load balancer must then be open to the VPC)
+   */
+  readonly litellmClientSecurityGroup?: ec2.ISecurityGroup;
   readonly masterKey: secretsmanager.ISecret;
   readonly secretsKey: kms.IKey;
   /** API Gateway's authorizer result cache; a rotated-out key must outlive it. */
@@ -91,6 +96,7 @@ export class Tenants extends Construct {
       subnets: props.subnets,
       litellmUrl: props.litellmUrl,
       litellmPort: props.litellmPort,
+      ...(props.litellmClientSecurityGroup ? { litellmClientSecurityGroup: props.litellmClientSecurityGroup } : {}),
       masterKey: props.masterKey,
       secretsKey,
       logRetention: props.logRetention,

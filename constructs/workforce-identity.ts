@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { SsoAwsValues } from '../k8s/platform-props';
@@ -35,7 +36,7 @@ export const SSO_SCOPES = 'openid email profile';
 /** Where Cognito puts a user's groups in ID and access tokens. */
 export const COGNITO_GROUPS_CLAIM = 'cognito:groups';
 
-/** App client names in the workforce pool; the admin gate recognises clients by name (see AdminGate below). */
+/** App client names in the workforce pool, for people reading the console; the admin gate goes by client id. */
 export const COGNITO_CLIENT_NAMES: Readonly<Record<SsoClient, string>> = {
   openWebUi: 'open-webui',
   langfuse: 'langfuse',
@@ -93,6 +94,8 @@ export class WorkforceIdentity extends Construct {
   secretCopyFunction?: lambda.Function;
   /** The pre-token-generation admin gate (Cognito with admin clients only). */
   adminGateFunction?: lambda.Function;
+  /** The SSM parameter listing the pool's gated and open client ids, which the admin gate reads (with the gate only). */
+  clientRegistry?: ssm.StringParameter;
   private readonly props: WorkforceIdentityProps;
   private readonly refs: Partial<Record<SsoClient, ClientSecretRef>>;
 
@@ -330,12 +333,29 @@ export class WorkforceIdentity extends Construct {
    * The admin gate: a pre-token-generation trigger (it runs for every token Cognito issues, including on an existing
    * sign-in session and on refresh, which a pre-authentication trigger does not). Its event carries the caller's
    * client id and the user's groups; it throws, so no token is issued, when a gated client is asked for by someone
-   * outside the admin group. It recognises clients by name, looked up with DescribeUserPoolClient: passing their
-   * ids in its environment would make a cycle (pool → trigger → client ids → pool), and for the same reason its
-   * permission names every pool of the account and region rather than this one.
+   * outside the admin group, and for any client it cannot place.
+   *
+   * It recognises clients by id, read from an SSM parameter that CloudFormation writes once the clients exist. The
+   * ids cannot go into the function's environment, nor its permission name the pool: the pool names the function
+   * (LambdaConfig), so either would make a cycle (pool → trigger → client ids or pool ARN → pool). The parameter's
+   * name is fixed at synth time (environment and stack suffix, no resource reference), so the function and its
+   * permission refer to it by name while the parameter itself depends on the clients. The function needs no Cognito
+   * permission at all: it never reads a client, let alone a client secret.
    */
   private addAdminGate(userPool: cognito.UserPool, gated: readonly SsoClient[], props: WorkforceIdentityProps): void {
     const stack = Stack.of(this);
+    const parameterName = clientRegistryParameterName(props.environment, stackSuffix(this));
+    const ids = (clients: readonly SsoClient[]) => clients.map((c) => this.clients[c]!.userPoolClientId);
+    const open = (Object.keys(this.clients) as SsoClient[]).filter((c) => !gated.includes(c));
+    this.clientRegistry = new ssm.StringParameter(this, 'ClientRegistry', {
+      parameterName,
+      // The name carries the stack suffix (a token), so CDK cannot see that it starts with a slash.
+      simpleName: false,
+      description: `App client ids of the ${props.environment} workforce pool the admin gate admits (gated: admin group only)`,
+      stringValue: stack.toJsonString({ gated: ids(gated), open: ids(open) }),
+      tier: ssm.ParameterTier.STANDARD,
+    });
+
     const fn = new lambda.Function(this, 'AdminGateFunction', {
       ...nodeFunctionBasics(lambdaEntry('admin-gate')),
       // Cognito waits five seconds for a trigger.
@@ -343,7 +363,7 @@ export class WorkforceIdentity extends Construct {
       memorySize: 256,
       environment: {
         [GATE_ENV.adminGroup]: props.adminGroup,
-        [GATE_ENV.gatedClientNames]: gated.map((c) => COGNITO_CLIENT_NAMES[c]).join(','),
+        [GATE_ENV.clientRegistryParameter]: parameterName,
         NODE_OPTIONS: '--enable-source-maps',
       },
       logGroup: new logs.LogGroup(this, 'AdminGateLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy }),
@@ -351,11 +371,17 @@ export class WorkforceIdentity extends Construct {
     this.adminGateFunction = fn;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'ReadClientNames',
-        actions: ['cognito-idp:DescribeUserPoolClient'],
-        resources: [stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
+        sid: 'ReadClientRegistry',
+        actions: ['ssm:GetParameter'],
+        // By name, not the parameter's ARN attribute: that reference would be the cycle described above.
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') })],
       }),
     );
     userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, fn);
   }
+}
+
+/** Where the admin gate finds the pool's client ids: per environment and stack instance, so no two stacks share one. */
+export function clientRegistryParameterName(environment: string, suffix: string): string {
+  return `/genai-gateway/${environment}/workforce/${suffix}/app-clients`;
 }

@@ -124,20 +124,25 @@ export class EdgeStack extends Stack {
     const { edge } = config;
     const removalPolicy = removalPolicyFor(config);
 
+    // With a web domain, people reach LiteLLM's UI and Langfuse only through the signed-in public entrance: the internal
+    // load balancer keeps only what the API needs (the LiteLLM listener, for the VPC link and the admin functions).
+    const internalUi = !config.web.domain;
     this.gateway = new GatewayLoadBalancer(this, 'Gateway', {
       vpc,
       subnets: { subnetGroupName: SUBNETS.workloads },
       targetPort: LITELLM_PORT,
       healthCheckPath: LITELLM_LIVENESS_PATH,
-      ui: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH },
+      ...(internalUi ? { ui: { port: LANGFUSE_WEB_PORT, healthCheckPath: LANGFUSE_WEB_HEALTH_PATH } } : {}),
+      openToVpc: internalUi,
       deletionProtection: !config.ephemeral,
       clusterName: props.clusterName,
     });
     // Pods carry the cluster security group; the load balancer reaches them on their own ports only.
-    for (const [id, port, what] of [
+    const podPorts = [
       ['LoadBalancerToLiteLLM', LITELLM_PORT, 'Gateway load balancer to LiteLLM pods'],
-      ['LoadBalancerToLangfuse', LANGFUSE_WEB_PORT, 'Internal load balancer to the Langfuse UI'],
-    ] as const) {
+      ...(internalUi ? [['LoadBalancerToLangfuse', LANGFUSE_WEB_PORT, 'Internal load balancer to the Langfuse UI'] as const] : []),
+    ] as const;
+    for (const [id, port, what] of podPorts) {
       new ec2.CfnSecurityGroupIngress(this, id, {
         groupId: props.clusterSecurityGroupId,
         sourceSecurityGroupId: this.gateway.securityGroup.securityGroupId,
@@ -194,6 +199,8 @@ export class EdgeStack extends Stack {
       );
     }
 
+    // An external issuer's token URL is already stable; Cognito's domain is new with every re-create of this stack.
+    const tokenRelay = config.web.domain !== undefined && identity.provider === 'cognito';
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: edge.accessLogRetentionDays as logs.RetentionDays,
       removalPolicy,
@@ -218,6 +225,21 @@ export class EdgeStack extends Stack {
         tracingEnabled: true,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
+        // The token relay throttled on its own: a flood of token requests cannot use up the API's rate, nor the reverse.
+        // Logging and metrics repeated, as a method's own setting replaces the stage's for that method.
+        ...(tokenRelay
+          ? {
+              methodOptions: {
+                [`/${TOKEN_PATH}/POST`]: {
+                  throttlingRateLimit: edge.tokenRelay.rateLimit,
+                  throttlingBurstLimit: edge.tokenRelay.burstLimit,
+                  metricsEnabled: true,
+                  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+                  dataTraceEnabled: false,
+                },
+              },
+            }
+          : {}),
       },
     });
 
@@ -294,7 +316,8 @@ export class EdgeStack extends Stack {
       metricName: `genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
-      redactedHeaders: ['authorization', LITELLM_KEY_HEADER],
+      // Per IP, on the token relay alone: a few dozen addresses flooding it get blocked before they exhaust its throttle.
+      ...(tokenRelay ? { pathRateLimits: [{ name: 'TokenRelayPerIp', path: `/${TOKEN_PATH}`, limit: edge.tokenRelay.wafRateLimit }] } : {}),
     });
 
     const domain = config.web.domain;
@@ -328,8 +351,6 @@ export class EdgeStack extends Stack {
         metricName: `genai-${config.name}-web`,
         logRetention: edge.accessLogRetentionDays,
         removalPolicy,
-        // Session cookies (the load balancer's, Open WebUI's token) and bearer tokens never reach the WAF logs.
-        redactedHeaders: ['authorization', 'cookie'],
       });
       this.webTargetGroupArns = {
         openWebUi: this.web.targetGroups.openWebUi.targetGroupArn,
@@ -339,8 +360,7 @@ export class EdgeStack extends Stack {
       this.webUrls = WebLoadBalancer.urls(hostnames);
       this.apiDomain = new ApiDomain(this, 'ApiDomain', { zone, domainName: hostnames.api, stage: this.api.deploymentStage });
       this.apiCustomUrl = this.apiDomain.url;
-      // An external issuer's token URL is already stable; Cognito's domain is new with every re-create of this stack.
-      if (this.identity) {
+      if (tokenRelay && this.identity) {
         this.tokenMethod = addTokenRelay(this.api, this.identity.tokenUrl);
         this.stableTokenUrl = `https://${hostnames.api}/${TOKEN_PATH}`;
       }
@@ -365,12 +385,16 @@ export class EdgeStack extends Stack {
     new CfnOutput(this, 'GatewayUrl', { value: `${this.api.url}v1`, description: 'OpenAI base URL for client apps' });
     new CfnOutput(this, 'InternalGatewayUrl', {
       value: `${upstream}/v1`,
-      description: 'LiteLLM through the internal load balancer (inside the VPC only)',
+      description: internalUi
+        ? 'LiteLLM through the internal load balancer (inside the VPC only)'
+        : "LiteLLM through the internal load balancer: the API's VPC link and the platform's admin functions only",
     });
-    new CfnOutput(this, 'LangfuseUrl', {
-      value: this.langfuseUrl,
-      description: 'Langfuse UI through the internal load balancer (inside the VPC only)',
-    });
+    if (this.langfuseUrl) {
+      new CfnOutput(this, 'LangfuseUrl', {
+        value: this.langfuseUrl,
+        description: 'Langfuse UI through the internal load balancer (inside the VPC only)',
+      });
+    }
     new CfnOutput(this, 'VirtualKeySecretPrefix', {
       value: virtualKeySecretPrefix(config.name),
       description: 'Secrets Manager name prefix of per-client virtual keys',
@@ -400,14 +424,20 @@ export class EdgeStack extends Stack {
     return this.gateway.targetGroup.targetGroupArn;
   }
 
-  /** The target group the Langfuse web pods register in. */
-  get langfuseTargetGroupArn(): string {
-    return this.gateway.uiTargetGroup!.targetGroupArn;
+  /**
+   * The internal load balancer's target group for the Langfuse web pods; undefined with web.domain, where Langfuse is
+   * reachable only through the public entrance's sign-in.
+   */
+  get langfuseTargetGroupArn(): string | undefined {
+    return this.gateway.uiTargetGroup?.targetGroupArn;
   }
 
-  /** Where the platform team opens Langfuse: inside the VPC (VPN, Direct Connect), never the internet. */
-  get langfuseUrl(): string {
-    return `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_WEB_PORT}`;
+  /**
+   * Where the platform team opens Langfuse inside the VPC (VPN, Direct Connect), never the internet; undefined with
+   * web.domain (see webUrls.langfuse).
+   */
+  get langfuseUrl(): string | undefined {
+    return this.gateway.uiTargetGroup ? `http://${this.gateway.loadBalancer.loadBalancerDnsName}:${LANGFUSE_WEB_PORT}` : undefined;
   }
 }
 
@@ -437,7 +467,8 @@ function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity
  * POST /oauth2/token relayed to Cognito's token endpoint, so client apps keep one token URL across re-creates.
  * No authorizer: the caller has no token yet, and Cognito authenticates the client id and secret itself. HTTP_PROXY
  * passes the caller's headers and body through and Cognito's answer back, its 400 errors included: the gateway
- * responses replace only the errors API Gateway produces itself. WAF, throttling and access logs are the stage's.
+ * responses replace only the errors API Gateway produces itself. It has a throttle of its own (the stage's method
+ * settings) and a per-IP WAF limit of its own, beside the stage's WAF rules and access logs.
  */
 function addTokenRelay(api: apigateway.RestApi, tokenUrl: string): apigateway.Method {
   return api.root

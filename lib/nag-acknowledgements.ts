@@ -284,14 +284,7 @@ export function acknowledgeWorkforce(edge: EdgeStack): void {
   ack(workforce, 'IAM5', 'The CDK provider framework invokes any version of the secret-copy function (<arn>:*), nothing else.', [
     resourceFinding(workforce, `${copy.functionArn}:*`),
   ]);
-  if (workforce.adminGateFunction) {
-    ack(
-      workforce.adminGateFunction,
-      'IAM5',
-      "The admin gate reads app client names with DescribeUserPoolClient; naming its own pool would make a cycle (pool -> trigger -> pool), so it names the account's pools in this region.",
-      [resourceFinding(workforce, Stack.of(workforce).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' }))],
-    );
-  }
+  // The admin gate needs no acknowledgement: it may read one SSM parameter, named in full.
 }
 
 function virtualKeyPrefixOf(edge: EdgeStack): string {

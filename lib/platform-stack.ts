@@ -37,8 +37,11 @@ export interface PlatformStackProps extends StackProps {
    * @default http://localhost:3000 — the UI is reached through `kubectl port-forward`
    */
   readonly langfuseUrl?: string;
-  /** Where the tenants reconciler and key rotation reach LiteLLM's admin API inside the VPC; no tenants without it. */
-  readonly internalLiteLlm?: { readonly url: string; readonly port: number };
+  /**
+   * Where the tenants reconciler and key rotation reach LiteLLM's admin API inside the VPC, and the security group the
+   * internal load balancer admits them by (with web.domain it admits nobody else in the VPC); no tenants without it.
+   */
+  readonly internalLiteLlm?: { readonly url: string; readonly port: number; readonly clientSecurityGroup?: ec2.ISecurityGroup };
   /** Consumer name → OAuth client id (the edge's Cognito app clients, or the config's for an external issuer). */
   readonly consumerClientIds?: Readonly<Record<string, string>>;
   /** The public web entrance (only with `web.domain`): target groups the web UIs' pods join, and their URLs. */
@@ -176,6 +179,7 @@ export class PlatformStack extends Stack {
         subnets: { subnetGroupName: SUBNETS.workloads },
         litellmUrl: props.internalLiteLlm.url,
         litellmPort: props.internalLiteLlm.port,
+        ...(props.internalLiteLlm.clientSecurityGroup ? { litellmClientSecurityGroup: props.internalLiteLlm.clientSecurityGroup } : {}),
         masterKey: data.secrets.secrets.litellmMasterKey,
         secretsKey: data.key,
         authorizerCacheTtl: Duration.seconds(config.edge.authorizerCacheTtlSeconds),

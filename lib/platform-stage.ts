@@ -72,7 +72,11 @@ export class PlatformStage extends Stage {
       cluster: this.cluster.cluster,
       clusterName: this.cluster.clusterName,
       vpc: this.network.vpc,
-      internalLiteLlm: { url: this.edge.internalLiteLlmUrl, port: this.edge.gateway.listenerPort },
+      internalLiteLlm: {
+        url: this.edge.internalLiteLlmUrl,
+        port: this.edge.gateway.listenerPort,
+        clientSecurityGroup: this.edge.gateway.clientSecurityGroup,
+      },
       consumerClientIds: this.edge.consumerClientIds,
       ...(this.edge.webTargetGroupArns && this.edge.webUrls
         ? { web: { targetGroupArns: this.edge.webTargetGroupArns, urls: this.edge.webUrls } }

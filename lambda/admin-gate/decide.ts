@@ -1,17 +1,29 @@
 /**
- * Which sign-ins the workforce pool's pre-token-generation trigger lets through. Pure: the client's name and the
- * user's groups come from the handler.
+ * Which sign-ins the workforce pool's pre-token-generation trigger lets through. Pure: the client id, the pool's
+ * client registry and the user's groups come from the handler.
  */
 
 export interface GateRule {
-  /** App client names only the admin group may get tokens for (the load balancer's admin sign-in, Langfuse). */
-  readonly gatedClientNames: readonly string[];
+  /** Group whose members may get tokens for the gated clients. */
   readonly adminGroup: string;
 }
 
+/**
+ * The pool's app clients by id, as the deployment wrote them (constructs/workforce-identity.ts): ids, never names,
+ * because a name can be changed in the console while an id never changes (a replaced client gets a new id).
+ */
+export interface ClientRegistry {
+  /** Clients only the admin group may get tokens for (the load balancer's admin sign-in, Langfuse). */
+  readonly gated: readonly string[];
+  /** Clients every user of the pool may sign in to (Open WebUI). */
+  readonly open: readonly string[];
+}
+
 export interface SignIn {
-  /** Name of the app client the tokens are for; undefined when it could not be read (refused for safety). */
-  readonly clientName: string | undefined;
+  /** The app client the tokens are for (callerContext.clientId); undefined when the event carries none. */
+  readonly clientId: string | undefined;
+  /** undefined when the registry could not be read: nobody can tell which clients are gated, so all are refused. */
+  readonly registry: ClientRegistry | undefined;
   /** The user's groups as Cognito lists them in the event (request.groupConfiguration.groupsToOverride). */
   readonly groups: readonly string[];
 }
@@ -22,8 +34,14 @@ export type Decision = { readonly admit: true } | { readonly admit: false; reado
 export const REFUSAL = 'this sign-in is for platform administrators only.';
 
 export function decide(signIn: SignIn, rule: GateRule): Decision {
-  if (signIn.clientName === undefined) return { admit: false, reason: 'unknown app client' };
-  if (!rule.gatedClientNames.includes(signIn.clientName)) return { admit: true };
-  if (signIn.groups.includes(rule.adminGroup)) return { admit: true };
-  return { admit: false, reason: `not in ${rule.adminGroup} for client ${signIn.clientName}` };
+  const { clientId, registry } = signIn;
+  if (registry === undefined) return { admit: false, reason: 'app client registry unreadable' };
+  if (clientId === undefined || clientId === '') return { admit: false, reason: 'no app client id in the event' };
+  if (registry.gated.includes(clientId)) {
+    if (signIn.groups.includes(rule.adminGroup)) return { admit: true };
+    return { admit: false, reason: `not in ${rule.adminGroup} for gated client ${clientId}` };
+  }
+  if (registry.open.includes(clientId)) return { admit: true };
+  // A client added outside the deployment (console, CLI) is neither: refused until the deployment lists it.
+  return { admit: false, reason: `unknown app client ${clientId}` };
 }

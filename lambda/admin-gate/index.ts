@@ -1,16 +1,22 @@
 /** The workforce pool's admin gate (pre-token-generation trigger); see handler.ts. */
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
-import { clientNameLookup } from './client-names';
+import { clientRegistrySource } from './client-registry';
 import { createHandler } from './handler';
 import { parseGateEnvironment } from './environment';
 
-// Created once per cold start. A bad environment throws on every invocation, so every gated sign-in is refused.
+/** Reuse of a good registry read; a deployment that replaces a client is seen within a minute. */
+const REGISTRY_TTL_MS = 60_000;
+
+// Created once per cold start. A bad environment throws on every invocation, so every sign-in is refused.
 const gate = (() => {
   try {
+    const env = parseGateEnvironment(process.env);
+    // Two attempts at most: Cognito gives the whole trigger five seconds.
+    const ssm = new SSMClient({ maxAttempts: 2 });
     return createHandler({
-      rule: parseGateEnvironment(process.env),
-      clientName: clientNameLookup(new CognitoIdentityProviderClient({})),
+      rule: { adminGroup: env.adminGroup },
+      clients: clientRegistrySource(ssm, env.clientRegistryParameter, { ttlMs: REGISTRY_TTL_MS, now: Date.now }),
       log: (message) => console.log(message),
     });
   } catch (err) {

@@ -165,6 +165,17 @@ const edgeSchema = z.strictObject({
     .default({ rateLimit: 50, burstLimit: 100 }),
   /** Requests per 5 minutes from one IP before WAF blocks it. */
   wafRateLimit: z.number().int().min(10).max(2_000_000_000).default(2000),
+  /**
+   * POST /oauth2/token on api.<base> (web.domain with Cognito): its own stage throttle, apart from the API's, and its own
+   * per-IP WAF limit per 5 minutes. Client apps cache a token for its hour, so a few requests each suffice.
+   */
+  tokenRelay: z
+    .strictObject({
+      rateLimit: z.number().int().min(1).max(10000).default(10),
+      burstLimit: z.number().int().min(1).max(5000).default(20),
+      wafRateLimit: z.number().int().min(10).max(2_000_000_000).default(100),
+    })
+    .default({ rateLimit: 10, burstLimit: 20, wafRateLimit: 100 }),
   accessLogRetentionDays: logRetention.default(30),
 });
 

@@ -5,6 +5,7 @@ import { parseSmokeArgs, planSmoke, type SmokePlan, type SmokeRequest } from '..
 import { CAUSES } from '../../bin/smoke-diagnosis';
 import { RATE_LIMIT_CAUSES } from '../../bin/smoke-rate-limit';
 import { runSmoke, type SmokeDeps } from '../../bin/smoke-run';
+import { TRAVERSAL_CAUSE } from '../../bin/smoke-traversal';
 import { WEB_CAUSES } from '../../bin/smoke-web';
 import { NAMES } from '../../k8s/endpoints';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
@@ -61,6 +62,8 @@ interface Breakage {
   readonly langfuseParts?: { publicKey: string; secretKey: string };
   /** There is no outputs file: the run asks CloudFormation. */
   readonly noOutputsFile?: boolean;
+  /** The API's web ACL lacks RefuseEncodedTraversal: encoded traversal reaches the route table and the authorizer. */
+  readonly noTraversalRule?: boolean;
   /** web.domain is set: the outputs carry the web hostnames (here loopback stand-ins); `admin` unguarded or not. */
   readonly web?: { readonly adminSignIn: boolean };
 }
@@ -118,7 +121,7 @@ describe('npm run smoke against local stand-ins', () => {
       }).handler;
     const targets = breakage.targetsRegisterLater ? await TargetGroupStandIn.start(litellm.url) : undefined;
     const gateway = await GatewayStandIn.start(handler, breakage.deadUpstream ? await closedPortUrl() : (targets?.url ?? litellm.url));
-    const edge = breakage.allRoutes ? undefined : await EdgeRoutesStandIn.start(gateway.url);
+    const edge = breakage.allRoutes ? undefined : await EdgeRoutesStandIn.start(gateway.url, { waf: !breakage.noTraversalRule });
     const langfuse = await LangfuseStandIn.start(litellm, {
       publicKey: `pk-lf-${LANGFUSE_PARTS.publicKey}`,
       secretKey: `sk-lf-${LANGFUSE_PARTS.secretKey}`,
@@ -142,7 +145,8 @@ describe('npm run smoke against local stand-ins', () => {
       Scope: SCOPE,
       UserPoolId: USER_POOL_ID,
       ClientIddemoapp: CLIENT_ID,
-      LangfuseUrl: langfuse.url,
+      // As the edge stack: with web.domain there is no internal Langfuse listener, so no LangfuseUrl output.
+      ...(web.length > 0 ? {} : { LangfuseUrl: langfuse.url }),
       VirtualKeySecretPrefix: SECRET_PREFIX,
     };
     const lines: string[] = [];
@@ -213,10 +217,13 @@ describe('npm run smoke against local stand-ins', () => {
       'PASS  expired token (foreign-signed: Cognito issues no expired ones) refused (401)',
       'PASS  admin route POST /key/generate refused (404)',
       'PASS  admin route GET /ui refused (404)',
+      'PASS  path traversal (encoded slash in {model}) refused by WAF (403)',
+      'PASS  path traversal (encoded dots in {model}) refused by WAF (403)',
+      'PASS  path traversal (double-encoded traversal in {response_id}) refused by WAF (403)',
       'PASS  trace in Langfuse (user smoke-run1)',
     ]);
     for (const line of checks) expect(line).toMatch(/ {2}\d+ ms$/);
-    expect(run.lines[run.lines.length - 1]).toBe('smoke: all 10 checks passed');
+    expect(run.lines[run.lines.length - 1]).toBe('smoke: all 13 checks passed');
     expect(run.describeStacks).toBe(0);
   });
 
@@ -248,6 +255,25 @@ describe('npm run smoke against local stand-ins', () => {
       expect.stringMatching(/^FAIL {2}http:\/\/127\.0\.0\.1:\d+\/ without a session goes to the identity provider {2}\d+ ms$/),
     ]);
     expect(run.lines).toContain(`      likely cause: ${WEB_CAUSES.notSignedIn}`);
+  });
+
+  test('denies nothing less than a WAF refusal: without the traversal rule each probe fails and names the rule', async () => {
+    const run = await smoke({ noTraversalRule: true }, ['dev']);
+    expect(run.code).toBe(1);
+    expect(run.lines.filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/ {2}\d+ ms$/, ''))).toEqual([
+      'FAIL  path traversal (encoded slash in {model}) refused',
+      'FAIL  path traversal (encoded dots in {model}) refused',
+      'FAIL  path traversal (double-encoded traversal in {response_id}) refused',
+    ]);
+    expect(run.causeOf('path traversal (encoded slash')).toBe(TRAVERSAL_CAUSE);
+  });
+
+  test('with web.domain and no --langfuse-url, says Langfuse is behind the sign-in instead of pointing at a missing output', async () => {
+    const run = await smoke({ web: { adminSignIn: true } }, ['dev', '--langfuse', '--langfuse-timeout', '1']);
+    expect(run.code).toBe(1);
+    expect(run.causeOf('trace in Langfuse')).toBe(
+      'no --langfuse-url: with web.domain Langfuse is reachable only through the signed-in entrance; port-forward the langfuse-web Service and pass --langfuse-url',
+    );
   });
 
   test('never prints the client secret or the access token', async () => {
@@ -313,7 +339,7 @@ describe('npm run smoke against local stand-ins', () => {
     const run = await smoke(breakage);
     expect(run.code).toBe(1);
     expect(run.causeOf(check)).toBe(cause);
-    expect(run.lines[run.lines.length - 1]).toMatch(/^smoke: \d+ of 10 checks failed/);
+    expect(run.lines[run.lines.length - 1]).toMatch(/^smoke: \d+ of 13 checks failed/);
   });
 
   test('an authorizer that allows any token: the foreign and expired tokens are reported as accepted', async () => {
@@ -355,5 +381,6 @@ describe('npm run smoke against local stand-ins', () => {
       'SKIP  admin route GET /ui refused',
     ]);
     expect(run.lines.filter((l) => /^PASS {2}(request without|token signed|expired token)/.test(l))).toHaveLength(3);
+    expect(run.lines.filter((l) => /^PASS {2}path traversal .* refused by WAF/.test(l))).toHaveLength(3);
   });
 });

@@ -134,14 +134,60 @@ describe('WorkforceIdentity with Cognito and a web domain', () => {
     expect((writes.Resource as unknown[]).length).toBe(3);
   });
 
-  test('a pre-token-generation trigger gates the admin-gate and langfuse clients by name, for the admin group', () => {
+  test('a pre-token-generation trigger gates the admin-gate and langfuse clients by id, read from a registry parameter', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: { PreTokenGeneration: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkforceAdminGateFunction'), 'Arn'] } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 5,
-      Environment: { Variables: Match.objectLike({ ADMIN_GROUP: 'genai-platform-admins', GATED_CLIENT_NAMES: 'admin-gate,langfuse' }) },
-    });
+    const gate = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).find(
+      (f) => f.Properties.Environment?.Variables?.ADMIN_GROUP,
+    )!;
+    expect(gate.Properties.Timeout).toBe(5);
+    const env = gate.Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(env).sort()).toEqual(['ADMIN_GROUP', 'APP_CLIENT_REGISTRY_PARAMETER', 'NODE_OPTIONS']);
+    expect(env.ADMIN_GROUP).toBe('genai-platform-admins');
+    // No client name anywhere in the gate's configuration.
+    expect(JSON.stringify(env)).not.toMatch(/admin-gate|langfuse|open-webui/);
+
+    const [parameter] = Object.values(template.findResources('AWS::SSM::Parameter') as Record<string, Resource>);
+    // The same name, rendered from environment and stack suffix alone: no reference to the parameter or any client.
+    expect(parameter!.Properties.Name).toEqual(env.APP_CLIENT_REGISTRY_PARAMETER);
+    expect(JSON.stringify(env.APP_CLIENT_REGISTRY_PARAMETER).replace('{"Ref":"AWS::StackId"}', '')).not.toMatch(/"Ref"|Fn::GetAtt/);
+    expect(JSON.stringify(parameter!.Properties.Name)).toContain('/genai-gateway/dev/workforce/');
+    expect(parameter!.Properties.Type).toBe('String');
+    const clientIds = Object.fromEntries(
+      Object.entries(template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>).map(([id, r]) => [
+        r.Properties.ClientName,
+        JSON.stringify({ Ref: id }),
+      ]),
+    );
+    const value = JSON.stringify(parameter!.Properties.Value);
+    const gatedPart = value.slice(value.indexOf('gated'), value.indexOf('open'));
+    const openPart = value.slice(value.indexOf('open'));
+    expect(gatedPart).toContain(clientIds['admin-gate']);
+    expect(gatedPart).toContain(clientIds['langfuse']);
+    expect(gatedPart).not.toContain(clientIds['open-webui']);
+    expect(openPart).toContain(clientIds['open-webui']);
+    expect(openPart).not.toContain(clientIds['admin-gate']);
+  });
+
+  test('the gate may read its registry parameter and nothing else: no Cognito action, no wildcard pool', () => {
+    const gateRole = Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).find(([id]) =>
+      id.startsWith('WorkforceAdminGateFunction'),
+    )![1].Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(gateRole),
+    );
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(statements.map((s) => [s.Sid, s.Action])).toEqual([['ReadClientRegistry', 'ssm:GetParameter']]);
+    const resource = JSON.stringify(statements[0]!.Resource);
+    expect(resource).toContain(':parameter/genai-gateway/dev/workforce/');
+    expect(resource).not.toContain('*');
+    // Across the whole stack, nobody may describe the clients of every pool.
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)) {
+      for (const s of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        if ([s.Action].flat().some((a) => a.startsWith('cognito-idp:'))) expect(JSON.stringify(s.Resource)).not.toContain('userpool/*');
+      }
+    }
   });
 
   test('synthesizes without a dependency cycle between the pool, its trigger and the clients', () => {
@@ -174,7 +220,8 @@ describe('WorkforceIdentity with Cognito and a web domain', () => {
 describe('WorkforceIdentity with Cognito and no web domain', () => {
   const { template, workforce } = build();
 
-  test('only Open WebUI signs in, on localhost (Cognito takes plain http for localhost only), and no trigger is needed', () => {
+  test('only Open WebUI signs in, on localhost (Cognito takes plain http for localhost only), and no trigger or registry is needed', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
     const clients = clientsOf(template);
     expect(clients.map((c) => c.ClientName)).toEqual(['open-webui']);
     expect(clients[0]!.CallbackURLs).toEqual([
@@ -207,8 +254,10 @@ describe('WorkforceIdentity in a retained environment', () => {
 describe('WorkforceIdentity with an external issuer', () => {
   const { template, workforce, stack } = build({ sso: OIDC, hostnames: HOSTS });
 
-  test('creates nothing in AWS', () => {
+  test('creates nothing in AWS: no pool, no gate, no registry (the IdP restricts the admin registration itself)', () => {
     expect(Object.keys(template.toJSON().Resources ?? {})).toEqual([]);
+    expect(workforce.adminGateFunction).toBeUndefined();
+    expect(workforce.clientRegistry).toBeUndefined();
   });
 
   test("the charts get the config's issuer, groups claim, Open WebUI's client and Langfuse's own client, secrets by name", () => {

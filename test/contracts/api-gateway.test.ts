@@ -14,7 +14,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { allowResult, stageResource } from '../../lambda/authorizer/policy';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { ENVIRONMENT_NAMES } from '../k8s/support/charts';
-import { STAGE_NAME } from '../../lib/edge-stack';
+import { STAGE_NAME, TOKEN_PATH } from '../../lib/edge-stack';
 import { synthEnvironment } from '../support/app';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
@@ -262,5 +262,55 @@ describe('API Gateway custom domain contract (dev with a web domain)', () => {
     expect(stack.resolve(stack.api.deploymentStage.stageName)).toEqual({
       Ref: expect.stringMatching(new RegExp(`^ApiDeploymentStage${STAGE_NAME}`)),
     });
+  });
+});
+
+describe('API Gateway throttling and path parameters (dev with a web domain and Cognito)', () => {
+  // Sources, read 2026-12-06: developer guide api-gateway-request-throttling.html (per-API, per-stage limits are
+  // applied at the method level; methods inherit the stage's settings unless a method override sets its own; all
+  // limits are best-effort targets, and a throttled request gets 429); CloudFormation
+  // aws-properties-apigateway-stage-methodsetting.html (ResourcePath with each / encoded as ~1, the whole stage as
+  // /* with HttpMethod *); rest-api-parameter-mapping-sources.html (method.request.path.<name> mapped to
+  // integration.request.path.<name>). Not found in any page read: whether a percent-encoded path parameter
+  // (..%2F, %2e%2e) reaches the integration decoded or as sent. The edge therefore refuses such paths in WAF
+  // (test/contracts/waf.test.ts) rather than relying on either; a deployed smoke run probes it (bin/smoke-traversal.ts).
+  const config = withDomain('dev');
+  const { edge: stack } = edgeStage(config);
+  const edge = Template.fromStack(stack);
+  const [stage] = resources(edge, 'AWS::ApiGateway::Stage');
+  const settings = stage!.Properties.MethodSettings as ({ ResourcePath: string; HttpMethod: string } & Record<string, unknown>)[];
+
+  test('a method setting overrides the stage for that method only: the token relay has one, every other route inherits /*', () => {
+    expect(settings.map((s) => `${s.ResourcePath} ${s.HttpMethod}`)).toEqual(['/* *', '/~1oauth2~1token POST']);
+    const relay = settings[1]!;
+    expect(relay).toMatchObject({
+      ThrottlingRateLimit: config.edge.tokenRelay.rateLimit,
+      ThrottlingBurstLimit: config.edge.tokenRelay.burstLimit,
+    });
+  });
+
+  test('an override carries its own logging and metrics: the relay keeps ERROR logging, metrics, and no data trace', () => {
+    // Control Tower CT.APIGATEWAY.PR.1 (ct-apigateway-pr-1.guard) also refuses LoggingLevel OFF in any method setting.
+    expect(settings[1]).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
+    expect(settings[0]).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
+  });
+
+  test('the setting names the relay resource the CloudFormation way: a leading /, then each / of the path as ~1', () => {
+    const path = String(settings[1]!.ResourcePath);
+    expect(path.startsWith('/~1')).toBe(true);
+    expect(path.slice(1).replace(/~1/g, '/')).toBe(`/${TOKEN_PATH}`);
+  });
+
+  test('path parameters are declared and mapped one to one, so a parameter reaches LiteLLM only through this mapping', () => {
+    const withParams = resources(edge, 'AWS::ApiGateway::Method').filter((m) =>
+      Object.keys(m.Properties.RequestParameters ?? {}).some((k) => k.startsWith('method.request.path.')),
+    );
+    expect(withParams.length).toBeGreaterThan(0);
+    for (const method of withParams) {
+      for (const key of Object.keys(method.Properties.RequestParameters)) {
+        const name = key.slice('method.request.path.'.length);
+        expect(method.Properties.Integration.RequestParameters[`integration.request.path.${name}`]).toBe(key);
+      }
+    }
   });
 });

@@ -212,10 +212,10 @@ describe('Application Load Balancer contract (dev with a web domain)', () => {
     const groups = Object.keys(edge.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
     const arns = cognito.edge.webTargetGroupArns!;
     const own = Object.values(arns).map((arn) => cognito.edge.resolve(arn).Ref as string);
-    const nlb = [cognito.edge.litellmTargetGroupArn, cognito.edge.langfuseTargetGroupArn].map(
-      (arn) => cognito.edge.resolve(arn).Ref as string,
-    );
-    expect(new Set([...own, ...nlb]).size).toBe(5);
+    // With a domain the internal NLB keeps only its LiteLLM group (no internal Langfuse listener).
+    expect(cognito.edge.langfuseTargetGroupArn).toBeUndefined();
+    const nlb = [cognito.edge.resolve(cognito.edge.litellmTargetGroupArn).Ref as string];
+    expect(new Set([...own, ...nlb]).size).toBe(4);
     expect(groups.sort()).toEqual([...own, ...nlb].sort());
   });
 

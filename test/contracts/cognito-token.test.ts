@@ -87,7 +87,8 @@ describe('Cognito token endpoint behind the API relay (dev with a web domain)', 
     // Source: apigateway-control-access-aws-waf.html: a regional web ACL is associated with a REST API stage (rate-based
     // rules count requests per client IP over 5 minutes); the stage's method settings with resource path /* and method
     // * are every method's defaults. Abuse: a guessing caller meets Cognito's refusal, the per-IP rate limit and the
-    // stage throttle; WAF logs redact the Authorization header.
+    // stage throttle; WAF logs redact the query string and the Authorization header. The relay's own method throttle
+    // and per-IP WAF limit are in api-gateway.test.ts and waf.test.ts.
     const [stage] = Object.values(edge.findResources('AWS::ApiGateway::Stage')) as Resource[];
     expect(stage!.Properties.MethodSettings).toContainEqual(
       expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: expect.any(Number) }),
@@ -95,7 +96,12 @@ describe('Cognito token endpoint behind the API relay (dev with a web domain)', 
     const associations = Object.values(edge.findResources('AWS::WAFv2::WebACLAssociation')) as Resource[];
     expect(associations.some((a) => JSON.stringify(a.Properties.ResourceArn).includes('/stages/'))).toBe(true);
     edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: LITELLM_KEY_HEADER } }],
+      RedactedFields: [
+        { QueryString: {} },
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+        { SingleHeader: { Name: LITELLM_KEY_HEADER } },
+      ],
     });
   });
 

@@ -10,6 +10,12 @@
  *   trigger/cognito-user-pool-trigger/pre-token-generation.d.ts and Powertools' PreTokenGenerationTriggerSchemaV1,
  * - repost.aws knowledge-center/elb-configure-authentication-alb (the /oauth2/idpresponse callback),
  * - cognito/latest/developerguide/cognito-sign-in-feature-plans.md (Essentials is the default plan).
+ * Read 2026-12-06:
+ * - cognito/latest/developerguide/cognito-user-pools-lambda-trigger-syntax-shared.html (common parameters: every
+ *   trigger event carries callerContext.clientId, the id of the app client the request is for),
+ * - cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html (trigger sources, groupsToOverride),
+ * - AWSCloudFormation aws-resource-cognito-userpoolclient.html (Ref is the client id; ClientName updates without
+ *   replacement, so a rename keeps the id) and the CDK's UserPoolClientReference (userPoolClientId is that Ref).
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,6 +25,7 @@ import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { COGNITO_GROUPS_CLAIM, WorkforceIdentity } from '../../constructs/workforce-identity';
 import { REFUSAL } from '../../lambda/admin-gate/decide';
 import { createHandler } from '../../lambda/admin-gate/handler';
+import { parseClientRegistry } from '../../lambda/admin-gate/client-registry';
 import { webHostnames } from '../../lib/shared/web';
 import { SKIP_BUNDLING } from '../support/app';
 
@@ -87,7 +94,7 @@ describe('Amazon Cognito contract', () => {
 
   test('a trigger must answer within five seconds: the admin gate is given no more', () => {
     // Source: cognito-user-pools-working-with-lambda-triggers.html (Cognito waits 5 s, retries, then fails the request).
-    const gate = withDomain.functions.find((f) => f.Environment?.Variables?.GATED_CLIENT_NAMES)!;
+    const gate = withDomain.functions.find((f) => f.Environment?.Variables?.APP_CLIENT_REGISTRY_PARAMETER)!;
     expect(gate.Timeout).toBeLessThanOrEqual(5);
   });
 
@@ -100,18 +107,41 @@ describe('Amazon Cognito contract', () => {
   });
 
   test("the V1 event carries the caller's client id and the user's groups; a thrown error means no token", async () => {
-    // Source: @types/aws-lambda 8.10.164 (callerContext.clientId; request.groupConfiguration.groupsToOverride) and
-    // Powertools' PreTokenGenerationTriggerSchemaV1 (the same fields, required); triggers page: a function can
-    // prevent a sign-in that would otherwise succeed by returning an error. That Cognito then shows the error and
-    // issues no token was not read word for word for this trigger: a deployed smoke test has to confirm it.
+    // Source: lambda-trigger-syntax-shared (callerContext.clientId), @types/aws-lambda 8.10.164
+    // (callerContext.clientId; request.groupConfiguration.groupsToOverride) and Powertools'
+    // PreTokenGenerationTriggerSchemaV1 (the same fields, required); triggers page: a function can prevent a sign-in
+    // that would otherwise succeed by returning an error. That Cognito then shows the error and issues no token was not
+    // read word for word for this trigger: a deployed smoke test has to confirm it.
     const handler = createHandler({
-      rule: { adminGroup: 'genai-platform-admins', gatedClientNames: ['admin-gate'] },
-      clientName: (_pool, id) => Promise.resolve(id === 'gate' ? 'admin-gate' : 'open-webui'),
+      rule: { adminGroup: 'genai-platform-admins' },
+      clients: () => Promise.resolve({ gated: ['gate'], open: ['chat'] }),
       log: () => undefined,
     });
     await expect(handler(hostedSignIn('gate', ['staff']))).rejects.toThrow(REFUSAL);
     await expect(handler(hostedSignIn('gate', ['genai-platform-admins']))).resolves.toBeDefined();
     await expect(handler(hostedSignIn('chat', ['staff']))).resolves.toBeDefined();
+  });
+
+  test("callerContext.clientId is the client's id, which a rename keeps: the registry lists exactly the clients' Refs", () => {
+    // Source: lambda-trigger-syntax-shared (clientId is the app client id) and the UserPoolClient resource page (Ref is
+    // the client id; ClientName is updated in place). So the gate compares the event's id with the Refs CloudFormation
+    // wrote into the registry parameter, and a renamed client is still gated.
+    const template = withDomain.template;
+    const [parameter] = Object.values(template.findResources('AWS::SSM::Parameter') as Record<string, Resource>);
+    const ref = (name: string) => {
+      const [id] = Object.entries(template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>).find(
+        ([, r]) => r.Properties.ClientName === name,
+      )!;
+      return { Ref: id };
+    };
+    const resolved = JSON.stringify(parameter!.Properties.Value);
+    for (const name of ['admin-gate', 'langfuse', 'open-webui']) expect(resolved).toContain(JSON.stringify(ref(name)));
+    // The rendered value parses as the gate reads it, once CloudFormation substitutes the ids.
+    const parts = (parameter!.Properties.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const text = parts.map((p) => (typeof p === 'string' ? p : `id-${(p as { Ref: string }).Ref}`)).join('');
+    const registry = parseClientRegistry(text);
+    expect([...registry.gated].sort()).toEqual([`id-${ref('admin-gate').Ref}`, `id-${ref('langfuse').Ref}`].sort());
+    expect(registry.open).toEqual([`id-${ref('open-webui').Ref}`]);
   });
 
   test('groups travel in the cognito:groups claim; the charts are told so', () => {

@@ -6,12 +6,64 @@ import { checkControlTower } from '../../lib/compliance/control-tower';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
+import type { EdgeStack } from '../../lib/edge-stack';
 import { testApp } from '../support/app';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BASE = TEST_DOMAIN.base;
+
+/** The internal network load balancer's listeners' ports, its target groups' ports, and the CIDR ranges it admits. */
+function internalLoadBalancer(template: Template) {
+  const ports = (type: string) =>
+    Object.values(template.findResources(type) as Record<string, Resource>)
+      .filter((r) => r.Properties!.Protocol === 'TCP')
+      .map((r) => r.Properties!.Port as number)
+      .sort();
+  const [group] = Object.values(
+    template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Internal gateway load balancer') },
+    }) as Record<string, Resource>,
+  );
+  const ingress = (group!.Properties!.SecurityGroupIngress ?? []) as { CidrIp?: unknown; FromPort: number }[];
+  return {
+    listeners: ports('AWS::ElasticLoadBalancingV2::Listener'),
+    targetGroups: ports('AWS::ElasticLoadBalancingV2::TargetGroup'),
+    cidrPorts: ingress.filter((r) => r.CidrIp !== undefined).map((r) => r.FromPort),
+    podIngressPorts: Object.entries(template.findResources('AWS::EC2::SecurityGroupIngress') as Record<string, Resource>)
+      .filter(([id]) => id.startsWith('LoadBalancerTo'))
+      .map(([, r]) => r.Properties!.FromPort as number)
+      .sort(),
+  };
+}
+
+/** The API stage's per-method settings, and the API web ACL's rule names. */
+function tokenRelayGuards(template: Template) {
+  const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage') as Record<string, Resource>);
+  const settings = stage!.Properties!.MethodSettings as { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number }[];
+  const [apiAcl] = Object.values(
+    template.findResources('AWS::WAFv2::WebACL', {
+      Properties: { VisibilityConfig: { MetricName: Match.stringLikeRegexp('-gateway$') } },
+    }) as Record<string, Resource>,
+  );
+  const rules = apiAcl!.Properties!.Rules as { Name: string; Statement: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { settings, rules };
+}
+
+/** With a web domain: the internal load balancer keeps the LiteLLM listener for the VPC link and the admin functions only. */
+function expectOnlyTheApiWayIn(stack: EdgeStack, template: Template): void {
+  expect(internalLoadBalancer(template)).toEqual({ listeners: [80], targetGroups: [4000], cidrPorts: [], podIngressPorts: [4000] });
+  expect(stack.langfuseTargetGroupArn).toBeUndefined();
+  expect(stack.langfuseUrl).toBeUndefined();
+  expect(Object.keys(template.toJSON().Outputs as object)).not.toContain('LangfuseUrl');
+  // The only thing admitted on the listener besides PrivateLink (the VPC link) is the admin functions' group.
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    FromPort: 80,
+    GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewaySecurityGroup'), 'GroupId'] },
+    SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayClientSecurityGroup'), 'GroupId'] },
+  });
+}
 
 describe('EdgeStack web entrance', () => {
   describe.each(['dev', 'prod'])('%s without web.domain', (name) => {
@@ -36,8 +88,22 @@ describe('EdgeStack web entrance', () => {
       expect(stack.apiCustomUrl).toBeUndefined();
     });
 
+    test('keeps the internal Langfuse listener and opens the internal load balancer to the VPC (the only way in without a domain)', () => {
+      expect(internalLoadBalancer(edge)).toEqual({
+        listeners: [3000, 80],
+        targetGroups: [3000, 4000],
+        cidrPorts: [80, 3000],
+        podIngressPorts: [3000, 4000],
+      });
+      expect(stack.langfuseTargetGroupArn).toBeDefined();
+      expect(Object.keys(edge.toJSON().Outputs as object)).toContain('LangfuseUrl');
+    });
+
     test('has no token relay: clients use the Cognito TokenUrl', () => {
       edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
+      const { settings, rules } = tokenRelayGuards(edge);
+      expect(settings.map((m) => `${m.ResourcePath} ${m.HttpMethod}`)).toEqual(['/* *']);
+      expect(rules.map((r) => r.Name)).not.toContain('TokenRelayPerIp');
       expect(stack.tokenMethod).toBeUndefined();
       expect(stack.stableTokenUrl).toBeUndefined();
       expect(Object.keys(edge.toJSON().Outputs as object)).toContain('TokenUrl');
@@ -70,7 +136,12 @@ describe('EdgeStack web entrance', () => {
         expect.arrayContaining([expect.stringMatching(/^\{"Ref":"WebLoadBalancer[0-9A-F]{8}"\}$/)]),
       );
       edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+        RedactedFields: [
+          { QueryString: {} },
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { SingleHeader: { Name: 'x-litellm-api-key' } },
+        ],
       });
       edge.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `aws-waf-logs-genai-${name}-web` });
     });
@@ -85,6 +156,10 @@ describe('EdgeStack web entrance', () => {
           stack.resolve(stack.workforce!.clients.adminGate!.userPoolClientId),
         );
       }
+    });
+
+    test('denies any other way to Langfuse and LiteLLM: the internal load balancer serves only the LiteLLM listener, to the VPC link and the admin functions', () => {
+      expectOnlyTheApiWayIn(stack, edge);
     });
 
     test('protects the ALB from deletion only outside ephemeral environments', () => {
@@ -135,6 +210,40 @@ describe('EdgeStack web entrance', () => {
       expect(outputs.TokenUrl!.Value).toEqual(stack.resolve(stack.identity!.tokenUrl));
     });
 
+    test('throttles the token relay on its own: a method setting of its own, logging and metrics as the stage', () => {
+      const { settings } = tokenRelayGuards(edge);
+      expect(settings).toEqual([
+        expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: config.edge.throttle.rateLimit }),
+        {
+          ResourcePath: '/~1oauth2~1token',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: config.edge.tokenRelay.rateLimit,
+          ThrottlingBurstLimit: config.edge.tokenRelay.burstLimit,
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        },
+      ]);
+      expect(config.edge.tokenRelay.rateLimit).toBeLessThan(config.edge.throttle.rateLimit);
+    });
+
+    test('denies a flood on the token relay from a few addresses: a per-IP WAF limit counting only /oauth2/token', () => {
+      const { rules } = tokenRelayGuards(edge);
+      const rule = rules.find((r) => r.Name === 'TokenRelayPerIp')!;
+      expect(rule.Statement.RateBasedStatement).toMatchObject({
+        Limit: config.edge.tokenRelay.wafRateLimit,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { ByteMatchStatement: { SearchString: '/oauth2/token', PositionalConstraint: 'CONTAINS' } },
+      });
+      expect(config.edge.tokenRelay.wafRateLimit).toBeLessThan(config.edge.wafRateLimit);
+    });
+
+    test('refuses encoded traversal on both web ACLs, the API and the web entrance', () => {
+      const acls = Object.values(edge.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>);
+      expect(acls).toHaveLength(2);
+      for (const acl of acls) expect((acl.Properties!.Rules as { Name: string }[])[0]!.Name).toBe('RefuseEncodedTraversal');
+    });
+
     test('leaves every other method behind the JWT authorizer', () => {
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')) as Resource[];
       const open = methods.filter((m) => m.Properties!.AuthorizationType !== 'CUSTOM');
@@ -171,6 +280,16 @@ describe('EdgeStack web entrance', () => {
     const { edge: stack } = edgeStage(config);
     const edge = Template.fromStack(stack);
 
+    test('denies any other way to Langfuse and LiteLLM with an external issuer too', () => {
+      expectOnlyTheApiWayIn(stack, edge);
+    });
+
+    test('has no token relay to throttle or rate-limit', () => {
+      const { settings, rules } = tokenRelayGuards(edge);
+      expect(settings.map((m) => `${m.ResourcePath} ${m.HttpMethod}`)).toEqual(['/* *']);
+      expect(rules.map((r) => r.Name)).not.toContain('TokenRelayPerIp');
+    });
+
     test("adds no token relay: the issuer's own token URL is already stable", () => {
       expect(stack.apiCustomUrl).toBe(`https://api.${BASE}/v1`);
       edge.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'oauth2' }, 0);
@@ -181,15 +300,31 @@ describe('EdgeStack web entrance', () => {
     });
   });
 
-  test('in the whole stage, the ALB logs to the data stack log bucket, whose policy lets ELB write under web/', () => {
+  describe('the whole dev stage with web.domain', () => {
     const stage = createStacks(testApp(), withDomain('dev'));
-    const edge = Template.fromStack(stage.edge);
-    const [balancer] = Object.values(
-      edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'application' } }),
-    );
-    expect(balancer!.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'true' });
-    const policies = Object.values(Template.fromStack(stage.data).findResources('AWS::S3::BucketPolicy'));
-    expect(JSON.stringify(policies)).toMatch(/\/web\/AWSLogs\//);
+
+    test('the ALB logs to the data stack log bucket, whose policy lets ELB write under web/', () => {
+      const edge = Template.fromStack(stage.edge);
+      const [balancer] = Object.values(
+        edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'application' } }),
+      );
+      expect(balancer!.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'true' });
+      const policies = Object.values(Template.fromStack(stage.data).findResources('AWS::S3::BucketPolicy'));
+      expect(JSON.stringify(policies)).toMatch(/\/web\/AWSLogs\//);
+    });
+
+    test('the admin functions (reconciler, rotation) join the group the internal load balancer admits; the charts get no internal Langfuse target group', () => {
+      const platform = Template.fromStack(stage.platform);
+      const vpcFunctions = Object.values(platform.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+        (f) => f.Properties!.VpcConfig,
+      );
+      expect(vpcFunctions.length).toBeGreaterThanOrEqual(1);
+      const clientGroup = stage.platform.resolve(stage.edge.gateway.clientSecurityGroup.securityGroupId);
+      for (const fn of vpcFunctions) expect(fn.Properties!.VpcConfig.SecurityGroupIds).toContainEqual(clientGroup);
+      expect(stage.edge.langfuseTargetGroupArn).toBeUndefined();
+      // No output of the edge's internal UI target group (GatewayUi...) reaches the charts.
+      expect(JSON.stringify(platform.toJSON()).match(/GatewayUi[0-9A-F]{8}/g)).toBeNull();
+    });
   });
 
   describe('dev with web.domain, checked like a deploy', () => {

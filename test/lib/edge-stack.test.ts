@@ -146,10 +146,16 @@ describe('EdgeStack', () => {
       }
     });
 
-    test('protects the stage with WAF: rate limit, reputation, common rules counting large or code-like prompts', () => {
+    test('protects the stage with WAF: encoded traversal refused, rate limit, reputation, common rules counting large or code-like prompts', () => {
       edge.hasResourceProperties('AWS::WAFv2::WebACL', {
         Scope: 'REGIONAL',
         Rules: Match.arrayWith([
+          Match.objectLike({
+            Name: 'RefuseEncodedTraversal',
+            Priority: 0,
+            Action: { Block: {} },
+            Statement: { RegexMatchStatement: Match.objectLike({ FieldToMatch: { UriPath: {} } }) },
+          }),
           Match.objectLike({
             Name: 'RateLimitPerIp',
             Statement: { RateBasedStatement: { Limit: config.edge.wafRateLimit, AggregateKeyType: 'IP' } },
@@ -172,7 +178,13 @@ describe('EdgeStack', () => {
       });
       edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
       edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: LITELLM_KEY_HEADER } }],
+        // The query string too: a client may put client_secret or a key there.
+        RedactedFields: [
+          { QueryString: {} },
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { SingleHeader: { Name: LITELLM_KEY_HEADER } },
+        ],
       });
     });
 

@@ -156,8 +156,8 @@ describe('PlatformStack with a web domain (dev)', () => {
         [namespace, 'ip', { name: service, port }],
       ]);
     }
-    // Beside the internal load balancer's LiteLLM binding, under names of their own. Langfuse has no internal binding:
-    // with a domain it is reached only through the public entrance's admin sign-in.
+    // Beside the internal load balancer's LiteLLM binding, under names of their own; with a domain the internal load
+    // balancer has no Langfuse target group, so Langfuse has no internal binding.
     expect(bindings.map((b) => `${b.metadata.namespace}/${b.metadata.name}`).sort()).toEqual([
       'langfuse/langfuse-web-public',
       'litellm/litellm',

@@ -1,20 +1,21 @@
 import { parseGateEnvironment } from '../../../lambda/admin-gate/environment';
 
 describe('admin gate environment', () => {
-  test('reads the admin group and the comma-separated gated client names', () => {
-    expect(parseGateEnvironment({ ADMIN_GROUP: 'admins', GATED_CLIENT_NAMES: 'admin-gate, langfuse' })).toEqual({
+  test('reads the admin group and the name of the client registry parameter', () => {
+    expect(parseGateEnvironment({ ADMIN_GROUP: ' admins ', APP_CLIENT_REGISTRY_PARAMETER: '/genai-gateway/dev/workforce/abc/app-clients' })).toEqual({
       adminGroup: 'admins',
-      gatedClientNames: ['admin-gate', 'langfuse'],
+      clientRegistryParameter: '/genai-gateway/dev/workforce/abc/app-clients',
     });
   });
 
   test('refuses a missing admin group', () => {
-    expect(() => parseGateEnvironment({ GATED_CLIENT_NAMES: 'admin-gate' })).toThrow('ADMIN_GROUP is not set');
+    expect(() => parseGateEnvironment({ APP_CLIENT_REGISTRY_PARAMETER: '/p' })).toThrow('ADMIN_GROUP is not set');
   });
 
-  test('refuses an empty client list', () => {
-    expect(() => parseGateEnvironment({ ADMIN_GROUP: 'admins', GATED_CLIENT_NAMES: ' , ' })).toThrow(
-      'GATED_CLIENT_NAMES lists no app client',
+  test('refuses a missing or blank registry parameter name', () => {
+    expect(() => parseGateEnvironment({ ADMIN_GROUP: 'admins' })).toThrow('APP_CLIENT_REGISTRY_PARAMETER is not set');
+    expect(() => parseGateEnvironment({ ADMIN_GROUP: 'admins', APP_CLIENT_REGISTRY_PARAMETER: ' ' })).toThrow(
+      'APP_CLIENT_REGISTRY_PARAMETER is not set',
     );
   });
 });

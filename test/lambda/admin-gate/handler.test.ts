@@ -1,8 +1,9 @@
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
-import { REFUSAL } from '../../../lambda/admin-gate/decide';
+import { REFUSAL, type ClientRegistry } from '../../../lambda/admin-gate/decide';
 import { createHandler } from '../../../lambda/admin-gate/handler';
 
-const NAMES: Record<string, string> = { c1: 'open-webui', c2: 'admin-gate' };
+/** What the deployment writes: admin-gate (c2) and langfuse (c3) gated, open-webui (c1) open. */
+const REGISTRY: ClientRegistry = { gated: ['c2', 'c3'], open: ['c1'] };
 
 /** An event shaped like Cognito's V1 pre-token-generation event (test/contracts/cognito.test.ts). */
 function event(clientId: string | undefined, groups: string[] | undefined): PreTokenGenerationTriggerEvent {
@@ -21,47 +22,58 @@ function event(clientId: string | undefined, groups: string[] | undefined): PreT
   };
 }
 
-function harness(lookup: (pool: string, id: string) => Promise<string> = (_p, id) => Promise.resolve(NAMES[id]!)) {
+function harness(clients: () => Promise<ClientRegistry> = () => Promise.resolve(REGISTRY)) {
   const logs: string[] = [];
-  const handler = createHandler({
-    rule: { gatedClientNames: ['admin-gate'], adminGroup: 'admins' },
-    clientName: lookup,
-    log: (m) => logs.push(m),
-  });
+  const handler = createHandler({ rule: { adminGroup: 'admins' }, clients, log: (m) => logs.push(m) });
   return { handler, logs };
 }
 
 describe('admin gate handler', () => {
-  test('returns the event unchanged when it admits', async () => {
+  test('returns the event unchanged when it admits an admin to a gated client', async () => {
     const { handler } = harness();
     const input = event('c2', ['admins']);
     await expect(handler(input)).resolves.toBe(input);
   });
 
-  test('lets anyone through on an ungated client', async () => {
+  test('lets anyone through on an open client', async () => {
     const { handler } = harness();
     await expect(handler(event('c1', []))).resolves.toBeDefined();
   });
 
-  test('throws, so Cognito issues no token, when a non-admin asks for the admin client; logs the user id, not the e-mail', async () => {
+  test('denies a non-admin on a gated client: throws, so Cognito issues no token; logs the user id, not the e-mail', async () => {
     const { handler, logs } = harness();
-    await expect(handler(event('c2', ['staff']))).rejects.toThrow(REFUSAL);
-    expect(logs).toEqual(['refused TokenGeneration_HostedAuth for user u-123: not in admins for client admin-gate']);
+    await expect(handler(event('c3', ['staff']))).rejects.toThrow(REFUSAL);
+    expect(logs).toEqual(['refused TokenGeneration_HostedAuth for user u-123: not in admins for gated client c3']);
     expect(logs.join()).not.toContain('a@example.com');
   });
 
-  test('treats an event without groups as no group (refused on the admin client)', async () => {
+  test('denies a non-admin on the admin-gate client after someone renamed it to open-webui: names are never read', async () => {
+    // A rename changes ClientName only; the id, and so the registry, stay. The handler has no way to read a name.
+    const { handler } = harness();
+    await expect(handler(event('c2', ['staff']))).rejects.toThrow(REFUSAL);
+  });
+
+  test('denies a client id the registry does not list (a client added outside the deployment), admins included', async () => {
+    const { handler, logs } = harness();
+    await expect(handler(event('c9', ['admins']))).rejects.toThrow(REFUSAL);
+    expect(logs).toEqual(['refused TokenGeneration_HostedAuth for user u-123: unknown app client c9']);
+  });
+
+  test('denies everyone, open clients included, when the registry cannot be read (fails closed)', async () => {
+    const { handler, logs } = harness(() => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })));
+    await expect(handler(event('c1', ['admins']))).rejects.toThrow(REFUSAL);
+    expect(logs).toEqual([
+      'refused TokenGeneration_HostedAuth for app client c1: could not read the client registry: AccessDeniedException',
+      'refused TokenGeneration_HostedAuth for user u-123: app client registry unreadable',
+    ]);
+  });
+
+  test('treats an event without groups as no group (denied on a gated client)', async () => {
     const { handler } = harness();
     await expect(handler(event('c2', undefined))).rejects.toThrow(REFUSAL);
   });
 
-  test('refuses when the client name cannot be read (fails closed)', async () => {
-    const { handler, logs } = harness(() => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })));
-    await expect(handler(event('c1', ['admins']))).rejects.toThrow(REFUSAL);
-    expect(logs[0]).toBe('refused TokenGeneration_HostedAuth: could not read app client c1: AccessDeniedException');
-  });
-
-  test('refuses an event without a client id', async () => {
+  test('denies an event without a client id', async () => {
     const { handler } = harness();
     await expect(handler(event(undefined, ['admins']))).rejects.toThrow(REFUSAL);
   });

@@ -1,0 +1,131 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { GatewayFirewall, REDACTED_HEADERS, type GatewayFirewallProps } from '../../constructs/gateway-firewall';
+import { regexRuleMatches, type RegexMatchRule } from '../support/waf-stand-in';
+
+type Rule = { Name: string; Priority: number; Statement: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function build(overrides: Partial<GatewayFirewallProps> = {}) {
+  const stack = new Stack(new App(), 'Test');
+  new GatewayFirewall(stack, 'Firewall', {
+    resourceArn: 'arn:aws:apigateway:eu-west-1::/restapis/abc/stages/api',
+    rateLimit: 2000,
+    metricName: 'genai-test-gateway',
+    logGroupName: 'aws-waf-logs-genai-test-gateway',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+    ...overrides,
+  });
+  const template = Template.fromStack(stack);
+  const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+  return { template, rules: acl!.Properties.Rules as Rule[] };
+}
+
+/** The traversal rule as synthesized, for the WAF stand-in. */
+function traversalRule(rules: readonly Rule[]): RegexMatchRule {
+  return rules.find((r) => r.Name === 'RefuseEncodedTraversal')!.Statement.RegexMatchStatement as RegexMatchRule;
+}
+
+describe('GatewayFirewall', () => {
+  const { template, rules } = build();
+
+  test('refuses encoded traversal first, then rate-limits, then the managed groups, priorities in that order', () => {
+    expect(rules.map((r) => [r.Priority, r.Name])).toEqual([
+      [0, 'RefuseEncodedTraversal'],
+      [1, 'RateLimitPerIp'],
+      [2, 'AWSManagedRulesAmazonIpReputationList'],
+      [3, 'AWSManagedRulesCommonRuleSet'],
+      [4, 'AWSManagedRulesKnownBadInputsRuleSet'],
+    ]);
+    expect(rules[0]).toMatchObject({ Action: { Block: {} } });
+  });
+
+  test.each([
+    ['an encoded slash', '/api/v1/models/..%2F..%2Fkey%2Fgenerate'],
+    ['encoded dots', '/api/v1/models/%2e%2e'],
+    ['encoded dots and slash, upper case', '/api/v1/models/%2E%2E%2Fkey%2Flist'],
+    ['a double-encoded traversal', '/api/v1/responses/%252e%252e%252fkey%252flist'],
+    ['a double-encoded slash after literal dots', '/api/v1/responses/..%252Fspend%252Flogs'],
+    ['an encoded backslash', '/api/mcp/..%5C..%5Cv1%5Cmcp%5Cserver'],
+    ['the %u form', '/api/v1/models/%u002e%u002e%u002fkey'],
+    ['a literal dot segment (curl --path-as-is)', '/api/v1/models/../../key/list'],
+  ])('denies %s in a path parameter', (_what, path) => {
+    expect(regexRuleMatches(traversalRule(rules), path)).toBe(true);
+  });
+
+  test.each([
+    '/api/v1/chat/completions',
+    '/api/v1/models/anthropic.claude-3-5-sonnet-20241022-v2:0',
+    '/api/v1/models/us.amazon.nova-pro-v1%3A0',
+    '/api/v1/models/claude-sonnet-4',
+    '/api/v1/models/a..b',
+    '/api/v1/models/v1...2',
+    '/api/v1/responses/resp_67ccd2bed1ec8190b14f964abc054267',
+    '/api/mcp/deepwiki',
+    '/oauth2/token',
+    '/_next/static/chunks/app-8f3c.js',
+  ])('lets the legitimate path %s through', (path) => {
+    expect(regexRuleMatches(traversalRule(rules), path)).toBe(false);
+  });
+
+  test('logs redact the query string and the credential headers, always', () => {
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ QueryString: {} }, ...REDACTED_HEADERS.map((Name) => ({ SingleHeader: { Name } }))],
+    });
+    expect(REDACTED_HEADERS).toEqual(['authorization', 'cookie', 'x-litellm-api-key']);
+  });
+
+  test('adds extra redacted headers once each, lower-cased', () => {
+    build({ redactedHeaders: ['X-Api-Key', 'Cookie'] }).template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { QueryString: {} },
+        ...['authorization', 'cookie', 'x-litellm-api-key', 'x-api-key'].map((Name) => ({ SingleHeader: { Name } })),
+      ],
+    });
+  });
+
+  test('a path rate limit counts only requests to that path, per IP, after URL decoding', () => {
+    const { rules: limited } = build({ pathRateLimits: [{ name: 'TokenRelayPerIp', path: '/oauth2/token', limit: 100 }] });
+    expect(limited.map((r) => r.Name)).toEqual([
+      'RefuseEncodedTraversal',
+      'RateLimitPerIp',
+      'TokenRelayPerIp',
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    expect(limited.map((r) => r.Priority)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(limited[2]).toMatchObject({
+      Action: { Block: {} },
+      Statement: {
+        RateBasedStatement: {
+          Limit: 100,
+          AggregateKeyType: 'IP',
+          ScopeDownStatement: {
+            ByteMatchStatement: {
+              SearchString: '/oauth2/token',
+              PositionalConstraint: 'CONTAINS',
+              FieldToMatch: { UriPath: {} },
+              TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
+            },
+          },
+        },
+      },
+    });
+  });
+
+  test.each([
+    [
+      { name: 'Token Relay', path: '/oauth2/token', limit: 100 },
+      'pathRateLimits: "Token Relay" is not a WAF rule name (letters, digits, _ and -)',
+    ],
+    [
+      { name: 'TokenRelay', path: '/oauth2/token', limit: 9 },
+      "pathRateLimits: TokenRelay limit 9 is outside WAF's range (10 to 2,000,000,000)",
+    ],
+    [{ name: 'TokenRelay', path: 'oauth2/token', limit: 100 }, 'pathRateLimits: TokenRelay path "oauth2/token" must start with /'],
+  ])('refuses the path rate limit %p before building anything', (rule, message) => {
+    expect(() => build({ pathRateLimits: [rule] })).toThrow(message);
+  });
+});

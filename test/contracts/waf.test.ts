@@ -1,0 +1,84 @@
+/**
+ * AWS WAF (v2, regional web ACLs on the API stage and the web load balancer): the behaviours our rules rely on,
+ * checked against the web ACLs the edge synthesizes. Facts restated in our own words.
+ *
+ * Sources (AWS documentation pages, read 2026-12-06):
+ * - AWSCloudFormation aws-properties-wafv2-loggingconfiguration-fieldtomatch.html and the WAFV2 API
+ *   LoggingConfiguration.RedactedFields (only UriPath, QueryString, SingleHeader and Method can be redacted; a
+ *   SingleHeader name is not case sensitive; redaction does not touch sampled requests),
+ * - waf/latest/APIReference/API_TextTransformation.html and developerguide waf-rule-statement-transformation.html
+ *   (transformations run in priority order, lowest first, before inspection; priorities must differ; URL_DECODE and
+ *   URL_DECODE_UNI, the latter also decoding Microsoft's %u form),
+ * - developerguide waf-rule-statement-type-rate-based-high-level-settings.html (limit per evaluation window, default
+ *   300 s, lowest limit 10; a scope-down statement narrows what is counted and limited),
+ * - developerguide waf-rule-scope-down-statements.html (a rate-based rule counts only requests matching its scope-down).
+ * Not confirmed in the pages read: whether one transformation type may repeat in a statement (we use two different
+ * decoders instead), and the exact URI WAF sees behind an API Gateway custom domain (with or without the stage name;
+ * our patterns match anywhere in the path, so either form is covered).
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { TOKEN_PATH } from '../../lib/edge-stack';
+import { edgeStage, withDomain } from '../support/web-domain';
+import { regexRuleMatches, urlDecode, urlDecodeUni, type RegexMatchRule } from '../support/waf-stand-in';
+
+type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const config = withDomain('dev');
+const template = Template.fromStack(edgeStage(config).edge);
+const acls = Object.values(template.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>);
+const logging = Object.values(template.findResources('AWS::WAFv2::LoggingConfiguration') as Record<string, Resource>);
+const apiAcl = acls.find((a) => a.Properties.VisibilityConfig.MetricName === 'genai-dev-gateway')!;
+const rule = (acl: Resource, name: string) =>
+  (acl.Properties.Rules as { Name: string; Statement: Record<string, any> }[]).find((r) => r.Name === name)!; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('AWS WAF contract', () => {
+  test('only UriPath, QueryString, SingleHeader and Method can be redacted: both ACLs redact the query string and the credential headers', () => {
+    expect(logging).toHaveLength(2);
+    for (const config of logging) {
+      const fields = config.Properties.RedactedFields as Record<string, unknown>[];
+      for (const field of fields) expect(['UriPath', 'QueryString', 'SingleHeader', 'Method']).toContain(Object.keys(field)[0]);
+      expect(fields).toContainEqual({ QueryString: {} });
+      for (const name of ['authorization', 'cookie', 'x-litellm-api-key']) expect(fields).toContainEqual({ SingleHeader: { Name: name } });
+    }
+  });
+
+  test('transformations run lowest priority first, priorities distinct: URL_DECODE, then URL_DECODE_UNI, then the regex', () => {
+    for (const acl of acls) {
+      const statement = rule(acl, 'RefuseEncodedTraversal').Statement.RegexMatchStatement as RegexMatchRule;
+      expect(statement.TextTransformations).toEqual([
+        { Priority: 0, Type: 'URL_DECODE' },
+        { Priority: 1, Type: 'URL_DECODE_UNI' },
+      ]);
+      expect(new Set(statement.TextTransformations.map((t) => t.Priority)).size).toBe(statement.TextTransformations.length);
+    }
+  });
+
+  test('two decoding passes undo a double encoding; one pass alone would not', () => {
+    expect(urlDecode('%252e%252e%252f')).toBe('%2e%2e%2f');
+    expect(urlDecodeUni(urlDecode('%252e%252e%252f'))).toBe('../');
+    expect(urlDecodeUni('%u002e%u002e')).toBe('..');
+    const statement = rule(apiAcl, 'RefuseEncodedTraversal').Statement.RegexMatchStatement as RegexMatchRule;
+    const onePass = { ...statement, TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }] };
+    expect(regexRuleMatches(onePass, '/api/v1/models/%252e%252e%252fkey')).toBe(false);
+    expect(regexRuleMatches(statement, '/api/v1/models/%252e%252e%252fkey')).toBe(true);
+  });
+
+  test('the lowest rate limit is 10 per window: every limit we set is at least that, on the default 5-minute window', () => {
+    for (const acl of acls) {
+      for (const r of acl.Properties.Rules as { Statement: { RateBasedStatement?: { Limit: number; EvaluationWindowSec?: number } } }[]) {
+        const rate = r.Statement.RateBasedStatement;
+        if (!rate) continue;
+        expect(rate.Limit).toBeGreaterThanOrEqual(10);
+        expect(rate.EvaluationWindowSec ?? 300).toBe(300);
+      }
+    }
+  });
+
+  test('a scope-down statement limits what a rate rule counts: the token rule counts only the relay path, per IP', () => {
+    const token = rule(apiAcl, 'TokenRelayPerIp').Statement.RateBasedStatement;
+    expect(token).toMatchObject({ AggregateKeyType: 'IP', Limit: config.edge.tokenRelay.wafRateLimit });
+    expect(token.ScopeDownStatement.ByteMatchStatement).toMatchObject({ SearchString: `/${TOKEN_PATH}`, FieldToMatch: { UriPath: {} } });
+    // The API-wide limit has no scope-down: it still counts token requests too.
+    expect(rule(apiAcl, 'RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement).toBeUndefined();
+  });
+});
