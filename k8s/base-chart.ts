@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { clickhouseVolumeTags } from '../lib/shared/cost-tags';
 import {
   AllowPolicy,
   NamespaceIsolation,
@@ -22,7 +23,7 @@ import type { PlatformAwsValues, SubnetCidrs } from './platform-props';
 export const EXTERNAL_SECRETS_WEBHOOK_PORT = 10250;
 
 /** The parts of the environment config the shared pieces read. */
-export type BaseChartConfig = Pick<EnvironmentConfig, 'openWebUi'>;
+export type BaseChartConfig = Pick<EnvironmentConfig, 'name' | 'openWebUi'>;
 
 export interface BaseChartProps extends ChartProps {
   readonly config: BaseChartConfig;
@@ -59,7 +60,7 @@ export class BaseChart extends Chart {
     const workloadNamespaces = [NS.litellm, NS.langfuse, ...(openWebUi ? [NS.openWebUi] : [])];
 
     namespaces(this, workloadNamespaces);
-    storageClass(this);
+    storageClass(this, config.name);
     networkPolicyController(this);
     for (const store of stores) secretStore(this, aws.region, store);
     // Default deny in every namespace the platform creates or installs into, then one policy per real flow. Not in
@@ -110,13 +111,17 @@ function namespaces(scope: Construct, names: readonly string[]): void {
   }
 }
 
-/** The default storage class: encrypted gp3 from the Auto Mode EBS provisioner (no cdk8s-plus construct exists). */
-function storageClass(scope: Construct): void {
+/**
+ * The default storage class: encrypted gp3 from the Auto Mode EBS provisioner (no cdk8s-plus construct exists). Its
+ * volumes (ClickHouse's, the only claims) carry the environment's cost tag and the tag AWS Backup selects them by; the
+ * cluster role may add those tags (lib/cluster-stack.ts, test/contracts/eks-auto-mode.test.ts).
+ */
+function storageClass(scope: Construct, environment: string): void {
   new k8s.KubeStorageClass(scope, 'StorageClass', {
     metadata: { name: NAMES.storageClass, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
     // The Auto Mode EBS provisioner; the open-source driver's ebs.csi.aws.com does not run on Auto Mode nodes.
     provisioner: 'ebs.csi.eks.amazonaws.com',
-    parameters: { type: 'gp3', encrypted: 'true' },
+    parameters: { type: 'gp3', encrypted: 'true', ...clickhouseVolumeTags(environment) },
     // Volumes are created in the zone the pod lands in, so a pod never waits for a volume in another zone.
     volumeBindingMode: 'WaitForFirstConsumer',
     reclaimPolicy: 'Delete',

@@ -20,6 +20,8 @@ import type { DataStack } from './data-stack';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { CLICKHOUSE_VOLUME_METRIC } from './shared/clickhouse-volume';
+import { EKS_CLUSTER_NAME_TAG } from './shared/cluster-ownership';
+import { clickhouseVolumeTags } from './shared/cost-tags';
 
 export interface ClusterStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -39,6 +41,17 @@ const CONTROL_PLANE_LOGS = [
   eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
   eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/** The tag keys AmazonEKSBlockStoragePolicy v1 lets Auto Mode put on a volume it creates (test/contracts/eks-auto-mode.test.ts). */
+const BLOCK_STORAGE_TAG_KEYS = [
+  EKS_CLUSTER_NAME_TAG,
+  'CSIVolumeName',
+  'ebs.csi.eks.amazonaws.com/cluster',
+  'kubernetes.io/cluster/*',
+  'kubernetes.io/created-for/*',
+  'Name',
+  'KubernetesCluster',
 ];
 
 /**
@@ -126,6 +139,8 @@ export class ClusterStack extends Stack {
     if (config.cluster.operatorRole) this.operatorRole = this.createOperatorRole(clusterAdmin);
     if (config.cluster.endpointTunnel) this.endpointTunnel = this.createEndpointTunnel(vpc);
 
+    this.allowVolumeTags(config.name);
+
     this.allowClusterTo('Aurora', data.database.securityGroup, POSTGRES_PORT);
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
 
@@ -193,6 +208,33 @@ export class ClusterStack extends Stack {
       ]),
     });
     return tunnel;
+  }
+
+  /**
+   * AmazonEKSBlockStoragePolicy lets Auto Mode create volumes with a fixed list of tag keys only, so the StorageClass's
+   * `tagSpecification_N` tags (k8s/base-chart.ts) need this extra CreateVolume grant on the cluster role (EKS user
+   * guide, "Custom AWS tags for EKS Auto resources", Storage statement). Narrower than the guide's example: volumes
+   * only (no VolumeSnapshotClass exists, so no CreateSnapshot), in this account and region, and only with exactly our
+   * tag values beside the managed policy's keys. Tagging on create is already allowed by the managed policy
+   * (ec2:CreateTags with ec2:CreateAction = CreateVolume), so no CreateTags here.
+   */
+  private allowVolumeTags(environment: string): void {
+    const tags = Object.values(clickhouseVolumeTags(environment)).map((spec) => spec.split('='));
+    this.cluster.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateTaggedVolumes',
+        actions: ['ec2:CreateVolume'],
+        resources: [this.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' })],
+        conditions: {
+          StringEquals: {
+            [`aws:RequestTag/${EKS_CLUSTER_NAME_TAG}`]: this.clusterName,
+            ...Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+          },
+          // The managed policy's keys plus ours; any other tag still needs a grant of its own.
+          'ForAllValues:StringLike': { 'aws:TagKeys': [...BLOCK_STORAGE_TAG_KEYS, ...tags.map(([key]) => key!)] },
+        },
+      }),
+    );
   }
 
   /**

@@ -141,6 +141,12 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
   ack(cluster, 'IAM5', 'The CDK provider framework invokes any version of the kubectl handler (<arn>:*), nothing else.', [
     resourceFinding(cluster, `${kubectlHandler.functionArn}:*`),
   ]);
+  ack(
+    cluster.role,
+    'IAM5',
+    'Auto Mode names the EBS volumes it creates; the CreateVolume grant for our volume tags is narrowed by its conditions (the cluster name and exactly our tag values and keys).',
+    [resourceFinding(cluster.role, stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' }))],
+  );
   ack(kubectlHandler, 'L1', "The kubectl handler is CDK's own Python function; CDK pins its runtime together with the kubectl layer.");
   Validations.of(cluster).acknowledge({
     id: 'CloudFormation-Validate::W9009',

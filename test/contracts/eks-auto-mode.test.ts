@@ -122,22 +122,60 @@ describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
     }
   });
 
-  test('Auto Mode provisions volumes only for ebs.csi.eks.amazonaws.com, with no tag keys or KMS key the cluster role was not given', () => {
+  test('Auto Mode provisions volumes only for ebs.csi.eks.amazonaws.com, with no KMS key and no tag keys the cluster role was not given', () => {
     // Source: awsdocs/amazon-eks-user-guide latest/ug/automode/create-storage-class.adoc (commit 1eb6aa42): a
-    // StorageClass must name ebs.csi.eks.amazonaws.com; custom tags and a customer KMS key (kmsKeyId) need extra
-    // cluster role permissions. AmazonEKSBlockStoragePolicy v1 (2024-10-30, unchanged since): CreateVolume only
-    // with eks:eks-cluster-name = the cluster and tag keys from a fixed list (eks:eks-cluster-name,
-    // CSIVolumeName, ebs.csi.eks.amazonaws.com/cluster, kubernetes.io/cluster/*, kubernetes.io/created-for/*,
-    // Name, KubernetesCluster).
+    // StorageClass must name ebs.csi.eks.amazonaws.com; custom tags ("StorageClass tagging", the open-source
+    // driver's tagSpecification_N parameters it links to) and a customer KMS key (kmsKeyId) need extra cluster role
+    // permissions. AmazonEKSBlockStoragePolicy v1 (2024-10-30, unchanged since): CreateVolume only with
+    // eks:eks-cluster-name = the cluster and tag keys from a fixed list (eks:eks-cluster-name, CSIVolumeName,
+    // ebs.csi.eks.amazonaws.com/cluster, kubernetes.io/cluster/*, kubernetes.io/created-for/*, Name,
+    // KubernetesCluster), and ec2:CreateTags only as part of CreateVolume/CreateSnapshot (ec2:CreateAction).
     const classes = ofKind('StorageClass');
     expect(classes).toHaveLength(1);
     for (const storageClass of classes) {
       expect(storageClass.provisioner).toBe('ebs.csi.eks.amazonaws.com');
-      expect(Object.keys(storageClass.parameters ?? {}).filter((k) => /^tagSpecification|^kmsKeyId$/.test(k))).toEqual([]);
+      expect(Object.keys(storageClass.parameters ?? {})).not.toContain('kmsKeyId');
     }
     const claims = ofKind('StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates ?? []);
     for (const claim of [...claims, ...ofKind('PersistentVolumeClaim')])
       expect(claim.spec.storageClassName).toBe(classes[0]!.metadata.name);
+  });
+
+  test('volumes carry the environment and backup tags, which the cluster role may add on CreateVolume and only with these values', () => {
+    // Source: docs.aws.amazon.com/eks/latest/userguide/auto-learn-iam.html, "Custom AWS tags for EKS Auto
+    // resources" (read 2026-12-06; awsdocs/amazon-eks-user-guide auto-learn-iam): the managed policies do not
+    // permit user-defined tags; the page's Storage statement adds ec2:CreateVolume/CreateSnapshot on volume/* and
+    // snapshot/* where aws:RequestTag/eks:eks-cluster-name = ${aws:PrincipalTag/eks:eks-cluster-name}. We grant
+    // CreateVolume only (no VolumeSnapshotClass, so Auto Mode takes no snapshots of ours), with the cluster's name
+    // literally and our two tag values required. Not verifiable offline: that Auto Mode's driver applies
+    // tagSpecification_N exactly as the open-source driver does (the page says "StorageClass tagging" and links it).
+    const [storageClass] = ofKind('StorageClass');
+    const tags = Object.entries(storageClass!.parameters as Record<string, string>)
+      .filter(([k]) => /^tagSpecification_\d+$/.test(k))
+      .map(([, v]) => v.split('='));
+    expect(tags).toEqual([
+      ['genai:environment', env],
+      ['genai:backup', env],
+    ]);
+    const roleArn = JSON.stringify(cluster!.Properties.RoleArn);
+    const [roleId] = roleArn.match(/ClusterRole[0-9A-F]+/) ?? [];
+    const grants = resources(templates.cluster, 'AWS::IAM::Policy')
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId!))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Resource['Properties'][])
+      .filter((s) => JSON.stringify(s.Action).includes('ec2:CreateVolume'));
+    expect(grants).toHaveLength(1);
+    const [grant] = grants;
+    expect(grant!.Action).toBe('ec2:CreateVolume');
+    expect(JSON.stringify(grant!.Resource)).toContain(':volume/*');
+    expect(grant!.Condition.StringEquals).toEqual({
+      [`aws:RequestTag/${EKS_CLUSTER_NAME_TAG}`]: clusterName,
+      ...Object.fromEntries(tags.map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    });
+    // Denies a volume with any other tag key (a team tag someone adds to the StorageClass later, say).
+    const keys = grant!.Condition['ForAllValues:StringLike']['aws:TagKeys'] as string[];
+    expect(keys).toEqual(expect.arrayContaining(tags.map(([k]) => k)));
+    expect(keys).not.toContain('*');
+    expect(JSON.stringify(grants)).not.toContain('ec2:CreateTags');
   });
 
   test('volumes and network interfaces Auto Mode creates carry eks:eks-cluster-name = the cluster, the tag the teardown deletes by', () => {

@@ -40,6 +40,13 @@ describe.each(ENVIRONMENT_NAMES)('BaseChart (%s)', (env) => {
     });
   });
 
+  test("tags every volume with this environment's cost and backup tags, never another environment's", () => {
+    const { parameters } = find(manifests, 'StorageClass', 'ebs-gp3-encrypted');
+    expect(parameters).toMatchObject({ tagSpecification_1: `genai:environment=${env}`, tagSpecification_2: `genai:backup=${env}` });
+    const other = env === 'prod' ? 'dev' : 'prod';
+    expect(JSON.stringify(parameters)).not.toContain(`=${other}`);
+  });
+
   test('turns on network policy enforcement for EKS Auto Mode', () => {
     expect(find(manifests, 'ConfigMap', 'amazon-vpc-cni')).toMatchObject({
       metadata: { namespace: 'kube-system' },
