@@ -10,12 +10,14 @@ import {
   type ModelConfig,
 } from './models-schema';
 import { checkMcpServers, mcpServerSchema } from './mcp-schema';
+import { checkGuardrails, guardrailSchema } from './guardrails-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
 export type { McpServerConfig } from './mcp-schema';
+export type { GuardrailConfig } from './guardrails-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -269,6 +271,8 @@ export const environmentSchema = z
     responseCache: responseCacheSchema.default(() => responseCacheSchema.parse({})),
     /** Remote MCP servers LiteLLM serves as tools through its MCP gateway; teams are granted them by name. */
     mcpServers: z.array(mcpServerSchema).default([]),
+    /** Bedrock guardrails (content filters, denied topics, PII, words); teams choose one by name. */
+    guardrails: z.array(guardrailSchema).default([]),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
     tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
@@ -349,6 +353,13 @@ export const environmentSchema = z
       env.openWebUi,
     );
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
+    checkGuardrails(
+      env.guardrails,
+      env.tenants.teams,
+      env.models.map((m) => m.name),
+      issue,
+      env.openWebUi.enabled ? env.openWebUi.team : undefined,
+    );
     checkWeb(env.web, env.openWebUi, env.tenants.teams, issue);
   })
   // Everything downstream (IAM, secrets, metrics, the chart) reads one deployment at a time, as LiteLLM's

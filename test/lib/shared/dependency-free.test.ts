@@ -12,6 +12,7 @@ describe('lib/shared', () => {
       'bedrock.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
+      'guardrails.ts',
       'langfuse.ts',
       'litellm.ts',
       'tenants.ts',
