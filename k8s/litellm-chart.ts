@@ -72,6 +72,7 @@ export type LitellmChartConfig = Pick<
   | 'workloads'
   | 'guardrails'
   | 'tenants'
+  | 'loadTest'
 >;
 
 export interface LitellmChartProps extends ChartProps {
@@ -115,6 +116,7 @@ export class LitellmChart extends Chart {
       // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
       ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
+      ...(config.loadTest.mockModel ? { mockModel: { delayMs: config.loadTest.mockDelayMs } } : {}),
     });
     roleServiceAccount(this, 'ServiceAccount', IDENTITIES.litellm, aws.roleArns.litellm);
     // cdk8s-plus's ConfigMap adds `immutable: false`.

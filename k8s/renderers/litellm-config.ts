@@ -15,6 +15,7 @@ import { mcpCredentialEnvName } from '../../lib/shared/litellm';
 import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
 import { bedrockInvocationId } from '../../lib/shared/bedrock';
 import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
+import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
 
 /**
  * Guardrails LiteLLM applies through Bedrock's ApplyGuardrail API, and the models each guards: a guarded copy of
@@ -122,6 +123,24 @@ export interface LiteLlmConfigInput {
   readonly guardrails?: readonly GuardrailUse[];
   /** Region the Bedrock guardrails live in (the environment's). Required with `guardrails`. */
   readonly guardrailRegion?: string;
+  /** Serve the load kit's mock model group, answering after this many milliseconds (EnvironmentConfig.loadTest). @default none */
+  readonly mockModel?: { readonly delayMs: number };
+}
+
+/** What the mock model answers; short, so the load measures the path and not the payload. */
+export const MOCK_RESPONSE = 'mock answer from the load-test model';
+
+/**
+ * The load kit's model group: LiteLLM returns `mock_response` as the completion without calling the provider
+ * named in `model`, after sleeping `mock_delay` seconds (test/contracts/litellm-mock.test.ts). No API key: none is
+ * read before the mock answers.
+ */
+function mockModelEntry(delayMs: number): Record<string, unknown> {
+  return {
+    model_name: LOAD_MOCK_MODEL,
+    litellm_params: { model: `openai/${LOAD_MOCK_MODEL}`, mock_response: MOCK_RESPONSE, mock_delay: delayMs / 1000 },
+    model_info: { id: deploymentId(LOAD_MOCK_MODEL, 0) },
+  };
 }
 
 /** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
@@ -321,7 +340,11 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   const { router, responseCache } = input;
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
-    model_list: [...modelList(input.models, input.environment), ...guardedModelList(input.models, input.environment, guardrails)],
+    model_list: [
+      ...modelList(input.models, input.environment),
+      ...guardedModelList(input.models, input.environment, guardrails),
+      ...(input.mockModel ? [mockModelEntry(input.mockModel.delayMs)] : []),
+    ],
     ...(guardrails.length > 0 ? { guardrails: guardrailsList(guardrails, input.guardrailRegion!) } : {}),
     // Only servers declared here exist for the gateway; a team reaches those it is granted (object_permission).
     ...(input.mcpServers && input.mcpServers.length > 0 ? { mcp_servers: mcpServers(input.mcpServers) } : {}),

@@ -23,7 +23,9 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
       const models = new Set(cfg.tenants.teams.filter((t) => t.guardrail === g.name).flatMap((t) => t.models));
       return cfg.models.filter((m) => models.has(m.name)).map((m) => `${m.name}.guard-${g.name}`);
     });
-    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded]);
+    // Last, the load kit's mock where the environment serves it.
+    const mock = cfg.loadTest.mockModel ? ['load-mock'] : [];
+    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded, ...mock]);
     expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
   });

@@ -15,6 +15,7 @@ describe('lib/shared', () => {
       'guardrails.ts',
       'langfuse.ts',
       'litellm.ts',
+      'load-test.ts',
       'tenants.ts',
       'web.ts',
     ]);
