@@ -138,7 +138,8 @@ export const MOCK_RESPONSE = 'mock answer from the load-test model';
 function mockModelEntry(delayMs: number): Record<string, unknown> {
   return {
     model_name: LOAD_MOCK_MODEL,
-    litellm_params: { model: `openai/${LOAD_MOCK_MODEL}`, mock_response: MOCK_RESPONSE, mock_delay: delayMs / 1000 },
+    // weight like every deployment (simple-shuffle reads it; test/contracts/litellm-router.test.ts).
+    litellm_params: { model: `openai/${LOAD_MOCK_MODEL}`, mock_response: MOCK_RESPONSE, mock_delay: delayMs / 1000, weight: 1 },
     model_info: { id: deploymentId(LOAD_MOCK_MODEL, 0) },
   };
 }

@@ -28,14 +28,19 @@ describe('LiteLLM mock model (dev)', () => {
     expect(mocks).toEqual([
       {
         model_name: LOAD_MOCK_MODEL,
-        litellm_params: { model: `openai/${LOAD_MOCK_MODEL}`, mock_response: MOCK_RESPONSE, mock_delay: cfg.loadTest.mockDelayMs / 1000 },
+        litellm_params: {
+          model: `openai/${LOAD_MOCK_MODEL}`,
+          mock_response: MOCK_RESPONSE,
+          mock_delay: cfg.loadTest.mockDelayMs / 1000,
+          weight: 1,
+        },
         model_info: { id: `${LOAD_MOCK_MODEL}:0` },
       },
     ]);
   });
 
   test('the mock carries no credential and no provider endpoint: nothing it could call', () => {
-    expect(Object.keys(mocks[0].litellm_params).sort()).toEqual(['mock_delay', 'mock_response', 'model']);
+    expect(Object.keys(mocks[0].litellm_params).sort()).toEqual(['mock_delay', 'mock_response', 'model', 'weight']);
   });
 
   test('prod serves no mock', () => {
