@@ -4,6 +4,8 @@
  */
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { UsageError } from './run-main';
+import { grantedModels, guardedModelName } from '../lib/shared/guardrails';
+import { refusalPrompt } from './smoke-guardrail';
 import { outputsFilePath } from './smoke-outputs';
 
 export const SMOKE_USAGE = `Usage: npm run smoke -- <env> [options]
@@ -149,6 +151,8 @@ export interface SmokePlan {
   readonly langfuse?: { readonly url?: string; readonly timeoutMs: number };
   /** The consumer's rpm limit, when --rate-limit asked to prove it holds across pods. */
   readonly rateLimit?: { readonly rpm: number };
+  /** The team's guardrail and a prompt it must refuse; absent when the team has none (or it blocks nothing testable). */
+  readonly guardrail?: { readonly name: string; readonly prompt: string };
   readonly timeoutMs: number;
   /** How long to wait for the gateway to stop answering 5xx before checking; 0 checks at once. */
   readonly waitMs: number;
@@ -170,8 +174,12 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
     throw new UsageError(`--consumer: "${consumer}" is not a consumer of ${config.name} (allowed: ${consumers.join(', ')})`);
   // The consumer's key may call only its team's models; /v1/models must list at least those.
   const team = config.tenants.teams.find((t) => t.name === config.tenants.consumers.find((c) => c.name === consumer)?.team);
-  const models = team ? [...team.models] : [];
-  const model = request.model ?? models[0] ?? '';
+  // A team with a guardrail is served only guarded copies; a model named by its configured name means its copy.
+  const models = team ? grantedModels(team) : [];
+  const guarded = team?.guardrail !== undefined && request.model !== undefined && team.models.includes(request.model);
+  const model = (guarded ? guardedModelName(request.model, team.guardrail!) : request.model) ?? models[0] ?? '';
+  const guardrailConfig = config.guardrails.find((g) => g.name === team?.guardrail);
+  const prompt = guardrailConfig ? refusalPrompt(guardrailConfig) : undefined;
   const rpm = config.tenants.consumers.find((c) => c.name === consumer)?.rpmLimit;
   if (request.rateLimit && rpm === undefined) {
     throw new UsageError(`--rate-limit: consumer ${consumer} has no rpmLimit in ${config.name}'s config, so there is no limit to prove`);
@@ -192,6 +200,7 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
       ? { langfuse: { ...(request.langfuseUrl ? { url: request.langfuseUrl } : {}), timeoutMs: request.langfuseTimeoutSeconds * 1000 } }
       : {}),
     ...(request.rateLimit && rpm !== undefined ? { rateLimit: { rpm } } : {}),
+    ...(guardrailConfig && prompt !== undefined ? { guardrail: { name: guardrailConfig.name, prompt } } : {}),
     timeoutMs: request.timeoutSeconds * 1000,
     waitMs: request.waitSeconds * 1000,
   };

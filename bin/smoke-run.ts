@@ -32,6 +32,7 @@ import {
 } from './smoke-outputs';
 import { checkSharedRateLimit } from './smoke-rate-limit';
 import { exitCode, formatCheck, summary } from './smoke-report';
+import { checkGuardrailRefusal } from './smoke-guardrail';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
 import { TRAVERSAL_PROBES, checkTraversalRefused } from './smoke-traversal';
 import { checkWebEntrance } from './smoke-web';
@@ -204,6 +205,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     chatStarted = new Date(deps.now());
     const chat = report(await checkStreamingChat(ctx, headers, plan.model, traceUserId));
     chatPassed = chat.outcome === 'pass';
+    if (plan.guardrail) report(await checkGuardrailRefusal(ctx, headers, plan.model, plan.guardrail));
     if (plan.rateLimit) {
       const name = `rpm limit ${plan.rateLimit.rpm} holds across pods`;
       if (chatPassed) report(await checkSharedRateLimit(ctx, headers, plan.model, plan.rateLimit.rpm));
@@ -212,6 +214,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
   } else {
     report(skipped(`models listed (${plan.models.join(', ')})`, noToken));
     report(skipped(`streaming chat completion (${plan.model})`, noToken));
+    if (plan.guardrail) report(skipped(`guardrail ${plan.guardrail.name} refuses a prompt it must block`, noToken));
     if (plan.rateLimit) report(skipped(`rpm limit ${plan.rateLimit.rpm} holds across pods`, noToken));
   }
 

@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { grantedModels } from '../lib/shared/guardrails';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -107,7 +108,8 @@ export class Tenants extends Construct {
       environment: props.environment,
       teams: tenants.teams.map((t) => ({
         alias: t.name,
-        models: t.models,
+        // With a guardrail, only the guarded copies: the team cannot name a model that skips its guardrail.
+        models: grantedModels(t),
         ...(t.mcpServers.length > 0 ? { mcpServers: t.mcpServers } : {}),
         tags: t.tags,
         ...limitsOf(t),

@@ -18,7 +18,15 @@ import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
 import { configChecksum } from './renderers/checksum';
-import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
+import {
+  guardrailUses,
+  LITELLM_ENV,
+  modelApiKeyEnvName,
+  modelsWithApiKeys,
+  renderLiteLlmConfig,
+  type GuardrailUse,
+} from './renderers/litellm-config';
+import { guardrailEnvNames } from '../lib/shared/guardrails';
 import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
 
@@ -53,7 +61,18 @@ export const LITELLM_WRITABLE_ENV = {
 /** The parts of the environment config the gateway reads. */
 export type LitellmChartConfig = Pick<
   EnvironmentConfig,
-  'name' | 'models' | 'modelGroups' | 'router' | 'responseCache' | 'mcpServers' | 'openWebUi' | 'workloads'
+  | 'name'
+  | 'region'
+  | 'models'
+  | 'modelGroups'
+  | 'router'
+  | 'responseCache'
+  | 'mcpServers'
+  | 'openWebUi'
+  | 'workloads'
+  | 'guardrails'
+  | 'tenants'
+  | 'loadTest'
 >;
 
 export interface LitellmChartProps extends ChartProps {
@@ -83,6 +102,10 @@ export class LitellmChart extends Chart {
     const { config, aws } = props;
     const credentials = thirdPartyCredentials(config, aws);
 
+    const guardrails = guardrailUses(
+      config.guardrails.map((g) => g.name),
+      config.tenants.teams,
+    );
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
       models: config.models,
@@ -92,12 +115,14 @@ export class LitellmChart extends Chart {
       mcpServers: config.mcpServers,
       // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
+      ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
+      ...(config.loadTest.mockModel ? { mockModel: { delayMs: config.loadTest.mockDelayMs } } : {}),
     });
     roleServiceAccount(this, 'ServiceAccount', IDENTITIES.litellm, aws.roleArns.litellm);
     // cdk8s-plus's ConfigMap adds `immutable: false`.
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
     const secret = litellmSecret(this, aws, credentials);
-    const env = [...plainEnv(litellmPlainEnv(aws)), ...secret.env()];
+    const env = [...plainEnv({ ...litellmPlainEnv(aws), ...guardrailEnv(guardrails, aws) }), ...secret.env()];
     migrationJob(this, env);
     const gateway = new HttpWorkloads(this, 'Workload', {
       namespace,
@@ -158,6 +183,26 @@ function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpSe
       ...Object.fromEntries(mcpServers.map((s, i) => [mcpCredentialEnvName(s), `{{ .mcpCredential${i} }}`])),
     },
   });
+}
+
+/** Each used guardrail's id and version, which config.yaml refers to by variable. */
+function guardrailEnv(uses: readonly GuardrailUse[], aws: PlatformAwsValues): Record<string, string> {
+  const missing = uses.filter((u) => !aws.guardrails?.[u.name]).map((u) => u.name);
+  if (missing.length > 0) {
+    throw new Error(
+      `aws.guardrails: has no Bedrock guardrail for ${missing.join(', ')} (add the id and version of each guardrail a team chose)`,
+    );
+  }
+  return Object.fromEntries(
+    uses.flatMap((u) => {
+      const names = guardrailEnvNames(u.name);
+      const values = aws.guardrails![u.name]!;
+      return [
+        [names.id, values.id],
+        [names.version, values.version],
+      ];
+    }),
+  );
 }
 
 /** Plain environment of the gateway and the migration Job. */

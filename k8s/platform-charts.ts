@@ -116,6 +116,9 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     },
     modelApiKeySecretNames: Object.fromEntries(modelsWithApiKeys(config.models).map((m) => [m.name, m.apiKeySecretName])),
     mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
+    guardrails: Object.fromEntries(
+      config.guardrails.map((g) => [g.name, { id: `<guardrail-${g.name}-id>`, version: `<guardrail-${g.name}-version>` }]),
+    ),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     // With a web domain Langfuse is reached through the public entrance's sign-in only: no internal binding.
     ...(config.web.domain ? {} : { langfuseTargetGroupArn: '<langfuse-target-group-arn>' }),

@@ -86,6 +86,8 @@ export interface PlatformAwsValues {
   readonly sso?: SsoAwsValues;
   /** URL of LiteLLM's admin UI (PROXY_BASE_URL); absent: reached through kubectl port-forward. */
   readonly litellmUiUrl?: string;
+  /** Bedrock guardrails by configured name: id and published version (`guardrails`). @default none */
+  readonly guardrails?: Readonly<Record<string, { readonly id: string; readonly version: string }>>;
 }
 
 /** The VPC's subnets by group (lib/network-stack.ts SUBNETS), one CIDR per availability zone. */

@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
 import { ClusterEndpointTunnel, PORT_FORWARDING_DOCUMENT, TUNNEL_LOCAL_PORT } from '../constructs/cluster-endpoint-tunnel';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
+import { BedrockGuardrail } from '../constructs/bedrock-guardrail';
 import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
@@ -69,6 +70,8 @@ export class ClusterStack extends Stack {
   readonly operatorRole?: iam.Role;
   /** Session Manager's way to the private API endpoint (`cluster.endpointTunnel`). */
   readonly endpointTunnel?: ClusterEndpointTunnel;
+  /** Bedrock guardrails by configured name (`guardrails`); LiteLLM's role may apply each of them. */
+  readonly guardrails: Readonly<Record<string, BedrockGuardrail>>;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -145,6 +148,7 @@ export class ClusterStack extends Stack {
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
 
     this.serviceAccountRoles = this.createServiceAccountRoles(config, data);
+    this.guardrails = this.createGuardrails(config, this.serviceAccountRoles.litellm);
 
     this.containerInsights = new ContainerInsights(this, 'ContainerInsights', {
       cluster: this.cluster,
@@ -250,6 +254,17 @@ export class ClusterStack extends Stack {
       toPort: port,
       description: `EKS ${this.cluster.clusterName} pods to ${id}`,
     });
+  }
+
+  /** Beside the role that applies them: ApplyGuardrail on exactly these guardrails, whatever model a team calls. */
+  private createGuardrails(config: EnvironmentConfig, litellm: iam.IGrantable): Record<string, BedrockGuardrail> {
+    return Object.fromEntries(
+      config.guardrails.map((guardrail) => {
+        const construct = new BedrockGuardrail(this, `Guardrail-${guardrail.name}`, { config: guardrail, environment: config.name });
+        construct.grantApply(litellm);
+        return [guardrail.name, construct];
+      }),
+    );
   }
 
   private createServiceAccountRoles(config: EnvironmentConfig, data: DataStack): ServiceAccountRoles<iam.Role> {

@@ -48,6 +48,8 @@ export interface PlatformStackProps extends StackProps {
   readonly web?: { readonly targetGroupArns: WebTargetGroupArns; readonly urls: WebUrls };
   /** Single sign-on clients of the workforce identity, for Open WebUI and Langfuse. */
   readonly sso?: SsoAwsValues;
+  /** Bedrock guardrails by configured name (ClusterStack.guardrails): id and published version. @default none */
+  readonly guardrails?: Readonly<Record<string, { readonly id: string; readonly version: string }>>;
 }
 
 /** Local port of the documented port-forward to the Langfuse UI. */
@@ -150,6 +152,7 @@ export class PlatformStack extends Stack {
       langfuseUrl: props.web?.urls.langfuse ?? props.langfuseUrl ?? LANGFUSE_PORT_FORWARD_URL,
       ...(props.web ? { webTargetGroupArns: props.web.targetGroupArns, litellmUiUrl: props.web.urls.litellm } : {}),
       ...(props.sso ? { sso: props.sso } : {}),
+      ...(props.guardrails ? { guardrails: props.guardrails } : {}),
       ...(config.openWebUi.enabled ? { openWebUi: this.openWebUiValues(props) } : {}),
     };
 

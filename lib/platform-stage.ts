@@ -83,6 +83,9 @@ export class PlatformStage extends Stage {
         : {}),
       ...(this.edge.workforce ? { sso: this.edge.workforce.ssoValues } : {}),
       serviceAccountRoles: this.cluster.serviceAccountRoles,
+      guardrails: Object.fromEntries(
+        Object.entries(this.cluster.guardrails).map(([name, g]) => [name, { id: g.guardrailId, version: g.guardrailVersion }]),
+      ),
       data: this.data,
       stackName: stackName('platform'),
       description: `GenAI platform ${config.name}: External Secrets, LiteLLM, Langfuse, ClickHouse on Kubernetes`,

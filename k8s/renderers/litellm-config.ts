@@ -14,6 +14,32 @@ import { stringify } from 'yaml';
 import { mcpCredentialEnvName } from '../../lib/shared/litellm';
 import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
 import { bedrockInvocationId } from '../../lib/shared/bedrock';
+import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
+import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
+
+/**
+ * Guardrails LiteLLM applies through Bedrock's ApplyGuardrail API, and the models each guards: a guarded copy of
+ * every listed model group is added to model_list (test/contracts/litellm-guardrails.test.ts).
+ */
+export interface GuardrailUse {
+  /** The guardrail's name (EnvironmentConfig.guardrails[].name). */
+  readonly name: string;
+  /** Model groups of the teams that chose it. */
+  readonly models: readonly string[];
+}
+
+/** Guardrails in config order that at least one team chose, each with the union of those teams' models. */
+export function guardrailUses(
+  guardrailNames: readonly string[],
+  teams: readonly { readonly models: readonly string[]; readonly guardrail?: string }[],
+): GuardrailUse[] {
+  return guardrailNames
+    .map((name) => ({ name, models: [...new Set(teams.filter((t) => t.guardrail === name).flatMap((t) => t.models))] }))
+    .filter((use) => use.models.length > 0);
+}
+
+/** Hooks a guardrail runs on: the prompt before the call and the answer after it. */
+export const GUARDRAIL_MODES = ['pre_call', 'post_call'] as const;
 
 /**
  * LiteLLM's OpenTelemetry integration for Langfuse. The legacy `langfuse` callback drives the Langfuse v2
@@ -96,6 +122,29 @@ export interface LiteLlmConfigInput {
    * tracks spend per end user. @default none
    */
   readonly endUserIdHeader?: string;
+  /** Guardrails chosen by at least one team, with the models they guard; Bedrock's region is `guardrailRegion`. @default none */
+  readonly guardrails?: readonly GuardrailUse[];
+  /** Region the Bedrock guardrails live in (the environment's). Required with `guardrails`. */
+  readonly guardrailRegion?: string;
+  /** Serve the load kit's mock model group, answering after this many milliseconds (EnvironmentConfig.loadTest). @default none */
+  readonly mockModel?: { readonly delayMs: number };
+}
+
+/** What the mock model answers; short, so the load measures the path and not the payload. */
+export const MOCK_RESPONSE = 'mock answer from the load-test model';
+
+/**
+ * The load kit's model group: LiteLLM returns `mock_response` as the completion without calling the provider
+ * named in `model`, after sleeping `mock_delay` seconds (test/contracts/litellm-mock.test.ts). No API key: none is
+ * read before the mock answers.
+ */
+function mockModelEntry(delayMs: number): Record<string, unknown> {
+  return {
+    model_name: LOAD_MOCK_MODEL,
+    // weight like every deployment (simple-shuffle reads it; test/contracts/litellm-router.test.ts).
+    litellm_params: { model: `openai/${LOAD_MOCK_MODEL}`, mock_response: MOCK_RESPONSE, mock_delay: delayMs / 1000, weight: 1 },
+    model_info: { id: deploymentId(LOAD_MOCK_MODEL, 0) },
+  };
 }
 
 /** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
@@ -163,6 +212,56 @@ function modelList(models: readonly ModelConfig[], environment: string): Record<
         ...(withStandby.has(model.name) ? { order: model.standby ? DEPLOYMENT_ORDER.standby : DEPLOYMENT_ORDER.active } : {}),
       },
       model_info: { id: deploymentId(model.name, index) },
+    };
+  });
+}
+
+/**
+ * Guarded copies of model groups: the same deployments under `<group>.guard-<guardrail>`, each naming the
+ * guardrail in its litellm_params, which LiteLLM's deployment-level hooks read for every provider. Ids are the
+ * copy's own, so cool-downs of a copy and its original stay apart.
+ */
+function guardedModelList(models: readonly ModelConfig[], environment: string, uses: readonly GuardrailUse[]): Record<string, unknown>[] {
+  return uses.flatMap((use) => {
+    // Rendered from the originals, so a copy uses its original's API key variable (which the chart sets).
+    const originals = modelList(
+      models.filter((m) => use.models.includes(m.name)),
+      environment,
+    );
+    const seen = new Map<string, number>();
+    return originals.map((entry) => {
+      const name = guardedModelName(entry.model_name as string, use.name);
+      const index = seen.get(name) ?? 0;
+      seen.set(name, index + 1);
+      return {
+        model_name: name,
+        litellm_params: { ...(entry.litellm_params as object), guardrails: [use.name] },
+        model_info: { id: deploymentId(name, index) },
+      };
+    });
+  });
+}
+
+/**
+ * LiteLLM's `guardrails` list: one Bedrock guardrail per name, never on by default (it runs only where a guarded
+ * deployment names it), on the prompt and on the answer. Blocked content is refused; anonymized PII is replaced
+ * by Bedrock's masked text before the call and in the answer. Id and version reach the pod as variables.
+ */
+function guardrailsList(uses: readonly GuardrailUse[], region: string): Record<string, unknown>[] {
+  return uses.map((use) => {
+    const env = guardrailEnvNames(use.name);
+    return {
+      guardrail_name: use.name,
+      litellm_params: {
+        guardrail: 'bedrock',
+        mode: [...GUARDRAIL_MODES],
+        default_on: false,
+        guardrailIdentifier: `os.environ/${env.id}`,
+        guardrailVersion: `os.environ/${env.version}`,
+        aws_region_name: region,
+        mask_request_content: true,
+        mask_response_content: true,
+      },
     };
   });
 }
@@ -237,11 +336,20 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   if (clash) {
     throw new Error(`models: two model names map to the API key variable ${clash} (use model names that differ in more than punctuation)`);
   }
+  const guardrails = input.guardrails ?? [];
+  if (guardrails.length > 0 && !input.guardrailRegion) {
+    throw new Error('guardrailRegion: is required with guardrails (the region the Bedrock guardrails live in)');
+  }
   const env = (name: string) => `os.environ/${name}`;
   const { router, responseCache } = input;
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
-    model_list: modelList(input.models, input.environment),
+    model_list: [
+      ...modelList(input.models, input.environment),
+      ...guardedModelList(input.models, input.environment, guardrails),
+      ...(input.mockModel ? [mockModelEntry(input.mockModel.delayMs)] : []),
+    ],
+    ...(guardrails.length > 0 ? { guardrails: guardrailsList(guardrails, input.guardrailRegion!) } : {}),
     // Only servers declared here exist for the gateway; a team reaches those it is granted (object_permission).
     ...(input.mcpServers && input.mcpServers.length > 0 ? { mcp_servers: mcpServers(input.mcpServers) } : {}),
     litellm_settings: {

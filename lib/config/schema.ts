@@ -10,12 +10,16 @@ import {
   type ModelConfig,
 } from './models-schema';
 import { checkMcpServers, mcpServerSchema } from './mcp-schema';
+import { checkGuardrails, guardrailSchema } from './guardrails-schema';
+import { checkLoadTest, grantableModelNames, loadTestSchema } from './load-test-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
 export type { McpServerConfig } from './mcp-schema';
+export type { GuardrailConfig } from './guardrails-schema';
+export type { LoadTestConfig } from './load-test-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -301,6 +305,10 @@ export const environmentSchema = z
     responseCache: responseCacheSchema.default(() => responseCacheSchema.parse({})),
     /** Remote MCP servers LiteLLM serves as tools through its MCP gateway; teams are granted them by name. */
     mcpServers: z.array(mcpServerSchema).default([]),
+    /** Bedrock guardrails (content filters, denied topics, PII, words); teams choose one by name. */
+    guardrails: z.array(guardrailSchema).default([]),
+    /** The load kit's mock model group (`npm run load`); off unless an environment turns it on. */
+    loadTest: loadTestSchema.default(() => loadTestSchema.parse({})),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     /** Teams (budgets, limits, models) and their consumers (one virtual key each), reconciled into LiteLLM at deploy time. */
     tenants: tenantsSchema.default(() => tenantsSchema.parse({})),
@@ -378,15 +386,31 @@ export const environmentSchema = z
         issue(['observability', 'budgetAlertPercents', i], `${p} is listed twice (allowed: distinct percentages)`);
     });
     checkModelGroups(env.models, issue);
+    checkLoadTest(
+      env.loadTest,
+      env.ephemeral,
+      env.models.map((m) => m.name),
+      issue,
+    );
     checkTenants(
       env.tenants,
-      env.models.map((m) => m.name),
+      grantableModelNames(
+        env.loadTest,
+        env.models.map((m) => m.name),
+      ),
       env.edge.identity.provider,
       env.ephemeral,
       issue,
       env.openWebUi,
     );
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
+    checkGuardrails(
+      env.guardrails,
+      env.tenants.teams,
+      env.models.map((m) => m.name),
+      issue,
+      env.openWebUi.enabled ? env.openWebUi.team : undefined,
+    );
     checkWeb(env.web, env.openWebUi, env.tenants.teams, issue);
   })
   // Everything downstream (IAM, secrets, metrics, the chart) reads one deployment at a time, as LiteLLM's

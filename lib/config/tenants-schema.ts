@@ -42,6 +42,11 @@ const teamSchema = z.strictObject({
   models: z.array(z.string()).min(1, 'needs at least one model (names from models[])'),
   /** Names from `mcpServers[]` whose tools the team's consumers may list and call; none by default. */
   mcpServers: z.array(z.string()).default([]),
+  /**
+   * Name from `guardrails[]` every prompt and answer of the team's consumers is checked against; the team is then
+   * served only guarded copies of its models (`<model>.guard-<guardrail>`). None by default.
+   */
+  guardrail: z.string().optional(),
   ...limits,
   /** Cost centre, owner and the like; copied into the team's and its keys' LiteLLM metadata. */
   tags,

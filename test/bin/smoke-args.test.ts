@@ -79,8 +79,11 @@ describe('planSmoke', () => {
       region: 'us-east-1',
       mode: 'inject',
       consumer: 'support-bot',
-      model: 'claude-sonnet-4',
-      models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+      // support-bot's team has the customer-facing guardrail: it is served only the guarded copies.
+      model: 'claude-sonnet-4.guard-customer-facing',
+      models: ['claude-sonnet-4.guard-customer-facing', 'claude-3-7-sonnet.guard-customer-facing'],
+      // A denied topic's example from prod's guardrail: the smoke test sends it and expects the refusal.
+      guardrail: { name: 'customer-facing', prompt: 'Which stocks should I buy this year?' },
       outputsFile: 'cdk.out/prod-outputs.json',
       timeoutMs: 60_000,
       waitMs: 0,
@@ -128,10 +131,10 @@ describe('planSmoke', () => {
       '--consumer: "demo-app" is not a consumer of prod (allowed: support-bot, support-eval, analytics-etl)',
     );
     expect(() => planSmoke({ ...base, model: 'gpt-4o' }, prod)).toThrow(
-      '--model: "gpt-4o" is not a model consumer support-bot may call (allowed: claude-sonnet-4, claude-3-7-sonnet)',
+      '--model: "gpt-4o" is not a model consumer support-bot may call (allowed: claude-sonnet-4.guard-customer-facing, claude-3-7-sonnet.guard-customer-facing)',
     );
     expect(() => planSmoke({ ...base, model: 'claude-opus-4' }, prod)).toThrow(
-      '--model: "claude-opus-4" is not a model consumer support-bot may call (allowed: claude-sonnet-4, claude-3-7-sonnet)',
+      '--model: "claude-opus-4" is not a model consumer support-bot may call (allowed: claude-sonnet-4.guard-customer-facing, claude-3-7-sonnet.guard-customer-facing)',
     );
   });
 

@@ -74,7 +74,8 @@ describe('Tenants in the platform stack', () => {
       const first = config.tenants.teams[0]!;
       expect(desired.teams[0]).toEqual({
         alias: first.name,
-        models: first.models,
+        // A team with a guardrail is granted only the guarded copies of its models.
+        models: first.guardrail ? first.models.map((m) => `${m}.guard-${first.guardrail}`) : first.models,
         ...(first.mcpServers.length > 0 ? { mcpServers: first.mcpServers } : {}),
         tags: first.tags,
         ...(first.maxBudgetUsd !== undefined ? { maxBudgetUsd: first.maxBudgetUsd } : {}),

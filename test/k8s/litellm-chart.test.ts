@@ -18,7 +18,14 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
   test('serves config.yaml from the ConfigMap with the expected models and no custom key header', () => {
     const configMap = find(manifests, 'ConfigMap', 'litellm-config');
     const parsed = parse(configMap.data['config.yaml']);
-    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual(cfg.models.map((m) => m.name));
+    // The configured deployments, then a guarded copy of each model of every team that chose a guardrail.
+    const guarded = cfg.guardrails.flatMap((g) => {
+      const models = new Set(cfg.tenants.teams.filter((t) => t.guardrail === g.name).flatMap((t) => t.models));
+      return cfg.models.filter((m) => models.has(m.name)).map((m) => `${m.name}.guard-${g.name}`);
+    });
+    // Last, the load kit's mock where the environment serves it.
+    const mock = cfg.loadTest.mockModel ? ['load-mock'] : [];
+    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded, ...mock]);
     expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
   });

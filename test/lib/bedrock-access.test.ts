@@ -152,16 +152,26 @@ function resolveArn(value: unknown): string {
 }
 
 /** Actions and resources the LiteLLM service-account role is allowed, from the synthesized cluster stack. */
-function litellmRoleGrants(name: string): { invoke: string[]; assume: string[] } {
+function litellmRoleGrants(name: string): { invoke: string[]; assume: string[]; applyGuardrail: string[] } {
   const cluster = synthEnvironment(name).templates.cluster;
   const roleIds = Object.keys(cluster.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('LitellmServiceAccount'));
   expect(roleIds).toHaveLength(1);
   const statements = Object.values(cluster.findResources('AWS::IAM::Policy'))
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleIds[0]))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-  const grants = { invoke: new Set<string>(), assume: new Set<string>() };
+  const grants = { invoke: new Set<string>(), assume: new Set<string>(), applyGuardrail: new Set<string>() };
+  const guardrails = cluster.findResources('AWS::Bedrock::Guardrail');
   for (const s of statements) {
     const actions = [s.Action].flat();
+    if (actions.includes('bedrock:ApplyGuardrail')) {
+      // Only ApplyGuardrail, and only on guardrails of this stack (named by their Name).
+      expect(actions).toEqual(['bedrock:ApplyGuardrail']);
+      for (const r of [s.Resource].flat() as { 'Fn::GetAtt': [string, string] }[]) {
+        expect(r['Fn::GetAtt'][1]).toBe('GuardrailArn');
+        grants.applyGuardrail.add(guardrails[r['Fn::GetAtt'][0]]!.Properties.Name as string);
+      }
+      continue;
+    }
     const resources = [s.Resource].flat().map(resolveArn);
     if (actions.some((a) => a.startsWith('bedrock:'))) {
       expect(actions.sort()).toEqual([...BEDROCK_INVOKE_ACTIONS].sort());
@@ -170,7 +180,7 @@ function litellmRoleGrants(name: string): { invoke: string[]; assume: string[] }
       resources.forEach((r) => grants.assume.add(r));
     }
   }
-  return { invoke: [...grants.invoke].sort(), assume: [...grants.assume].sort() };
+  return { invoke: [...grants.invoke].sort(), assume: [...grants.assume].sort(), applyGuardrail: [...grants.applyGuardrail].sort() };
 }
 
 describe('the LiteLLM role may invoke exactly what LiteLLM is configured to call', () => {
@@ -178,7 +188,9 @@ describe('the LiteLLM role may invoke exactly what LiteLLM is configured to call
     const config = loadEnvironment(name);
     const calls = litellmBedrockCalls(config.models, config.name);
     expect(calls.invoke.length).toBeGreaterThan(0);
-    expect(litellmRoleGrants(name)).toEqual(calls);
+    // ApplyGuardrail on exactly the configured guardrails (checked whatever model a guarded team calls).
+    const applyGuardrail = config.guardrails.map((g) => `${config.name}-${g.name}`).sort();
+    expect(litellmRoleGrants(name)).toEqual({ ...calls, applyGuardrail });
   });
 
   test('for a mix of in-region, inference-profile, cross-account and non-Bedrock models', () => {

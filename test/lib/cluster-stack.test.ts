@@ -261,10 +261,24 @@ describe('ClusterStack', () => {
                 },
               ]),
             },
+            // ApplyGuardrail on each configured guardrail (and nothing else), whatever provider a team calls.
+            ...config.guardrails.map((g) => ({
+              Action: 'bedrock:ApplyGuardrail',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^Guardrail${g.name.replace(/-/g, '')}`), 'GuardrailArn'] },
+            })),
           ],
         },
         Roles: [{ Ref: Match.stringLikeRegexp('^LitellmServiceAccountRole') }],
       });
+    });
+
+    test('creates each configured guardrail with a published version, and no other', () => {
+      cluster.resourceCountIs('AWS::Bedrock::Guardrail', config.guardrails.length);
+      cluster.resourceCountIs('AWS::Bedrock::GuardrailVersion', config.guardrails.length);
+      for (const g of config.guardrails) {
+        cluster.hasResourceProperties('AWS::Bedrock::Guardrail', { Name: `${config.name}-${g.name}` });
+      }
     });
 
     test("attaches the data stack's access policies to the Langfuse, ClickHouse and each namespace's secrets-sync roles", () => {

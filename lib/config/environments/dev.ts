@@ -40,7 +40,8 @@ export const dev: EnvironmentInput = {
     teams: [
       {
         name: 'platform-eng',
-        models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+        // load-mock: the load kit's mock model (loadTest below), answered by LiteLLM without a provider.
+        models: ['claude-sonnet-4', 'claude-3-7-sonnet', 'load-mock'],
         mcpServers: ['deepwiki'],
         maxBudgetUsd: 50,
         budgetDuration: '30d',
@@ -65,6 +66,8 @@ export const dev: EnvironmentInput = {
   },
   // One replica is enough for a dev chat; a second joins under load.
   openWebUi: { enabled: true, team: 'employees', minReplicas: 1, maxReplicas: 2, embeddingModel: 'titan-embed-text-v2' },
+  // `npm run load -- dev` drives the edge against a mock model that costs nothing.
+  loadTest: { mockModel: true, mockDelayMs: 50 },
   // Down every night on purpose: alarms would page for it. The budget still mails.
   observability: { mute: true, monthlyBudgetUsd: 300, budgetAlertPercents: [50, 80, 100] },
 };

@@ -69,11 +69,34 @@ export const prod: EnvironmentInput = {
       deployments: [{ provider: 'bedrock', modelId: 'amazon.titan-embed-text-v2:0', region: 'us-east-1' }],
     },
   ],
+  // Checked by Bedrock on every prompt and answer of the teams that choose it, whatever the model.
+  guardrails: [
+    {
+      name: 'customer-facing',
+      description: 'Answers that reach customers: no abuse, no investment advice, no card or account numbers',
+      contentFilters: { hate: 'HIGH', insults: 'HIGH', sexual: 'HIGH', violence: 'MEDIUM', misconduct: 'HIGH', promptAttack: 'HIGH' },
+      deniedTopics: [
+        {
+          name: 'Investment advice',
+          definition: 'Recommendations about buying, selling or holding securities, funds or other financial investments.',
+          examples: ['Which stocks should I buy this year?', 'Should I move my pension into crypto?'],
+        },
+      ],
+      pii: [
+        { type: 'CREDIT_DEBIT_CARD_NUMBER', action: 'block' },
+        { type: 'US_SOCIAL_SECURITY_NUMBER', action: 'block' },
+        { type: 'EMAIL', action: 'anonymize' },
+        { type: 'PHONE', action: 'anonymize' },
+      ],
+      profanity: true,
+    },
+  ],
   tenants: {
     teams: [
       {
         name: 'customer-support',
         models: ['claude-sonnet-4', 'claude-3-7-sonnet'],
+        guardrail: 'customer-facing',
         maxBudgetUsd: 2000,
         budgetDuration: '1mo',
         tpmLimit: 400_000,

@@ -3,6 +3,7 @@ import {
   LANGFUSE_ENVIRONMENT_VARIABLE,
   LITELLM_ENV,
   buildLiteLlmConfig,
+  guardrailUses,
   modelApiKeyEnvName,
   modelsWithApiKeys,
   renderLiteLlmConfig,
@@ -325,5 +326,70 @@ describe('helpers', () => {
     const azure = mixed[2] as ModelConfig;
     const second = { ...azure, apiBase: 'https://acme-west.openai.azure.com' } as ModelConfig;
     expect(modelsWithApiKeys([azure, second, mixed[0] as ModelConfig])).toEqual([azure]);
+  });
+});
+
+describe('guardrails in config.yaml', () => {
+  const uses = guardrailUses(
+    ['strict', 'unused'],
+    [
+      { models: ['gpt-4o', 'gemini-2.5-pro'], guardrail: 'strict' },
+      { models: ['gpt-4o', 'claude-sonnet-4'], guardrail: 'strict' },
+      { models: ['titan'] },
+    ],
+  );
+
+  test("lists each chosen guardrail once with the union of its teams' models, and drops one no team chose", () => {
+    expect(uses).toEqual([{ name: 'strict', models: ['gpt-4o', 'gemini-2.5-pro', 'claude-sonnet-4'] }]);
+  });
+
+  test('adds a guarded copy of every deployment of those models, whatever the provider, each naming the guardrail', () => {
+    const parsed = parse(renderLiteLlmConfig(input('test', mixed, { guardrails: uses, guardrailRegion: 'us-east-1' })));
+    const copies = parsed.model_list.filter((m: { model_name: string }) => m.model_name.includes('.guard-'));
+    expect(
+      copies.map((m: { model_name: string; litellm_params: { model: string; guardrails: string[] } }) => [
+        m.model_name,
+        m.litellm_params.model,
+        m.litellm_params.guardrails,
+      ]),
+    ).toEqual([
+      ['claude-sonnet-4.guard-strict', `bedrock/us.${SONNET}`, ['strict']],
+      ['gpt-4o.guard-strict', 'azure/gpt4o-prod', ['strict']],
+      ['gemini-2.5-pro.guard-strict', 'gemini/gemini-2.5-pro', ['strict']],
+    ]);
+    // The copy uses the same API key variable as its original: no secret of its own to provision.
+    expect(copies[1].litellm_params.api_key).toBe(`os.environ/${modelApiKeyEnvName(mixed[2]!)}`);
+    expect(copies.map((m: { model_info: { id: string } }) => m.model_info.id)).toEqual([
+      'claude-sonnet-4.guard-strict:0',
+      'gpt-4o.guard-strict:0',
+      'gemini-2.5-pro.guard-strict:0',
+    ]);
+    expect(parsed.guardrails).toEqual([
+      {
+        guardrail_name: 'strict',
+        litellm_params: {
+          guardrail: 'bedrock',
+          mode: ['pre_call', 'post_call'],
+          default_on: false,
+          guardrailIdentifier: 'os.environ/BEDROCK_GUARDRAIL_ID_STRICT',
+          guardrailVersion: 'os.environ/BEDROCK_GUARDRAIL_VERSION_STRICT',
+          aws_region_name: 'us-east-1',
+          mask_request_content: true,
+          mask_response_content: true,
+        },
+      },
+    ]);
+  });
+
+  test('renders no guardrails key and no copies when no team chose one', () => {
+    const parsed = parse(renderLiteLlmConfig(input('test', mixed)));
+    expect(parsed).not.toHaveProperty('guardrails');
+    expect(parsed.model_list).toHaveLength(mixed.length);
+  });
+
+  test('denies guardrails without the region they live in', () => {
+    expect(() => buildLiteLlmConfig(input('test', mixed, { guardrails: uses }))).toThrow(
+      'guardrailRegion: is required with guardrails (the region the Bedrock guardrails live in)',
+    );
   });
 });

@@ -16,8 +16,10 @@ describe('lib/shared', () => {
       'cluster-ownership.ts',
       'cost-tags.ts',
       'data-outputs.ts',
+      'guardrails.ts',
       'langfuse.ts',
       'litellm.ts',
+      'load-test.ts',
       'tenants.ts',
       'web.ts',
     ]);
