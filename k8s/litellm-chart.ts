@@ -18,7 +18,13 @@ import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
 import { configChecksum } from './renderers/checksum';
-import { LITELLM_ENV, modelApiKeyEnvName, modelsWithApiKeys, renderLiteLlmConfig } from './renderers/litellm-config';
+import {
+  bedrockProfileEnvNames,
+  LITELLM_ENV,
+  modelApiKeyEnvName,
+  modelsWithApiKeys,
+  renderLiteLlmConfig,
+} from './renderers/litellm-config';
 import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
 
@@ -53,7 +59,7 @@ export const LITELLM_WRITABLE_ENV = {
 /** The parts of the environment config the gateway reads. */
 export type LitellmChartConfig = Pick<
   EnvironmentConfig,
-  'name' | 'models' | 'modelGroups' | 'router' | 'responseCache' | 'mcpServers' | 'openWebUi' | 'workloads'
+  'name' | 'region' | 'models' | 'modelGroups' | 'router' | 'responseCache' | 'mcpServers' | 'openWebUi' | 'workloads'
 >;
 
 export interface LitellmChartProps extends ChartProps {
@@ -82,6 +88,7 @@ export class LitellmChart extends Chart {
     super(scope, id, { ...props, namespace });
     const { config, aws } = props;
     const credentials = thirdPartyCredentials(config, aws);
+    const profileEnv = bedrockProfileEnv(config, aws);
 
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
@@ -90,6 +97,8 @@ export class LitellmChart extends Chart {
       router: config.router,
       responseCache: config.responseCache,
       mcpServers: config.mcpServers,
+      // Bedrock deployments of the environment's region and account go through its application inference profiles.
+      applicationProfileRegion: config.region,
       // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
     });
@@ -97,7 +106,7 @@ export class LitellmChart extends Chart {
     // cdk8s-plus's ConfigMap adds `immutable: false`.
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
     const secret = litellmSecret(this, aws, credentials);
-    const env = [...plainEnv(litellmPlainEnv(aws)), ...secret.env()];
+    const env = [...plainEnv({ ...litellmPlainEnv(aws), ...profileEnv }), ...secret.env()];
     migrationJob(this, env);
     const gateway = new HttpWorkloads(this, 'Workload', {
       namespace,
@@ -158,6 +167,19 @@ function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpSe
       ...Object.fromEntries(mcpServers.map((s, i) => [mcpCredentialEnvName(s), `{{ .mcpCredential${i} }}`])),
     },
   });
+}
+
+/**
+ * The application inference profile ARNs the config refers to, one variable each. Fails closed: a deployment
+ * without its profile's ARN would otherwise call Bedrock with the unresolved `os.environ/` reference.
+ */
+function bedrockProfileEnv(config: LitellmChartProps['config'], aws: PlatformAwsValues): Record<string, string> {
+  const names = bedrockProfileEnvNames(config.models, config.region);
+  const missing = names.filter((name) => !aws.bedrockProfileArns[name]);
+  if (missing.length > 0) {
+    throw new Error(`aws.bedrockProfileArns: has no ARN for ${missing.join(', ')} (add the application inference profile of each)`);
+  }
+  return Object.fromEntries(names.map((name) => [name, aws.bedrockProfileArns[name] as string]));
 }
 
 /** Plain environment of the gateway and the migration Job. */

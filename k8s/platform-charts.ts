@@ -10,7 +10,7 @@ import { ClickHouseChart } from './clickhouse-chart';
 import { LangfuseChart } from './langfuse-chart';
 import { LitellmChart } from './litellm-chart';
 import { OpenWebUiChart } from './open-webui-chart';
-import { modelsWithApiKeys } from './renderers/litellm-config';
+import { bedrockProfileEnvNames, modelsWithApiKeys } from './renderers/litellm-config';
 import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../lib/shared/web';
 import type { PlatformAwsValues, PlatformChartsProps } from './platform-props';
 
@@ -116,6 +116,9 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     },
     modelApiKeySecretNames: Object.fromEntries(modelsWithApiKeys(config.models).map((m) => [m.name, m.apiKeySecretName])),
     mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
+    bedrockProfileArns: Object.fromEntries(
+      bedrockProfileEnvNames(config.models, config.region).map((name) => [name, `<bedrock-application-profile-arn:${name}>`]),
+    ),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     // With a web domain Langfuse is reached through the public entrance's sign-in only: no internal binding.
     ...(config.web.domain ? {} : { langfuseTargetGroupArn: '<langfuse-target-group-arn>' }),

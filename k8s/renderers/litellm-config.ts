@@ -13,7 +13,7 @@
 import { stringify } from 'yaml';
 import { mcpCredentialEnvName } from '../../lib/shared/litellm';
 import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
-import { bedrockInvocationId } from '../../lib/shared/bedrock';
+import { bedrockInvocationId, bedrockProfileEnvName, usesApplicationProfile } from '../../lib/shared/bedrock';
 
 /**
  * LiteLLM's OpenTelemetry integration for Langfuse. The legacy `langfuse` callback drives the Langfuse v2
@@ -96,6 +96,12 @@ export interface LiteLlmConfigInput {
    * tracks spend per end user. @default none
    */
   readonly endUserIdHeader?: string;
+  /**
+   * Region whose Bedrock deployments (in the environment's own account) are called through the environment's
+   * application inference profiles; each profile's ARN reaches the pod as `bedrockProfileEnvName(model)`.
+   * @default none (every Bedrock deployment is called by its model or system inference profile id)
+   */
+  readonly applicationProfileRegion?: string;
 }
 
 /** Name of the environment variable holding a third-party model group's API key (one per group and provider). */
@@ -122,11 +128,16 @@ export function deploymentId(groupName: string, indexInGroup: number): string {
   return `${groupName}:${indexInGroup}`;
 }
 
-function litellmParams(model: ModelConfig, environment: string): Record<string, string> {
+function litellmParams(model: ModelConfig, environment: string, profileRegion?: string): Record<string, string> {
   switch (model.provider) {
     case 'bedrock':
       return {
+        // The model (or system profile) id stays: LiteLLM picks its request format and its price by it.
         model: `bedrock/${bedrockInvocationId(model)}`,
+        // Sent to Bedrock in its place, so the profile's cost allocation tags apply (test/contracts/litellm-bedrock.test.ts).
+        ...(profileRegion !== undefined && usesApplicationProfile(model, profileRegion)
+          ? { model_id: `os.environ/${bedrockProfileEnvName(model)}` }
+          : {}),
         aws_region_name: model.region,
         // LiteLLM assumes this role (from the pod's IRSA credentials) before calling Bedrock.
         ...(model.crossAccountRoleArn ? { aws_role_name: model.crossAccountRoleArn, aws_session_name: `litellm-${environment}` } : {}),
@@ -144,7 +155,7 @@ function litellmParams(model: ModelConfig, environment: string): Record<string, 
 }
 
 /** One model_list entry per deployment. */
-function modelList(models: readonly ModelConfig[], environment: string): Record<string, unknown>[] {
+function modelList(models: readonly ModelConfig[], environment: string, profileRegion?: string): Record<string, unknown>[] {
   const withStandby = new Set(models.filter((m) => m.standby).map((m) => m.name));
   const seen = new Map<string, number>();
   return models.map((model) => {
@@ -153,7 +164,7 @@ function modelList(models: readonly ModelConfig[], environment: string): Record<
     return {
       model_name: model.name,
       litellm_params: {
-        ...litellmParams(model, environment),
+        ...litellmParams(model, environment, profileRegion),
         // Always set: simple-shuffle weighs by `weight` only when the first candidate has one, else by rpm.
         weight: model.weight ?? 1,
         ...(model.rpm !== undefined ? { rpm: model.rpm } : {}),
@@ -241,7 +252,7 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   const { router, responseCache } = input;
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
-    model_list: modelList(input.models, input.environment),
+    model_list: modelList(input.models, input.environment, input.applicationProfileRegion),
     // Only servers declared here exist for the gateway; a team reaches those it is granted (object_permission).
     ...(input.mcpServers && input.mcpServers.length > 0 ? { mcp_servers: mcpServers(input.mcpServers) } : {}),
     litellm_settings: {
@@ -322,4 +333,12 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
 /** LiteLLM `config.yaml`, deterministic for a given input. */
 export function renderLiteLlmConfig(input: LiteLlmConfigInput): string {
   return stringify(buildLiteLlmConfig(input), { lineWidth: 0 });
+}
+
+/** The profile variables the config refers to (one per profiled deployment's invocation id and region), sorted. */
+export function bedrockProfileEnvNames(models: readonly ModelConfig[], profileRegion: string): string[] {
+  const names = models.flatMap((m) =>
+    m.provider === 'bedrock' && usesApplicationProfile(m, profileRegion) ? [bedrockProfileEnvName(m)] : [],
+  );
+  return [...new Set(names)].sort();
 }
