@@ -45,7 +45,8 @@ export class BedrockApplicationProfiles extends Construct {
       const profile = new bedrock.CfnApplicationInferenceProfile(this, envName, {
         // Ends with the stack's suffix: a profile left from yesterday's stack never holds today's name.
         inferenceProfileName: Fn.join('-', [`${props.environment}-${i + 1}`, stackSuffix(this)]),
-        description: `LiteLLM (${props.environment}): ${bedrockInvocationId(model)}`,
+        // Bedrock allows letters, digits, ':' and '.', each followed by at most one space, '_' or '-'.
+        description: `LiteLLM ${props.environment} ${bedrockInvocationId(model)}`,
         modelSource: { copyFrom: modelSourceArn(model) },
         tags: [{ key: ENVIRONMENT_TAG, value: props.environment }],
       });
