@@ -19,6 +19,7 @@ import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
 import { configChecksum } from './renderers/checksum';
 import {
+  bedrockProfileEnvNames,
   guardrailUses,
   LITELLM_ENV,
   modelApiKeyEnvName,
@@ -101,6 +102,7 @@ export class LitellmChart extends Chart {
     super(scope, id, { ...props, namespace });
     const { config, aws } = props;
     const credentials = thirdPartyCredentials(config, aws);
+    const profileEnv = bedrockProfileEnv(config, aws);
 
     const guardrails = guardrailUses(
       config.guardrails.map((g) => g.name),
@@ -113,6 +115,8 @@ export class LitellmChart extends Chart {
       router: config.router,
       responseCache: config.responseCache,
       mcpServers: config.mcpServers,
+      // Bedrock deployments of the environment's region and account go through its application inference profiles.
+      applicationProfileRegion: config.region,
       // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
       ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
@@ -122,7 +126,7 @@ export class LitellmChart extends Chart {
     // cdk8s-plus's ConfigMap adds `immutable: false`.
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
     const secret = litellmSecret(this, aws, credentials);
-    const env = [...plainEnv({ ...litellmPlainEnv(aws), ...guardrailEnv(guardrails, aws) }), ...secret.env()];
+    const env = [...plainEnv({ ...litellmPlainEnv(aws), ...guardrailEnv(guardrails, aws), ...profileEnv }), ...secret.env()];
     migrationJob(this, env);
     const gateway = new HttpWorkloads(this, 'Workload', {
       namespace,
@@ -203,6 +207,19 @@ function guardrailEnv(uses: readonly GuardrailUse[], aws: PlatformAwsValues): Re
       ];
     }),
   );
+}
+
+/**
+ * The application inference profile ARNs the config refers to, one variable each. Fails closed: a deployment
+ * without its profile's ARN would otherwise call Bedrock with the unresolved `os.environ/` reference.
+ */
+function bedrockProfileEnv(config: LitellmChartProps['config'], aws: PlatformAwsValues): Record<string, string> {
+  const names = bedrockProfileEnvNames(config.models, config.region);
+  const missing = names.filter((name) => !aws.bedrockProfileArns[name]);
+  if (missing.length > 0) {
+    throw new Error(`aws.bedrockProfileArns: has no ARN for ${missing.join(', ')} (add the application inference profile of each)`);
+  }
+  return Object.fromEntries(names.map((name) => [name, aws.bedrockProfileArns[name] as string]));
 }
 
 /** Plain environment of the gateway and the migration Job. */

@@ -10,7 +10,7 @@ import { ClickHouseChart } from './clickhouse-chart';
 import { LangfuseChart } from './langfuse-chart';
 import { LitellmChart } from './litellm-chart';
 import { OpenWebUiChart } from './open-webui-chart';
-import { modelsWithApiKeys } from './renderers/litellm-config';
+import { bedrockProfileEnvNames, modelsWithApiKeys } from './renderers/litellm-config';
 import { OPEN_WEBUI_CONSUMER, builtinKeySecretName } from '../lib/shared/web';
 import type { PlatformAwsValues, PlatformChartsProps } from './platform-props';
 
@@ -118,6 +118,9 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
     guardrails: Object.fromEntries(
       config.guardrails.map((g) => [g.name, { id: `<guardrail-${g.name}-id>`, version: `<guardrail-${g.name}-version>` }]),
+    ),
+    bedrockProfileArns: Object.fromEntries(
+      bedrockProfileEnvNames(config.models, config.region).map((name) => [name, `<bedrock-application-profile-arn:${name}>`]),
     ),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     // With a web domain Langfuse is reached through the public entrance's sign-in only: no internal binding.

@@ -65,6 +65,11 @@ export interface PlatformAwsValues {
   readonly modelApiKeySecretNames: Readonly<Record<string, string>>;
   /** Existing secrets (by name) holding MCP server credentials, keyed by server name. */
   readonly mcpCredentialSecretNames: Readonly<Record<string, string>>;
+  /**
+   * ARN of each Bedrock application inference profile by the variable LiteLLM reads it from
+   * (`bedrockProfileEnvName`): one for every Bedrock deployment in `region` and the environment's account.
+   */
+  readonly bedrockProfileArns: Readonly<Record<string, string>>;
   /** Target group the edge's internal load balancer forwards to; no TargetGroupBinding when absent. */
   readonly litellmTargetGroupArn?: string;
   /** Target group of the internal load balancer's Langfuse UI listener; no TargetGroupBinding when absent. */

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { BedrockModelConfig, ModelConfig } from './config/schema';
-import { bedrockInvocationId } from './shared/bedrock';
+import { bedrockInvocationId, type BedrockDeploymentRef, usesApplicationProfile } from './shared/bedrock';
 
 /**
  * Converse and ConverseStream are authorized as InvokeModel and InvokeModelWithResponseStream:
@@ -11,6 +11,11 @@ export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeMod
 export interface BedrockAccessScope {
   readonly partition: string;
   readonly account: string;
+  /**
+   * Region whose local deployments LiteLLM calls through the environment's application inference profiles
+   * (`applicationProfileStatements`): they get no direct grant here. @default none (every deployment is granted directly)
+   */
+  readonly profileRegion?: string;
 }
 
 /**
@@ -19,7 +24,8 @@ export interface BedrockAccessScope {
  */
 export function bedrockInvokeStatements(models: readonly ModelConfig[], scope: BedrockAccessScope): iam.PolicyStatement[] {
   const bedrock = models.filter((m): m is BedrockModelConfig => m.provider === 'bedrock');
-  const local = bedrock.filter((m) => !m.crossAccountRoleArn);
+  const profileRegion = scope.profileRegion;
+  const local = bedrock.filter((m) => !m.crossAccountRoleArn && !(profileRegion !== undefined && usesApplicationProfile(m, profileRegion)));
   const statements: iam.PolicyStatement[] = [];
 
   const resources = [...new Set(local.flatMap((m) => bedrockResourceArns(m, scope)))].sort();
@@ -48,4 +54,39 @@ function bedrockResourceArns(model: BedrockModelConfig, scope: BedrockAccessScop
     `arn:${scope.partition}:bedrock:${model.region}:${scope.account}:inference-profile/${bedrockInvocationId(model)}`,
     `arn:${scope.partition}:bedrock:*::foundation-model/${model.modelId}`,
   ];
+}
+
+/** An application inference profile and the deployment it copies. */
+export interface ApplicationProfileGrant {
+  /** The profile's ARN (a CloudFormation token in the app). */
+  readonly arn: string;
+  readonly model: BedrockDeploymentRef;
+}
+
+/**
+ * Statements letting a role invoke exactly the given application inference profiles. Bedrock also authorizes the
+ * foundation model behind a profile (in every region the profile routes to), so the role may invoke those models,
+ * but only when the request names one of these profiles (`bedrock:InferenceProfileArn`), never directly.
+ */
+export function applicationProfileStatements(
+  profiles: readonly ApplicationProfileGrant[],
+  scope: BedrockAccessScope,
+): iam.PolicyStatement[] {
+  if (profiles.length === 0) return [];
+  const arns = profiles.map((p) => p.arn);
+  const models = [...new Set(profiles.map((p) => foundationModelArn(p.model, scope)))].sort();
+  return [
+    new iam.PolicyStatement({ sid: 'InvokeApplicationProfiles', actions: [...BEDROCK_INVOKE_ACTIONS], resources: arns }),
+    new iam.PolicyStatement({
+      sid: 'InvokeModelsThroughApplicationProfiles',
+      actions: [...BEDROCK_INVOKE_ACTIONS],
+      resources: models,
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': arns } },
+    }),
+  ];
+}
+
+/** The foundation model(s) a deployment reaches: its region's, or any region's through a cross-region profile. */
+function foundationModelArn(model: BedrockDeploymentRef, scope: BedrockAccessScope): string {
+  return `arn:${scope.partition}:bedrock:${model.inferenceProfile ? '*' : model.region}::foundation-model/${model.modelId}`;
 }

@@ -278,7 +278,11 @@ export class ClusterStack extends Stack {
       }).role;
 
     const litellm = roleFor('litellm', 'LiteLLM: invoke the configured Bedrock models');
-    for (const statement of bedrockInvokeStatements(config.models, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID })) {
+    for (const statement of bedrockInvokeStatements(config.models, {
+      partition: Aws.PARTITION,
+      account: Aws.ACCOUNT_ID,
+      profileRegion: config.region,
+    })) {
       litellm.addToPrincipalPolicy(statement);
     }
 

@@ -7,6 +7,7 @@ import type { ClusterTeardown } from '../constructs/cluster-teardown';
 import type { Tenants } from '../constructs/tenants';
 import type { EnvironmentConfig } from './config/schema';
 import type { PlatformStack } from './platform-stack';
+import { usesApplicationProfile } from './shared/bedrock';
 import type { EdgeStack } from './edge-stack';
 import { virtualKeySecretPrefix } from './shared/tenants';
 import type { DataStack } from './data-stack';
@@ -38,6 +39,22 @@ export function acknowledgeNagFindings(
   acknowledgeEdge(stacks.edge);
   acknowledgeContainerInsights(stacks.cluster);
   if (stacks.platform.tenants) acknowledgeTenants(stacks.platform.tenants);
+  acknowledgeBedrockProfiles(config, stacks.platform);
+}
+
+/** The application inference profiles' invoke policy (constructs/bedrock-application-profiles.ts). */
+function acknowledgeBedrockProfiles(config: EnvironmentConfig, platform: PlatformStack): void {
+  const invokePolicy = platform.node.tryFindChild('BedrockProfiles')?.node.tryFindChild('InvokePolicy');
+  const throughSystemProfiles = config.models.flatMap((m) =>
+    m.provider === 'bedrock' && m.inferenceProfile && usesApplicationProfile(m, config.region) ? [m.modelId] : [],
+  );
+  if (!invokePolicy || throughSystemProfiles.length === 0) return;
+  ack(
+    invokePolicy,
+    'IAM5',
+    "A profile copied from a cross-region system profile reaches the same foundation model in any region of its geography, so the model ARN needs a region wildcard; the model id is exact, and the statement's bedrock:InferenceProfileArn condition admits only this environment's own profiles.",
+    [...new Set(throughSystemProfiles)].map((id) => `Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${id}`),
+  );
 }
 
 function ack(scope: IConstruct, rule: string, reason: string, findings?: readonly string[]): void {

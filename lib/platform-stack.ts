@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
+import { BedrockApplicationProfiles } from '../constructs/bedrock-application-profiles';
 import { ClusterTeardown } from '../constructs/cluster-teardown';
 import { pascalCase, stackSuffix } from '../constructs/names';
 import { builtinConsumersFor, Tenants } from '../constructs/tenants';
@@ -107,6 +108,10 @@ export class PlatformStack extends Stack {
     });
     if (teardown) this.externalSecrets.node.addDependency(teardown);
 
+    // Bedrock token spend carries the environment tag only through these; LiteLLM may invoke them and nothing wider.
+    const bedrockProfiles = new BedrockApplicationProfiles(this, 'BedrockProfiles', { environment: config.name, models: config.models });
+    const bedrockPolicy = bedrockProfiles.grantInvoke(roles.litellm);
+
     const aws: PlatformAwsValues = {
       region: this.region,
       roleArns: {
@@ -146,6 +151,7 @@ export class PlatformStack extends Stack {
         config.models.flatMap((m) => (m.provider === 'bedrock' ? [] : [[m.name, m.apiKeySecretName]])),
       ),
       mcpCredentialSecretNames: mcpCredentialSecretNames(config.mcpServers),
+      bedrockProfileArns: bedrockProfiles.arns,
       ...(props.litellmTargetGroupArn ? { litellmTargetGroupArn: props.litellmTargetGroupArn } : {}),
       // With a web domain Langfuse is reached only through the public entrance's admin sign-in: no internal binding.
       ...(props.langfuseTargetGroupArn && !config.web.domain ? { langfuseTargetGroupArn: props.langfuseTargetGroupArn } : {}),
@@ -172,6 +178,8 @@ export class PlatformStack extends Stack {
       manifests[name] = manifest;
     }
     this.manifests = manifests as PlatformStack['manifests'];
+    // LiteLLM's pods call the profiles from their first request: the grant exists before they start.
+    if (bedrockPolicy) this.manifests.litellm.node.addDependency(bedrockPolicy);
 
     if (props.internalLiteLlm) {
       this.tenants = new Tenants(this, 'Tenants', {

@@ -13,7 +13,7 @@
 import { stringify } from 'yaml';
 import { mcpCredentialEnvName } from '../../lib/shared/litellm';
 import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from '../../lib/config/schema';
-import { bedrockInvocationId } from '../../lib/shared/bedrock';
+import { bedrockInvocationId, bedrockProfileEnvName, usesApplicationProfile } from '../../lib/shared/bedrock';
 import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
 import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
 
@@ -128,6 +128,12 @@ export interface LiteLlmConfigInput {
   readonly guardrailRegion?: string;
   /** Serve the load kit's mock model group, answering after this many milliseconds (EnvironmentConfig.loadTest). @default none */
   readonly mockModel?: { readonly delayMs: number };
+  /**
+   * Region whose Bedrock deployments (in the environment's own account) are called through the environment's
+   * application inference profiles; each profile's ARN reaches the pod as `bedrockProfileEnvName(model)`.
+   * @default none (every Bedrock deployment is called by its model or system inference profile id)
+   */
+  readonly applicationProfileRegion?: string;
 }
 
 /** What the mock model answers; short, so the load measures the path and not the payload. */
@@ -171,11 +177,16 @@ export function deploymentId(groupName: string, indexInGroup: number): string {
   return `${groupName}:${indexInGroup}`;
 }
 
-function litellmParams(model: ModelConfig, environment: string): Record<string, string> {
+function litellmParams(model: ModelConfig, environment: string, profileRegion?: string): Record<string, string> {
   switch (model.provider) {
     case 'bedrock':
       return {
+        // The model (or system profile) id stays: LiteLLM picks its request format and its price by it.
         model: `bedrock/${bedrockInvocationId(model)}`,
+        // Sent to Bedrock in its place, so the profile's cost allocation tags apply (test/contracts/litellm-bedrock.test.ts).
+        ...(profileRegion !== undefined && usesApplicationProfile(model, profileRegion)
+          ? { model_id: `os.environ/${bedrockProfileEnvName(model)}` }
+          : {}),
         aws_region_name: model.region,
         // LiteLLM assumes this role (from the pod's IRSA credentials) before calling Bedrock.
         ...(model.crossAccountRoleArn ? { aws_role_name: model.crossAccountRoleArn, aws_session_name: `litellm-${environment}` } : {}),
@@ -193,7 +204,7 @@ function litellmParams(model: ModelConfig, environment: string): Record<string, 
 }
 
 /** One model_list entry per deployment. */
-function modelList(models: readonly ModelConfig[], environment: string): Record<string, unknown>[] {
+function modelList(models: readonly ModelConfig[], environment: string, profileRegion?: string): Record<string, unknown>[] {
   const withStandby = new Set(models.filter((m) => m.standby).map((m) => m.name));
   const seen = new Map<string, number>();
   return models.map((model) => {
@@ -202,7 +213,7 @@ function modelList(models: readonly ModelConfig[], environment: string): Record<
     return {
       model_name: model.name,
       litellm_params: {
-        ...litellmParams(model, environment),
+        ...litellmParams(model, environment, profileRegion),
         // Always set: simple-shuffle weighs by `weight` only when the first candidate has one, else by rpm.
         weight: model.weight ?? 1,
         ...(model.rpm !== undefined ? { rpm: model.rpm } : {}),
@@ -221,12 +232,18 @@ function modelList(models: readonly ModelConfig[], environment: string): Record<
  * guardrail in its litellm_params, which LiteLLM's deployment-level hooks read for every provider. Ids are the
  * copy's own, so cool-downs of a copy and its original stay apart.
  */
-function guardedModelList(models: readonly ModelConfig[], environment: string, uses: readonly GuardrailUse[]): Record<string, unknown>[] {
+function guardedModelList(
+  models: readonly ModelConfig[],
+  environment: string,
+  uses: readonly GuardrailUse[],
+  profileRegion?: string,
+): Record<string, unknown>[] {
   return uses.flatMap((use) => {
-    // Rendered from the originals, so a copy uses its original's API key variable (which the chart sets).
+    // Rendered from the originals, so a copy uses its original's API key variable and application inference profile.
     const originals = modelList(
       models.filter((m) => use.models.includes(m.name)),
       environment,
+      profileRegion,
     );
     const seen = new Map<string, number>();
     return originals.map((entry) => {
@@ -345,8 +362,8 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
   return {
     environment_variables: { [LANGFUSE_ENVIRONMENT_VARIABLE]: input.environment },
     model_list: [
-      ...modelList(input.models, input.environment),
-      ...guardedModelList(input.models, input.environment, guardrails),
+      ...modelList(input.models, input.environment, input.applicationProfileRegion),
+      ...guardedModelList(input.models, input.environment, guardrails, input.applicationProfileRegion),
       ...(input.mockModel ? [mockModelEntry(input.mockModel.delayMs)] : []),
     ],
     ...(guardrails.length > 0 ? { guardrails: guardrailsList(guardrails, input.guardrailRegion!) } : {}),
@@ -430,4 +447,12 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
 /** LiteLLM `config.yaml`, deterministic for a given input. */
 export function renderLiteLlmConfig(input: LiteLlmConfigInput): string {
   return stringify(buildLiteLlmConfig(input), { lineWidth: 0 });
+}
+
+/** The profile variables the config refers to (one per profiled deployment's invocation id and region), sorted. */
+export function bedrockProfileEnvNames(models: readonly ModelConfig[], profileRegion: string): string[] {
+  const names = models.flatMap((m) =>
+    m.provider === 'bedrock' && usesApplicationProfile(m, profileRegion) ? [bedrockProfileEnvName(m)] : [],
+  );
+  return [...new Set(names)].sort();
 }

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
-import { BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements } from '../../lib/bedrock-access';
+import { applicationProfileStatements, BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements } from '../../lib/bedrock-access';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment } from '../../lib/config/load-config';
 import { responseCacheSchema, routerSchema } from '../../lib/config/models-schema';
@@ -111,16 +111,18 @@ describe('bedrockInvokeStatements', () => {
  * which Bedrock serves from the foundation model in the profile's destination regions) or a foundation model
  * id; a model with `aws_role_name` is called through that role instead.
  */
-function litellmBedrockCalls(models: ModelConfig[], environment: string) {
+function litellmBedrockCalls(models: ModelConfig[], environment: string, applicationProfileRegion?: string) {
   const config = buildLiteLlmConfig({
     environment,
     models,
     modelGroups: [],
     router: routerSchema.parse({}),
     responseCache: responseCacheSchema.parse({}),
+    ...(applicationProfileRegion ? { applicationProfileRegion } : {}),
   }) as { model_list: { litellm_params: Record<string, string> }[] };
   const invoke = new Set<string>();
   const assume = new Set<string>();
+  const throughProfiles = new Set<string>();
   for (const { litellm_params: p } of config.model_list) {
     if (!p.model?.startsWith('bedrock/')) continue;
     if (p.aws_role_name) {
@@ -129,7 +131,18 @@ function litellmBedrockCalls(models: ModelConfig[], environment: string) {
     }
     const id = p.model.slice('bedrock/'.length);
     const profile = /^(us|eu|apac|global)\.(.+)$/.exec(id);
-    if (profile) {
+    if (p.model_id) {
+      // Called by its application profile's ARN: the profile (named here by what it copies) and, only through
+      // it, the foundation model behind it.
+      throughProfiles.add(
+        profile
+          ? `profile of arn:aws:bedrock:${p.aws_region_name}:123456789012:inference-profile/${id}`
+          : `profile of arn:aws:bedrock:${p.aws_region_name}::foundation-model/${id}`,
+      );
+      throughProfiles.add(
+        `only through a profile: arn:aws:bedrock:${profile ? '*' : p.aws_region_name}::foundation-model/${profile ? profile[2] : id}`,
+      );
+    } else if (profile) {
       invoke.add(`arn:aws:bedrock:${p.aws_region_name}:123456789012:inference-profile/${id}`);
       // Bedrock picks the destination region, so the model ARN leaves the region open (and only the region).
       invoke.add(`arn:aws:bedrock:*::foundation-model/${profile[2]}`);
@@ -137,7 +150,7 @@ function litellmBedrockCalls(models: ModelConfig[], environment: string) {
       invoke.add(`arn:aws:bedrock:${p.aws_region_name}::foundation-model/${id}`);
     }
   }
-  return { invoke: [...invoke].sort(), assume: [...assume].sort() };
+  return { invoke: [...invoke].sort(), assume: [...assume].sort(), throughProfiles: [...throughProfiles].sort() };
 }
 
 /** Resolves the pseudo-parameter joins CDK writes into policy ARNs. */
@@ -151,8 +164,45 @@ function resolveArn(value: unknown): string {
   throw new Error(`unexpected token in an ARN: ${JSON.stringify(value)}`);
 }
 
+/**
+ * What the platform stack's policy on the LiteLLM role allows: each application profile (named by what it copies)
+ * and the foundation models only under a `bedrock:InferenceProfileArn` condition listing exactly those profiles.
+ */
+function litellmProfileGrants(name: string): string[] {
+  const { cluster, platform } = synthEnvironment(name).templates;
+  const roleId = Object.keys(cluster.findResources('AWS::IAM::Role')).find((id) => id.startsWith('LitellmServiceAccount'));
+  const profiles = platform.findResources('AWS::Bedrock::ApplicationInferenceProfile');
+  const profileArn = (value: unknown): string => {
+    const [id, attribute] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    expect(attribute).toBe('InferenceProfileArn');
+    return `profile of ${resolveArn(profiles[id]!.Properties.ModelSource.CopyFrom)}`;
+  };
+  const policies = Object.values(platform.findResources('AWS::IAM::Policy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes(roleId!.slice(0, 'LitellmServiceAccount'.length)),
+  );
+  const grants = new Set<string>();
+  for (const s of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[])) {
+    expect([s.Action].flat().sort()).toEqual([...BEDROCK_INVOKE_ACTIONS].sort());
+    const condition = (s.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.[
+      'bedrock:InferenceProfileArn'
+    ];
+    if (condition === undefined) {
+      [s.Resource].flat().forEach((r) => grants.add(profileArn(r)));
+    } else {
+      // Exactly the environment's profiles, no other.
+      expect([condition].flat().map(profileArn).sort()).toEqual(
+        Object.keys(profiles)
+          .map((id) => profileArn({ 'Fn::GetAtt': [id, 'InferenceProfileArn'] }))
+          .sort(),
+      );
+      [s.Resource].flat().forEach((r) => grants.add(`only through a profile: ${resolveArn(r)}`));
+    }
+  }
+  return [...grants].sort();
+}
+
 /** Actions and resources the LiteLLM service-account role is allowed, from the synthesized cluster stack. */
-function litellmRoleGrants(name: string): { invoke: string[]; assume: string[]; applyGuardrail: string[] } {
+function litellmRoleGrants(name: string): { invoke: string[]; assume: string[]; applyGuardrail: string[]; throughProfiles: string[] } {
   const cluster = synthEnvironment(name).templates.cluster;
   const roleIds = Object.keys(cluster.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('LitellmServiceAccount'));
   expect(roleIds).toHaveLength(1);
@@ -180,14 +230,19 @@ function litellmRoleGrants(name: string): { invoke: string[]; assume: string[]; 
       resources.forEach((r) => grants.assume.add(r));
     }
   }
-  return { invoke: [...grants.invoke].sort(), assume: [...grants.assume].sort(), applyGuardrail: [...grants.applyGuardrail].sort() };
+  return {
+    invoke: [...grants.invoke].sort(),
+    assume: [...grants.assume].sort(),
+    applyGuardrail: [...grants.applyGuardrail].sort(),
+    throughProfiles: litellmProfileGrants(name),
+  };
 }
 
 describe('the LiteLLM role may invoke exactly what LiteLLM is configured to call', () => {
   test.each(Object.keys(ENVIRONMENTS))('in the %s environment, for every model', (name) => {
     const config = loadEnvironment(name);
-    const calls = litellmBedrockCalls(config.models, config.name);
-    expect(calls.invoke.length).toBeGreaterThan(0);
+    const calls = litellmBedrockCalls(config.models, config.name, config.region);
+    expect(calls.throughProfiles.length).toBeGreaterThan(0);
     // ApplyGuardrail on exactly the configured guardrails (checked whatever model a guarded team calls).
     const applyGuardrail = config.guardrails.map((g) => `${config.name}-${g.name}`).sort();
     expect(litellmRoleGrants(name)).toEqual({ ...calls, applyGuardrail });
@@ -219,6 +274,80 @@ describe('the LiteLLM role may invoke exactly what LiteLLM is configured to call
         .filter((s) => [s.Action].flat().includes(action))
         .flatMap((s) => [s.Resource].flat().map(resolveArn))
         .sort();
-    expect({ invoke: granted('bedrock:InvokeModel'), assume: granted('sts:AssumeRole') }).toEqual(litellmBedrockCalls(models, 'test'));
+    expect({ invoke: granted('bedrock:InvokeModel'), assume: granted('sts:AssumeRole'), throughProfiles: [] }).toEqual(
+      litellmBedrockCalls(models, 'test'),
+    );
+  });
+});
+
+describe('applicationProfileStatements', () => {
+  const sonnet: ModelConfig = {
+    provider: 'bedrock',
+    name: 'sonnet',
+    modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+    region: 'us-east-1',
+    inferenceProfile: 'us',
+  };
+  const titan: ModelConfig = { provider: 'bedrock', name: 'titan', modelId: 'amazon.titan-embed-text-v2:0', region: 'us-east-1' };
+  const arns = [
+    'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a',
+    'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/b',
+  ];
+  const statements = () =>
+    new Stack().resolve(
+      applicationProfileStatements(
+        [
+          { arn: arns[0]!, model: sonnet },
+          { arn: arns[1]!, model: titan },
+        ],
+        scope,
+      ).map((s) => s.toStatementJson()),
+    );
+
+  test('allows the profiles, and their foundation models only when the request names one of them', () => {
+    expect(statements()).toEqual([
+      { Sid: 'InvokeApplicationProfiles', Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: arns },
+      {
+        Sid: 'InvokeModelsThroughApplicationProfiles',
+        Effect: 'Allow',
+        Action: [...BEDROCK_INVOKE_ACTIONS],
+        Resource: [
+          'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+          'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0',
+        ],
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': arns } },
+      },
+    ]);
+  });
+
+  test('denies calling a foundation model directly: every model grant carries the profile condition', () => {
+    for (const s of statements() as { Resource: string | string[]; Condition?: unknown }[]) {
+      const resources = [s.Resource].flat();
+      if (resources.some((r) => r.includes(':foundation-model/'))) expect(s.Condition).toBeDefined();
+      // No wildcard model or profile: only the region of a cross-region model is left open.
+      for (const r of resources) expect(r).not.toMatch(/\/\*|\*$/);
+    }
+  });
+
+  test('grants nothing without profiles', () => {
+    expect(applicationProfileStatements([], scope)).toEqual([]);
+  });
+
+  test('bedrockInvokeStatements leaves the profiled deployments to the profiles, and keeps other regions direct', () => {
+    const west: ModelConfig = { ...sonnet, region: 'us-west-2' };
+    const resolved = new Stack().resolve(
+      bedrockInvokeStatements([sonnet, titan, west], { ...scope, profileRegion: 'us-east-1' }).map((s) => s.toStatementJson()),
+    );
+    expect(resolved).toEqual([
+      {
+        Sid: 'InvokeConfiguredModels',
+        Effect: 'Allow',
+        Action: [...BEDROCK_INVOKE_ACTIONS],
+        Resource: [
+          'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+          'arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+        ],
+      },
+    ]);
   });
 });

@@ -60,7 +60,17 @@ describe('PlatformStack', () => {
       const idOf = (prefix: string) => Object.keys(manifests).find((id) => id.startsWith(`${prefix}Chart`))!;
       const helm = Object.keys(platform.findResources('Custom::AWSCDK-EKS-HelmChart'))[0]!;
       expect(manifests[idOf('Base')]!.DependsOn).toEqual(expect.arrayContaining([helm]));
-      for (let i = 1; i < order.length; i++) expect(manifests[idOf(order[i]!)]!.DependsOn).toEqual([idOf(order[i - 1]!)]);
+      // Besides its predecessor, LiteLLM waits only for its Bedrock grant (next test).
+      const chartDeps = (id: string) => (manifests[id]!.DependsOn as string[]).filter((d) => !d.startsWith('BedrockProfilesInvokePolicy'));
+      for (let i = 1; i < order.length; i++) expect(chartDeps(idOf(order[i]!))).toEqual([idOf(order[i - 1]!)]);
+    });
+
+    test("starts LiteLLM only once its role may invoke the environment's application inference profiles", () => {
+      const litellm = Object.keys(manifests).find((id) => id.startsWith('LitellmChart'))!;
+      const [policy] = Object.keys(platform.findResources('AWS::IAM::Policy')).filter((id) => id.startsWith('BedrockProfilesInvokePolicy'));
+      expect(policy).toBeDefined();
+      expect(manifests[litellm]!.DependsOn).toEqual(expect.arrayContaining([policy]));
+      expect(platform.findResources('AWS::Bedrock::ApplicationInferenceProfile')).not.toEqual({});
     });
 
     test('binds every workload service account to its IAM role by reference, never by a literal ARN', () => {
