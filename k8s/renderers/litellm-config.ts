@@ -299,6 +299,8 @@ function fallbacksOf(input: LiteLlmConfigInput, field: 'fallbacks' | 'contextWin
  * memory. LiteLLM bounds its in-memory cache by entry count and entry size, so a pod's cache cannot grow
  * without limit; the price is one cache per pod (a lower hit rate than a shared one). The type is written
  * out: the proxy's default cache type is redis, which would pick up REDIS_HOST and land in Valkey.
+ * Not a shared store either: LiteLLM's cache key leaves out the caller's team, and a Redis cache would be
+ * borrowed for limit state (test/contracts/litellm-cache.test.ts).
  */
 function responseCacheSettings(cache: ResponseCacheConfig, environment: string): Record<string, unknown> {
   return {
