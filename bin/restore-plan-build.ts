@@ -2,6 +2,7 @@
  * Pure text of `npm run restore-plan`: from what the data stack names (its outputs) and the recovery points that
  * exist, the commands that would restore each store. Nothing here calls AWS; nothing printed is run.
  */
+import { CLICKHOUSE_BACKUP_PREFIX } from '../lib/shared/clickhouse-backup';
 import { DATA_OUTPUTS } from '../lib/shared/data-outputs';
 
 /** One AWS Backup recovery point, as list-recovery-points-by-backup-vault reports it. */
@@ -92,7 +93,20 @@ export function buildRestorePlan(input: RestorePlanInput): string[] {
   } else {
     lines.push('  No AWS Backup vault (backup.enabled is false in this environment).');
   }
-  lines.push("  ClickHouse's S3 disk holds the older parts and is not versioned: a scheduled ClickHouse BACKUP is not built yet.");
+  const chBackups = outputs[DATA_OUTPUTS.clickhouseBackupBucket];
+  if (chBackups) {
+    const url = `https://${chBackups}.s3.${region}.amazonaws.com/${CLICKHOUSE_BACKUP_PREFIX}<name>`;
+    lines.push(
+      '',
+      `ClickHouse's own daily full backups (S3 disk parts included): ${chBackups}`,
+      '  List them (one folder per run, named by its UTC time):',
+      `    ${aws('s3', 'ls', `s3://${chBackups}/${CLICKHOUSE_BACKUP_PREFIX}`)}`,
+      '  Restore one next to the live database, then copy rows back or EXCHANGE TABLES (README, "Backups and restore"):',
+      `    kubectl -n langfuse exec clickhouse-0 -- clickhouse-client --query ${quote(`RESTORE DATABASE default AS default_restored FROM S3('${url}')`)}`,
+    );
+  } else {
+    lines.push("  ClickHouse's S3 disk holds the older parts and is not versioned: no ClickHouse BACKUP runs in this environment.");
+  }
 
   for (const [output, title] of [
     [DATA_OUTPUTS.langfuseBucket, 'Langfuse bucket (events, media, exports), versioned'],

@@ -13,11 +13,13 @@ import {
 } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
 import { SyncedSecret } from './constructs/synced-secret';
+import { ClickHouseBackup } from './clickhouse-backup';
 import { ClickHouseVolumeMetrics } from './clickhouse-volume-metrics';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
 import type { PlatformAwsValues } from './platform-props';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum';
+import { CLICKHOUSE_BACKUP_PREFIX } from '../lib/shared/clickhouse-backup';
 import { CLICKHOUSE_ENV, CLICKHOUSE_USER, renderClickHouseConfig } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
 
@@ -45,7 +47,7 @@ export function clickhouseReplicaHosts(replicas: number, namespace: string = IDE
  * ClickHouse for Langfuse: one replica standalone, or one shard of three replicas that also run an
  * embedded ClickHouse Keeper ensemble (the switch is `workloads.clickhouse.replicas`). Data lives on an
  * encrypted EBS volume per pod and overflows to S3 through the pod's IAM role; a CronJob reports the fullest
- * volume to CloudWatch.
+ * volume to CloudWatch; with a backup bucket, another takes a daily full backup into it.
  */
 export class ClickHouseChart extends Chart {
   constructor(scope: Construct, id: string, props: ClickHouseChartProps) {
@@ -54,6 +56,7 @@ export class ClickHouseChart extends Chart {
     const { config, aws } = props;
     const { replicas, volumeSizeGi } = config.workloads.clickhouse;
     const n = NAMES.clickhouse;
+    const backupUrl = clickhouseBackupUrl(aws);
 
     const files = renderClickHouseConfig({
       replicas,
@@ -62,6 +65,7 @@ export class ClickHouseChart extends Chart {
       // A quarter of the volume caches objects read back from S3.
       s3CacheSize: `${Math.max(2, Math.floor(volumeSizeGi / 4))}Gi`,
       queryLogDays: 7,
+      backupEndpoint: backupUrl !== undefined,
     });
     roleServiceAccount(this, 'ServiceAccount', IDENTITIES.clickhouse, aws.roleArns.clickhouse);
     // cdk8s-plus's ConfigMap adds `immutable: false`.
@@ -73,7 +77,7 @@ export class ClickHouseChart extends Chart {
       keys: { [CLICKHOUSE_ENV.password]: '{{ .password }}' },
     });
     const ports = serverPorts(replicas > 1);
-    statefulSet(this, config, aws, { ports, secret, checksum: configChecksum({ ...files }) });
+    statefulSet(this, config, aws, { ports, secret, checksum: configChecksum({ ...files }), backupUrl });
     services(this, ports);
     new Availability(this, 'Availability', { name: n.statefulSet, namespace, selector: LABELS.clickhouse, minReplicas: replicas });
     new ClickHouseVolumeMetrics(this, 'VolumeMetrics', {
@@ -88,7 +92,25 @@ export class ClickHouseChart extends Chart {
       user: CLICKHOUSE_USER,
       passwordSecret: secret.secretName,
     });
+    if (backupUrl) {
+      new ClickHouseBackup(this, 'Backup', {
+        namespace,
+        // One replica by name: the job asks the same server for the backup's status (system.backups is per server).
+        host: clickhouseReplicaHosts(replicas, namespace)[0]!,
+        nativePort: n.tcpPort,
+        serverLabels: LABELS.clickhouse,
+        user: CLICKHOUSE_USER,
+        passwordSecret: secret.secretName,
+        backupUrl,
+      });
+    }
   }
+}
+
+/** The backup bucket's backup folder as a virtual-hosted-style URL; undefined without a backup bucket. */
+export function clickhouseBackupUrl(aws: PlatformAwsValues): string | undefined {
+  const bucket = aws.buckets.clickhouseBackup;
+  return bucket ? `https://${bucket}.s3.${aws.region}.amazonaws.com/${CLICKHOUSE_BACKUP_PREFIX}` : undefined;
 }
 
 type ServerPort = { readonly name: string; readonly containerPort: number };
@@ -114,6 +136,8 @@ interface ServerProps {
   readonly secret: SyncedSecret;
   /** Of the rendered config files, so a changed config rolls the pods. */
   readonly checksum: string;
+  /** Prefix of the backup bucket the server's endpoint settings cover; absent without backups. */
+  readonly backupUrl?: string;
 }
 
 /**
@@ -191,6 +215,7 @@ function serverContainer(
         name: CLICKHOUSE_ENV.s3Endpoint,
         value: `https://${aws.buckets.clickhouse}.s3.${aws.region}.amazonaws.com/data/$(${CLICKHOUSE_ENV.podName})/`,
       },
+      ...(props.backupUrl ? [{ name: CLICKHOUSE_ENV.backupEndpoint, value: props.backupUrl }] : []),
       ...props.secret.env(CLICKHOUSE_ENV.password),
     ],
     securityContext: restrictedContainerSecurityContext(),

@@ -102,7 +102,11 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
       litellmCredentialsArn: '<valkey-litellm-credentials-arn>',
       langfuseCredentialsArn: '<valkey-langfuse-credentials-arn>',
     },
-    buckets: { langfuse: '<langfuse-bucket>', clickhouse: '<clickhouse-bucket>' },
+    buckets: {
+      langfuse: '<langfuse-bucket>',
+      clickhouse: '<clickhouse-bucket>',
+      ...(config.backup.enabled ? { clickhouseBackup: '<clickhouse-backup-bucket>' } : {}),
+    },
     secretArns: {
       litellmMasterKey: '<litellm-master-key-secret-arn>',
       litellmSaltKey: '<litellm-salt-key-secret-arn>',

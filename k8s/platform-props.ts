@@ -44,6 +44,8 @@ export interface PlatformAwsValues {
   readonly buckets: {
     readonly langfuse: string;
     readonly clickhouse: string;
+    /** ClickHouse's backup bucket; absent without `backup.enabled`, and then no backup CronJob runs. */
+    readonly clickhouseBackup?: string;
   };
   /** Generated secrets; each is JSON { value } holding random characters only (prefixes like sk- are added by the consumer). */
   readonly secretArns: {

@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ApplicationDatabases, type ApplicationDatabase } from '../constructs/application-databases';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
+import { ClickHouseBackupBucket } from '../constructs/clickhouse-backup-bucket';
 import { PlatformBackup } from '../constructs/platform-backup';
 import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
@@ -79,6 +80,8 @@ export class DataStack extends Stack {
   readonly accessPolicies: AccessPolicies;
   /** Daily AWS Backup of Aurora and the ClickHouse volumes; only when `backup.enabled`. */
   readonly backup?: PlatformBackup;
+  /** Versioned bucket of ClickHouse's own daily `BACKUP … TO S3`; only when `backup.enabled`. */
+  readonly clickhouseBackup?: ClickHouseBackupBucket;
   /** Open WebUI's database login, bucket and session secret; only when `openWebUi.enabled`. */
   readonly openWebUi?: OpenWebUiData;
 
@@ -157,6 +160,11 @@ export class DataStack extends Stack {
         // The ClickHouse StorageClass tags its volumes so (lib/shared/cost-tags.ts, clickhouseVolumeTags).
         volumeTag: { key: BACKUP_TAG, value: config.name },
       });
+      this.clickhouseBackup = new ClickHouseBackupBucket(this, 'ClickHouseBackup', {
+        encryptionKey: this.key,
+        accessLogs: this.buckets.accessLogs,
+        retentionDays: config.backup.retentionDays,
+      });
     }
 
     if (this.buckets.openWebUi && this.secrets.openWebUi && this.cache.credentials.openWebUi) {
@@ -177,8 +185,8 @@ export class DataStack extends Stack {
         statements: this.buckets.langfuseAccessStatements(),
       }),
       clickhouse: new iam.ManagedPolicy(this, 'ClickHouseAccess', {
-        description: 'ClickHouse: its S3 disk bucket',
-        statements: this.buckets.clickhouseAccessStatements(),
+        description: this.clickhouseBackup ? 'ClickHouse: its S3 disk bucket and its backup bucket' : 'ClickHouse: its S3 disk bucket',
+        statements: [...this.buckets.clickhouseAccessStatements(), ...(this.clickhouseBackup?.accessStatements() ?? [])],
       }),
       litellmSecretsSync: new iam.ManagedPolicy(this, 'LitellmSecretsSyncAccess', {
         description: "litellm namespace's secrets sync: LiteLLM's secrets only (never the Aurora master secret)",
@@ -211,6 +219,11 @@ export class DataStack extends Stack {
       [DATA_OUTPUTS.backupRole, this.backup?.role.roleArn, 'Role AWS Backup restores with'],
       [DATA_OUTPUTS.langfuseBucket, this.buckets.langfuse.bucketName, 'Langfuse events, media and exports (versioned)'],
       [DATA_OUTPUTS.clickhouseBucket, this.buckets.clickhouse.bucketName, 'ClickHouse S3 disk (not versioned)'],
+      [
+        DATA_OUTPUTS.clickhouseBackupBucket,
+        this.clickhouseBackup?.bucket.bucketName,
+        "ClickHouse's own full backups (BACKUP … TO S3, versioned)",
+      ],
       [DATA_OUTPUTS.openWebUiBucket, this.buckets.openWebUi?.bucketName, 'Open WebUI uploads (versioned)'],
     ];
     for (const [id, value, description] of outputs) if (value) new CfnOutput(this, id, { value, description });

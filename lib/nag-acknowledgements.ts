@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { CLICKHOUSE_BACKUP_PREFIX } from './shared/clickhouse-backup';
 import { LANGFUSE_S3_PREFIXES } from './shared/langfuse';
 import type { ClusterStack } from './cluster-stack';
 import type { ClusterTeardown } from '../constructs/cluster-teardown';
@@ -211,8 +212,15 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
   ack(
     data.accessPolicies.clickhouse,
     'IAM5',
-    'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
-    [resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`)],
+    data.clickhouseBackup
+      ? "Objects of the ClickHouse disk bucket, which ClickHouse names itself (the bucket holds nothing else), and of the backup bucket's backups/ folder, one folder per daily backup named by its time."
+      : 'Objects of the ClickHouse disk bucket, which ClickHouse names itself; the bucket holds nothing else.',
+    [
+      resourceFinding(data.accessPolicies.clickhouse, `${data.buckets.clickhouse.bucketArn}/*`),
+      ...(data.clickhouseBackup
+        ? [resourceFinding(data.accessPolicies.clickhouse, `${data.clickhouseBackup.bucket.bucketArn}/${CLICKHOUSE_BACKUP_PREFIX}*`)]
+        : []),
+    ],
   );
   if (data.accessPolicies.openWebUiSecretsSync) {
     ack(

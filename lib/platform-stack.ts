@@ -135,7 +135,11 @@ export class PlatformStack extends Stack {
         litellmCredentialsArn: data.cache.credentials.litellm!.secretArn,
         langfuseCredentialsArn: data.cache.credentials.langfuse!.secretArn,
       },
-      buckets: { langfuse: data.buckets.langfuse.bucketName, clickhouse: data.buckets.clickhouse.bucketName },
+      buckets: {
+        langfuse: data.buckets.langfuse.bucketName,
+        clickhouse: data.buckets.clickhouse.bucketName,
+        ...(data.clickhouseBackup ? { clickhouseBackup: data.clickhouseBackup.bucket.bucketName } : {}),
+      },
       secretArns: {
         litellmMasterKey: data.secrets.secrets.litellmMasterKey.secretArn,
         litellmSaltKey: data.secrets.secrets.litellmSaltKey.secretArn,

@@ -15,7 +15,12 @@ export const CLICKHOUSE_ENV = {
   podName: 'POD_NAME',
   podFqdn: 'POD_FQDN',
   keeperServerId: 'KEEPER_SERVER_ID',
+  /** URL prefix of the backup bucket's `backups/` folder; set only when backups run. */
+  backupEndpoint: 'CLICKHOUSE_BACKUP_ENDPOINT',
 } as const;
+
+/** Name of the endpoint-settings entry under `<s3>` that gives BACKUP/RESTORE to the backup bucket its credentials. */
+export const CLICKHOUSE_BACKUP_ENDPOINT_SETTINGS = 'backup_bucket';
 
 export const CLICKHOUSE_USER = 'langfuse';
 /** Langfuse runs `ON CLUSTER` statements against this cluster name by default. */
@@ -56,6 +61,12 @@ export interface ClickHouseConfigInput {
   readonly s3CacheSize: string;
   /** Days the query log is kept. */
   readonly queryLogDays: number;
+  /**
+   * Adds endpoint settings for the backup bucket (URL prefix from CLICKHOUSE_ENV.backupEndpoint): the pod's web
+   * identity, as for the disk.
+   * @default false
+   */
+  readonly backupEndpoint?: boolean;
 }
 
 export interface ClickHouseConfigFiles {
@@ -118,6 +129,19 @@ export function renderClickHouseConfig(input: ClickHouseConfigInput): ClickHouse
     },
     // New MergeTree tables (Langfuse creates its own) use the tiered policy unless they name another.
     merge_tree: { storage_policy: CLICKHOUSE_STORAGE_POLICY },
+    // BACKUP/RESTORE TO|FROM S3(url) without keys: settings of the endpoint whose prefix the url starts with.
+    // Explicit rather than the server-wide default (`s3.use_environment_credentials`), which was not confirmed at 25.8.
+    ...(input.backupEndpoint
+      ? {
+          s3: {
+            [CLICKHOUSE_BACKUP_ENDPOINT_SETTINGS]: {
+              endpoint: fromEnv(CLICKHOUSE_ENV.backupEndpoint),
+              region: fromEnv(CLICKHOUSE_ENV.region),
+              use_environment_credentials: 1,
+            },
+          },
+        }
+      : {}),
     query_log: { ttl: `event_date + INTERVAL ${input.queryLogDays} DAY DELETE` },
     ...Object.fromEntries(TRIMMED_SYSTEM_LOGS.map((table) => [table, { '@_remove': '1' }])),
   };

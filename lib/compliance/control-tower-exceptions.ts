@@ -132,6 +132,16 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'expires logs after 90 days, and ephemeral environments empty every bucket at destroy. Versioning and lifecycle rules protect what needs protecting.',
   },
   {
+    control: 'CT.S3.PR.9',
+    resources: ['Data/ClickHouseBackup/Bucket/Resource'],
+    environments: 'all',
+    reason:
+      "ClickHouse's backup bucket is versioned: a backup file deleted or overwritten stays recoverable for 7 days as a " +
+      'noncurrent version, and backups expire after backup.retentionDays. Object Lock would also stop the ClickHouse ' +
+      'role from removing versions, but S3 then refuses uploads without a Content-MD5 or checksum header, and whether ' +
+      "ClickHouse 25.8's backup writer always sends one was not verified here: a lock could silently break every backup.",
+  },
+  {
     control: 'CT.S3.PR.11',
     resources: ['Data/Buckets/ClickHouse/Resource'],
     environments: 'all',

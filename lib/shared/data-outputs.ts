@@ -8,6 +8,7 @@ export const DATA_OUTPUTS = {
   backupRole: 'BackupRoleArn',
   langfuseBucket: 'LangfuseBucketName',
   clickhouseBucket: 'ClickHouseBucketName',
+  clickhouseBackupBucket: 'ClickHouseBackupBucketName',
   openWebUiBucket: 'OpenWebUiBucketName',
 } as const;
 

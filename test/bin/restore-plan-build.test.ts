@@ -7,6 +7,7 @@ const outputs = {
   [DATA_OUTPUTS.backupRole]: 'arn:aws:iam::123456789012:role/backup',
   [DATA_OUTPUTS.langfuseBucket]: 'prod-langfuse',
   [DATA_OUTPUTS.clickhouseBucket]: 'prod-clickhouse',
+  [DATA_OUTPUTS.clickhouseBackupBucket]: 'prod-clickhouse-backups',
   [DATA_OUTPUTS.openWebUiBucket]: 'prod-openwebui',
 };
 const point = (arn: string, type: string, created: string, resourceArn = 'arn:aws:rds:us-east-1:1:cluster:genai-prod-postgres') => ({
@@ -51,10 +52,24 @@ describe('buildRestorePlan', () => {
     expect(text).not.toMatch(/delete-|modify-db-cluster|put-object/);
   });
 
-  test('lists the ClickHouse volume recovery points per volume, and says the S3 disk has no backup yet', () => {
+  test('lists the ClickHouse volume recovery points per volume', () => {
     expect(text).toContain('1 recovery point(s) of 1 volume(s) tagged genai:backup=prod');
     expect(text).toContain('arn:aws:ec2:us-east-1:1:volume/vol-1');
-    expect(text).toContain('a scheduled ClickHouse BACKUP is not built yet');
+  });
+
+  test("lists ClickHouse's own backups and restores one under a new database name, never over default", () => {
+    expect(text).toContain('aws s3 ls s3://prod-clickhouse-backups/backups/ --region us-east-1');
+    expect(text).toContain(
+      "kubectl -n langfuse exec clickhouse-0 -- clickhouse-client --query 'RESTORE DATABASE default AS default_restored FROM S3('\\''https://prod-clickhouse-backups.s3.us-east-1.amazonaws.com/backups/<name>'\\'')'",
+    );
+    expect(text).not.toMatch(/RESTORE DATABASE default FROM/);
+  });
+
+  test('without a ClickHouse backup bucket, says no ClickHouse BACKUP runs there', () => {
+    const { [DATA_OUTPUTS.clickhouseBackupBucket]: _b, ...rest } = outputs;
+    const plain = buildRestorePlan({ ...input, outputs: rest }).join('\n');
+    expect(plain).toContain('no ClickHouse BACKUP runs in this environment');
+    expect(plain).not.toContain('RESTORE DATABASE');
   });
 
   test('recovers a deleted upload from the versioned buckets by copying a noncurrent version back', () => {

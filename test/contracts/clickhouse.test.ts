@@ -11,8 +11,17 @@
  * (getenv of CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, found by text search in the stored source, commit not shown),
  * PR #48440 (options override those variables; merged 2023, long before 25.8), and clickhouse.com/docs
  * system.storage_policies (move_factor).
+ * Backups (read 2026-12-06, stored versions; the search tools showed no commit or tag for them, so the 25.8 text itself was
+ * not pinned): docs/en/operations/backup.md (slug /operations/backup: command summary, `TO S3('<endpoint>/<path>')`,
+ * ASYNC, system.backups statuses CREATING_BACKUP / BACKUP_CREATED / BACKUP_FAILED, incremental backups depend on their
+ * base); docs/en/engines/table-engines/integrations/s3.md "Endpoint-based settings" (matched by URL prefix;
+ * `use_environment_credentials` per endpoint, default false); src/Access/UsersConfigAccessStorage.cpp (a config-defined
+ * user with no `grants`, `allow_databases` or `allow_dictionaries` is granted ALL). Not confirmed at 25.8: the
+ * server-wide fallback `s3.use_environment_credentials` when no endpoint entry matches (false in older sources, true in
+ * newer backup code): so our config sets the endpoint entry explicitly.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { BACKUP_SCRIPT, CLICKHOUSE_BACKUP } from '../../k8s/clickhouse-backup';
 import { VOLUME_METRICS, VOLUME_USED_QUERY } from '../../k8s/clickhouse-volume-metrics';
 import { IMAGES, imageRef } from '../../k8s/versions';
 import { CLICKHOUSE_CLUSTER_NAME, CLICKHOUSE_USER } from '../../k8s/renderers/clickhouse-config';
@@ -207,5 +216,51 @@ describe.each(['dev', 'prod'])('ClickHouse disk bucket (%s)', (env) => {
     expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
       { Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
     ]);
+  });
+});
+
+describe('ClickHouse backups (prod)', () => {
+  const cfg = config('prod');
+  const manifests = allManifests(cfg);
+  const sts = find(manifests, 'StatefulSet', 'clickhouse');
+  const server = xml.parse(find(manifests, 'ConfigMap', 'clickhouse-config').data['config.xml']).clickhouse;
+  const users = xml.parse(find(manifests, 'ConfigMap', 'clickhouse-config').data['users.xml']).clickhouse.users;
+  const serverEnv = envOf(sts.spec.template.spec.containers[0]);
+  const job = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob).spec.jobTemplate.spec.template.spec.containers[0];
+
+  test('prod backs up (the job exists only where backups are enabled)', () => {
+    expect(cfg.backup.enabled).toBe(true);
+  });
+
+  test('BACKUP DATABASE <db> TO S3(<url>) with no keys: the endpoint entry whose prefix the url starts with gives the pod identity', () => {
+    // Sources: backup.md command summary (S3 destination, keys optional); s3.md endpoint-based settings: the entry
+    // applies to URLs starting with its `endpoint`, and `use_environment_credentials` defaults to false there, so it is
+    // set. The pod's identity is the IRSA web identity the S3 disk already uses (Credentials.h, above).
+    expect(BACKUP_SCRIPT).toContain("TO S3('$BACKUP_URL$name')");
+    const entry = server.s3.backup_bucket;
+    expect(entry.use_environment_credentials).toBe(1);
+    expect(Object.keys(entry).filter((k) => /access_key|secret/.test(k))).toEqual([]);
+    const url = envOf(job).BACKUP_URL;
+    expect(serverEnv[entry.endpoint['@_from_env']]).toBe(url);
+    expect(`${url}2026-12-06T023000Z`.startsWith(String(serverEnv[entry.endpoint['@_from_env']]))).toBe(true);
+  });
+
+  test('full backups only: no base_backup, since an incremental backup needs its base, which the lifecycle expires', () => {
+    // Source: backup.md, "Incremental backups depend on the base backup", which must be kept to restore.
+    expect(BACKUP_SCRIPT).not.toContain('base_backup');
+  });
+
+  test('ASYNC returns id and status; system.backups reports CREATING_BACKUP, then BACKUP_CREATED or BACKUP_FAILED', () => {
+    // Source: backup.md, "Check the status of backups" (ASYNC answers id and CREATING_BACKUP; system.backups has
+    // id, status and error per operation on the server that runs it).
+    expect(BACKUP_SCRIPT).toMatch(/ASYNC" \| cut -f1\)/);
+    for (const status of ['CREATING_BACKUP', 'BACKUP_CREATED']) expect(BACKUP_SCRIPT).toContain(status);
+    expect(BACKUP_SCRIPT).toContain('SELECT error FROM system.backups');
+  });
+
+  test('the Langfuse user may BACKUP: a config-defined user without grants or database limits holds ALL', () => {
+    // Source: UsersConfigAccessStorage.cpp: no `grants` -> grantWithGrantOption(ALL); `allow_databases` would narrow it.
+    expect(envOf(job).CLICKHOUSE_USER).toBe(CLICKHOUSE_USER);
+    for (const key of ['grants', 'allow_databases', 'allow_dictionaries']) expect(users[CLICKHOUSE_USER][key]).toBeUndefined();
   });
 });

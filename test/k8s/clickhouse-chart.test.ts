@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
 import { XMLParser } from 'fast-xml-parser';
+import { CLICKHOUSE_BACKUP } from '../../k8s/clickhouse-backup';
 import { clickhouseReplicaHosts } from '../../k8s/clickhouse-chart';
+import { placeholderAwsValues } from '../../k8s/platform-charts';
 import { ClickHouseVolumeMetrics } from '../../k8s/clickhouse-volume-metrics';
 import { IDENTITIES } from '../../k8s/identities';
 import { IMAGES, imageRef } from '../../k8s/versions';
@@ -179,5 +181,51 @@ describe('clickhouseReplicaHosts', () => {
       'clickhouse-1.clickhouse-headless.langfuse.svc.cluster.local',
       'clickhouse-2.clickhouse-headless.langfuse.svc.cluster.local',
     ]);
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('ClickHouseChart backups (%s)', (env) => {
+  const cfg = config(env);
+  const manifests = Testing.synth(charts(cfg).clickhouse) as Manifest[];
+  const container = find(manifests, 'StatefulSet', 'clickhouse').spec.template.spec.containers[0];
+  const server = new XMLParser({ ignoreAttributes: false }).parse(
+    find(manifests, 'ConfigMap', 'clickhouse-config').data['config.xml'],
+  ).clickhouse;
+  const url = 'https://<clickhouse-backup-bucket>.s3.us-east-1.amazonaws.com/backups/';
+
+  if (cfg.backup.enabled) {
+    test('backs up daily into the backup folder of the backup bucket, from the first replica', () => {
+      const job = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob);
+      expect(job.spec.schedule).toBe(CLICKHOUSE_BACKUP.schedule);
+      const backup = envOf(job.spec.jobTemplate.spec.template.spec.containers[0]);
+      expect(backup).toMatchObject({ BACKUP_URL: url, CLICKHOUSE_HOST: clickhouseReplicaHosts(cfg.workloads.clickhouse.replicas)[0] });
+    });
+
+    test('gives the server the pod web identity for exactly that folder (endpoint settings), no keys', () => {
+      expect(envOf(container).CLICKHOUSE_BACKUP_ENDPOINT).toBe(url);
+      expect(server.s3.backup_bucket).toEqual({
+        endpoint: { '@_from_env': 'CLICKHOUSE_BACKUP_ENDPOINT' },
+        region: { '@_from_env': 'AWS_REGION' },
+        use_environment_credentials: 1,
+      });
+    });
+  } else {
+    test('denies backups without a backup bucket: no job, no endpoint settings', () => {
+      expect(manifests.filter((m) => m.kind === 'CronJob' && m.metadata.name === CLICKHOUSE_BACKUP.cronJob)).toEqual([]);
+      expect(envOf(container).CLICKHOUSE_BACKUP_ENDPOINT).toBeUndefined();
+      expect(server.s3).toBeUndefined();
+    });
+  }
+
+  test('the backup job follows the backup bucket prop, not the environment name', () => {
+    const aws = placeholderAwsValues(cfg);
+    const withBucket = { ...aws, buckets: { ...aws.buckets, clickhouseBackup: 'b' } };
+    const { clickhouseBackup: _omitted, ...withoutBucket } = aws.buckets;
+    const jobs = (a: typeof aws) =>
+      (Testing.synth(charts(cfg, a).clickhouse) as Manifest[]).filter(
+        (m) => m.kind === 'CronJob' && m.metadata.name === CLICKHOUSE_BACKUP.cronJob,
+      );
+    expect(jobs(withBucket)).toHaveLength(1);
+    expect(jobs({ ...aws, buckets: withoutBucket })).toHaveLength(0);
   });
 });

@@ -26,6 +26,8 @@ const OPEN_WEBUI_BUCKET = 'BucketsOpenWebUi644D16F1';
 const BACKUP_LOGICAL_IDS: Readonly<Record<string, readonly string[]>> = {
   'AWS::KMS::Key': ['BackupKey570ED138'],
   'AWS::Backup::BackupVault': ['BackupVaultADF21B19'],
+  // ClickHouse's own backups: a replaced bucket would strand them.
+  'AWS::S3::Bucket': ['ClickHouseBackupBucket2DC34B68'],
 };
 
 /** The network and data stacks of an overlay: what the data stack builds does not depend on the others. */
@@ -188,6 +190,54 @@ describe('DataStack', () => {
           }),
         });
         data.hasOutput(DATA_OUTPUTS.backupVault, Match.anyValue());
+      },
+    );
+
+    test(
+      config.backup.enabled
+        ? "lets ClickHouse use exactly its disk bucket and its backup bucket's backups/ folder, with the data key"
+        : 'denies ClickHouse any backup bucket: there is none',
+      () => {
+        const disk = { 'Fn::GetAtt': ['BucketsClickHouseDC3E2332', 'Arn'] };
+        const key = { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] };
+        const backupBucket = Object.keys(data.findResources('AWS::S3::Bucket')).filter((id) => id.startsWith('ClickHouseBackup'));
+        const diskStatements = [
+          {
+            Effect: 'Allow',
+            Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+            Resource: { 'Fn::Join': ['', [disk, '/*']] },
+          },
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: disk },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key },
+        ];
+        if (!config.backup.enabled) {
+          expect(backupBucket).toEqual([]);
+          expect(policyStatements(data, 'ClickHouseAccess')).toEqual(diskStatements);
+          return;
+        }
+        expect(backupBucket).toHaveLength(1);
+        const backup = { 'Fn::GetAtt': [backupBucket[0], 'Arn'] };
+        expect(policyStatements(data, 'ClickHouseAccess')).toEqual([
+          ...diskStatements,
+          {
+            Sid: 'ClickHouseBackupObjects',
+            Effect: 'Allow',
+            Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+            Resource: { 'Fn::Join': ['', [backup, '/backups/*']] },
+          },
+          { Sid: 'ClickHouseBackupList', Effect: 'Allow', Action: 's3:ListBucket', Resource: backup },
+          { Sid: 'ClickHouseBackupKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key },
+        ]);
+        const bucket = data.findResources('AWS::S3::Bucket')[backupBucket[0]!]!;
+        expect(bucket.DeletionPolicy).toBe('Retain');
+        expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual({
+          Id: 'expire-backups',
+          Prefix: 'backups/',
+          ExpirationInDays: config.backup.retentionDays,
+          Status: 'Enabled',
+        });
+        data.hasOutput(DATA_OUTPUTS.clickhouseBackupBucket, Match.anyValue());
       },
     );
 

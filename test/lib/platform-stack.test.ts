@@ -73,12 +73,13 @@ describe('PlatformStack', () => {
       expect(platform.findResources('AWS::Bedrock::ApplicationInferenceProfile')).not.toEqual({});
     });
 
-    test('binds every workload service account to its IAM role by reference, never by a literal ARN', () => {
+    test('binds every workload service account to its IAM role by reference, never by a literal ARN; the backup job gets none', () => {
       const accounts = Object.values(manifests)
         .flatMap((m) => objectsOf(m as never))
         .filter((o) => o.kind === 'ServiceAccount');
       expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual([
         'langfuse/clickhouse',
+        ...(config.backup.enabled ? ['langfuse/clickhouse-backup'] : []),
         'langfuse/clickhouse-metrics',
         'langfuse/langfuse',
         'langfuse/secrets-sync',
@@ -86,7 +87,14 @@ describe('PlatformStack', () => {
         'litellm/secrets-sync',
         ...(config.openWebUi.enabled ? ['open-webui/open-webui', 'open-webui/secrets-sync'] : []),
       ]);
-      for (const account of accounts) expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('<ref>');
+      // The backup job only asks ClickHouse to write; it has no AWS access of its own.
+      for (const account of accounts) {
+        const role = account.metadata.annotations?.['eks.amazonaws.com/role-arn'];
+        expect([account.metadata.name, role]).toEqual([
+          account.metadata.name,
+          account.metadata.name === 'clickhouse-backup' ? undefined : '<ref>',
+        ]);
+      }
     });
 
     test('puts no Secret object into a manifest: values come from the in-cluster sync', () => {

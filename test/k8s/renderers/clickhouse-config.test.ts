@@ -83,3 +83,20 @@ describe('renderClickHouseConfig', () => {
     );
   });
 });
+
+describe('renderClickHouseConfig backup endpoint', () => {
+  test('adds endpoint settings for the backup folder with environment credentials, no keys', () => {
+    const server = parse(renderClickHouseConfig({ ...input(1), backupEndpoint: true })['config.xml']);
+    expect(server.s3).toEqual({
+      backup_bucket: {
+        endpoint: { '@_from_env': CLICKHOUSE_ENV.backupEndpoint },
+        region: { '@_from_env': CLICKHOUSE_ENV.region },
+        use_environment_credentials: 1,
+      },
+    });
+  });
+
+  test('adds none without backups', () => {
+    expect(parse(renderClickHouseConfig(input(3))['config.xml']).s3).toBeUndefined();
+  });
+});

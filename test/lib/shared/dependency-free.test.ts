@@ -12,6 +12,7 @@ describe('lib/shared', () => {
       'attribution.ts',
       'bedrock.ts',
       'cache.ts',
+      'clickhouse-backup.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
       'cost-tags.ts',
