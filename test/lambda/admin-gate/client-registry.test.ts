@@ -73,6 +73,8 @@ describe('app client registry source (against moto)', () => {
   test('fails on a malformed value rather than guessing', async () => {
     const bad = `${NAME}-bad`;
     await ssm.send(new PutParameterCommand({ Name: bad, Type: 'String', Value: '{"gated":[],"open":["o1"]}' }));
-    await expect(clientRegistrySource(ssm, bad, { ttlMs: 60_000, now: () => 0 })()).rejects.toThrow('app client registry: gated lists no client');
+    await expect(clientRegistrySource(ssm, bad, { ttlMs: 60_000, now: () => 0 })()).rejects.toThrow(
+      'app client registry: gated lists no client',
+    );
   });
 });

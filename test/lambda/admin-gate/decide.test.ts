@@ -42,9 +42,9 @@ describe('admin gate decision', () => {
   });
 
   test('compares group names exactly (no prefix or case match)', () => {
-    expect(decide({ clientId: 'id-admin-gate', registry, groups: ['GENAI-PLATFORM-ADMINS', 'genai-platform-admins-old'] }, rule).admit).toBe(
-      false,
-    );
+    expect(
+      decide({ clientId: 'id-admin-gate', registry, groups: ['GENAI-PLATFORM-ADMINS', 'genai-platform-admins-old'] }, rule).admit,
+    ).toBe(false);
   });
 
   test('compares client ids exactly: a prefix, a case change or a name of a gated client is not an open client', () => {

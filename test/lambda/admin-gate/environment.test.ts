@@ -2,7 +2,9 @@ import { parseGateEnvironment } from '../../../lambda/admin-gate/environment';
 
 describe('admin gate environment', () => {
   test('reads the admin group and the name of the client registry parameter', () => {
-    expect(parseGateEnvironment({ ADMIN_GROUP: ' admins ', APP_CLIENT_REGISTRY_PARAMETER: '/genai-gateway/dev/workforce/abc/app-clients' })).toEqual({
+    expect(
+      parseGateEnvironment({ ADMIN_GROUP: ' admins ', APP_CLIENT_REGISTRY_PARAMETER: '/genai-gateway/dev/workforce/abc/app-clients' }),
+    ).toEqual({
       adminGroup: 'admins',
       clientRegistryParameter: '/genai-gateway/dev/workforce/abc/app-clients',
     });
