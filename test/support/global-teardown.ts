@@ -1,7 +1,7 @@
-/** Runs once after every test file (jest globalTeardown): removes this run's shared templates. */
+/** Runs once after every test file (jest globalTeardown): removes this run's temporary directory (global-setup.ts). */
 import { rmSync } from 'node:fs';
 
 export default function globalTeardown(): void {
-  const dir = process.env.TEST_SYNTH_CACHE;
+  const dir = process.env.TEST_RUN_DIR;
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
