@@ -1,14 +1,8 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { AllowPolicy, podsIn, tcp } from './constructs/network-policy';
-import {
-  plainEnv,
-  resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  scratchDirs,
-  secretEnv,
-} from './constructs/pod-security';
+import { restrictedCronJob } from './constructs/restricted-cron-job';
+import { plainEnv, resources, restrictedContainerSecurityContext, scratchDirs, secretEnv } from './constructs/pod-security';
 import { appLabels } from './endpoints';
 import { CLICKHOUSE_ENV } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
@@ -92,62 +86,44 @@ export class ClickHouseBackup extends Construct {
   }
 }
 
-/** `k8s.KubeCronJob`: cdk8s-plus's `CronJob` adds pod defaults of its own. */
+/** The daily backup; never two at once, and a missed day is not made up hours later, into the working day. */
 function cronJob(scope: Construct, props: ClickHouseBackupProps): void {
-  const labels = CLICKHOUSE_BACKUP.labels;
   const tmp = scratchDirs({ tmp: '/tmp' }, '16Mi');
-  new k8s.KubeCronJob(scope, 'CronJob', {
-    metadata: { name: CLICKHOUSE_BACKUP.cronJob, labels: { ...labels } },
-    spec: {
-      schedule: CLICKHOUSE_BACKUP.schedule,
-      timeZone: 'Etc/UTC',
-      // Never two backups at once; a missed day is not made up hours later, into the working day.
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels: { ...labels } },
-        spec: {
-          // A retry would start a second full backup under a new name; the next day's run is the retry.
-          backoffLimit: 0,
-          activeDeadlineSeconds: CLICKHOUSE_BACKUP.deadlineSeconds,
-          template: {
-            metadata: { labels: { ...labels } },
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: CLICKHOUSE_BACKUP.serviceAccount,
-              automountServiceAccountToken: false,
-              securityContext: restrictedPodSecurityContext(CLICKHOUSE_BACKUP.uid),
-              volumes: [...tmp.volumes],
-              containers: [
-                {
-                  name: 'backup',
-                  image: imageRef(IMAGES.clickhouse),
-                  imagePullPolicy: 'IfNotPresent',
-                  command: ['/bin/sh', '-c', BACKUP_SCRIPT],
-                  env: [
-                    ...plainEnv({
-                      HOME: '/tmp',
-                      CLICKHOUSE_HOST: props.host,
-                      CLICKHOUSE_PORT: String(props.nativePort),
-                      CLICKHOUSE_USER: props.user,
-                      BACKUP_DATABASE: CLICKHOUSE_BACKUP.database,
-                      BACKUP_URL: props.backupUrl,
-                      POLL_SECONDS: String(CLICKHOUSE_BACKUP.pollSeconds),
-                    }),
-                    secretEnv(CLICKHOUSE_ENV.password, props.passwordSecret),
-                  ],
-                  securityContext: restrictedContainerSecurityContext(),
-                  resources: resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' }),
-                  volumeMounts: [...tmp.mounts],
-                },
-              ],
-            },
-          },
-        },
+  restrictedCronJob(scope, 'CronJob', {
+    name: CLICKHOUSE_BACKUP.cronJob,
+    labels: CLICKHOUSE_BACKUP.labels,
+    schedule: CLICKHOUSE_BACKUP.schedule,
+    startingDeadlineSeconds: 3600,
+    successfulJobsHistoryLimit: 3,
+    // A retry would start a second full backup under a new name; the next day's run is the retry.
+    backoffLimit: 0,
+    activeDeadlineSeconds: CLICKHOUSE_BACKUP.deadlineSeconds,
+    serviceAccount: CLICKHOUSE_BACKUP.serviceAccount,
+    uid: CLICKHOUSE_BACKUP.uid,
+    volumes: tmp.volumes,
+    containers: [
+      {
+        name: 'backup',
+        image: imageRef(IMAGES.clickhouse),
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/bin/sh', '-c', BACKUP_SCRIPT],
+        env: [
+          ...plainEnv({
+            HOME: '/tmp',
+            CLICKHOUSE_HOST: props.host,
+            CLICKHOUSE_PORT: String(props.nativePort),
+            CLICKHOUSE_USER: props.user,
+            BACKUP_DATABASE: CLICKHOUSE_BACKUP.database,
+            BACKUP_URL: props.backupUrl,
+            POLL_SECONDS: String(CLICKHOUSE_BACKUP.pollSeconds),
+          }),
+          secretEnv(CLICKHOUSE_ENV.password, props.passwordSecret),
+        ],
+        securityContext: restrictedContainerSecurityContext(),
+        resources: resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' }),
+        volumeMounts: [...tmp.mounts],
       },
-    },
+    ],
   });
 }
 

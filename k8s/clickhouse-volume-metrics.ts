@@ -2,15 +2,9 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { CLICKHOUSE_LOCAL_DISK, CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
+import { restrictedCronJob } from './constructs/restricted-cron-job';
 import { roleServiceAccount } from './constructs/service-account';
-import {
-  plainEnv,
-  resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  scratchDirs,
-  secretEnv,
-} from './constructs/pod-security';
+import { plainEnv, resources, restrictedContainerSecurityContext, scratchDirs, secretEnv } from './constructs/pod-security';
 import { appLabels } from './endpoints';
 import { CLICKHOUSE_ENV } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
@@ -101,44 +95,24 @@ export class ClickHouseVolumeMetrics extends Construct {
 const RESULT_MOUNT = { name: 'result', mountPath: VOLUME_METRICS.resultDir };
 const SMALL = resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' });
 
-/**
- * The CronJob: one container reads, the next publishes, through a file on a shared emptyDir. `k8s.KubeCronJob`:
- * cdk8s-plus's `CronJob` adds pod defaults of its own.
- */
+/** The CronJob: one container reads, the next publishes, through a file on a shared emptyDir. */
 function cronJob(scope: Construct, props: ClickHouseVolumeMetricsProps): void {
-  const labels = VOLUME_METRICS.labels;
   const tmp = scratchDirs({ tmp: '/tmp' }, '16Mi');
-  new k8s.KubeCronJob(scope, 'CronJob', {
-    metadata: { name: VOLUME_METRICS.cronJob, labels: { ...labels } },
-    spec: {
-      schedule: VOLUME_METRICS.schedule,
-      timeZone: 'Etc/UTC',
-      // A run that hangs is not joined by the next; a missed run is skipped, not made up later.
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 120,
-      successfulJobsHistoryLimit: 1,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels: { ...labels } },
-        spec: {
-          backoffLimit: 1,
-          // Well inside the 5-minute period, so a stuck run ends before the next is due.
-          activeDeadlineSeconds: 180,
-          template: {
-            metadata: { labels: { ...labels } },
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: props.serviceAccount,
-              automountServiceAccountToken: false,
-              securityContext: restrictedPodSecurityContext(VOLUME_METRICS.uid),
-              volumes: [...tmp.volumes, { name: RESULT_MOUNT.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }],
-              initContainers: [readDisks(props, tmp.mounts)],
-              containers: [publish(props, tmp.mounts)],
-            },
-          },
-        },
-      },
-    },
+  // A run that hangs is not joined by the next; a missed run is skipped, not made up later.
+  restrictedCronJob(scope, 'CronJob', {
+    name: VOLUME_METRICS.cronJob,
+    labels: VOLUME_METRICS.labels,
+    schedule: VOLUME_METRICS.schedule,
+    startingDeadlineSeconds: 120,
+    successfulJobsHistoryLimit: 1,
+    backoffLimit: 1,
+    // Well inside the 5-minute period, so a stuck run ends before the next is due.
+    activeDeadlineSeconds: 180,
+    serviceAccount: props.serviceAccount,
+    uid: VOLUME_METRICS.uid,
+    volumes: [...tmp.volumes, { name: RESULT_MOUNT.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }],
+    initContainers: [readDisks(props, tmp.mounts)],
+    containers: [publish(props, tmp.mounts)],
   });
 }
 
