@@ -49,7 +49,7 @@ export interface LocalRun {
 
 /** Runs the direct and the edge pass one after the other; stops both servers whatever happens. */
 export async function runLocal(
-  options: { readonly concurrency: number; readonly durationSeconds: number; readonly mockDelayMs: number },
+  options: { readonly concurrency: number; readonly durationSeconds: number; readonly mockDelayMs: number; readonly requests?: number },
   onStart: (stop: () => void) => void,
 ): Promise<LocalRun> {
   const key = rsaKey('load');
@@ -79,6 +79,7 @@ export async function runLocal(
       body: chatBody(LOAD_MOCK_MODEL),
       concurrency: options.concurrency,
       durationSeconds: options.durationSeconds,
+      ...(options.requests !== undefined ? { requests: options.requests } : {}),
     };
     const direct = await driveLoad({ ...target, url: `${mock.url}/v1/chat/completions` }, onStart);
     const throughEdge = await driveLoad(

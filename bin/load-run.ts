@@ -19,6 +19,11 @@ export interface LoadTarget {
   readonly body: string;
   readonly concurrency: number;
   readonly durationSeconds: number;
+  /**
+   * A fixed number of requests instead of a duration (autocannon's `amount`, which overrides `duration`): for runs
+   * whose sample count must not depend on how fast the machine is. @default none (run for `durationSeconds`)
+   */
+  readonly requests?: number;
   /** Seconds before a request without an answer counts as `no answer`. */
   readonly timeoutSeconds?: number;
 }
@@ -45,6 +50,7 @@ export function driveLoad(target: LoadTarget, onStart: (stop: () => void) => voi
         body: target.body,
         connections: target.concurrency,
         duration: target.durationSeconds,
+        ...(target.requests !== undefined ? { amount: target.requests } : {}),
         timeout: target.timeoutSeconds ?? 30,
       },
       (error) => {
