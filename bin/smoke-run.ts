@@ -35,6 +35,7 @@ import { exitCode, formatCheck, summary } from './smoke-report';
 import { checkGuardrailRefusal } from './smoke-guardrail';
 import { clientCredentialsToken, foreignToken } from './smoke-token';
 import { TRAVERSAL_PROBES, checkTraversalRefused } from './smoke-traversal';
+import { checkClientHeadersRefused } from './smoke-client-headers';
 import { checkWebEntrance } from './smoke-web';
 
 export interface SmokeDeps {
@@ -262,6 +263,7 @@ export async function runSmoke(plan: SmokePlan, deps: SmokeDeps): Promise<number
     report(skipped('admin route GET /ui refused', noToken));
   }
   for (const probe of TRAVERSAL_PROBES) report(await checkTraversalRefused(ctx, root, probe));
+  report(await checkClientHeadersRefused(ctx, root));
 
   if (outputs.web) {
     await checkWebEntrance({ fetch: deps.fetch, now: deps.now, timeoutMs: plan.timeoutMs }, outputs.web, report);

@@ -35,6 +35,11 @@ export interface GatewayFirewallProps {
    * @default - none
    */
   readonly pathRateLimits?: readonly PathRateLimit[];
+  /**
+   * Header names (lower case) no request may carry: one present, in any letter case, and the request is refused.
+   * @default - none
+   */
+  readonly refusedHeaders?: readonly string[];
 }
 
 /**
@@ -53,6 +58,15 @@ export const TRAVERSAL_PATTERN = '(^|[/\\\\])\\.\\.([/\\\\]|$)';
 
 /** The decoding passes applied before TRAVERSAL_PATTERN, in order. */
 export const TRAVERSAL_DECODING = ['URL_DECODE', 'URL_DECODE_UNI'] as const;
+
+/**
+ * A regex that finds one of `names` as a whole header name, whether WAF hands the rule each lower-cased header name on
+ * its own or several joined: bounded by the start or end of the text or by a character no header name holds here.
+ */
+export function headerNamePattern(names: readonly string[]): string {
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `(^|[^a-z0-9-])(${escaped.join('|')})([^a-z0-9-]|$)`;
+}
 
 /**
  * Common managed rules in count mode where prompts legitimately trip them: a prompt is often larger
@@ -77,6 +91,10 @@ export class GatewayFirewall extends Construct {
       throw new Error(`metricName: "${props.metricName}" is not a WAF metric name (letters, digits, _ and -, at most 128)`);
     }
     const pathRateLimits = props.pathRateLimits ?? [];
+    const refusedHeaders = props.refusedHeaders ?? [];
+    for (const name of refusedHeaders) {
+      if (!/^[a-z0-9-]{1,64}$/.test(name)) throw new Error(`refusedHeaders: "${name}" is not a lower-case header name (a-z, 0-9, -)`);
+    }
     for (const rule of pathRateLimits) {
       if (!/^[\w-]{1,128}$/.test(rule.name))
         throw new Error(`pathRateLimits: "${rule.name}" is not a WAF rule name (letters, digits, _ and -)`);
@@ -85,14 +103,14 @@ export class GatewayFirewall extends Construct {
       }
       if (!rule.path.startsWith('/')) throw new Error(`pathRateLimits: ${rule.name} path "${rule.path}" must start with /`);
     }
+    // Priorities follow the order below: first match wins, so refusals come before the rate limits and managed groups.
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       sampledRequestsEnabled: true,
       metricName,
     });
-    const managed = (name: string, priority: number, countRules: readonly string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+    const managed = (name: string, countRules: readonly string[] = []): UnorderedRule => ({
       name,
-      priority,
       overrideAction: { none: {} },
       statement: {
         managedRuleGroupStatement: {
@@ -108,11 +126,10 @@ export class GatewayFirewall extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(props.metricName),
-      rules: [
+      rules: ordered([
         {
           // First: a traversal attempt is refused whatever the rate, before anything else reads the path.
           name: 'RefuseEncodedTraversal',
-          priority: 0,
           action: { block: {} },
           statement: {
             regexMatchStatement: {
@@ -123,16 +140,15 @@ export class GatewayFirewall extends Construct {
           },
           visibilityConfig: visibility('RefuseEncodedTraversal'),
         },
+        ...(refusedHeaders.length > 0 ? [refuseHeaders(refusedHeaders, visibility('RefuseClientHeaders'))] : []),
         {
           name: 'RateLimitPerIp',
-          priority: 1,
           action: { block: {} },
           statement: { rateBasedStatement: { limit: props.rateLimit, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
-        ...pathRateLimits.map((rule, i): wafv2.CfnWebACL.RuleProperty => ({
+        ...pathRateLimits.map((rule): UnorderedRule => ({
           name: rule.name,
-          priority: 2 + i,
           action: { block: {} },
           statement: {
             rateBasedStatement: {
@@ -150,10 +166,10 @@ export class GatewayFirewall extends Construct {
           },
           visibilityConfig: visibility(rule.name),
         })),
-        managed('AWSManagedRulesAmazonIpReputationList', 2 + pathRateLimits.length),
-        managed('AWSManagedRulesCommonRuleSet', 3 + pathRateLimits.length, COUNTED_COMMON_RULES),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 4 + pathRateLimits.length),
-      ],
+        managed('AWSManagedRulesAmazonIpReputationList'),
+        managed('AWSManagedRulesCommonRuleSet', COUNTED_COMMON_RULES),
+        managed('AWSManagedRulesKnownBadInputsRuleSet'),
+      ]),
     });
 
     new wafv2.CfnWebACLAssociation(this, 'Association', { resourceArn: props.resourceArn, webAclArn: this.webAcl.attrArn });
@@ -182,4 +198,31 @@ export class GatewayFirewall extends Construct {
       ],
     });
   }
+}
+
+/**
+ * Refuses a request carrying any of `names`. Header names are inspected lower-cased; a request with more headers than
+ * WAF is handed (200, or 8 KB of them) is refused too, since the names past that limit cannot be seen.
+ */
+function refuseHeaders(names: readonly string[], visibilityConfig: wafv2.CfnWebACL.VisibilityConfigProperty): UnorderedRule {
+  return {
+    name: 'RefuseClientHeaders',
+    action: { block: {} },
+    statement: {
+      regexMatchStatement: {
+        regexString: headerNamePattern(names),
+        fieldToMatch: { headers: { matchPattern: { all: {} }, matchScope: 'KEY', oversizeHandling: 'MATCH' } },
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    },
+    visibilityConfig,
+  };
+}
+
+/** A rule before its priority is known. */
+type UnorderedRule = Omit<wafv2.CfnWebACL.RuleProperty, 'priority'>;
+
+/** Priorities 0, 1, 2, ... in list order. */
+function ordered(rules: readonly UnorderedRule[]): wafv2.CfnWebACL.RuleProperty[] {
+  return rules.map((rule, priority) => ({ ...rule, priority }));
 }

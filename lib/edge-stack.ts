@@ -19,7 +19,7 @@ import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
-import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
+import { CLIENT_ATTRIBUTION_HEADERS, LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
 import { virtualKeySecretPrefix } from './shared/tenants';
 import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT, webHostnames } from './shared/web';
 
@@ -316,6 +316,8 @@ export class EdgeStack extends Stack {
       metricName: `genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
+      // Tags and spend-log metadata come from key and team metadata only; LiteLLM would merge these headers in.
+      refusedHeaders: CLIENT_ATTRIBUTION_HEADERS,
       // Per IP, on the token relay alone: a few dozen addresses flooding it get blocked before they exhaust its throttle.
       ...(tokenRelay ? { pathRateLimits: [{ name: 'TokenRelayPerIp', path: `/${TOKEN_PATH}`, limit: edge.tokenRelay.wafRateLimit }] } : {}),
     });

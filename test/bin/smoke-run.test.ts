@@ -6,6 +6,7 @@ import { CAUSES } from '../../bin/smoke-diagnosis';
 import { RATE_LIMIT_CAUSES } from '../../bin/smoke-rate-limit';
 import { runSmoke, type SmokeDeps } from '../../bin/smoke-run';
 import { TRAVERSAL_CAUSE } from '../../bin/smoke-traversal';
+import { CLIENT_HEADERS_CAUSE } from '../../bin/smoke-client-headers';
 import { WEB_CAUSES } from '../../bin/smoke-web';
 import { NAMES } from '../../k8s/endpoints';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
@@ -220,10 +221,11 @@ describe('npm run smoke against local stand-ins', () => {
       'PASS  path traversal (encoded slash in {model}) refused by WAF (403)',
       'PASS  path traversal (encoded dots in {model}) refused by WAF (403)',
       'PASS  path traversal (double-encoded traversal in {response_id}) refused by WAF (403)',
+      'PASS  client tag header (X-LiteLLM-Tags) refused by WAF (403)',
       'PASS  trace in Langfuse (user smoke-run1)',
     ]);
     for (const line of checks) expect(line).toMatch(/ {2}\d+ ms$/);
-    expect(run.lines[run.lines.length - 1]).toBe('smoke: all 13 checks passed');
+    expect(run.lines[run.lines.length - 1]).toBe('smoke: all 14 checks passed');
     expect(run.describeStacks).toBe(0);
   });
 
@@ -257,15 +259,17 @@ describe('npm run smoke against local stand-ins', () => {
     expect(run.lines).toContain(`      likely cause: ${WEB_CAUSES.notSignedIn}`);
   });
 
-  test('denies nothing less than a WAF refusal: without the traversal rule each probe fails and names the rule', async () => {
+  test('denies nothing less than a WAF refusal: without the traversal and header rules each probe fails and names the rule', async () => {
     const run = await smoke({ noTraversalRule: true }, ['dev']);
     expect(run.code).toBe(1);
     expect(run.lines.filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/ {2}\d+ ms$/, ''))).toEqual([
       'FAIL  path traversal (encoded slash in {model}) refused',
       'FAIL  path traversal (encoded dots in {model}) refused',
       'FAIL  path traversal (double-encoded traversal in {response_id}) refused',
+      'FAIL  client tag header (X-LiteLLM-Tags) refused',
     ]);
     expect(run.causeOf('path traversal (encoded slash')).toBe(TRAVERSAL_CAUSE);
+    expect(run.causeOf('client tag header')).toBe(CLIENT_HEADERS_CAUSE);
   });
 
   test('with web.domain and no --langfuse-url, says Langfuse is behind the sign-in instead of pointing at a missing output', async () => {
@@ -339,7 +343,7 @@ describe('npm run smoke against local stand-ins', () => {
     const run = await smoke(breakage);
     expect(run.code).toBe(1);
     expect(run.causeOf(check)).toBe(cause);
-    expect(run.lines[run.lines.length - 1]).toMatch(/^smoke: \d+ of 13 checks failed/);
+    expect(run.lines[run.lines.length - 1]).toMatch(/^smoke: \d+ of 14 checks failed/);
   });
 
   test('an authorizer that allows any token: the foreign and expired tokens are reported as accepted', async () => {

@@ -1,12 +1,13 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRAVERSAL_DECODING, TRAVERSAL_PATTERN } from '../../constructs/gateway-firewall';
+import { headerNamePattern, TRAVERSAL_DECODING, TRAVERSAL_PATTERN } from '../../constructs/gateway-firewall';
+import { CLIENT_ATTRIBUTION_HEADERS } from '../../lib/shared/litellm';
 import { OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { STAGE_NAME } from '../../lib/edge-stack';
 import { accessClaims, mint, type TestKey } from '../support/authorizer-tokens';
 import type { FakeLiteLlm } from '../support/fake-litellm';
 import { readBody } from '../support/http';
-import { regexRuleMatches } from '../support/waf-stand-in';
+import { headerRuleMatches, regexRuleMatches } from '../support/waf-stand-in';
 
 /** Stand-ins the smoke run meets on loopback, next to the shared authorizer gateway and fake LiteLLM. */
 
@@ -29,8 +30,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * API Gateway's resource table in front of the authorizer stand-in: the stage prefix, and only the routes of
  * constructs/openai-routes.ts. Any other path gets the edge's 404 (MISSING_AUTHENTICATION_TOKEN mapped to an
  * OpenAI-style `unknown_route` in lib/edge-stack.ts) before any authorizer runs. In front of that, the web ACL's
- * RefuseEncodedTraversal rule (constructs/gateway-firewall.ts, through the WAF stand-in) answers the edge's 403
- * `request_blocked` (WAF_FILTERED); `waf: false` models an ACL without it.
+ * RefuseEncodedTraversal and RefuseClientHeaders rules (constructs/gateway-firewall.ts, through the WAF stand-in) answer
+ * the edge's 403 `request_blocked` (WAF_FILTERED); `waf: false` models an ACL without them.
  */
 export class EdgeRoutesStandIn {
   private constructor(
@@ -44,13 +45,19 @@ export class EdgeRoutesStandIn {
       FieldToMatch: { UriPath: {} },
       TextTransformations: TRAVERSAL_DECODING.map((Type, Priority) => ({ Priority, Type })),
     };
+    const clientHeaders = {
+      RegexString: headerNamePattern(CLIENT_ATTRIBUTION_HEADERS),
+      FieldToMatch: { Headers: { MatchPattern: { All: {} }, MatchScope: 'KEY', OversizeHandling: 'MATCH' } },
+      TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+    };
     const routes = OPENAI_ROUTES.map((r) => ({
       pattern: new RegExp(`^/${r.path.replace(/\{[a-z_]+\}/g, '[^/]+')}$`),
       methods: r.methods as string[],
     }));
     const { server, url } = await listen((req, res) => {
       const [path = '/', query] = (req.url ?? '/').split('?');
-      if ((options.waf ?? true) && regexRuleMatches(traversal, path)) {
+      const headers = Object.entries(req.headers).map(([name, value]): [string, string] => [name, String(value)]);
+      if ((options.waf ?? true) && (regexRuleMatches(traversal, path) || headerRuleMatches(clientHeaders, headers))) {
         return json(res, 403, {
           error: { message: 'Forbidden', type: 'permission_error', code: 'request_blocked', request_id: 'standin-waf' },
         });

@@ -1,8 +1,8 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { GatewayFirewall, REDACTED_HEADERS, type GatewayFirewallProps } from '../../constructs/gateway-firewall';
-import { regexRuleMatches, type RegexMatchRule } from '../support/waf-stand-in';
+import { GatewayFirewall, headerNamePattern, REDACTED_HEADERS, type GatewayFirewallProps } from '../../constructs/gateway-firewall';
+import { headerRuleMatches, regexRuleMatches, type RegexMatchRule } from '../support/waf-stand-in';
 
 type Rule = { Name: string; Priority: number; Statement: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -127,5 +127,74 @@ describe('GatewayFirewall', () => {
     [{ name: 'TokenRelay', path: 'oauth2/token', limit: 100 }, 'pathRateLimits: TokenRelay path "oauth2/token" must start with /'],
   ])('refuses the path rate limit %p before building anything', (rule, message) => {
     expect(() => build({ pathRateLimits: [rule] })).toThrow(message);
+  });
+
+  describe('refused headers', () => {
+    const refused = ['x-litellm-tags', 'x-litellm-spend-logs-metadata'];
+    const { rules: withRefusal } = build({ refusedHeaders: refused });
+    const headerRule = withRefusal.find((r) => r.Name === 'RefuseClientHeaders')!;
+    const statement = headerRule.Statement.RegexMatchStatement as RegexMatchRule;
+    const request = (...extra: [string, string][]): [string, string][] => [
+      ['Host', 'api.example.com'],
+      ['Authorization', 'Bearer eyJ...'],
+      ['Content-Type', 'application/json'],
+      ...extra,
+    ];
+
+    test('come right after the traversal refusal, blocking, before any rate limit counts the request', () => {
+      expect(withRefusal.map((r) => [r.Priority, r.Name]).slice(0, 3)).toEqual([
+        [0, 'RefuseEncodedTraversal'],
+        [1, 'RefuseClientHeaders'],
+        [2, 'RateLimitPerIp'],
+      ]);
+      expect(headerRule).toMatchObject({
+        Action: { Block: {} },
+        Statement: {
+          RegexMatchStatement: {
+            FieldToMatch: { Headers: { MatchPattern: { All: {} }, MatchScope: 'KEY', OversizeHandling: 'MATCH' } },
+            TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+          },
+        },
+      });
+      expect(build().rules.map((r) => r.Name)).not.toContain('RefuseClientHeaders');
+    });
+
+    test.each([
+      ['x-litellm-tags', 'team:finance'],
+      ['X-LiteLLM-Tags', 'team:finance,consumer:payroll'],
+      ['X-LITELLM-SPEND-LOGS-METADATA', '{"team":"finance"}'],
+      ['x-litellm-tags', ''],
+    ])('denies a request carrying %s: %p', (name, value) => {
+      expect(headerRuleMatches(statement, request([name, value]))).toBe(true);
+    });
+
+    test('denies a request that hides the header past what WAF is handed (201 headers)', () => {
+      const padding = Array.from({ length: 200 }, (_, i): [string, string] => [`x-pad-${i}`, 'a']);
+      expect(headerRuleMatches(statement, request(...padding, ['x-litellm-tags', 'team:finance']))).toBe(true);
+    });
+
+    test.each([
+      [[]],
+      [[['x-litellm-tagsx', 'a']]],
+      [[['x-my-litellm-tags', 'a']]],
+      [[['x-litellm-api-key', 'sk-...']]],
+      [[['x-litellm-end-user-id', 'someone']]],
+      [[['User-Agent', 'x-litellm-tags']]],
+    ] as [string, string][][][])('lets a request with %j through', (extra) => {
+      expect(headerRuleMatches(statement, request(...extra))).toBe(false);
+    });
+
+    test('the pattern finds a name also where WAF would join several names into one text', () => {
+      const pattern = new RegExp(headerNamePattern(refused));
+      expect(pattern.test('host,x-litellm-tags,content-type')).toBe(true);
+      expect(pattern.test('host:x-litellm-spend-logs-metadata')).toBe(true);
+      expect(pattern.test('host,x-litellm-tags-extra')).toBe(false);
+    });
+
+    test('refuses a header name that is not lower case before building anything', () => {
+      expect(() => build({ refusedHeaders: ['X-LiteLLM-Tags'] })).toThrow(
+        'refusedHeaders: "X-LiteLLM-Tags" is not a lower-case header name (a-z, 0-9, -)',
+      );
+    });
   });
 });

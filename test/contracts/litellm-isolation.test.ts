@@ -34,6 +34,9 @@
  *   param metadata.tags); no premium_user check. LiteLLM's tag-rate-limit docs (same index) say the flag does not
  *   yet cover /v1/messages, Responses, batches or files, which read tags from `litellm_metadata`, nor the
  *   x-litellm-tags header.
+ * - CLIENT HEADERS: BerriAI/litellm docs/my-website/docs/proxy/request_headers.md (main-line copy, read 2026-12-06):
+ *   `x-litellm-tags` (comma-separated tags for tag routing or spend tracking) and `x-litellm-spend-logs-metadata` (a
+ *   JSON string stored with the call's spend log) are request headers the proxy reads.
  * Facts are restated in our own words.
  */
 import { Testing } from 'cdk8s';
@@ -42,6 +45,7 @@ import { NAMES } from '../../k8s/endpoints';
 import { LITELLM_ENV } from '../../k8s/renderers/litellm-config';
 import { traceMetadata } from '../../bin/smoke-langfuse';
 import { OPENAI_ROUTES } from '../../constructs/openai-routes';
+import { CLIENT_ATTRIBUTION_HEADERS } from '../../lib/shared/litellm';
 import {
   clientTagsRefused,
   coordinationSource,
@@ -169,12 +173,15 @@ describe('LiteLLM contract: tracing no client can switch off or forge', () => {
 
   test('gaps upstream names: litellm_metadata.tags, a metadata JSON string and the x-litellm-tags header are not looked at', () => {
     // Source: CLIENT TAGS (the check reads only body.metadata as an object; the docs name the litellm_metadata routes
-    // and the header as not covered). Our edge exposes /v1/messages and /v1/responses, so a client can still add
-    // tags there: the platform's own tags stay on every trace (they come from key and team metadata, which the
-    // client cannot touch), but an extra forged tag is possible. README, "Tenant isolation", says so.
+    // and the header as not covered). The header is refused at the edge (the API's web ACL, CLIENT_ATTRIBUTION_HEADERS,
+    // test/contracts/waf.test.ts). Our edge exposes /v1/messages and /v1/responses, so a client can still add tags
+    // through litellm_metadata there: WAF sees at most the first 16 to 64 KB of a body, so no edge rule can refuse it
+    // reliably. The platform's own tags stay on every trace (they come from key and team metadata, which the client
+    // cannot touch), but an extra forged tag is possible. README, "Tenant isolation", says so.
     const cfg = rendered[0]!.config;
     expect(clientTagsRefused(cfg, '/v1/messages', { litellm_metadata: { tags: ['team:other'] } })).toBe(false);
     expect(clientTagsRefused(cfg, '/v1/chat/completions', { metadata: JSON.stringify({ tags: ['team:other'] }) })).toBe(false);
     expect(OPENAI_ROUTES.map((r) => r.path)).toEqual(expect.arrayContaining(['v1/messages', 'v1/responses']));
+    expect(CLIENT_ATTRIBUTION_HEADERS).toEqual(['x-litellm-tags', 'x-litellm-spend-logs-metadata']);
   });
 });

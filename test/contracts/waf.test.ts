@@ -12,14 +12,21 @@
  * - developerguide waf-rule-statement-type-rate-based-high-level-settings.html (limit per evaluation window, default
  *   300 s, lowest limit 10; a scope-down statement narrows what is counted and limited),
  * - developerguide waf-rule-scope-down-statements.html (a rate-based rule counts only requests matching its scope-down).
+ * - waf/latest/APIReference/API_Headers.html and API_HeaderOrder.html, developerguide waf-oversize-request-components.html
+ *   (the Headers field inspects all headers, narrowed by MatchPattern, their keys, values or both by MatchScope; WAF is
+ *   handed at most 200 headers and 8 KB of them, and OversizeHandling MATCH treats a request past that as matching;
+ *   CONTINUE inspects only what was handed over, NO_MATCH never matches).
+ * - waf-rule-statement-transformation.html: LOWERCASE turns upper-case letters (A-Z) to lower case.
  * Not confirmed in the pages read: whether one transformation type may repeat in a statement (we use two different
  * decoders instead), and the exact URI WAF sees behind an API Gateway custom domain (with or without the stage name;
- * our patterns match anywhere in the path, so either form is covered).
+ * our patterns match anywhere in the path, so either form is covered); whether a KEY-scoped Headers match hands the
+ * regex each header name on its own or several joined (our pattern matches a whole name either way).
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_PATH } from '../../lib/edge-stack';
+import { CLIENT_ATTRIBUTION_HEADERS } from '../../lib/shared/litellm';
 import { edgeStage, withDomain } from '../support/web-domain';
-import { regexRuleMatches, urlDecode, urlDecodeUni, type RegexMatchRule } from '../support/waf-stand-in';
+import { headerRuleMatches, regexRuleMatches, urlDecode, urlDecodeUni, type RegexMatchRule } from '../support/waf-stand-in';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -80,5 +87,33 @@ describe('AWS WAF contract', () => {
     expect(token.ScopeDownStatement.ByteMatchStatement).toMatchObject({ SearchString: `/${TOKEN_PATH}`, FieldToMatch: { UriPath: {} } });
     // The API-wide limit has no scope-down: it still counts token requests too.
     expect(rule(apiAcl, 'RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement).toBeUndefined();
+  });
+
+  test('the API refuses the client attribution headers in any letter case, also hidden past the 8 KB WAF is handed', () => {
+    const statement = rule(apiAcl, 'RefuseClientHeaders').Statement.RegexMatchStatement as RegexMatchRule;
+    for (const name of CLIENT_ATTRIBUTION_HEADERS) {
+      expect(
+        headerRuleMatches(statement, [
+          ['Authorization', 'Bearer t'],
+          [name.toUpperCase(), 'team:other'],
+        ]),
+      ).toBe(true);
+    }
+    // A 9 KB header before the forged one: past the limit, OversizeHandling MATCH refuses the request.
+    expect(
+      headerRuleMatches(statement, [
+        ['x-padding', 'a'.repeat(9 * 1024)],
+        ['x-litellm-tags', 'team:other'],
+      ]),
+    ).toBe(true);
+    expect(
+      headerRuleMatches(statement, [
+        ['Authorization', 'Bearer t'],
+        ['Content-Type', 'application/json'],
+      ]),
+    ).toBe(false);
+    // The web entrance serves browsers and Open WebUI: it has no such rule.
+    const webAcl = acls.find((a) => a !== apiAcl)!;
+    expect((webAcl.Properties.Rules as { Name: string }[]).map((r) => r.Name)).not.toContain('RefuseClientHeaders');
   });
 });

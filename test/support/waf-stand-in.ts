@@ -1,7 +1,8 @@
 /**
  * The parts of AWS WAF our web ACLs rely on, as test/contracts/waf.test.ts records them: the URL_DECODE and
- * URL_DECODE_UNI text transformations, applied in priority order, then a regex match on the URI path. Used to evaluate
- * the synthesized rule itself against attack and legitimate paths.
+ * URL_DECODE_UNI text transformations, applied in priority order, then a regex match on the URI path; and a regex match
+ * on header names (Headers, match scope KEY) after LOWERCASE, with the 200-header / 8 KB inspection limit. Used to
+ * evaluate the synthesized rules themselves against attack and legitimate requests.
  */
 
 /** URL_DECODE: every %XX (hex) becomes that byte; anything else, a malformed escape included, stays as it is. */
@@ -18,24 +19,55 @@ const TRANSFORMS: Readonly<Record<string, (text: string) => string>> = {
   NONE: (t) => t,
   URL_DECODE: urlDecode,
   URL_DECODE_UNI: urlDecodeUni,
+  LOWERCASE: (t) => t.toLowerCase(),
 };
 
 /** A regex-match rule as CloudFormation renders it (AWS::WAFv2::WebACL RegexMatchStatement). */
 export interface RegexMatchRule {
   readonly RegexString: string;
-  readonly FieldToMatch: { readonly UriPath?: object };
+  readonly FieldToMatch: {
+    readonly UriPath?: object;
+    readonly Headers?: { readonly MatchPattern: { readonly All?: object }; readonly MatchScope: string; readonly OversizeHandling: string };
+  };
   readonly TextTransformations: readonly { readonly Priority: number; readonly Type: string }[];
 }
 
 /** Whether the rule matches a request whose URI path (as sent, still encoded) is `uriPath`. */
 export function regexRuleMatches(rule: RegexMatchRule, uriPath: string): boolean {
-  if (!rule.FieldToMatch.UriPath) throw new Error('stand-in: only UriPath is modelled');
-  const transformed = [...rule.TextTransformations]
+  if (!rule.FieldToMatch.UriPath) throw new Error('stand-in: this rule does not inspect the URI path');
+  return new RegExp(rule.RegexString).test(transform(rule, uriPath));
+}
+
+/** What WAF is handed of a request's headers at most (developerguide waf-oversize-request-components.html). */
+export const HEADER_INSPECTION_LIMITS = { count: 200, bytes: 8192 } as const;
+
+/**
+ * Whether a header-name rule matches a request with these headers (name, value pairs, in order, any letter case).
+ * Each name is inspected on its own; past the inspection limits the rule's OversizeHandling decides.
+ */
+export function headerRuleMatches(rule: RegexMatchRule, headers: readonly (readonly [string, string])[]): boolean {
+  const field = rule.FieldToMatch.Headers;
+  if (!field) throw new Error('stand-in: this rule does not inspect headers');
+  if (!field.MatchPattern.All || field.MatchScope !== 'KEY') throw new Error('stand-in: only All headers, scope KEY is modelled');
+  const bytes = headers.reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+  const oversize = headers.length > HEADER_INSPECTION_LIMITS.count || bytes > HEADER_INSPECTION_LIMITS.bytes;
+  if (oversize && field.OversizeHandling === 'MATCH') return true;
+  if (oversize && field.OversizeHandling === 'NO_MATCH') return false;
+  // CONTINUE, or within the limits: the names WAF was handed.
+  let seen = 0;
+  const inspected = headers.slice(0, HEADER_INSPECTION_LIMITS.count).filter(([name, value]) => {
+    seen += name.length + value.length;
+    return seen <= HEADER_INSPECTION_LIMITS.bytes;
+  });
+  return inspected.some(([name]) => new RegExp(rule.RegexString).test(transform(rule, name)));
+}
+
+function transform(rule: RegexMatchRule, text: string): string {
+  return [...rule.TextTransformations]
     .sort((a, b) => a.Priority - b.Priority)
-    .reduce((text, t) => {
-      const transform = TRANSFORMS[t.Type];
-      if (!transform) throw new Error(`stand-in: transformation ${t.Type} is not modelled`);
-      return transform(text);
-    }, uriPath);
-  return new RegExp(rule.RegexString).test(transformed);
+    .reduce((current, t) => {
+      const apply = TRANSFORMS[t.Type];
+      if (!apply) throw new Error(`stand-in: transformation ${t.Type} is not modelled`);
+      return apply(current);
+    }, text);
 }
