@@ -5,6 +5,7 @@
  * k8s/renderers/litellm-config.ts and test/contracts/litellm-router.test.ts.
  */
 import { z } from 'zod';
+import { grantedModels } from '../shared/guardrails';
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -148,7 +149,32 @@ export const responseCacheSchema = z.strictObject({
       `is above ${RESPONSE_CACHE_TTL.max} (allowed: ${RESPONSE_CACHE_TTL.min} to ${RESPONSE_CACHE_TTL.max} seconds)`,
     )
     .default(600),
+  /**
+   * Accept that teams calling the same model group share cache entries. LiteLLM's cache key leaves out the caller's key
+   * and team, and a caller may name its own `cache_key` (test/contracts/litellm-cache.test.ts), so one team can be
+   * served another's cached answer. Without this, the cache is refused when two teams can call one model group.
+   */
+  sharedAcrossTeams: z.boolean().default(false),
 });
+
+/** The teams' model grants as the response cache sees them: guarded copies are groups of their own. */
+export function checkResponseCache(
+  cache: ResponseCacheConfig,
+  teams: readonly { readonly name: string; readonly models: readonly string[]; readonly guardrail?: string }[],
+  issue: Issue,
+): void {
+  if (!cache.enabled || cache.sharedAcrossTeams) return;
+  const callers = new Map<string, string[]>();
+  for (const team of teams) for (const model of grantedModels(team)) callers.set(model, [...(callers.get(model) ?? []), team.name]);
+  for (const [model, names] of callers) {
+    if (names.length < 2) continue;
+    issue(
+      ['responseCache', 'enabled'],
+      `teams ${names.join(', ')} can all call ${model}, and LiteLLM's cache key leaves out the team: one would be served ` +
+        `another's cached answers (give each team its own models, or set responseCache.sharedAcrossTeams: true to accept it)`,
+    );
+  }
+}
 
 export type ModelGroupInput = z.input<typeof modelGroupSchema>;
 export type ModelGroupConfig = z.output<typeof modelGroupSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cidr } from './cidr';
 import {
   checkModelGroups,
+  checkResponseCache,
   DEFAULT_MODELS,
   flattenModelGroups,
   modelGroupSchema,
@@ -386,6 +387,7 @@ export const environmentSchema = z
         issue(['observability', 'budgetAlertPercents', i], `${p} is listed twice (allowed: distinct percentages)`);
     });
     checkModelGroups(env.models, issue);
+    checkResponseCache(env.responseCache, env.tenants.teams, issue);
     checkLoadTest(
       env.loadTest,
       env.ephemeral,

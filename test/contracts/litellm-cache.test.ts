@@ -40,6 +40,7 @@ import { createHash } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { NAMES } from '../../k8s/endpoints';
+import { checkResponseCache } from '../../lib/config/models-schema';
 import { coordinationSource, type RenderedLiteLlmConfig } from '../support/litellm-isolation';
 import { ENVIRONMENT_NAMES, charts, config, find, type Manifest } from '../k8s/support/charts';
 
@@ -104,6 +105,25 @@ describe('LiteLLM contract: the response cache key does not separate teams', () 
     const teamA = responseCacheKey({ ...prompt, cache: { namespace: 'team-a' }, metadata: asTeam('team-a') }, 'genai-dev');
     const teamB = responseCacheKey({ ...prompt, cache: { namespace: 'team-a' }, metadata: asTeam('team-b') }, 'genai-dev');
     expect(teamB).toBe(teamA);
+  });
+
+  test('the model group is hashed: teams share entries only through a group both call, which the config refuses unless told', () => {
+    // Source: KEY (model, as its model group, is an API parameter). A guarded copy (`<model>.guard-<name>`) is a group
+    // of its own, so it never shares an entry with the plain group.
+    expect(responseCacheKey({ ...prompt, model: 'chat.guard-strict' }, 'genai-dev')).not.toBe(responseCacheKey(prompt, 'genai-dev'));
+    const teams = [
+      { name: 'team-a', models: ['chat'] },
+      { name: 'team-b', models: ['chat'] },
+    ];
+    const problems: string[] = [];
+    checkResponseCache({ enabled: true, mode: 'opt-in', ttlSeconds: 60, sharedAcrossTeams: false }, teams, (_p, m) => problems.push(m));
+    expect(problems).toHaveLength(1);
+    checkResponseCache(
+      { enabled: true, mode: 'opt-in', ttlSeconds: 60, sharedAcrossTeams: false },
+      [teams[0]!, { ...teams[1]!, guardrail: 'strict' }],
+      (_p, m) => problems.push(m),
+    );
+    expect(problems).toHaveLength(1);
   });
 });
 

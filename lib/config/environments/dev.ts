@@ -16,8 +16,9 @@ export const dev: EnvironmentInput = {
   cluster: { endpointAccess: { mode: 'private' } },
   edge: { identity: { provider: 'cognito' } },
   // Default model groups (one us-east-1 deployment each). Responses are cached only for requests that ask
-  // ("cache": {"use-cache": true}), for five minutes, in each gateway pod's memory.
-  responseCache: { enabled: true, mode: 'opt-in', ttlSeconds: 300 },
+  // ("cache": {"use-cache": true}), for five minutes, in each gateway pod's memory. Shared across teams knowingly:
+  // the employees' chat never asks for the cache, so only platform-eng's own test calls are ever stored.
+  responseCache: { enabled: true, mode: 'opt-in', ttlSeconds: 300, sharedAcrossTeams: true },
   // The default Claude groups plus an embedding model for Open WebUI's document search. Titan Text Embeddings V2
   // is called on demand in us-east-1 (Bedrock user guide, "Amazon Titan Text Embeddings models": model id
   // amazon.titan-embed-text-v2:0, on-demand inference, 1,024 dimensions by default).

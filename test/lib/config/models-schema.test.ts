@@ -1,4 +1,4 @@
-import { problemsOf } from '../../support/config-problems';
+import { configProblems, problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
 
@@ -55,11 +55,11 @@ describe('models config', () => {
       allowedFailsPerError: { rateLimit: 2, timeout: 2, authentication: 1, badRequest: 1000, contentPolicy: 1000 },
       cooldownSeconds: 30,
     });
-    expect(config.responseCache).toEqual({ enabled: false, mode: 'opt-in', ttlSeconds: 600 });
+    expect(config.responseCache).toEqual({ enabled: false, mode: 'opt-in', ttlSeconds: 600, sharedAcrossTeams: false });
   });
 
   test('dev caches responses for requests that opt in', () => {
-    expect(loadEnvironment('dev').responseCache).toEqual({ enabled: true, mode: 'opt-in', ttlSeconds: 300 });
+    expect(loadEnvironment('dev').responseCache).toEqual({ enabled: true, mode: 'opt-in', ttlSeconds: 300, sharedAcrossTeams: true });
   });
 });
 
@@ -174,6 +174,23 @@ describe('models config rejects bad input with one exact message per problem', (
       ['responseCache.ttlSeconds: is above 86400 (allowed: 1 to 86400 seconds)'],
     ],
     [
+      'a response cache two teams would share: refused once per shared model group',
+      withModels([group('sonnet'), group('haiku')], {
+        responseCache: { enabled: true },
+        tenants: {
+          teams: [
+            { name: 'finance', models: ['sonnet', 'haiku'] },
+            { name: 'legal', models: ['sonnet'] },
+            { name: 'hr', models: ['haiku'] },
+          ],
+        },
+      }),
+      [
+        "responseCache.enabled: teams finance, legal can all call sonnet, and LiteLLM's cache key leaves out the team: one would be served another's cached answers (give each team its own models, or set responseCache.sharedAcrossTeams: true to accept it)",
+        "responseCache.enabled: teams finance, hr can all call haiku, and LiteLLM's cache key leaves out the team: one would be served another's cached answers (give each team its own models, or set responseCache.sharedAcrossTeams: true to accept it)",
+      ],
+    ],
+    [
       'a routing strategy LiteLLM does not have',
       withModels(undefined, { router: { strategy: 'round-robin' } }),
       [
@@ -192,5 +209,32 @@ describe('models config rejects bad input with one exact message per problem', (
     ],
   ])('%s', (_what, input, problems) => {
     expect(problemsOf(input)).toEqual(problems);
+  });
+});
+
+describe('response cache across teams', () => {
+  const teams = (...list: { name: string; models: string[]; guardrail?: string }[]) => ({ teams: list });
+  const models = [group('sonnet'), group('haiku')];
+
+  test.each([
+    ['off', { enabled: false }, teams({ name: 'a1', models: ['sonnet'] }, { name: 'b1', models: ['sonnet'] })],
+    ['each team with models of its own', { enabled: true }, teams({ name: 'a1', models: ['sonnet'] }, { name: 'b1', models: ['haiku'] })],
+    [
+      'shared knowingly',
+      { enabled: true, sharedAcrossTeams: true },
+      teams({ name: 'a1', models: ['sonnet'] }, { name: 'b1', models: ['sonnet'] }),
+    ],
+  ])('allows a cache %s', (_what, responseCache, tenants) => {
+    expect(configProblems(withModels(models, { responseCache, tenants }))).toEqual([]);
+  });
+
+  test('a guarded team calls guarded copies, groups of their own, so it shares no entry with an unguarded team', () => {
+    const guardrails = [{ name: 'strict', contentFilters: { hate: 'HIGH' } }];
+    const input = withModels(models, {
+      responseCache: { enabled: true },
+      guardrails,
+      tenants: teams({ name: 'a1', models: ['sonnet'], guardrail: 'strict' }, { name: 'b1', models: ['sonnet'] }),
+    });
+    expect(configProblems(input)).toEqual([]);
   });
 });
