@@ -22,6 +22,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum
 import { CLICKHOUSE_BACKUP_PREFIX } from '../lib/shared/clickhouse-backup';
 import { CLICKHOUSE_ENV, CLICKHOUSE_USER, renderClickHouseConfig } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
+import { platformNodeSelector } from '../lib/shared/node-pool';
 
 /** The clickhouse user of the official image. */
 export const CLICKHOUSE_UID = 101;
@@ -167,6 +168,7 @@ function statefulSet(scope: Construct, config: ClickHouseChartConfig, aws: Platf
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(CLICKHOUSE_UID),
           terminationGracePeriodSeconds: 60,
+          nodeSelector: platformNodeSelector(),
           topologySpreadConstraints: spreadAcrossZones(LABELS.clickhouse),
           volumes: [...scratch.volumes, { name: 'config', configMap: { name: n.config } }],
           containers: [serverContainer(config, aws, props, scratch.mounts)],

@@ -43,7 +43,11 @@ describe('ClusterStack', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
         Name: `genai-${name}`,
         Version: config.cluster.kubernetesVersion,
-        ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'] },
+        ComputeConfig: {
+          Enabled: true,
+          NodePools: ['system'],
+          NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClusternodePoolRole'), 'Arn'] },
+        },
         ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
         EncryptionConfig: [
           { Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretsKey'), 'Arn'] } }, Resources: ['secrets'] },
