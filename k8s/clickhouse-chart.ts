@@ -96,6 +96,10 @@ export class ClickHouseChart extends Chart {
     if (backupUrl) {
       new ClickHouseBackup(this, 'Backup', {
         namespace,
+        // The volume publisher's account: its role may put metrics into the one namespace both jobs use.
+        serviceAccount: IDENTITIES.clickhouseMetrics.serviceAccount,
+        environment: config.name,
+        region: aws.region,
         // One replica by name: the job asks the same server for the backup's status (system.backups is per server).
         host: clickhouseReplicaHosts(replicas, namespace)[0]!,
         nativePort: n.tcpPort,

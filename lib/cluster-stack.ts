@@ -359,7 +359,7 @@ export class ClusterStack extends Stack {
     const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
     clickhouse.addManagedPolicy(data.accessPolicies.clickhouse);
 
-    const clickhouseMetrics = roleFor('clickhouseMetrics', 'ClickHouse volume use: publish its one CloudWatch metric');
+    const clickhouseMetrics = roleFor('clickhouseMetrics', 'ClickHouse volume use and backup success: publish their CloudWatch metrics');
     clickhouseMetrics.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PutClickHouseVolumeMetric',
