@@ -2,10 +2,10 @@
  * Review render: every environment's charts as YAML, one file per chart, with readable placeholders.
  * Pure apart from the caller's file I/O, so tests and `bin/render-manifests.ts` share it.
  */
-import { App } from 'cdk8s';
+import { App, type ChartProps } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { EnvironmentConfig } from '../lib/config/schema';
-import { NodesChart } from './nodes-chart';
+import { NodesChart, type NodesChartProps } from './nodes-chart';
 import { CHART_IDS, chartsInApplyOrder, createPlatformCharts, placeholderAwsValues } from './platform-charts';
 
 export const MANIFESTS_DIR = 'manifests';
@@ -27,17 +27,13 @@ export function renderEnvironmentManifests(config: EnvironmentConfig): Record<st
 }
 
 /** Readable stand-ins for the node role, subnets and security group the cluster stack gives the nodes chart. */
-export function placeholderNodesProps(config: EnvironmentConfig): {
-  environment: string;
-  nodeRoleName: string;
-  subnetIds: string[];
-  securityGroupIds: string[];
-} {
+export function placeholderNodesProps(config: EnvironmentConfig): Omit<NodesChartProps, keyof ChartProps> {
   return {
     environment: config.name,
     nodeRoleName: '<auto-mode-node-role-name>',
     subnetIds: config.network.availabilityZones.map((zone) => `<workloads-subnet-id-${zone}>`),
     securityGroupIds: ['<cluster-security-group-id>'],
+    ...(config.cluster.nodeLimits ? { limits: config.cluster.nodeLimits } : {}),
   };
 }
 

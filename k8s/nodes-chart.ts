@@ -16,6 +16,8 @@ export interface NodesChartProps extends ChartProps {
   readonly subnetIds: readonly string[];
   /** Security groups of the nodes: the cluster security group, which the data stores admit. */
   readonly securityGroupIds: readonly string[];
+  /** Most vCPUs and GiB of memory all nodes of the pool may add up to. @default no limit */
+  readonly limits?: { readonly cpu: number; readonly memoryGi: number };
 }
 
 /**
@@ -40,6 +42,9 @@ export class NodesChart extends Chart {
     if (props.nodeRoleName.length === 0) throw new Error('nodeRoleName: is empty (give the name of the node IAM role)');
     if (props.subnetIds.length === 0) throw new Error('subnetIds: is empty (give the private subnets the nodes go in)');
     if (props.securityGroupIds.length === 0) throw new Error('securityGroupIds: is empty (give the cluster security group)');
+    const { limits } = props;
+    if (limits && !(Number.isInteger(limits.cpu) && limits.cpu > 0 && Number.isInteger(limits.memoryGi) && limits.memoryGi > 0))
+      throw new Error(`limits: ${JSON.stringify(limits)} must be whole numbers above 0 (vCPUs and GiB)`);
 
     new NodeClass(this, 'NodeClass', {
       metadata: { name: PLATFORM_NODE_CLASS },
@@ -59,6 +64,7 @@ export class NodesChart extends Chart {
             requirements: GENERAL_PURPOSE_REQUIREMENTS,
           },
         },
+        ...(limits ? { limits: { cpu: String(limits.cpu), memory: `${limits.memoryGi}Gi` } } : {}),
       },
     });
   }

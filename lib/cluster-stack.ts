@@ -159,7 +159,7 @@ export class ClusterStack extends Stack {
 
     this.allowVolumeTags(config.name);
     this.allowNodeTags(config.name);
-    this.nodes = this.createNodes(config.name, vpc);
+    this.nodes = this.createNodes(config.name, vpc, config.cluster.nodeLimits);
 
     this.allowClusterTo('Aurora', data.database.securityGroup, POSTGRES_PORT);
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
@@ -263,7 +263,7 @@ export class ClusterStack extends Stack {
    * role is the one aws-eks-v2 made for the built-in pools: EKS created its access entry with the cluster, which a
    * NodeClass naming the same role relies on (EKS user guide, create-node-class, "Considerations").
    */
-  private createNodes(environment: string, vpc: ec2.IVpc): eks.KubernetesManifest {
+  private createNodes(environment: string, vpc: ec2.IVpc, nodeLimits?: EnvironmentConfig['cluster']['nodeLimits']): eks.KubernetesManifest {
     const nodeRole = this.cluster.node.tryFindChild('ClusternodePoolRole');
     if (!(nodeRole instanceof iam.Role))
       throw new Error('nodes: the cluster has no ClusternodePoolRole for the NodeClass (aws-eks-v2 changed?)');
@@ -272,6 +272,7 @@ export class ClusterStack extends Stack {
       nodeRoleName: nodeRole.roleName,
       subnetIds: vpc.selectSubnets({ subnetGroupName: SUBNETS.workloads }).subnetIds,
       securityGroupIds: [this.cluster.clusterSecurityGroupId],
+      ...(nodeLimits ? { limits: nodeLimits } : {}),
     });
     return new eks.KubernetesManifest(this, 'NodesChart', {
       cluster: this.cluster,

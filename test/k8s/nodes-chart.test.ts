@@ -52,6 +52,13 @@ describe('NodesChart', () => {
     ]);
   });
 
+  test('sets no limit unless given one, then caps the vCPUs and memory all its nodes add up to', () => {
+    expect(nodePool!.spec.limits).toBeUndefined();
+    const [, limited] = render({ limits: { cpu: 64, memoryGi: 256 } });
+    expect(limited!.spec.limits).toEqual({ cpu: '64', memory: '256Gi' });
+    expect(nodePoolSchema.safeParse(limited).success).toBe(true);
+  });
+
   test("never tags one environment's nodes with another's name", () => {
     const [devClass] = render({ environment: 'dev' });
     expect(devClass!.spec.tags).toEqual({ [ENVIRONMENT_TAG]: 'dev' });
@@ -61,6 +68,8 @@ describe('NodesChart', () => {
     [{ nodeRoleName: '' }, 'nodeRoleName: is empty (give the name of the node IAM role)'],
     [{ subnetIds: [] }, 'subnetIds: is empty (give the private subnets the nodes go in)'],
     [{ securityGroupIds: [] }, 'securityGroupIds: is empty (give the cluster security group)'],
+    [{ limits: { cpu: 0, memoryGi: 8 } }, 'limits: {"cpu":0,"memoryGi":8} must be whole numbers above 0 (vCPUs and GiB)'],
+    [{ limits: { cpu: 4, memoryGi: 2.5 } }, 'limits: {"cpu":4,"memoryGi":2.5} must be whole numbers above 0 (vCPUs and GiB)'],
   ])('rejects %j, building nothing', (props, message) => {
     const app = Testing.app();
     expect(() => new NodesChart(app, 'nodes', { ...PROPS, ...props })).toThrow(message);

@@ -57,6 +57,31 @@ describe('ClusterStack', () => {
       cluster.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
+    test("applies our NodeClass and NodePool through the cluster's kubectl provider, tagging nodes with this environment only", () => {
+      const [nodes] = Object.entries(cluster.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) =>
+        id.startsWith('NodesChart'),
+      );
+      const text = JSON.stringify(nodes![1].Properties.Manifest);
+      expect(text).toContain('\\"kind\\":\\"NodeClass\\"');
+      expect(text).toContain('\\"kind\\":\\"NodePool\\"');
+      expect(text).toContain(`\\"tags\\":{\\"genai:environment\\":\\"${name}\\"}`);
+      // The launch grant admits this environment's value only: another environment's tag on a node of ours is denied.
+      const other = name === 'dev' ? 'prod' : 'dev';
+      const launch = JSON.stringify(cluster.toJSON()).match(/"LaunchTaggedNodes"/g);
+      expect(launch).toHaveLength(1);
+      cluster.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'LaunchTaggedNodes',
+              Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'aws:RequestTag/genai:environment': name }) }),
+            }),
+          ]),
+        },
+      });
+      expect(text).not.toContain(`\\"genai:environment\\":\\"${other}\\"`);
+    });
+
     test('logs every control-plane type to a pre-created log group with retention, deleted after the cluster', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
         Logging: {
