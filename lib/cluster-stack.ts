@@ -175,6 +175,8 @@ export class ClusterStack extends Stack {
       logRetention: config.cluster.logRetentionDays,
       removalPolicy,
     });
+    // Its controller's pods need nodes: with general-purpose off, only our pool runs them (and it goes after the add-on).
+    this.containerInsights.addon.node.addDependency(this.nodes);
   }
 
   /**

@@ -82,6 +82,13 @@ describe('ClusterStack', () => {
       expect(text).not.toContain(`\\"genai:environment\\":\\"${other}\\"`);
     });
 
+    test('installs the Container Insights add-on only once our pool exists (its controller needs a node), and removes it first', () => {
+      const [addon] = Object.values(
+        cluster.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'amazon-cloudwatch-observability' } }),
+      );
+      expect(addon!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^NodesChart/)]));
+    });
+
     test('logs every control-plane type to a pre-created log group with retention, deleted after the cluster', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
         Logging: {
