@@ -47,6 +47,7 @@ export type AlarmName =
   | 'ValkeyMemoryHigh'
   | 'ClickHouseVolumeHigh'
   | 'ClickHouseVolumeNotReported'
+  | 'ClickHouseBackupMissing'
   | 'OpenWebUiUnhealthy'
   | 'WebLoadBalancer5xx';
 
@@ -55,6 +56,15 @@ export const GATEWAY_DOWN_CHILDREN = ['NoHealthyGatewayTargets', 'Gateway5xxRate
 
 /** The volume report runs every 5 minutes; this many minutes without one is "not reported". */
 const CLICKHOUSE_REPORT_WINDOW_MINUTES = 15;
+
+/**
+ * The daily backup (k8s/clickhouse-backup.ts: 02:30 UTC, at most 6 hours) puts one point when it succeeds. Five empty
+ * 6-hour windows in a row, 30 hours, is a day's run missed or failed, plus its 6 hours: the alarm then fires within
+ * hours of a failed run, never for a run that is still allowed to be going. CloudWatch allows up to 7 days of
+ * evaluation for periods of an hour or more (PutMetricAlarm, Period).
+ */
+const BACKUP_WINDOW = Duration.hours(6);
+const BACKUP_WINDOWS = 5;
 
 /**
  * One alarm per failure a platform engineer acts on, and a composite "gateway down" (no healthy LiteLLM
@@ -188,6 +198,22 @@ export class PlatformAlarms extends Construct {
         },
       ),
     };
+    const backups = m.clickhouseBackupsCreated(BACKUP_WINDOW);
+    if (backups) {
+      alarms.ClickHouseBackupMissing = alarm(
+        'ClickHouseBackupMissing',
+        `No ClickHouse backup created for ${(BACKUP_WINDOWS * BACKUP_WINDOW.toHours()).toString()} hours: the daily backup CronJob failed, was skipped or could not publish`,
+        {
+          metric: backups,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: BACKUP_WINDOWS,
+          datapointsToAlarm: BACKUP_WINDOWS,
+          // A failed run puts nothing: no data is exactly what this alarm is for.
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        },
+      );
+    }
     const throttles = m.bedrockThrottlesInRegion();
     if (throttles) {
       alarms.BedrockThrottling = alarm('BedrockThrottling', 'Bedrock is throttling LiteLLM (quota or on-demand capacity)', {

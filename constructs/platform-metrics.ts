@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CLICKHOUSE_BACKUP_METRIC } from '../lib/shared/clickhouse-backup';
 import { CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
 
 /**
@@ -36,6 +37,8 @@ export interface PlatformMetricsProps {
   readonly environment: string;
   /** The public web load balancer (only with web.domain). @default none */
   readonly web?: WebLoadBalancerMetricsProps;
+  /** A daily ClickHouse backup runs here (backup.enabled), putting CLICKHOUSE_BACKUP_METRIC. @default false */
+  readonly clickhouseBackups?: boolean;
 }
 
 /** Full names (`app/<name>/<id>`, `targetgroup/<name>/<id>`) of the web load balancer and Open WebUI's target group. */
@@ -300,6 +303,19 @@ export class PlatformMetrics {
   }
 
   /** Throttles summed over the models an alarm can watch (alarms read metrics of their own region only). */
+  /** ClickHouse backups created per `period` (one data point per successful run); undefined where none run. */
+  clickhouseBackupsCreated(period: Duration): cloudwatch.Metric | undefined {
+    if (!this.props.clickhouseBackups) return undefined;
+    return new cloudwatch.Metric({
+      namespace: CLICKHOUSE_BACKUP_METRIC.namespace,
+      metricName: CLICKHOUSE_BACKUP_METRIC.metricName,
+      dimensionsMap: { [CLICKHOUSE_BACKUP_METRIC.dimension]: this.props.environment },
+      statistic: 'Sum',
+      period,
+      label: 'backups created',
+    });
+  }
+
   bedrockThrottlesInRegion(): cloudwatch.MathExpression | undefined {
     const local = this.props.bedrockModels.filter((m) => m.region === this.props.region);
     if (local.length === 0) return undefined;

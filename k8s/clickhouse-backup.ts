@@ -1,6 +1,6 @@
-import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { AllowPolicy, podsIn, tcp } from './constructs/network-policy';
+import { CLICKHOUSE_BACKUP_METRIC } from '../lib/shared/clickhouse-backup';
+import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
 import { restrictedCronJob } from './constructs/restricted-cron-job';
 import { plainEnv, resources, restrictedContainerSecurityContext, scratchDirs, secretEnv } from './constructs/pod-security';
 import { appLabels } from './endpoints';
@@ -10,11 +10,10 @@ import { IMAGES, imageRef } from './versions';
 /** Names and timing of the backup job. */
 export const CLICKHOUSE_BACKUP = {
   cronJob: 'clickhouse-backup',
-  serviceAccount: 'clickhouse-backup',
   labels: appLabels('clickhouse', 'backup'),
   /** Daily at 02:30 UTC, away from the working day's traffic. */
   schedule: '30 2 * * *',
-  /** `nobody`: the client needs no user of its own (test/contracts/clickhouse.test.ts, volume report). */
+  /** `nobody`: neither image needs a user of its own (test/contracts/clickhouse.test.ts, volume report). */
   uid: 65534,
   /** Langfuse keeps all its tables in this database. */
   database: 'default',
@@ -47,8 +46,22 @@ while :; do
   esac
 done`;
 
+// Runs only after the backup container exited 0 (an init container that fails fails the pod): one data point per
+// backup created, which the "backup missing" alarm counts. Nothing is put for a failed or skipped run.
+export const PUBLISH_SCRIPT = `set -eu
+exec aws cloudwatch put-metric-data --namespace "$METRIC_NAMESPACE" --metric-name "$METRIC_NAME" \\
+  --dimensions "$METRIC_DIMENSION=$ENVIRONMENT" --unit "$METRIC_UNIT" --value 1`;
+
 export interface ClickHouseBackupProps {
   readonly namespace: string;
+  /**
+   * Service account of the run: the volume publisher's (IDENTITIES.clickhouseMetrics), whose role may only put metrics
+   * into CLICKHOUSE_BACKUP_METRIC.namespace. Created by ClickHouseVolumeMetrics, not here.
+   */
+  readonly serviceAccount: string;
+  /** Environment name, the success metric's dimension value. */
+  readonly environment: string;
+  readonly region: string;
   /** Host name of the replica the backup runs on (one pod behind the headless Service). */
   readonly host: string;
   /** ClickHouse native protocol port (clickhouse-client). */
@@ -69,7 +82,8 @@ export interface ClickHouseBackupProps {
 
 /**
  * A daily full `BACKUP DATABASE default TO S3(...)` of Langfuse's tables into the backup bucket. The server writes
- * to S3 with its own role; the job only asks it to, over the native port, and needs no AWS access of its own.
+ * to S3 with its own role; the job only asks it to, over the native port, then puts one data point of
+ * CLICKHOUSE_BACKUP_METRIC when the backup was created.
  */
 export class ClickHouseBackup extends Construct {
   constructor(scope: Construct, id: string, props: ClickHouseBackupProps) {
@@ -77,10 +91,6 @@ export class ClickHouseBackup extends Construct {
     if (!/^https:\/\/[^/]+\/(.+\/)?$/.test(props.backupUrl)) {
       throw new Error(`backupUrl: ${props.backupUrl} must be an https URL ending in / (the folder backups are written under)`);
     }
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: CLICKHOUSE_BACKUP.serviceAccount, namespace: props.namespace },
-      automountServiceAccountToken: false,
-    });
     cronJob(this, props);
     networkPolicies(this, props);
   }
@@ -98,10 +108,10 @@ function cronJob(scope: Construct, props: ClickHouseBackupProps): void {
     // A retry would start a second full backup under a new name; the next day's run is the retry.
     backoffLimit: 0,
     activeDeadlineSeconds: CLICKHOUSE_BACKUP.deadlineSeconds,
-    serviceAccount: CLICKHOUSE_BACKUP.serviceAccount,
+    serviceAccount: props.serviceAccount,
     uid: CLICKHOUSE_BACKUP.uid,
     volumes: tmp.volumes,
-    containers: [
+    initContainers: [
       {
         name: 'backup',
         image: imageRef(IMAGES.clickhouse),
@@ -124,17 +134,38 @@ function cronJob(scope: Construct, props: ClickHouseBackupProps): void {
         volumeMounts: [...tmp.mounts],
       },
     ],
+    containers: [
+      {
+        name: 'publish',
+        image: imageRef(IMAGES.awsCli),
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
+        env: plainEnv({
+          HOME: '/tmp',
+          AWS_REGION: props.region,
+          AWS_PAGER: '',
+          METRIC_NAMESPACE: CLICKHOUSE_BACKUP_METRIC.namespace,
+          METRIC_NAME: CLICKHOUSE_BACKUP_METRIC.metricName,
+          METRIC_DIMENSION: CLICKHOUSE_BACKUP_METRIC.dimension,
+          METRIC_UNIT: CLICKHOUSE_BACKUP_METRIC.unit,
+          ENVIRONMENT: props.environment,
+        }),
+        securityContext: restrictedContainerSecurityContext(),
+        resources: resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' }),
+        volumeMounts: [...tmp.mounts],
+      },
+    ],
   });
 }
 
-/** The job reaches the servers' native port and nothing else (DNS comes from the namespace's own policy). */
+/** The job reaches the servers' native port and HTTPS out (STS, CloudWatch); DNS comes from the namespace's own policy. */
 function networkPolicies(scope: Construct, props: ClickHouseBackupProps): void {
   const labels = CLICKHOUSE_BACKUP.labels;
   new AllowPolicy(scope, 'Egress', {
     name: `${CLICKHOUSE_BACKUP.cronJob}-egress`,
     namespace: props.namespace,
     podLabels: labels,
-    egress: [{ to: [podsIn(props.namespace, props.serverLabels)], ports: [tcp(props.nativePort)] }],
+    egress: [{ to: [podsIn(props.namespace, props.serverLabels)], ports: [tcp(props.nativePort)] }, httpsAnywhere()],
   });
   // Added to the servers' own ingress policy (policies are additive): the native port, from the job only.
   new AllowPolicy(scope, 'ServerIngress', {

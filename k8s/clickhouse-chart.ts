@@ -22,6 +22,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './renderers/checksum
 import { CLICKHOUSE_BACKUP_PREFIX } from '../lib/shared/clickhouse-backup';
 import { CLICKHOUSE_ENV, CLICKHOUSE_USER, renderClickHouseConfig } from './renderers/clickhouse-config';
 import { IMAGES, imageRef } from './versions';
+import { platformNodeSelector } from '../lib/shared/node-pool';
 
 /** The clickhouse user of the official image. */
 export const CLICKHOUSE_UID = 101;
@@ -95,6 +96,10 @@ export class ClickHouseChart extends Chart {
     if (backupUrl) {
       new ClickHouseBackup(this, 'Backup', {
         namespace,
+        // The volume publisher's account: its role may put metrics into the one namespace both jobs use.
+        serviceAccount: IDENTITIES.clickhouseMetrics.serviceAccount,
+        environment: config.name,
+        region: aws.region,
         // One replica by name: the job asks the same server for the backup's status (system.backups is per server).
         host: clickhouseReplicaHosts(replicas, namespace)[0]!,
         nativePort: n.tcpPort,
@@ -167,6 +172,7 @@ function statefulSet(scope: Construct, config: ClickHouseChartConfig, aws: Platf
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(CLICKHOUSE_UID),
           terminationGracePeriodSeconds: 60,
+          nodeSelector: platformNodeSelector(),
           topologySpreadConstraints: spreadAcrossZones(LABELS.clickhouse),
           volumes: [...scratch.volumes, { name: 'config', configMap: { name: n.config } }],
           containers: [serverContainer(config, aws, props, scratch.mounts)],

@@ -1,3 +1,4 @@
+import { platformNodeSelector } from '../lib/shared/node-pool';
 import { SECRETS_OPERATOR } from './identities';
 
 const restrictedContainer = {
@@ -21,6 +22,8 @@ export function externalSecretsHelmValues(): Record<string, unknown> {
   const container = { ...restrictedContainer, enabled: true };
   return {
     installCRDs: true,
+    // Controller, webhook and cert controller alike (each falls back to global.nodeSelector): on our tagged nodes.
+    global: { nodeSelector: platformNodeSelector() },
     // Only the namespaced ExternalSecret and SecretStore are used; the rest stays off.
     processClusterExternalSecret: false,
     processClusterPushSecret: false,

@@ -30,6 +30,7 @@ import {
 import { guardrailEnvNames } from '../lib/shared/guardrails';
 import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
+import { platformNodeSelector } from '../lib/shared/node-pool';
 
 /**
  * The `-non_root` image's own user: `USER nobody` in BerriAI/litellm docker/Dockerfile.non_root, which is
@@ -276,6 +277,7 @@ function migrationJob(scope: Construct, env: readonly k8s.EnvVar[]): void {
           serviceAccountName: IDENTITIES.litellm.serviceAccount,
           automountServiceAccountToken: false,
           restartPolicy: 'OnFailure',
+          nodeSelector: platformNodeSelector(),
           securityContext: restrictedPodSecurityContext(LITELLM_UID),
           volumes: [...scratch.volumes, ...CONFIG_FILE.volumes],
           containers: [

@@ -2,9 +2,10 @@
  * Review render: every environment's charts as YAML, one file per chart, with readable placeholders.
  * Pure apart from the caller's file I/O, so tests and `bin/render-manifests.ts` share it.
  */
-import { App } from 'cdk8s';
+import { App, type ChartProps } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { NodesChart, type NodesChartProps } from './nodes-chart';
 import { CHART_IDS, chartsInApplyOrder, createPlatformCharts, placeholderAwsValues } from './platform-charts';
 
 export const MANIFESTS_DIR = 'manifests';
@@ -16,11 +17,24 @@ export function renderEnvironmentManifests(config: EnvironmentConfig): Record<st
   const app = new App();
   const charts = createPlatformCharts(app, { config, aws: placeholderAwsValues(config) });
   const files: Record<string, string> = {};
-  for (const [name, chart] of chartsInApplyOrder(charts)) {
+  // The cluster stack applies this one, before everything else.
+  const nodes = new NodesChart(app, 'nodes', placeholderNodesProps(config));
+  for (const [id, chart] of [['nodes', nodes] as const, ...chartsInApplyOrder(charts).map(([name, c]) => [CHART_IDS[name], c] as const)]) {
     const docs = chart.toJson().map((obj) => stringify(obj, { lineWidth: 0, sortMapEntries: false }));
-    files[`${MANIFESTS_DIR}/${config.name}/${CHART_IDS[name]}.yaml`] = HEADER + docs.join('---\n');
+    files[`${MANIFESTS_DIR}/${config.name}/${id}.yaml`] = HEADER + docs.join('---\n');
   }
   return files;
+}
+
+/** Readable stand-ins for the node role, subnets and security group the cluster stack gives the nodes chart. */
+export function placeholderNodesProps(config: EnvironmentConfig): Omit<NodesChartProps, keyof ChartProps> {
+  return {
+    environment: config.name,
+    nodeRoleName: '<auto-mode-node-role-name>',
+    subnetIds: config.network.availabilityZones.map((zone) => `<workloads-subnet-id-${zone}>`),
+    securityGroupIds: ['<cluster-security-group-id>'],
+    ...(config.cluster.nodeLimits ? { limits: config.cluster.nodeLimits } : {}),
+  };
 }
 
 /** Every environment's files. */

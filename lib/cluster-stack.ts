@@ -5,6 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { POSTGRES_PORT } from '../constructs/aurora-postgres';
 import { ClusterEndpointTunnel, PORT_FORWARDING_DOCUMENT, TUNNEL_LOCAL_PORT } from '../constructs/cluster-endpoint-tunnel';
@@ -15,6 +16,7 @@ import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
 import { IDENTITIES, type ServiceAccountRoles, type WorkloadName } from '../k8s/identities';
+import { NodesChart } from '../k8s/nodes-chart';
 import { bedrockInvokeStatements } from './bedrock-access';
 import type { EnvironmentConfig } from './config/schema';
 import type { DataStack } from './data-stack';
@@ -22,7 +24,7 @@ import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { CLICKHOUSE_VOLUME_METRIC } from './shared/clickhouse-volume';
 import { EKS_CLUSTER_NAME_TAG } from './shared/cluster-ownership';
-import { clickhouseVolumeTags } from './shared/cost-tags';
+import { clickhouseVolumeTags, nodeTags } from './shared/cost-tags';
 
 export interface ClusterStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -55,6 +57,14 @@ const BLOCK_STORAGE_TAG_KEYS = [
   'KubernetesCluster',
 ];
 
+/** The tag keys AmazonEKSComputePolicy lets Auto Mode put on the instances and launch templates it creates (test/contracts/eks-auto-mode.test.ts). */
+const COMPUTE_TAG_KEYS = [
+  EKS_CLUSTER_NAME_TAG,
+  'eks:kubernetes-node-class-name',
+  'eks:kubernetes-node-pool-name',
+  'kubernetes.io/cluster/*',
+];
+
 /**
  * EKS Auto Mode cluster with KMS envelope encryption of Kubernetes secrets, control-plane logs,
  * admin access entries, a kubectl provider, and one IAM role per workload service account.
@@ -72,6 +82,8 @@ export class ClusterStack extends Stack {
   readonly endpointTunnel?: ClusterEndpointTunnel;
   /** Bedrock guardrails by configured name (`guardrails`); LiteLLM's role may apply each of them. */
   readonly guardrails: Readonly<Record<string, BedrockGuardrail>>;
+  /** Our NodeClass and NodePool (k8s/nodes-chart.ts), applied before any workload and deleted after all of them. */
+  readonly nodes: eks.KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -103,7 +115,10 @@ export class ClusterStack extends Stack {
       clusterName,
       version: versions.version,
       defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
-      compute: { nodePools: ['system', 'general-purpose'] },
+      // general-purpose is off: its nodes cannot carry tags, so workloads run on our pool (k8s/nodes-chart.ts).
+      // system stays, for add-ons that tolerate its CriticalAddonsOnly taint, and so EKS keeps the node role and its
+      // access entry, which our NodeClass uses.
+      compute: { nodePools: ['system'] },
       vpc,
       vpcSubnets: [{ subnetGroupName: SUBNETS.workloads }],
       endpointAccess:
@@ -143,6 +158,8 @@ export class ClusterStack extends Stack {
     if (config.cluster.endpointTunnel) this.endpointTunnel = this.createEndpointTunnel(vpc);
 
     this.allowVolumeTags(config.name);
+    this.allowNodeTags(config.name);
+    this.nodes = this.createNodes(config.name, vpc, config.cluster.nodeLimits);
 
     this.allowClusterTo('Aurora', data.database.securityGroup, POSTGRES_PORT);
     this.allowClusterTo('Valkey', data.cache.securityGroup, CACHE_PORT);
@@ -158,6 +175,8 @@ export class ClusterStack extends Stack {
       logRetention: config.cluster.logRetentionDays,
       removalPolicy,
     });
+    // Its controller's pods need nodes: with general-purpose off, only our pool runs them (and it goes after the add-on).
+    this.containerInsights.addon.node.addDependency(this.nodes);
   }
 
   /**
@@ -242,6 +261,57 @@ export class ClusterStack extends Stack {
   }
 
   /**
+   * Our NodeClass and NodePool, applied right after the cluster (before the platform stack's workloads). The node
+   * role is the one aws-eks-v2 made for the built-in pools: EKS created its access entry with the cluster, which a
+   * NodeClass naming the same role relies on (EKS user guide, create-node-class, "Considerations").
+   */
+  private createNodes(environment: string, vpc: ec2.IVpc, nodeLimits?: EnvironmentConfig['cluster']['nodeLimits']): eks.KubernetesManifest {
+    const nodeRole = this.cluster.node.tryFindChild('ClusternodePoolRole');
+    if (!(nodeRole instanceof iam.Role))
+      throw new Error('nodes: the cluster has no ClusternodePoolRole for the NodeClass (aws-eks-v2 changed?)');
+    const chart = new NodesChart(new cdk8s.App(), 'nodes', {
+      environment,
+      nodeRoleName: nodeRole.roleName,
+      subnetIds: vpc.selectSubnets({ subnetGroupName: SUBNETS.workloads }).subnetIds,
+      securityGroupIds: [this.cluster.clusterSecurityGroupId],
+      ...(nodeLimits ? { limits: nodeLimits } : {}),
+    });
+    return new eks.KubernetesManifest(this, 'NodesChart', {
+      cluster: this.cluster,
+      manifest: chart.toJson() as Record<string, unknown>[],
+      prune: true,
+    });
+  }
+
+  /**
+   * The managed AmazonEKSComputePolicy lets Auto Mode launch instances only with its own tag keys, so the NodeClass's
+   * `tags` need this grant on the cluster role (EKS user guide, auto-learn-iam, "Custom AWS tags for EKS Auto
+   * resources", Compute statement). Narrower than the guide's example: in this cluster, and only with exactly our
+   * tag values beside the managed policy's keys (a launch with any other tag, or another value, still fails). Tagging on create is already
+   * allowed by the managed policy (ec2:CreateTags with ec2:CreateAction), so no CreateTags here.
+   */
+  private allowNodeTags(environment: string): void {
+    const tags = Object.entries(nodeTags(environment));
+    this.cluster.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LaunchTaggedNodes',
+        actions: ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateLaunchTemplate'],
+        // One launch touches instances, volumes, interfaces and launch templates; the conditions do the narrowing.
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            [`aws:RequestTag/${EKS_CLUSTER_NAME_TAG}`]: this.clusterName,
+            ...Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+          },
+          // As the managed policy and the guide: present, any value (which values Auto Mode writes is not documented).
+          StringLike: { 'aws:RequestTag/eks:kubernetes-node-class-name': '*', 'aws:RequestTag/eks:kubernetes-node-pool-name': '*' },
+          'ForAllValues:StringLike': { 'aws:TagKeys': [...COMPUTE_TAG_KEYS, ...tags.map(([key]) => key)] },
+        },
+      }),
+    );
+  }
+
+  /**
    * Auto Mode nodes carry the cluster security group. The rule lives in this stack so the data
    * stack never depends on the cluster (that would be a cycle).
    */
@@ -292,7 +362,7 @@ export class ClusterStack extends Stack {
     const clickhouse = roleFor('clickhouse', 'ClickHouse: its S3 disk bucket');
     clickhouse.addManagedPolicy(data.accessPolicies.clickhouse);
 
-    const clickhouseMetrics = roleFor('clickhouseMetrics', 'ClickHouse volume use: publish its one CloudWatch metric');
+    const clickhouseMetrics = roleFor('clickhouseMetrics', 'ClickHouse volume use and backup success: publish their CloudWatch metrics');
     clickhouseMetrics.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PutClickHouseVolumeMetric',

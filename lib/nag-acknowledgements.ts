@@ -165,6 +165,12 @@ function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data
     'Auto Mode names the EBS volumes it creates; the CreateVolume grant for our volume tags is narrowed by its conditions (the cluster name and exactly our tag values and keys).',
     [resourceFinding(cluster.role, stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' }))],
   );
+  ack(
+    cluster.role,
+    'IAM5',
+    "One node launch creates instances, volumes, interfaces and launch templates whose ids do not exist yet; the launch grant for our node tag is narrowed by its conditions (this cluster's name, exactly our tag value, and the managed policy's tag keys plus ours).",
+    ['Resource::*'],
+  );
   ack(kubectlHandler, 'L1', "The kubectl handler is CDK's own Python function; CDK pins its runtime together with the kubectl layer.");
   Validations.of(cluster).acknowledge({
     id: 'CloudFormation-Validate::W9009',

@@ -142,6 +142,8 @@ function observedResources(config: EnvironmentConfig, edge: EdgeStack, data: Dat
         }
       : {}),
     namespaces: [...new Set([IDENTITIES.litellm.namespace, IDENTITIES.langfuse.namespace])],
+    // The ClickHouse chart runs the daily backup exactly where the data stack made its bucket.
+    clickhouseBackups: data.clickhouseBackup !== undefined,
     // One entry per model id and region this account calls (every deployment of every group, standbys too:
     // they take the traffic in an outage). Metrics of a model called in another account stay in that account.
     bedrockModels: [

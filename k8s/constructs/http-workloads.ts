@@ -11,6 +11,7 @@ import {
   spreadAcrossZones,
 } from './pod-security';
 import { type HttpProbePaths, httpProbes } from './probes';
+import { platformNodeSelector } from '../../lib/shared/node-pool';
 
 /** Kubernetes' own grace period, which applies when a workload sets none. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -137,6 +138,7 @@ function deploymentProps(w: HttpWorkloadProps): k8s.KubeDeploymentProps {
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(w.uid),
           terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
+          nodeSelector: platformNodeSelector(),
           topologySpreadConstraints: spreadAcrossZones(w.labels),
           volumes: [...scratch.volumes, ...(w.extraVolumes?.volumes ?? [])],
           initContainers: w.initContainers ? [...w.initContainers] : undefined,

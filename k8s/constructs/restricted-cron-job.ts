@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { restrictedPodSecurityContext } from './pod-security';
+import { platformNodeSelector } from '../../lib/shared/node-pool';
 
 export interface RestrictedCronJobProps {
   /** Name of the CronJob. */
@@ -47,6 +48,7 @@ export function restrictedCronJob(scope: Construct, id: string, props: Restricte
             metadata: { labels: { ...props.labels } },
             spec: {
               restartPolicy: 'Never',
+              nodeSelector: platformNodeSelector(),
               serviceAccountName: props.serviceAccount,
               automountServiceAccountToken: false,
               securityContext: restrictedPodSecurityContext(props.uid),

@@ -115,6 +115,11 @@ const clusterSchema = z.strictObject({
   /** More IAM roles granted cluster admin through EKS access entries (a team's SSO role, a break-glass role). */
   adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)')).default([]),
   logRetentionDays: logRetention.default(14),
+  /**
+   * Most vCPUs and GiB of memory the platform's nodes (the genai-platform NodePool) may add up to: a runaway
+   * autoscaler cannot buy more, and pods beyond it stay Pending. Absent: no limit, as with the built-in pools.
+   */
+  nodeLimits: z.strictObject({ cpu: z.number().int().min(2).max(100000), memoryGi: z.number().int().min(4).max(1000000) }).optional(),
 });
 
 const workloadsSchema = z.strictObject({

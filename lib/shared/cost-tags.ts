@@ -22,3 +22,11 @@ export function clickhouseVolumeTags(environment: string): Record<string, string
     tagSpecification_2: `${BACKUP_TAG}=${environment}`,
   };
 }
+
+/**
+ * The EC2 tags our Auto Mode NodeClass puts on every node it launches (k8s/nodes-chart.ts), which the cluster role may
+ * add on launch and nothing else (lib/cluster-stack.ts).
+ */
+export function nodeTags(environment: string): Record<string, string> {
+  return { [ENVIRONMENT_TAG]: environment };
+}

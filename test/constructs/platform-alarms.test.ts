@@ -272,6 +272,43 @@ describe('PlatformAlarms', () => {
     expect(rule).toContain(stack.getLogicalId(alarms.alarms.NoHealthyGatewayTargets!.node.defaultChild as never));
   });
 
+  test('with daily ClickHouse backups, alarms after five empty 6-hour windows of the success metric, and pages the topic itself', () => {
+    const { stack, construct } = build({}, { clickhouseBackups: true });
+    const alarms = construct();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({
+          MetricStat: {
+            Metric: {
+              Namespace: 'GenAIPlatform/ClickHouse',
+              MetricName: 'BackupsCreated',
+              Dimensions: [{ Name: 'Environment', Value: 'test' }],
+            },
+            Period: 6 * 3600,
+            Stat: 'Sum',
+          },
+        }),
+      ],
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      // A failed run puts nothing; "missing" would leave the alarm in INSUFFICIENT_DATA forever.
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Topic') }],
+    });
+    // Out of "gateway down": a missed backup does not stop the gateway.
+    const rule = JSON.stringify(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(rule).not.toContain(stack.getLogicalId(alarms.alarms.ClickHouseBackupMissing!.node.defaultChild as never));
+  });
+
+  test('never alarms on a backup where none runs (no backup bucket, as in dev)', () => {
+    const { stack, construct } = build();
+    expect(construct().alarms.ClickHouseBackupMissing).toBeUndefined();
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('BackupsCreated');
+  });
+
   test('has no Bedrock alarm when no Bedrock model is called in its region', () => {
     const { stack, construct } = build({}, { bedrockModels: [] });
     expect(construct().alarms.BedrockThrottling).toBeUndefined();

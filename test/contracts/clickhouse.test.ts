@@ -226,7 +226,7 @@ describe('ClickHouse backups (prod)', () => {
   const server = xml.parse(find(manifests, 'ConfigMap', 'clickhouse-config').data['config.xml']).clickhouse;
   const users = xml.parse(find(manifests, 'ConfigMap', 'clickhouse-config').data['users.xml']).clickhouse.users;
   const serverEnv = envOf(sts.spec.template.spec.containers[0]);
-  const job = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob).spec.jobTemplate.spec.template.spec.containers[0];
+  const job = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob).spec.jobTemplate.spec.template.spec.initContainers[0];
 
   test('prod backs up (the job exists only where backups are enabled)', () => {
     expect(cfg.backup.enabled).toBe(true);

@@ -21,12 +21,21 @@
  *   awscli/customizations/putmetricdata.py (commit 037f1c8a) and docker/Dockerfile (commits 6cddf613, 1c30287a);
  *   missing data: docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudwatch.TreatMissingData.html and the
  *   PutMetricAlarm TreatMissingData parameter (breaching | notBreaching | ignore | missing; default missing).
+ * - The ClickHouse backup success metric (read 2026-12-06): PutMetricAlarm Period (docs.aws.amazon.com/AmazonCloudWatch/
+ *   latest/APIReference/API_PutMetricAlarm.html, as the AWS SDK for Kotlin reference restates it): Period x
+ *   EvaluationPeriods may reach 7 days for periods of an hour or more, 1 day below that. Considered and not used:
+ *   aws/amazon-cloudwatch-agent (commit ab55b8da) publishes pod_status_failed only with enhanced observability, with
+ *   {FullPodName, PodName, Namespace, ClusterName} among its sets, PodName being the CronJob's name for its Job's pods
+ *   (plugins/processors/k8sdecorator/stores/podstore.go, translator/translate/otel/exporter/awsemf/kubernetes.go): it
+ *   says nothing when a run never starts, which the missing success point does.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { PUBLISH_SCRIPT, VOLUME_METRICS } from '../../k8s/clickhouse-volume-metrics';
 import { IDENTITIES } from '../../k8s/identities';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { CLICKHOUSE_VOLUME_METRIC } from '../../lib/shared/clickhouse-volume';
+import { CLICKHOUSE_BACKUP_METRIC } from '../../lib/shared/clickhouse-backup';
+import { CLICKHOUSE_BACKUP } from '../../k8s/clickhouse-backup';
 import { allManifests, find } from '../k8s/support/charts';
 import { synthEnvironment } from '../support/app';
 
@@ -278,6 +287,40 @@ describe.each(Object.keys(ENVIRONMENTS))('CloudWatch contract (%s)', (env) => {
     expect(PUBLISH_SCRIPT).toContain('--dimensions "$METRIC_DIMENSION=$ENVIRONMENT"');
     expect(config.name).toMatch(/^[a-z0-9]+$/);
     expect(CLICKHOUSE_VOLUME_METRIC.unit).toBe('Percent');
+  });
+
+  test('the backup success metric: put by the backup job under the role that may write its namespace, read back by the alarm only where backups run', () => {
+    // PutMetricData: a metric is its namespace, name and full dimension set; the role's cloudwatch:namespace
+    // condition (above) admits exactly one namespace, so both CronJobs put into it under the same account.
+    const alarms = Object.values(templates.observability.findResources('AWS::CloudWatch::Alarm')) as Json[];
+    const onBackups = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? '').includes(CLICKHOUSE_BACKUP_METRIC.metricName));
+    const backupJob = allManifests(config).find((m) => m.kind === 'CronJob' && m.metadata.name === CLICKHOUSE_BACKUP.cronJob);
+    if (!config.backup.enabled) {
+      expect([onBackups, backupJob]).toEqual([[], undefined]);
+      return;
+    }
+    expect(CLICKHOUSE_BACKUP_METRIC.namespace).toBe(CLICKHOUSE_VOLUME_METRIC.namespace);
+    expectReads(CLICKHOUSE_BACKUP_METRIC.namespace, CLICKHOUSE_BACKUP_METRIC.metricName, [CLICKHOUSE_BACKUP_METRIC.dimension]);
+    expect(onBackups).toHaveLength(1);
+    const [alarm] = onBackups;
+    expect(alarm.Properties.Metrics[0].MetricStat.Metric.Dimensions).toEqual([
+      { Name: CLICKHOUSE_BACKUP_METRIC.dimension, Value: config.name },
+    ]);
+    // Within CloudWatch's limit for periods of an hour or more, and longer than a day's run plus its deadline.
+    const seconds = alarm.Properties.Metrics[0].MetricStat.Period * alarm.Properties.EvaluationPeriods;
+    expect(alarm.Properties.Metrics[0].MetricStat.Period).toBeGreaterThanOrEqual(3600);
+    expect(seconds).toBeLessThanOrEqual(7 * 24 * 3600);
+    expect(seconds).toBeGreaterThanOrEqual(24 * 3600 + CLICKHOUSE_BACKUP.deadlineSeconds);
+    expect(alarm.Properties.TreatMissingData).toBe('breaching');
+    const pod = backupJob!.spec.jobTemplate.spec.template.spec;
+    expect(pod.serviceAccountName).toBe(IDENTITIES.clickhouseMetrics.serviceAccount);
+    const env = Object.fromEntries(pod.containers[0].env.map((e: Json) => [e.name, e.value]));
+    expect([env.METRIC_NAMESPACE, env.METRIC_NAME, env.METRIC_DIMENSION, env.ENVIRONMENT]).toEqual([
+      CLICKHOUSE_BACKUP_METRIC.namespace,
+      CLICKHOUSE_BACKUP_METRIC.metricName,
+      CLICKHOUSE_BACKUP_METRIC.dimension,
+      config.name,
+    ]);
   });
 
   test('the AWS CLI image sets no USER, so the publisher is made to run as a non-root uid', () => {

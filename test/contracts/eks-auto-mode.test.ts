@@ -11,6 +11,8 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
+import { NODE_POOL_LABEL } from '../../lib/shared/node-pool';
+import { nodeClassSchema, nodePoolSchema } from '../../k8s/imports/eks-auto-mode';
 import { Testing } from 'cdk8s';
 import { allManifests, charts, config, ENVIRONMENT_NAMES, type Manifest } from '../k8s/support/charts';
 import { synthEnvironment } from '../support/app';
@@ -192,6 +194,142 @@ describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract (%s)', (env) => {
       for (const condition of byTag)
         expect(Object.values(condition)).toEqual([expect.stringMatching(new RegExp(`^(${clusterName}|owned)$`))]);
     }
+  });
+});
+
+/** The objects a KubernetesManifest resource applies, each CloudFormation intrinsic kept as its JSON text. */
+function appliedObjects(template: Template, idPrefix: string): Manifest[] {
+  return Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+    .filter(([id]) => id.startsWith(idPrefix))
+    .flatMap(([, resource]) => {
+      const manifest = resource.Properties.Manifest as string | { 'Fn::Join': [string, unknown[]] };
+      const text =
+        typeof manifest === 'string'
+          ? manifest
+          : manifest['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : JSON.stringify(JSON.stringify(p)).slice(1, -1))).join('');
+      return JSON.parse(text) as Manifest[];
+    });
+}
+
+describe.each(ENVIRONMENT_NAMES)('EKS Auto Mode contract: tagged nodes (%s)', (env) => {
+  // Sources (read 2026-12-06): EKS user guide pages create-node-class, create-node-pool, set-builtin-node-pools and
+  // auto-learn-iam on docs.aws.amazon.com/eks/latest/userguide/ (create-node-class.adoc also at awsdocs commit
+  // 6121ad5a, critical-workload.adoc at commit 4d52b4d0); AmazonEKSComputePolicy v6 (iam-dataset commit 0328eaca,
+  // 2026-04-17) and AmazonEKSServiceRolePolicy (iam-dataset commit 0e749069); aws-cdk-lib 2.276.0 aws-eks-v2 cluster.js.
+  const { templates, config: envConfig } = synthEnvironment(env);
+  const [cluster] = resources(templates.cluster, 'AWS::EKS::Cluster');
+  const clusterName = cluster!.Properties.Name as string;
+  const nodes = appliedObjects(templates.cluster, 'NodesChart');
+  const nodeClass = nodes.find((m) => m.kind === 'NodeClass')!;
+  const nodePool = nodes.find((m) => m.kind === 'NodePool')!;
+  const roleId = (JSON.stringify(cluster!.Properties.RoleArn).match(/ClusterRole[0-9A-F]+/) ?? [])[0]!;
+  const clusterRoleStatements = resources(templates.cluster, 'AWS::IAM::Policy')
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Resource['Properties'][]);
+
+  test('the built-in general-purpose pool is off (its nodes use the default class, which takes no tags) and system stays on', () => {
+    // set-builtin-node-pools: both built-in pools use the default NodeClass, on-demand C/M/R instances of generation 5+,
+    // general-purpose amd64 only; system carries a CriticalAddonsOnly taint; at least one built-in pool must stay on
+    // for EKS to provision the default class. create-node-pool: the built-in pools cannot be changed, only switched.
+    // aws-eks-v2 2.276 sets computeConfig.nodeRoleArn (its own ClusternodePoolRole) unless nodePools is empty.
+    expect(cluster!.Properties.ComputeConfig).toEqual({
+      Enabled: true,
+      NodePools: ['system'],
+      NodeRoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ClusterClusternodePoolRole/), 'Arn'] },
+    });
+  });
+
+  test("our NodeClass names the cluster's node role by name, so the access entry EKS made with the cluster lets its nodes join", () => {
+    // create-node-class, "Node Class Specification": spec.role is the node IAM role's name; "Considerations": EKS
+    // creates an access entry for the node role when the cluster is created, and a class with another role needs an
+    // EC2 access entry with AmazonEKSAutoNodePolicy (which we would have to create, and which a duplicate would break).
+    const nodeRoleId = (cluster!.Properties.ComputeConfig.NodeRoleArn['Fn::GetAtt'] as string[])[0]!;
+    expect(JSON.parse(nodeClass.spec.role)).toEqual({ Ref: nodeRoleId });
+    for (const entry of resources(templates.cluster, 'AWS::EKS::AccessEntry'))
+      expect(JSON.stringify(entry.Properties.PrincipalArn)).not.toContain(nodeRoleId);
+  });
+
+  test('places nodes in the private workloads subnets and the cluster security group, by id, never by a tag a public subnet could carry', () => {
+    // create-node-class: subnetSelectorTerms and securityGroupSelectorTerms are required; a term selects by id or tags.
+    // The data stores admit the cluster security group (ClusterTo* ingress rules), as they did for the built-in class.
+    const subnets = (nodeClass.spec.subnetSelectorTerms as { id: string }[]).map((t) => JSON.stringify(JSON.parse(t.id)));
+    expect(subnets).toHaveLength(envConfig.network.availabilityZones.length);
+    for (const subnet of subnets) expect(subnet).toMatch(/WorkloadsSubnet/);
+    expect(nodeClass.spec.securityGroupSelectorTerms.map((t: { id: string }) => JSON.parse(t.id))).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]+$/), 'ClusterSecurityGroupId'] },
+    ]);
+    for (const term of [...nodeClass.spec.subnetSelectorTerms, ...nodeClass.spec.securityGroupSelectorTerms])
+      expect(Object.keys(term)).toEqual(['id']);
+  });
+
+  test('nodes carry the environment tag, which the cluster role may add on launch only with that value beside the managed keys', () => {
+    // auto-learn-iam, "Custom AWS tags for EKS Auto resources": the managed policies permit no user-defined tags; the
+    // page's Compute statement adds ec2:CreateFleet, RunInstances and CreateLaunchTemplate where aws:RequestTag/
+    // eks:eks-cluster-name is the session's cluster and node-class and node-pool name tags are present.
+    // AmazonEKSComputePolicy v6 launches only with tag keys eks:eks-cluster-name, eks:kubernetes-node-class-name,
+    // eks:kubernetes-node-pool-name and kubernetes.io/cluster/* (ForAllValues), and allows ec2:CreateTags only as part
+    // of those three calls (ec2:CreateAction). So our grant adds the launch calls, never CreateTags.
+    expect(nodeClass.spec.tags).toEqual({ 'genai:environment': env });
+    const grants = clusterRoleStatements.filter((s) => JSON.stringify(s.Action).includes('ec2:RunInstances'));
+    expect(grants).toHaveLength(1);
+    const [grant] = grants;
+    expect([...grant!.Action].sort()).toEqual(['ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:RunInstances']);
+    expect(grant!.Condition.StringEquals).toEqual({
+      [`aws:RequestTag/${EKS_CLUSTER_NAME_TAG}`]: clusterName,
+      'aws:RequestTag/genai:environment': env,
+    });
+    // Denies a launch with any other tag key (a team tag added to the NodeClass later) or another environment's value.
+    expect(grant!.Condition['ForAllValues:StringLike']['aws:TagKeys']).toEqual([
+      EKS_CLUSTER_NAME_TAG,
+      'eks:kubernetes-node-class-name',
+      'eks:kubernetes-node-pool-name',
+      'kubernetes.io/cluster/*',
+      'genai:environment',
+    ]);
+    expect(JSON.stringify(clusterRoleStatements)).not.toContain('ec2:CreateTags');
+  });
+
+  test('our pool launches what general-purpose did and names our class; the class is not called default', () => {
+    // set-builtin-node-pools (instance choice above); create-node-pool, "Sample NodePool": karpenter.sh/v1 NodePool,
+    // nodeClassRef { group eks.amazonaws.com, kind NodeClass, name }, requirements on the listed well-known labels.
+    expect(nodeClassSchema.parse(nodeClass).metadata.name).not.toBe('default');
+    expect(nodePoolSchema.parse(nodePool).spec.template.spec.nodeClassRef.name).toBe(nodeClass.metadata.name);
+    expect(nodePool.spec.template.spec.requirements).toEqual(
+      expect.arrayContaining([
+        { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+        { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+      ]),
+    );
+  });
+
+  test('every pod the platform runs asks for our pool by its karpenter.sh/nodepool label, the secrets operator included', () => {
+    // critical-workload.adoc: a workload is placed on a pool with nodeSelector karpenter.sh/nodepool: <pool name>.
+    const built = charts(config(env));
+    const manifests = [built.base, built.clickhouse, built.langfuse, built.litellm, ...(built.openWebUi ? [built.openWebUi] : [])].flatMap(
+      (chart) => Testing.synth(chart) as Manifest[],
+    );
+    const podSpecs = manifests.flatMap((m) => {
+      if (['Deployment', 'StatefulSet', 'Job'].includes(m.kind)) return [[`${m.kind}/${m.metadata.name}`, m.spec.template.spec]];
+      if (m.kind === 'CronJob') return [[`${m.kind}/${m.metadata.name}`, m.spec.jobTemplate.spec.template.spec]];
+      return [];
+    });
+    expect(podSpecs.length).toBeGreaterThan(4);
+    for (const [name, spec] of podSpecs) expect([name, spec.nodeSelector]).toEqual([name, { [NODE_POOL_LABEL]: nodePool.metadata.name }]);
+    const [operator] = resources(templates.platform, 'Custom::AWSCDK-EKS-HelmChart');
+    expect(JSON.parse(operator!.Properties.Values as string).global.nodeSelector).toEqual({ [NODE_POOL_LABEL]: nodePool.metadata.name });
+  });
+
+  test("our nodes are removed like the built-in pools' on destroy: launched tagged with the cluster's name, the pool deleted before the cluster", () => {
+    // AmazonEKSComputePolicy v6: every RunInstances/CreateFleet/CreateLaunchTemplate carries eks:eks-cluster-name =
+    // the cluster; AmazonEKSServiceRolePolicy (commit 0e749069) lets EKS terminate instances and delete launch
+    // templates tagged eks:eks-cluster-name (any value) or operated by eks.amazonaws.com. Our class launches through the
+    // same policy, so its instances carry the tag; the NetworkTeardown waits for their interfaces after the cluster.
+    // The chart depends on the cluster's kubectl barrier: CloudFormation deletes it (kubectl delete) before the cluster.
+    const [, resource] = Object.entries(templates.cluster.findResources('Custom::AWSCDK-EKS-KubernetesResource')).find(([id]) =>
+      id.startsWith('NodesChart'),
+    )!;
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ClusterKubectlReadyBarrier/)]));
+    expect(resource.DeletionPolicy).toBe('Delete');
   });
 });
 

@@ -49,6 +49,7 @@ const CHART_VALUE_KEYS: Readonly<Record<string, 'scalar' | 'free'>> = {
   'certController.podSecurityContext': 'free',
   'certController.securityContext': 'free',
   'certController.resources': 'free',
+  'global.nodeSelector': 'free',
 };
 
 /** Leaf paths of a values object, stopping at keys the chart renders as a whole map. */
@@ -99,6 +100,14 @@ describe('External Secrets Operator (chart 2.9.0)', () => {
     // does not forbid unknown keys, so a misspelt key would be silently ignored by Helm.
     const unknown = valuePaths(values).filter((path) => !CHART_VALUE_KEYS[path]);
     expect(unknown).toEqual([]);
+  });
+
+  test('the controller, webhook and cert controller each fall back to global.nodeSelector, so one value places all three', () => {
+    // Source: external-secrets v2.9.0 (commit 378bdb62) values.yaml (global.nodeSelector: {}; nodeSelector,
+    // webhook.nodeSelector, certController.nodeSelector: {}) and templates/deployment.yaml, webhook-deployment.yaml,
+    // cert-controller-deployment.yaml: `with .Values.<part>.nodeSelector | default .Values.global.nodeSelector`.
+    expect(values.global.nodeSelector).toEqual({ 'karpenter.sh/nodepool': expect.any(String) });
+    for (const part of [values, values.webhook, values.certController]) expect(part.nodeSelector).toBeUndefined();
   });
 
   test('a CRD the chart is told not to install has its reconciler turned off too', () => {

@@ -368,7 +368,7 @@ describe('Langfuse v3.194.1 single sign-on through the workforce identity provid
 });
 
 describe('Langfuse v3.194.1 data retention', () => {
-  // Source: langfuse/langfuse v3.194.1 (commit a75766c1, read 2026-12-06): web/src/features/entitlements/constants/
+  // Source: langfuse/langfuse v3.194.1 (commit a75766c1, read 2026-12-06, confirmed again the same day): web/src/features/entitlements/constants/
   // entitlements.ts grants "data-retention" only to the cloud Pro/Team/Enterprise plans and "self-hosted:enterprise"
   // (the oss and self-hosted:pro plans lack it); web/src/features/projects/server/projectsRouter.ts (setRetention)
   // and the admin API refuse a non-zero retention without it, and accept only 0 or at least 3 days; the retention job
@@ -384,6 +384,37 @@ describe('Langfuse v3.194.1 data retention', () => {
       const expiry = rules.find((r) => r.Prefix === prefix)?.ExpirationInDays;
       expect(expiry).toBe(days);
       if (expiry !== undefined) expect(expiry).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  test('sets no LANGFUSE_INIT_PROJECT_RETENTION: headless init applies it only with the data-retention entitlement', () => {
+    // Source: v3.194.1 web/src/initialize.ts: retentionDays comes from LANGFUSE_INIT_PROJECT_RETENTION only when
+    // hasEntitlementBasedOnPlan(getOrganizationPlanServerSide(), "data-retention"); without a licence it is dropped
+    // silently, so setting it would read as a retention that does not exist.
+    for (const env of ENVIRONMENT_NAMES) {
+      const manifests = allManifests(config(env));
+      for (const name of ['langfuse-web', 'langfuse-worker'])
+        expect(Object.keys(envOf(find(manifests, 'Deployment', name).spec.template.spec.containers[0]))).not.toContain(
+          'LANGFUSE_INIT_PROJECT_RETENTION',
+        );
+    }
+  });
+
+  test("puts no TTL on Langfuse's trace tables: Langfuse owns that schema and deletes by project, not by TTL", () => {
+    // Source: v3.194.1 packages/shared/clickhouse/migrations/clustered/*.up.sql: no migration sets a TTL on traces,
+    // observations, scores or the events tables (the only TTLs were on the aggregating tables 0023 created and 0029
+    // dropped, so a migration may drop and re-create a table, and a TTL we had added would go with it, unnoticed);
+    // worker/src/features/batch-data-retention-cleaner/index.ts deletes per project (retentionDays > 0, settable only
+    // with the entitlement) from traces, observations, scores, events_full and events_core with DELETE statements. A
+    // table-wide TTL would apply one period to every project and fight the next schema migration: not built.
+    for (const env of ENVIRONMENT_NAMES) {
+      const text = JSON.stringify(allManifests(config(env)));
+      expect(text).not.toMatch(/MODIFY TTL|ALTER TABLE/i);
+      const files = find(allManifests(config(env)), 'ConfigMap', 'clickhouse-config').data as Record<string, string>;
+      // The only TTL we set is on ClickHouse's own query log (system tables Langfuse never reads).
+      for (const [file, content] of Object.entries(files))
+        for (const table of ['traces', 'observations', 'scores', 'events_full', 'events_core'])
+          expect([file, content.includes(`<table>${table}</table>`)]).toEqual([file, false]);
     }
   });
 

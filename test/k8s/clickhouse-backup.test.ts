@@ -3,11 +3,22 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { BACKUP_SCRIPT, CLICKHOUSE_BACKUP, ClickHouseBackup, type ClickHouseBackupProps } from '../../k8s/clickhouse-backup';
+import {
+  BACKUP_SCRIPT,
+  CLICKHOUSE_BACKUP,
+  ClickHouseBackup,
+  PUBLISH_SCRIPT,
+  type ClickHouseBackupProps,
+} from '../../k8s/clickhouse-backup';
+import { IMAGES, imageRef } from '../../k8s/versions';
+import { CLICKHOUSE_BACKUP_METRIC } from '../../lib/shared/clickhouse-backup';
 import { find, type Manifest } from './support/charts';
 
 const props: ClickHouseBackupProps = {
   namespace: 'langfuse',
+  serviceAccount: 'clickhouse-metrics',
+  environment: 'prod',
+  region: 'eu-west-1',
   host: 'clickhouse-0.clickhouse-headless.langfuse.svc.cluster.local',
   nativePort: 9000,
   serverLabels: { 'app.kubernetes.io/name': 'clickhouse' },
@@ -26,24 +37,46 @@ describe('ClickHouseBackup', () => {
   const manifests = synth();
   const cronJob = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob);
   const pod = cronJob.spec.jobTemplate.spec.template.spec;
-  const container = pod.containers[0];
+  const container = pod.initContainers[0];
+  const publish = pod.containers[0];
 
   test('runs daily at 02:30 UTC, never two at once, and gives up before the next day', () => {
     expect(cronJob.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
     expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 6 * 3600 });
   });
 
-  test('runs under the restricted Pod Security Standard, as nobody, without an API token or an AWS role', () => {
+  test("runs under the restricted Pod Security Standard, as nobody, without an API token, as the metric publisher's account", () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toMatchObject({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    });
+    for (const c of [container, publish])
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
     expect(pod.automountServiceAccountToken).toBe(false);
-    const sa = find(manifests, 'ServiceAccount', CLICKHOUSE_BACKUP.serviceAccount);
-    expect(sa.automountServiceAccountToken).toBe(false);
-    expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
+    expect(pod.serviceAccountName).toBe('clickhouse-metrics');
+    // The account (and its role) belong to the volume publisher: nothing here creates or annotates one.
+    expect(manifests.filter((m) => m.kind === 'ServiceAccount')).toEqual([]);
+  });
+
+  test('puts one data point of the success metric only after the backup container exited 0, without the password', () => {
+    // Init containers run to completion, in order, before any app container; one that fails fails a pod whose
+    // restartPolicy is Never (Kubernetes docs, "Init Containers"). So a failed backup puts nothing.
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.initContainers.map((c: Manifest) => c.name)).toEqual(['backup']);
+    expect(publish.image).toBe(imageRef(IMAGES.awsCli));
+    expect(publish.command).toEqual(['/bin/sh', '-c', PUBLISH_SCRIPT]);
+    const env = Object.fromEntries(publish.env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toEqual({
+      HOME: '/tmp',
+      AWS_REGION: 'eu-west-1',
+      AWS_PAGER: '',
+      METRIC_NAMESPACE: CLICKHOUSE_BACKUP_METRIC.namespace,
+      METRIC_NAME: CLICKHOUSE_BACKUP_METRIC.metricName,
+      METRIC_DIMENSION: CLICKHOUSE_BACKUP_METRIC.dimension,
+      METRIC_UNIT: 'Count',
+      ENVIRONMENT: 'prod',
+    });
   });
 
   test('asks one named replica for a full ASYNC backup of the default database into the backup folder, with the password from the secret', () => {
@@ -61,7 +94,7 @@ describe('ClickHouseBackup', () => {
     });
   });
 
-  test('may reach only the ClickHouse servers native port; the servers admit the job on that port only', () => {
+  test('may reach only the ClickHouse servers native port and HTTPS outside the node; the servers admit the job on that port only', () => {
     const egress = find(manifests, 'NetworkPolicy', 'clickhouse-backup-egress').spec;
     expect(egress.podSelector.matchLabels).toEqual(CLICKHOUSE_BACKUP.labels);
     expect(egress.policyTypes).toEqual(['Egress']);
@@ -74,6 +107,11 @@ describe('ClickHouseBackup', () => {
           },
         ],
         ports: [{ protocol: 'TCP', port: 9000 }],
+      },
+      // STS (web identity) and CloudWatch for the success metric; never the instance metadata endpoints.
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32'] } }],
+        ports: [{ protocol: 'TCP', port: 443 }],
       },
     ]);
     const ingress = find(manifests, 'NetworkPolicy', 'clickhouse-from-clickhouse-backup').spec;
@@ -172,5 +210,48 @@ describe('ClickHouse backup script', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no operation id from the server');
     expect(r.calls).toHaveLength(1);
+  });
+});
+
+describe('ClickHouse backup success metric', () => {
+  function publishWith(env: Record<string, string>) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ch-backup-publish-'));
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "${dir}/aws-args"\n`);
+    chmodSync(path.join(bin, 'aws'), 0o755);
+    const result = spawnSync('/bin/sh', ['-c', PUBLISH_SCRIPT], { env: { PATH: `${bin}:/usr/bin:/bin`, ...env }, encoding: 'utf8' });
+    return { ...result, args: result.status === 0 ? readFileSync(path.join(dir, 'aws-args'), 'utf8').trim().split('\n') : [] };
+  }
+  const env = {
+    METRIC_NAMESPACE: CLICKHOUSE_BACKUP_METRIC.namespace,
+    METRIC_NAME: CLICKHOUSE_BACKUP_METRIC.metricName,
+    METRIC_DIMENSION: CLICKHOUSE_BACKUP_METRIC.dimension,
+    METRIC_UNIT: CLICKHOUSE_BACKUP_METRIC.unit,
+    ENVIRONMENT: 'prod',
+  };
+
+  test('puts the value 1 under the namespace, name, unit and the one Environment dimension the alarm reads', () => {
+    const r = publishWith(env);
+    expect(r.status).toBe(0);
+    expect(r.args).toEqual([
+      'cloudwatch',
+      'put-metric-data',
+      '--namespace',
+      'GenAIPlatform/ClickHouse',
+      '--metric-name',
+      'BackupsCreated',
+      '--dimensions',
+      'Environment=prod',
+      '--unit',
+      'Count',
+      '--value',
+      '1',
+    ]);
+  });
+
+  test('fails instead of putting a point without a dimension when the environment is missing', () => {
+    const { ENVIRONMENT: _omitted, ...rest } = env;
+    expect(publishWith(rest).status).not.toBe(0);
   });
 });

@@ -197,8 +197,12 @@ describe.each(ENVIRONMENT_NAMES)('ClickHouseChart backups (%s)', (env) => {
     test('backs up daily into the backup folder of the backup bucket, from the first replica', () => {
       const job = find(manifests, 'CronJob', CLICKHOUSE_BACKUP.cronJob);
       expect(job.spec.schedule).toBe(CLICKHOUSE_BACKUP.schedule);
-      const backup = envOf(job.spec.jobTemplate.spec.template.spec.containers[0]);
+      const pod = job.spec.jobTemplate.spec.template.spec;
+      const backup = envOf(pod.initContainers[0]);
       expect(backup).toMatchObject({ BACKUP_URL: url, CLICKHOUSE_HOST: clickhouseReplicaHosts(cfg.workloads.clickhouse.replicas)[0] });
+      // Then the success point, for this environment, under the volume publisher's account (and its role).
+      expect(envOf(pod.containers[0])).toMatchObject({ ENVIRONMENT: cfg.name });
+      expect(pod.serviceAccountName).toBe(IDENTITIES.clickhouseMetrics.serviceAccount);
     });
 
     test('gives the server the pod web identity for exactly that folder (endpoint settings), no keys', () => {

@@ -1,5 +1,6 @@
 import { externalSecretsHelmValues } from '../../k8s/external-secrets-values';
 import { SECRETS_OPERATOR } from '../../k8s/identities';
+import { NODE_POOL_LABEL, PLATFORM_NODE_POOL } from '../../lib/shared/node-pool';
 
 describe('externalSecretsHelmValues', () => {
   const values = externalSecretsHelmValues() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -27,5 +28,16 @@ describe('externalSecretsHelmValues', () => {
       expect(part.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(part.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     }
+  });
+});
+
+describe('externalSecretsHelmValues: placement', () => {
+  const values = externalSecretsHelmValues() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  test("pins controller, webhook and cert controller to our tagged pool through the chart's global.nodeSelector", () => {
+    // Source: external-secrets v2.9.0 (commit 378bdb62) deploy/charts/external-secrets/templates/deployment.yaml,
+    // webhook-deployment.yaml and cert-controller-deployment.yaml: each takes its own nodeSelector, or else global.nodeSelector.
+    expect(values.global.nodeSelector).toEqual({ [NODE_POOL_LABEL]: PLATFORM_NODE_POOL });
+    for (const part of [values, values.webhook, values.certController]) expect(part.nodeSelector).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ describe('review render', () => {
   test('writes one file per chart per environment', () => {
     expect(Object.keys(expected).sort()).toEqual(
       ENVIRONMENT_NAMES.flatMap((env) =>
-        ['base', 'clickhouse', 'langfuse', 'litellm', 'open-webui'].map((c) => `manifests/${env}/${c}.yaml`),
+        ['nodes', 'base', 'clickhouse', 'langfuse', 'litellm', 'open-webui'].map((c) => `manifests/${env}/${c}.yaml`),
       ).sort(),
     );
   });
@@ -26,6 +26,7 @@ describe('review render', () => {
   test('uses readable placeholders, never tokens', () => {
     const all = Object.values(expected).join('\n');
     expect(all).toContain('<litellm-role-arn>');
+    expect(expected['manifests/prod/nodes.yaml']).toContain('role: <auto-mode-node-role-name>');
     expect(all).not.toContain('${Token[');
   });
 });

@@ -43,7 +43,11 @@ describe('ClusterStack', () => {
       cluster.hasResourceProperties('AWS::EKS::Cluster', {
         Name: `genai-${name}`,
         Version: config.cluster.kubernetesVersion,
-        ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'] },
+        ComputeConfig: {
+          Enabled: true,
+          NodePools: ['system'],
+          NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClusternodePoolRole'), 'Arn'] },
+        },
         ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
         EncryptionConfig: [
           { Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretsKey'), 'Arn'] } }, Resources: ['secrets'] },
@@ -51,6 +55,38 @@ describe('ClusterStack', () => {
         AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       });
       cluster.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    test("applies our NodeClass and NodePool through the cluster's kubectl provider, tagging nodes with this environment only", () => {
+      const [nodes] = Object.entries(cluster.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([id]) =>
+        id.startsWith('NodesChart'),
+      );
+      const text = JSON.stringify(nodes![1].Properties.Manifest);
+      expect(text).toContain('\\"kind\\":\\"NodeClass\\"');
+      expect(text).toContain('\\"kind\\":\\"NodePool\\"');
+      expect(text).toContain(`\\"tags\\":{\\"genai:environment\\":\\"${name}\\"}`);
+      // The launch grant admits this environment's value only: another environment's tag on a node of ours is denied.
+      const other = name === 'dev' ? 'prod' : 'dev';
+      const launch = JSON.stringify(cluster.toJSON()).match(/"LaunchTaggedNodes"/g);
+      expect(launch).toHaveLength(1);
+      cluster.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'LaunchTaggedNodes',
+              Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'aws:RequestTag/genai:environment': name }) }),
+            }),
+          ]),
+        },
+      });
+      expect(text).not.toContain(`\\"genai:environment\\":\\"${other}\\"`);
+    });
+
+    test('installs the Container Insights add-on only once our pool exists (its controller needs a node), and removes it first', () => {
+      const [addon] = Object.values(
+        cluster.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'amazon-cloudwatch-observability' } }),
+      );
+      expect(addon!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^NodesChart/)]));
     });
 
     test('logs every control-plane type to a pre-created log group with retention, deleted after the cluster', () => {

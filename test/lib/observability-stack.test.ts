@@ -19,8 +19,8 @@ describe('ObservabilityStack', () => {
       );
     });
 
-    test('raises the ten alarms and the composite "gateway down", notifying the topic unless muted, its children only through it', () => {
-      observability.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    test('raises the ten alarms (eleven with the ClickHouse backup) and the composite "gateway down", notifying the topic unless muted, its children only through it', () => {
+      observability.resourceCountIs('AWS::CloudWatch::Alarm', config.backup.enabled ? 11 : 10);
       observability.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
       const actions = config.observability.mute ? undefined : [{ Ref: expect.stringMatching(/^AlarmTopic/) as unknown }];
       const [composite] = Object.values(observability.findResources('AWS::CloudWatch::CompositeAlarm'));

@@ -73,13 +73,12 @@ describe('PlatformStack', () => {
       expect(platform.findResources('AWS::Bedrock::ApplicationInferenceProfile')).not.toEqual({});
     });
 
-    test('binds every workload service account to its IAM role by reference, never by a literal ARN; the backup job gets none', () => {
+    test('binds every workload service account to its IAM role by reference, never by a literal ARN; the backup job has no account of its own', () => {
       const accounts = Object.values(manifests)
         .flatMap((m) => objectsOf(m as never))
         .filter((o) => o.kind === 'ServiceAccount');
       expect(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort()).toEqual([
         'langfuse/clickhouse',
-        ...(config.backup.enabled ? ['langfuse/clickhouse-backup'] : []),
         'langfuse/clickhouse-metrics',
         'langfuse/langfuse',
         'langfuse/secrets-sync',
@@ -87,13 +86,10 @@ describe('PlatformStack', () => {
         'litellm/secrets-sync',
         ...(config.openWebUi.enabled ? ['open-webui/open-webui', 'open-webui/secrets-sync'] : []),
       ]);
-      // The backup job only asks ClickHouse to write; it has no AWS access of its own.
+      // The backup job runs as clickhouse-metrics (it may only put metrics into one namespace): no account without a role.
       for (const account of accounts) {
         const role = account.metadata.annotations?.['eks.amazonaws.com/role-arn'];
-        expect([account.metadata.name, role]).toEqual([
-          account.metadata.name,
-          account.metadata.name === 'clickhouse-backup' ? undefined : '<ref>',
-        ]);
+        expect([account.metadata.name, role]).toEqual([account.metadata.name, '<ref>']);
       }
     });
 

@@ -21,6 +21,7 @@ describe('lib/shared', () => {
       'langfuse.ts',
       'litellm.ts',
       'load-test.ts',
+      'node-pool.ts',
       'tenants.ts',
       'web.ts',
     ]);
