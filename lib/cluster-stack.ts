@@ -14,6 +14,7 @@ import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
+import { LABELS, NAMES } from '../k8s/endpoints';
 import { IDENTITIES, type ServiceAccountRoles, type WorkloadName } from '../k8s/identities';
 import { bedrockInvokeStatements } from './bedrock-access';
 import type { EnvironmentConfig } from './config/schema';
@@ -157,6 +158,14 @@ export class ClusterStack extends Stack {
       oidcIssuer: this.cluster.openIdConnectProvider.openIdConnectProviderIssuer,
       logRetention: config.cluster.logRetentionDays,
       removalPolicy,
+      // Per-team usage from every LiteLLM gateway pod (lib/shared/usage-metrics.ts).
+      usageMetrics: {
+        environment: config.name,
+        region: config.region,
+        namespace: IDENTITIES.litellm.namespace,
+        podLabels: LABELS.litellmGateway,
+        port: NAMES.litellm.port,
+      },
     });
   }
 
