@@ -22,6 +22,7 @@ describe('lib/shared', () => {
       'litellm.ts',
       'load-test.ts',
       'tenants.ts',
+      'usage-metrics.ts',
       'web.ts',
     ]);
   });
