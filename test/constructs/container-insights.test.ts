@@ -116,8 +116,8 @@ describe('ContainerInsights', () => {
     expect(USAGE_AGENT.namespace).toBe(CLOUDWATCH_AGENT_IDENTITY.namespace);
   });
 
-  test("creates the usage agent's EMF log group with the retention, deleted after the add-on", () => {
-    const { stack, construct } = build({ usageMetrics: USAGE });
+  test("creates the usage agent's EMF log group with two weeks' retention whatever the environment's, deleted after the add-on", () => {
+    const { stack, construct } = build({ usageMetrics: USAGE, logRetention: logs.RetentionDays.ONE_YEAR });
     construct();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', {
