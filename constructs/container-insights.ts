@@ -19,12 +19,6 @@ export const CLOUDWATCH_AGENT_IDENTITY = { namespace: 'amazon-cloudwatch', servi
  */
 export const CONTAINER_INSIGHTS_ADDON_VERSION = 'v6.4.0-eksbuild.1';
 
-/**
- * Retention of the usage agent's EMF log group: the events only carry the metrics CloudWatch extracts and keeps for 15
- * months, so two weeks of them is enough to debug the pipeline, whatever the environment's log retention.
- */
-export const USAGE_LOG_RETENTION = logs.RetentionDays.TWO_WEEKS;
-
 /** Log groups the add-on's agent and Fluent Bit write to, under /aws/containerinsights/<cluster>/. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
 
@@ -77,7 +71,8 @@ export class ContainerInsights extends Construct {
     if (usageAgent) {
       this.usageLogGroup = new logs.LogGroup(this, 'PrometheusLogs', {
         logGroupName: usageLogGroupName(props.clusterName),
-        retention: USAGE_LOG_RETENTION,
+        // The environment's retention, like every log group: Control Tower's CT.CLOUDWATCH.PR.2 asks a year in prod.
+        retention: props.logRetention,
         removalPolicy: props.removalPolicy,
       });
     }

@@ -116,13 +116,13 @@ describe('ContainerInsights', () => {
     expect(USAGE_AGENT.namespace).toBe(CLOUDWATCH_AGENT_IDENTITY.namespace);
   });
 
-  test("creates the usage agent's EMF log group with two weeks' retention whatever the environment's, deleted after the add-on", () => {
+  test("creates the usage agent's EMF log group with the environment's retention, deleted after the add-on", () => {
     const { stack, construct } = build({ usageMetrics: USAGE, logRetention: logs.RetentionDays.ONE_YEAR });
     construct();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/containerinsights/genai-test/prometheus',
-      RetentionInDays: 14,
+      RetentionInDays: 365,
     });
     const [addon] = Object.values(template.findResources('AWS::EKS::Addon'));
     expect(addon!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^InsightsPrometheusLogs/)]));
