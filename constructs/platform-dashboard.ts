@@ -27,7 +27,8 @@ const HEIGHT = 6;
 
 /**
  * One dashboard per environment, in the order a platform engineer reads it: alarms, the edge (API
- * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), the data tier (Aurora, Valkey, ClickHouse).
+ * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), usage per team (LiteLLM's own metrics), the data
+ * tier (Aurora, Valkey, ClickHouse).
  * No physical name: CloudFormation names it, so a re-created environment never collides.
  */
 export class PlatformDashboard extends Construct {
