@@ -41,6 +41,11 @@ export interface UsageMetricsAgentProps {
   readonly podLabels: Readonly<Record<string, string>>;
   /** The gateway's port, which also serves /metrics. */
   readonly port: number;
+  /**
+   * Teams with a budget. LiteLLM reports an unlimited team's remaining budget as +Inf, which CloudWatch cannot store,
+   * so only these teams' remaining budgets are published.
+   */
+  readonly budgetedTeams: readonly string[];
 }
 
 /** The log group the agent writes the EMF events to (created by ContainerInsights with a retention). */
@@ -79,12 +84,27 @@ export function usageScrapeConfig(props: UsageMetricsAgentProps): Record<string,
         ],
         metric_relabel_configs: [
           { source_labels: ['__name__'], regex: names.map(escapeRegex).join('|'), action: 'keep' },
+          ...budgetOnlyForBudgetedTeams(props.budgetedTeams),
           // LiteLLM is told to leave these off (k8s/renderers/litellm-prometheus.ts); dropped again here.
           { regex: DROPPED_LABELS.join('|'), action: 'labeldrop' },
         ],
       },
     ],
   };
+}
+
+/**
+ * Drops the remaining-budget samples of teams without a budget. Prometheus regexes cannot negate, so a temporary label
+ * marks the budgeted teams first (labels starting with __ are gone after relabelling).
+ */
+function budgetOnlyForBudgetedTeams(teams: readonly string[]): Record<string, unknown>[] {
+  const budget = exposedName(USAGE_METRICS.remainingTeamBudget);
+  return [
+    ...(teams.length > 0
+      ? [{ source_labels: ['team_alias'], regex: teams.map(escapeRegex).join('|'), target_label: '__tmp_budgeted', replacement: 'yes' }]
+      : []),
+    { source_labels: ['__name__', '__tmp_budgeted'], regex: `${escapeRegex(budget)};`, action: 'drop' },
+  ];
 }
 
 /** The agent's own config: Prometheus samples of our job into EMF, one declaration per metric. */

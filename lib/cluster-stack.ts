@@ -165,6 +165,7 @@ export class ClusterStack extends Stack {
         namespace: IDENTITIES.litellm.namespace,
         podLabels: LABELS.litellmGateway,
         port: NAMES.litellm.port,
+        budgetedTeams: config.tenants.teams.filter((t) => t.maxBudgetUsd !== undefined).map((t) => t.name),
       },
     });
   }

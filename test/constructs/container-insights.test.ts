@@ -18,6 +18,7 @@ const USAGE: NonNullable<ContainerInsightsProps['usageMetrics']> = {
   namespace: 'litellm',
   podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/component': 'gateway' },
   port: 4000,
+  budgetedTeams: ['team-a'],
 };
 
 function build(overrides: Partial<ContainerInsightsProps> = {}) {

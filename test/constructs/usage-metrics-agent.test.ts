@@ -15,10 +15,29 @@ const PROPS: UsageMetricsAgentProps = {
   namespace: 'litellm',
   podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/component': 'gateway' },
   port: 4000,
+  budgetedTeams: ['customer-support'],
 };
 
 /** Prometheus relabel regexes are anchored at both ends. */
 const matches = (regex: string, value: string) => new RegExp(`^(?:${regex})$`).test(value);
+
+/**
+ * Prometheus metric relabelling as its configuration docs describe it (keep, drop, replace, labeldrop; source labels
+ * joined by ';', regex anchored, a missing label is empty, labels starting with __ removed afterwards). Returns the
+ * sample's labels, or undefined when the sample is dropped.
+ */
+function relabel(rules: Json[], sample: Record<string, string>): Record<string, string> | undefined {
+  let labels = { ...sample };
+  for (const rule of rules) {
+    const value = ((rule.source_labels ?? []) as string[]).map((l) => labels[l] ?? '').join(';');
+    const action = rule.action ?? 'replace';
+    if (action === 'keep' && !matches(rule.regex, value)) return undefined;
+    if (action === 'drop' && matches(rule.regex, value)) return undefined;
+    if (action === 'replace' && matches(rule.regex ?? '(.*)', value)) labels[rule.target_label] = rule.replacement;
+    if (action === 'labeldrop') labels = Object.fromEntries(Object.entries(labels).filter(([k]) => !matches(rule.regex, k)));
+  }
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !k.startsWith('__') || k === '__name__'));
+}
 
 describe('usageMetricsAgent', () => {
   const agent = usageMetricsAgent(PROPS) as Json;
@@ -47,7 +66,9 @@ describe('usageMetricsAgent', () => {
   });
 
   test('keeps only the usage metrics and drops every label that names a person, a client or a key', () => {
-    const [keep, drop] = scrape.metric_relabel_configs;
+    const rules = scrape.metric_relabel_configs as Json[];
+    const keep = rules[0];
+    const drop = rules.find((r) => r.action === 'labeldrop');
     for (const metric of Object.values(USAGE_METRICS)) expect(matches(keep.regex, exposedName(metric))).toBe(true);
     expect(matches(keep.regex, 'litellm_request_total_latency_metric_bucket')).toBe(false);
     expect(matches(keep.regex, 'litellm_spend_metric_created')).toBe(false);
@@ -56,6 +77,19 @@ describe('usageMetricsAgent', () => {
     for (const label of ['team_alias', 'api_key_alias', 'requested_model', 'model', 'Environment', 'job']) {
       expect(matches(drop.regex, label)).toBe(false);
     }
+  });
+
+  test("drops an unlimited team's remaining budget (+Inf, which CloudWatch cannot store) and keeps a budgeted team's", () => {
+    const rules = scrape.metric_relabel_configs as Json[];
+    const budget = (team: string) => ({ __name__: 'litellm_remaining_team_budget_metric', team_alias: team });
+    expect(relabel(rules, budget('customer-support'))).toEqual(budget('customer-support'));
+    expect(relabel(rules, budget('research'))).toBeUndefined();
+    // Only the budget metric: the unlimited team's spend still goes through, its end user label stripped.
+    const spend = { __name__: 'litellm_spend_metric_total', team_alias: 'research', end_user: 'someone@example.com' };
+    expect(relabel(rules, spend)).toEqual({ __name__: 'litellm_spend_metric_total', team_alias: 'research' });
+    // No team has a budget: no budget sample at all.
+    const none = usageMetricsAgent({ ...PROPS, budgetedTeams: [] }) as Json;
+    expect(relabel(none.prometheus.config.scrape_configs[0].metric_relabel_configs, budget('customer-support'))).toBeUndefined();
   });
 
   test('publishes one EMF declaration per metric into our namespace, every dimension set led by the environment', () => {

@@ -7,7 +7,8 @@
  * a fact is stated where the copies agree, and each names the copy read). Restated in our own words:
  * - litellm/integrations/prometheus.py, commit 002de3dd1f256b09f77c7fb3f829d4942d4bf2f0 (newest copy, later than
  *   v1.108.12): the metrics and their factories, `_parse_prometheus_config`, `_is_metric_enabled`,
- *   `get_labels_for_metric`, `async_post_call_failure_hook`, `_is_invalid_api_key_request`, `_mount_metrics_endpoint`.
+ *   `get_labels_for_metric`, `async_post_call_failure_hook`, `_is_invalid_api_key_request`, `_mount_metrics_endpoint`;
+ *   `_safe_get_remaining_budget` as read in two older copies (stored ids 100772222 and 178522744).
  *   An older copy of the same file (stored id 100772222) still logged "Prometheus metrics are only available for premium
  *   users" when mounting /metrics; PR #16689 "Prometheus - make OSS" (merged 2025-11-15, before v1.108) removed it.
  * - litellm/types/integrations/prometheus.py, commit ed19250bf037d94d5c76af1a61eeb1c08ab269c1 (DEFINED_PROMETHEUS_METRICS,
@@ -23,6 +24,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { routeOf } from '../../constructs/openai-routes';
+import { usageMetricsAgent } from '../../constructs/usage-metrics-agent';
 import { NAMES } from '../../k8s/endpoints';
 import { LITELLM_PROMETHEUS_CALLBACK } from '../../k8s/renderers/litellm-prometheus';
 import { DROPPED_LABELS, KEPT_LABELS, USAGE_METRICS, exposedName } from '../../lib/shared/usage-metrics';
@@ -218,6 +220,33 @@ describe('LiteLLM Prometheus metrics (contract)', () => {
       expect(settings.prometheus_initialize_budget_metrics).toBe(true);
     },
   );
+
+  test("an unlimited team's remaining budget is +Inf, which CloudWatch cannot store: only teams with a budget have theirs scraped", () => {
+    // _safe_get_remaining_budget returns float("inf") when max_budget is None.
+    for (const env of ENVIRONMENT_NAMES) {
+      const teams = config(env).tenants.teams;
+      const agent = usageMetricsAgent({
+        environment: env,
+        region: 'us-east-1',
+        clusterName: `genai-${env}`,
+        namespace: 'litellm',
+        podLabels: { app: 'litellm' },
+        port: 4000,
+        budgetedTeams: teams.filter((t) => t.maxBudgetUsd !== undefined).map((t) => t.name),
+      }) as Manifest;
+      const rules = agent.prometheus.config.scrape_configs[0].metric_relabel_configs as Manifest[];
+      const marker = rules.find((r) => r.target_label === '__tmp_budgeted');
+      for (const team of teams) {
+        const marked = marker !== undefined && new RegExp(`^(?:${marker.regex})$`).test(team.name);
+        expect([team.name, marked]).toEqual([team.name, team.maxBudgetUsd !== undefined]);
+      }
+      expect(rules).toContainEqual({
+        source_labels: ['__name__', '__tmp_budgeted'],
+        regex: 'litellm_remaining_team_budget_metric;',
+        action: 'drop',
+      });
+    }
+  });
 
   test.each(rendered)(
     '/metrics is served on the proxy port without auth unless require_auth_for_metrics_endpoint; one process per pod, so each pod is scraped ($env)',
