@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ServiceAccountRole } from './service-account-role';
+import { ADDON_DEFAULT_AGENTS, type UsageMetricsAgentProps, usageLogGroupName, usageMetricsAgent } from './usage-metrics-agent';
 
 /** Where the add-on's CloudWatch agent runs, as the EKS user guide's IAM instructions name it. */
 export const CLOUDWATCH_AGENT_IDENTITY = { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent' } as const;
@@ -30,6 +31,11 @@ export interface ContainerInsightsProps {
   readonly oidcIssuer: string;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * LiteLLM's usage metrics: an extra agent of the add-on scrapes every gateway pod's /metrics into CloudWatch
+   * (constructs/usage-metrics-agent.ts). Cluster name is this construct's own. @default not scraped
+   */
+  readonly usageMetrics?: Omit<UsageMetricsAgentProps, 'clusterName'>;
 }
 
 /**
@@ -43,12 +49,16 @@ export class ContainerInsights extends Construct {
   readonly addon: eks.CfnAddon;
   readonly role: iam.Role;
   readonly logGroups: readonly logs.LogGroup[];
+  /** The usage agent's EMF log group (only with usageMetrics). */
+  readonly usageLogGroup?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
     super(scope, id);
     if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
       throw new Error(`clusterName: "${props.clusterName}" is not an EKS cluster name (letters, digits, - and _, at most 100)`);
     }
+    // Built first, so a bad pod selector fails before anything exists.
+    const usageAgent = props.usageMetrics ? usageMetricsAgent({ ...props.usageMetrics, clusterName: props.clusterName }) : undefined;
 
     this.logGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map(
       (kind) =>
@@ -58,6 +68,14 @@ export class ContainerInsights extends Construct {
           removalPolicy: props.removalPolicy,
         }),
     );
+    if (usageAgent) {
+      this.usageLogGroup = new logs.LogGroup(this, 'PrometheusLogs', {
+        logGroupName: usageLogGroupName(props.clusterName),
+        // The environment's retention, like every log group: Control Tower's CT.CLOUDWATCH.PR.2 asks a year in prod.
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      });
+    }
 
     this.role = new ServiceAccountRole(this, 'AgentRole', {
       oidcProvider: props.oidcProvider,
@@ -75,8 +93,10 @@ export class ContainerInsights extends Construct {
       addonVersion: CONTAINER_INSIGHTS_ADDON_VERSION,
       serviceAccountRoleArn: this.role.roleArn,
       resolveConflicts: 'OVERWRITE',
+      // `agents` replaces the chart's list: its own two agents are restated unchanged beside the usage agent.
+      ...(usageAgent ? { configurationValues: JSON.stringify({ agents: [...ADDON_DEFAULT_AGENTS, usageAgent] }) } : {}),
     });
     // Deleted before its log groups, so the agent cannot re-create them while shutting down.
-    for (const group of this.logGroups) this.addon.node.addDependency(group);
+    for (const group of [...this.logGroups, ...(this.usageLogGroup ? [this.usageLogGroup] : [])]) this.addon.node.addDependency(group);
   }
 }

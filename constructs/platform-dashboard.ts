@@ -1,6 +1,16 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { PlatformMetrics } from './platform-metrics';
+import type { TeamUsage } from './team-usage-alarms';
+import type { UsageMetrics } from './usage-metrics';
+
+/** The per-team usage rows: LiteLLM's metrics, the teams, and the budget share their alarms fire at. */
+export interface DashboardUsage {
+  readonly metrics: UsageMetrics;
+  readonly teams: readonly TeamUsage[];
+  /** Drawn as a line on the budget graph, in percent. */
+  readonly budgetPercent: number;
+}
 
 export interface PlatformDashboardProps {
   readonly metrics: PlatformMetrics;
@@ -8,6 +18,8 @@ export interface PlatformDashboardProps {
   readonly alarms: readonly cloudwatch.IAlarm[];
   /** Environment name, shown in the title. */
   readonly environment: string;
+  /** Per-team usage rows (tokens, spend, requests, errors, budget). @default no usage rows */
+  readonly usage?: DashboardUsage;
 }
 
 const WIDTH = 8;
@@ -15,7 +27,8 @@ const HEIGHT = 6;
 
 /**
  * One dashboard per environment, in the order a platform engineer reads it: alarms, the edge (API
- * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), the data tier (Aurora, Valkey, ClickHouse).
+ * Gateway, authorizer, WAF), the gateway (targets, pods, Bedrock), usage per team (LiteLLM's own metrics), the data
+ * tier (Aurora, Valkey, ClickHouse).
  * No physical name: CloudFormation names it, so a re-created environment never collides.
  */
 export class PlatformDashboard extends Construct {
@@ -78,6 +91,7 @@ export class PlatformDashboard extends Construct {
           graph('Bedrock invocations and throttles per model', m.bedrock('Invocations'), m.bedrock('InvocationThrottles')),
           graph('Bedrock tokens per model (input, output)', [...m.bedrock('InputTokenCount'), ...m.bedrock('OutputTokenCount')]),
         ],
+        ...(props.usage ? usageWidgets(props.usage, m) : []),
         [section('Data: Aurora, Valkey, ClickHouse')],
         [
           graph(
@@ -121,4 +135,57 @@ function webWidgets(
   if (!errors) return [];
   const healthy = m.openWebUiHealthyTargets();
   return [[graph('Web load balancer 5xx (its own)', [errors]), ...(healthy ? [graph('Healthy Open WebUI targets', [healthy])] : [])]];
+}
+
+/**
+ * Per-team usage from LiteLLM's own metrics, by team and model (searched, so guarded copies and new models appear
+ * without a change here), by consumer, and each team's error rate and budget used.
+ */
+function usageWidgets(usage: DashboardUsage, m: PlatformMetrics): cloudwatch.IWidget[][] {
+  const u = usage.metrics;
+  const graph = (title: string, left: cloudwatch.IMetric[], leftYAxis?: cloudwatch.YAxisProps, annotation?: number) =>
+    new cloudwatch.GraphWidget({
+      title,
+      left,
+      width: WIDTH,
+      height: HEIGHT,
+      ...(leftYAxis ? { leftYAxis } : {}),
+      ...(annotation !== undefined ? { leftAnnotations: [{ value: annotation, label: 'alarm', color: cloudwatch.Color.RED }] } : {}),
+    });
+  const budgeted = usage.teams.filter((t) => t.maxBudgetUsd !== undefined);
+  const percentAxis = { min: 0, label: '%', showUnits: false };
+  return [
+    [new cloudwatch.TextWidget({ markdown: '## Usage per team: LiteLLM tokens, spend, requests, errors', width: 24, height: 1 })],
+    [
+      graph('Tokens per team and model (input, output), per 5 min', [
+        u.search('inputTokens', 'requested_model', 'in'),
+        u.search('outputTokens', 'requested_model', 'out'),
+      ]),
+      graph('Spend per team and model, USD per 5 min', [u.search('spend', 'model')]),
+      graph('Requests per team and model, per 5 min', [u.search('requests', 'requested_model')]),
+    ],
+    [
+      graph(
+        'Failed requests % per team',
+        usage.teams.map((t) => u.errorPercent(t.name)),
+        percentAxis,
+      ),
+      graph(
+        'Budget used % per team (this budget period)',
+        budgeted.map((t) => u.budgetUsedPercent(t.name, t.maxBudgetUsd!)),
+        percentAxis,
+        usage.budgetPercent,
+      ),
+      graph('Spend per consumer (key alias), USD per 5 min', [u.search('spend', 'api_key_alias')]),
+    ],
+    [
+      graph('Gateway latency at the edge, all teams (p50, p95)', [m.api('IntegrationLatency', 'p50'), m.api('IntegrationLatency', 'p95')]),
+      new cloudwatch.TextWidget({
+        markdown:
+          'Latency per team and model is not in CloudWatch: LiteLLM publishes latency as Prometheus histograms, which the Container Insights agent drops. The edge\'s integration latency (left) covers every team; per team and model, read it in Langfuse (README, "Usage per team").',
+        width: 24 - WIDTH,
+        height: HEIGHT,
+      }),
+    ],
+  ];
 }

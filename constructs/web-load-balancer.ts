@@ -65,6 +65,9 @@ export const ADMIN_SESSION_TIMEOUT = Duration.hours(8);
  */
 export const WEB_IDLE_TIMEOUT = Duration.minutes(5);
 
+/** Evaluated before the LiteLLM UI's rules (100 and up). */
+const LITELLM_METRICS_BLOCK_PRIORITY = 99;
+
 /**
  * The employees' one HTTPS entrance: an internet-facing Application Load Balancer that CDK owns (so the nightly destroy
  * removes it), with an ACM certificate for chat., litellm. and langfuse.<base>. Open WebUI is open to every employee (it
@@ -164,6 +167,14 @@ export class WebLoadBalancer extends Construct {
       priority: 10,
       conditions: [elbv2.ListenerCondition.hostHeaders([props.hostnames.chat])],
       action: elbv2.ListenerAction.forward([this.targetGroups.openWebUi]),
+    });
+    // LiteLLM serves its Prometheus metrics (per-team spend) on the UI's own port, without authentication: not through
+    // the web entrance, signed in or not. Only the usage agent inside the cluster reads them.
+    new elbv2.ApplicationListenerRule(this, 'LiteLLMMetricsBlocked', {
+      listener: this.httpsListener,
+      priority: LITELLM_METRICS_BLOCK_PRIORITY,
+      conditions: [elbv2.ListenerCondition.hostHeaders([props.hostnames.litellm]), elbv2.ListenerCondition.pathPatterns(['/metrics*'])],
+      action: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
     });
     const admins = [
       ['LiteLLM', props.hostnames.litellm, this.targetGroups.litellm, 100],

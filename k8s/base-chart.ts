@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { clickhouseVolumeTags } from '../lib/shared/cost-tags';
+import { USAGE_AGENT } from '../lib/shared/usage-metrics';
 import {
   AllowPolicy,
   NamespaceIsolation,
@@ -182,6 +183,13 @@ function litellmPolicies(scope: Construct, aws: PlatformAwsValues, openWebUi: bo
       ingress: [{ from: [podsIn(NS.openWebUi, LABELS.openWebUi)], ports: [tcp(NAMES.litellm.port)] }],
     });
   }
+  // The usage agent (lib/shared/usage-metrics.ts) scrapes /metrics on the gateway's own port: that pod only.
+  new AllowPolicy(scope, 'LitellmFromMetricsCollector', {
+    name: 'litellm-from-metrics-collector',
+    namespace: NS.litellm,
+    podLabels: LABELS.litellmGateway,
+    ingress: [{ from: [podsIn(USAGE_AGENT.namespace, USAGE_AGENT.podLabels)], ports: [tcp(NAMES.litellm.port)] }],
+  });
   new AllowPolicy(scope, 'LitellmEgress', {
     name: 'litellm-egress',
     namespace: NS.litellm,

@@ -15,6 +15,7 @@ import { ContainerInsights } from '../constructs/container-insights';
 import { pascalCase } from '../constructs/names';
 import { ServiceAccountRole } from '../constructs/service-account-role';
 import { CACHE_PORT } from '../constructs/valkey-cache';
+import { LABELS, NAMES } from '../k8s/endpoints';
 import { IDENTITIES, type ServiceAccountRoles, type WorkloadName } from '../k8s/identities';
 import { NodesChart } from '../k8s/nodes-chart';
 import { bedrockInvokeStatements } from './bedrock-access';
@@ -174,6 +175,15 @@ export class ClusterStack extends Stack {
       oidcIssuer: this.cluster.openIdConnectProvider.openIdConnectProviderIssuer,
       logRetention: config.cluster.logRetentionDays,
       removalPolicy,
+      // Per-team usage from every LiteLLM gateway pod (lib/shared/usage-metrics.ts).
+      usageMetrics: {
+        environment: config.name,
+        region: config.region,
+        namespace: IDENTITIES.litellm.namespace,
+        podLabels: LABELS.litellmGateway,
+        port: NAMES.litellm.port,
+        budgetedTeams: config.tenants.teams.filter((t) => t.maxBudgetUsd !== undefined).map((t) => t.name),
+      },
     });
     // Its controller's pods need nodes: with general-purpose off, only our pool runs them (and it goes after the add-on).
     this.containerInsights.addon.node.addDependency(this.nodes);

@@ -5,6 +5,8 @@ import { ChatNotifications } from '../constructs/chat-notifications';
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PlatformDashboard } from '../constructs/platform-dashboard';
 import { PlatformMetrics, type PlatformMetricsProps } from '../constructs/platform-metrics';
+import { TeamUsageAlarms, type TeamUsage } from '../constructs/team-usage-alarms';
+import { UsageMetrics } from '../constructs/usage-metrics';
 import type { ObservabilityConfig } from './config/schema';
 
 /** The cost allocation tag PlatformStage puts on every resource of an environment. */
@@ -16,6 +18,8 @@ export interface ObservabilityStackProps extends StackProps {
   readonly observability: ObservabilityConfig;
   /** Where each part of the environment reports to CloudWatch (the stack adds its own region and the environment). */
   readonly observed: Omit<PlatformMetricsProps, 'region' | 'environment'>;
+  /** The teams of the environment: one budget and one error-rate alarm each, and their usage on the dashboard. */
+  readonly teams: readonly TeamUsage[];
 }
 
 /**
@@ -27,6 +31,7 @@ export class ObservabilityStack extends Stack {
   readonly topic: AlarmTopic;
   readonly alarms: PlatformAlarms;
   readonly dashboard: PlatformDashboard;
+  readonly teamAlarms: TeamUsageAlarms;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -56,10 +61,21 @@ export class ObservabilityStack extends Stack {
       mute: observability.mute,
     });
 
+    const usage = new UsageMetrics(props.environment);
+    this.teamAlarms = new TeamUsageAlarms(this, 'TeamAlarms', {
+      metrics: usage,
+      teams: props.teams,
+      budgetPercent: observability.alarms.teamBudgetPercent,
+      errorPercent: observability.alarms.teamErrorPercent,
+      topic: this.topic.topic,
+      mute: observability.mute,
+    });
+
     this.dashboard = new PlatformDashboard(this, 'Dashboard', {
       metrics,
-      alarms: [this.alarms.gatewayDown, ...Object.values(this.alarms.alarms)],
+      alarms: [this.alarms.gatewayDown, ...Object.values(this.alarms.alarms), ...this.teamAlarms.all],
       environment: props.environment,
+      usage: { metrics: usage, teams: props.teams, budgetPercent: observability.alarms.teamBudgetPercent },
     });
 
     new CfnOutput(this, 'DashboardUrl', {

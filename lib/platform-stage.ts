@@ -96,6 +96,7 @@ export class PlatformStage extends Stage {
       ephemeral: config.ephemeral,
       observability: config.observability,
       observed: { ...observedResources(config, this.edge, this.data), clusterName: this.cluster.clusterName },
+      teams: config.tenants.teams.map((t) => ({ name: t.name, maxBudgetUsd: t.maxBudgetUsd })),
       stackName: stackName('observability'),
       description: `GenAI platform ${config.name}: dashboard, alarms, cost budget`,
     });

@@ -16,6 +16,7 @@ import type { McpServerConfig, ModelConfig, ModelGroupConfig, ResponseCacheConfi
 import { bedrockInvocationId, bedrockProfileEnvName, usesApplicationProfile } from '../../lib/shared/bedrock';
 import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
 import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
+import { LITELLM_PROMETHEUS_CALLBACK, prometheusSettings } from './litellm-prometheus';
 
 /**
  * Guardrails LiteLLM applies through Bedrock's ApplyGuardrail API, and the models each guards: a guarded copy of
@@ -374,7 +375,10 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
     litellm_settings: {
       // Traces go to the in-cluster Langfuse v3 over OpenTelemetry (its /api/public/otel endpoint), the
       // integration LiteLLM recommends for Langfuse v3+; keys and host come from LANGFUSE_* variables.
-      callbacks: [LITELLM_LANGFUSE_CALLBACK],
+      // Prometheus: per-team usage on /metrics, scraped by the Container Insights agent into CloudWatch (only the
+      // metrics and labels of lib/shared/usage-metrics.ts; free since LiteLLM PR 16689).
+      callbacks: [LITELLM_LANGFUSE_CALLBACK, LITELLM_PROMETHEUS_CALLBACK],
+      ...prometheusSettings(),
       // Debug logging is off by LITELLM_LOG (set_verbose is deprecated upstream).
       json_logs: true,
       // A request's `"no-log": true` would drop its trace (and so its attribution) from Langfuse: ignored.

@@ -227,7 +227,7 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
   {
     control: 'CT.CLOUDWATCH.PR.1',
-    resources: ['Observability/Alarms/*/Resource'],
+    resources: ['Observability/Alarms/*/Resource', 'Observability/TeamAlarms/*/Resource'],
     environments: 'ephemeral',
     reason:
       'The environment is down every night on purpose, so its alarms are muted (observability.mute): with actions they ' +

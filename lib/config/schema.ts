@@ -15,6 +15,7 @@ import { checkGuardrails, guardrailSchema } from './guardrails-schema';
 import { checkLoadTest, grantableModelNames, loadTestSchema } from './load-test-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
+import { DEFAULT_TEAM_BUDGET_PERCENT, DEFAULT_TEAM_ERROR_PERCENT } from '../shared/usage-metrics';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
@@ -218,6 +219,13 @@ const alarmThresholdsSchema = z.strictObject({
    * not keeping up.
    */
   clickhouseVolumePercent: percent.default(90),
+  /**
+   * Share of its maxBudgetUsd a team may spend in the current budget period before its budget alarm fires (teams
+   * with a budget only), from LiteLLM's remaining-budget metric.
+   */
+  teamBudgetPercent: percent.default(DEFAULT_TEAM_BUDGET_PERCENT),
+  /** Share of a team's gateway requests that fail over 5 minutes before its error alarm fires, counted from 20 requests. */
+  teamErrorPercent: percent.default(DEFAULT_TEAM_ERROR_PERCENT),
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

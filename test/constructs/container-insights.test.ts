@@ -3,7 +3,23 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CONTAINER_INSIGHTS_ADDON_VERSION, ContainerInsights, type ContainerInsightsProps } from '../../constructs/container-insights';
+import {
+  CLOUDWATCH_AGENT_IDENTITY,
+  CONTAINER_INSIGHTS_ADDON_VERSION,
+  ContainerInsights,
+  type ContainerInsightsProps,
+} from '../../constructs/container-insights';
+import { ADDON_DEFAULT_AGENTS } from '../../constructs/usage-metrics-agent';
+import { USAGE_AGENT } from '../../lib/shared/usage-metrics';
+
+const USAGE: NonNullable<ContainerInsightsProps['usageMetrics']> = {
+  environment: 'test',
+  region: 'us-east-1',
+  namespace: 'litellm',
+  podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/component': 'gateway' },
+  port: 4000,
+  budgetedTeams: ['team-a'],
+};
 
 function build(overrides: Partial<ContainerInsightsProps> = {}) {
   const stack = new Stack();
@@ -81,5 +97,41 @@ describe('ContainerInsights', () => {
         ),
       ),
     );
+  });
+
+  test('without usage metrics, leaves the add-on on its own defaults (no configuration values)', () => {
+    const { stack, construct } = build();
+    construct();
+    const [addon] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::Addon'));
+    expect(addon!.Properties.ConfigurationValues).toBeUndefined();
+  });
+
+  test("with usage metrics, adds the usage agent beside the add-on's own two agents, restated unchanged", () => {
+    const { stack, construct } = build({ usageMetrics: USAGE });
+    construct();
+    const [addon] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::Addon'));
+    const values = JSON.parse(addon!.Properties.ConfigurationValues as string) as { agents: { name: string }[] };
+    expect(values.agents.slice(0, 2)).toEqual(ADDON_DEFAULT_AGENTS);
+    expect(values.agents.map((a) => a.name)).toEqual(['cloudwatch-agent', 'cloudwatch-agent-cluster-scraper', USAGE_AGENT.name]);
+    // The network policy names the agent's pods in the add-on's namespace.
+    expect(USAGE_AGENT.namespace).toBe(CLOUDWATCH_AGENT_IDENTITY.namespace);
+  });
+
+  test("creates the usage agent's EMF log group with the environment's retention, deleted after the add-on", () => {
+    const { stack, construct } = build({ usageMetrics: USAGE, logRetention: logs.RetentionDays.ONE_YEAR });
+    construct();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/containerinsights/genai-test/prometheus',
+      RetentionInDays: 365,
+    });
+    const [addon] = Object.values(template.findResources('AWS::EKS::Addon'));
+    expect(addon!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^InsightsPrometheusLogs/)]));
+  });
+
+  test('rejects usage metrics with no pod selector and builds nothing', () => {
+    const { stack, construct } = build({ usageMetrics: { ...USAGE, podLabels: {} } });
+    expect(construct).toThrow('podLabels: is empty (give the labels of the LiteLLM gateway pods)');
+    expect(stack.node.tryFindChild('Insights')?.node.children ?? []).toHaveLength(0);
   });
 });

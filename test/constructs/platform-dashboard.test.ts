@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { PlatformDashboard, type PlatformDashboardProps } from '../../constructs/platform-dashboard';
 import { PlatformMetrics } from '../../constructs/platform-metrics';
+import { UsageMetrics } from '../../constructs/usage-metrics';
 import { METRICS_PROPS } from '../support/platform-metrics-props';
 
 function build(overrides: Partial<PlatformDashboardProps> = {}) {
@@ -146,5 +147,37 @@ describe('PlatformDashboard', () => {
     construct();
     const [dashboard] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboard!.Properties.DashboardName).toBeUndefined();
+  });
+
+  test('with usage, adds per-team rows after the gateway: tokens, spend and requests per team and model, errors, budget, consumers', () => {
+    const { stack, construct } = build({
+      usage: { metrics: new UsageMetrics('test'), teams: [{ name: 'team-a', maxBudgetUsd: 100 }, { name: 'team-b' }], budgetPercent: 80 },
+    });
+    construct();
+    const widgets = widgetsOf(stack);
+    const headings = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown!.split(':')[0]);
+    expect(headings.indexOf('## Usage per team')).toBe(headings.indexOf('## Gateway') + 1);
+    const titles = widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Tokens per team and model (input, output), per 5 min',
+        'Spend per team and model, USD per 5 min',
+        'Requests per team and model, per 5 min',
+        'Failed requests % per team',
+        'Budget used % per team (this budget period)',
+        'Spend per consumer (key alias), USD per 5 min',
+      ]),
+    );
+    const budget = widgets.find((w) => w.properties.title === 'Budget used % per team (this budget period)')!;
+    // Only the team with a budget has a line.
+    expect(JSON.stringify(budget.properties.metrics)).toContain('remaining_team_a');
+    expect(JSON.stringify(budget.properties.metrics)).not.toContain('team-b');
+    expect(widgets.some((w) => w.properties.markdown?.startsWith('Latency per team and model is not in CloudWatch'))).toBe(true);
+  });
+
+  test('without usage, has no usage rows', () => {
+    const { stack, construct } = build();
+    construct();
+    expect(widgetsOf(stack).some((w) => w.properties.markdown?.startsWith('## Usage'))).toBe(false);
   });
 });

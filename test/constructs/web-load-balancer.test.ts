@@ -67,6 +67,9 @@ function build(
 
 const rules = (template: Template): Resource[] =>
   Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')) as Resource[];
+/** Rules that pass a request on to pods: the blocked LiteLLM /metrics rule answers 404 itself and is not one. */
+const forwarding = (template: Template): Resource[] =>
+  rules(template).filter((r) => r.Properties.Actions.some((a: { Type: string }) => a.Type === 'forward'));
 const hostOf = (rule: Resource): string =>
   rule.Properties.Conditions.find((c: { Field: string }) => c.Field === 'host-header').HostHeaderConfig.Values[0];
 const targetGroupId = (template: Template, port: number): string =>
@@ -119,6 +122,19 @@ describe('WebLoadBalancer', () => {
       });
     });
 
+    test("denies LiteLLM's /metrics (per-team spend) through the web entrance, before any rule that would sign in and forward", () => {
+      const litellm = rules(template).filter((r) => hostOf(r) === HOSTS.litellm);
+      const blocked = litellm.filter((r) => !r.Properties.Actions.some((a: { Type: string }) => a.Type === 'forward'));
+      expect(blocked).toHaveLength(1);
+      expect(blocked[0]!.Properties.Conditions).toContainEqual({ Field: 'path-pattern', PathPatternConfig: { Values: ['/metrics*'] } });
+      expect(blocked[0]!.Properties.Actions).toEqual([
+        { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } },
+      ]);
+      const forwards = litellm.filter((r) => r !== blocked[0]).map((r) => r.Properties.Priority as number);
+      expect(forwards.length).toBeGreaterThan(0);
+      for (const priority of forwards) expect(blocked[0]!.Properties.Priority).toBeLessThan(priority);
+    });
+
     test('forwards chat to Open WebUI without a sign-in at the load balancer', () => {
       const chat = rules(template).filter((r) => hostOf(r) === HOSTS.chat);
       expect(chat).toHaveLength(1);
@@ -131,7 +147,7 @@ describe('WebLoadBalancer', () => {
         [HOSTS.litellm, 4000],
         [HOSTS.langfuse, 3000],
       ] as const) {
-        const [rule, ...others] = rules(template).filter((r) => hostOf(r) === host);
+        const [rule, ...others] = forwarding(template).filter((r) => hostOf(r) === host);
         expect(others).toEqual([]);
         expect(rule!.Properties.Conditions).toHaveLength(1);
         expect(rule!.Properties.Actions).toEqual([
@@ -230,7 +246,7 @@ describe('WebLoadBalancer', () => {
 
     test('admits the admin hostnames only from the listed ranges, four per rule, and leaves chat open', () => {
       for (const host of [HOSTS.litellm, HOSTS.langfuse]) {
-        const hostRules = rules(template).filter((r) => hostOf(r) === host);
+        const hostRules = forwarding(template).filter((r) => hostOf(r) === host);
         const sources = hostRules.map(
           (r) => r.Properties.Conditions.find((c: { Field: string }) => c.Field === 'source-ip').SourceIpConfig.Values as string[],
         );
@@ -247,7 +263,7 @@ describe('WebLoadBalancer', () => {
   describe('with an external OIDC provider', () => {
     test('signs admins in with authenticate-oidc, the client secret only as a Secrets Manager reference', () => {
       const { template } = build({}, () => oidcSignIn());
-      const [rule] = rules(template).filter((r) => hostOf(r) === HOSTS.litellm);
+      const [rule] = forwarding(template).filter((r) => hostOf(r) === HOSTS.litellm);
       expect(rule!.Properties.Actions[0]).toEqual({
         Type: 'authenticate-oidc',
         Order: 1,

@@ -159,7 +159,8 @@ describe('LiteLLM contract', () => {
     // endpoint {host}/api/public/otel from LANGFUSE_OTEL_HOST, added in PR #14013, else LANGFUSE_HOST, else
     // Langfuse Cloud US); docs/my-website/docs/observability/langfuse_otel_integration.md. Langfuse v3.194.1
     // serves web/src/pages/api/public/otel/v1/traces.
-    expect(cfg.litellm_settings.callbacks).toEqual(['langfuse_otel']);
+    // The only tracing callback; prometheus only counts (test/contracts/litellm-prometheus.test.ts).
+    expect(cfg.litellm_settings.callbacks).toEqual(['langfuse_otel', 'prometheus']);
     const env = envOf(container(deployment.spec.template.spec));
     expect(env.LANGFUSE_OTEL_HOST).toBe(LANGFUSE_INTERNAL_URL);
     expect(env.LANGFUSE_HOST).toBe(LANGFUSE_INTERNAL_URL);
@@ -250,7 +251,8 @@ describe('LiteLLM contract: attribution in Langfuse', () => {
       // array string) into the trace's tags; an attribute named "metadata" is not unpacked: it stays one JSON string
       // under metadata.attributes of the trace (root span) and observation, not a key a filter can name. So
       // attribution rests on tags.
-      expect(cfg.litellm_settings.callbacks).toEqual(['langfuse_otel']);
+      // The only tracing callback; prometheus only counts (test/contracts/litellm-prometheus.test.ts).
+      expect(cfg.litellm_settings.callbacks).toEqual(['langfuse_otel', 'prometheus']);
       const sent = JSON.stringify(keyAttributionTags('dev', 'research', 'notebook', { 'cost-centre': 'cc-1,2' }));
       expect(sent.startsWith('[')).toBe(true);
       expect((JSON.parse(sent) as unknown[]).map(String)).toEqual([

@@ -136,6 +136,38 @@ describe('BaseChart with a web domain', () => {
     ]);
   });
 
+  test('admits the usage agent, by its namespace and the labels its operator gives it, to the gateway pods on their own port only', () => {
+    const policy = find(manifests, 'NetworkPolicy', 'litellm-from-metrics-collector');
+    expect(policy.metadata.namespace).toBe('litellm');
+    // The gateway only: the migration Job's pods stay unreachable.
+    expect(policy.spec.podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/component': 'gateway' },
+    });
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'amazon-cloudwatch' } },
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/name': 'litellm-usage-metrics', 'app.kubernetes.io/component': 'amazon-cloudwatch-agent' },
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 4000 }],
+      },
+    ]);
+  });
+
+  test("denies the add-on's other agents and every other pod: no policy admits the amazon-cloudwatch namespace without the usage agent's name", () => {
+    const peers = manifests
+      .filter((m) => m.kind === 'NetworkPolicy')
+      .flatMap((m) => (m.spec.ingress ?? []).flatMap((r: Manifest) => r.from ?? []))
+      .filter((p: Manifest) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'amazon-cloudwatch');
+    expect(peers.length).toBeGreaterThan(0);
+    for (const peer of peers) expect(peer.podSelector.matchLabels['app.kubernetes.io/name']).toBe('litellm-usage-metrics');
+  });
+
   test('admits the Langfuse UI from the web load balancer only: no internal binding, so not from the workload subnets', () => {
     expect(aws.langfuseTargetGroupArn).toBeUndefined();
     expect(blocks.filter((b) => b.policy.startsWith('langfuse/')).map((b) => b.cidr)).toEqual([...aws.subnetCidrs.public]);

@@ -19,8 +19,15 @@ describe('ObservabilityStack', () => {
       );
     });
 
-    test('raises the ten alarms (eleven with the ClickHouse backup) and the composite "gateway down", notifying the topic unless muted, its children only through it', () => {
-      observability.resourceCountIs('AWS::CloudWatch::Alarm', config.backup.enabled ? 11 : 10);
+    test('raises the ten platform alarms (eleven with the ClickHouse backup), a budget and an error alarm per team, and the composite "gateway down", notifying the topic unless muted, its children only through it', () => {
+      const ids = Object.keys(observability.findResources('AWS::CloudWatch::Alarm'));
+      const teams = config.tenants.teams;
+      const platform = config.backup.enabled ? 11 : 10;
+      expect(ids.filter((id) => id.startsWith('Alarms'))).toHaveLength(platform);
+      expect(ids.filter((id) => id.startsWith('TeamAlarms'))).toHaveLength(
+        teams.length + teams.filter((t) => t.maxBudgetUsd !== undefined).length,
+      );
+      expect(ids).toHaveLength(platform + teams.length + teams.filter((t) => t.maxBudgetUsd !== undefined).length);
       observability.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
       const actions = config.observability.mute ? undefined : [{ Ref: expect.stringMatching(/^AlarmTopic/) as unknown }];
       const [composite] = Object.values(observability.findResources('AWS::CloudWatch::CompositeAlarm'));
@@ -30,6 +37,50 @@ describe('ObservabilityStack', () => {
         expect([id, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual(
           child ? [id, undefined, undefined] : [id, actions, actions],
         );
+      }
+    });
+
+    test("alarms on each team's spend at the configured share of its own budget, from this environment's LiteLLM metrics", () => {
+      const t = config.observability.alarms;
+      const budgeted = config.tenants.teams.filter((team) => team.maxBudgetUsd !== undefined);
+      expect(budgeted.length).toBeGreaterThan(0);
+      for (const team of budgeted) {
+        const remaining = `remaining_${team.name.replace(/-/g, '_')}`;
+        observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: t.teamBudgetPercent,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: `100 * (${team.maxBudgetUsd} - ${remaining}) / ${team.maxBudgetUsd}` }),
+            Match.objectLike({
+              Id: remaining,
+              MetricStat: Match.objectLike({
+                Metric: {
+                  Namespace: 'GenAIPlatform/LiteLLM',
+                  MetricName: 'litellm_remaining_team_budget_metric',
+                  Dimensions: [
+                    { Name: 'Environment', Value: name },
+                    { Name: 'team_alias', Value: team.name },
+                  ],
+                },
+                Stat: 'Minimum',
+              }),
+            }),
+          ]),
+        });
+      }
+    });
+
+    test("alarms on each team's failed-request share above the configured percentage", () => {
+      const t = config.observability.alarms;
+      for (const team of config.tenants.teams) {
+        const id = team.name.replace(/-/g, '_');
+        observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: t.teamErrorPercent,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: `IF(requests_${id} >= 20, 100 * FILL(failed_${id}, 0) / requests_${id}, 0)` }),
+          ]),
+        });
       }
     });
 

@@ -129,7 +129,7 @@ describe('renderLiteLlmConfig', () => {
       database_connection_pool_limit: 10,
       allow_requests_on_db_unavailable: false,
     });
-    expect(parsed.litellm_settings).toMatchObject({ callbacks: ['langfuse_otel'], json_logs: true, request_timeout: 600 });
+    expect(parsed.litellm_settings).toMatchObject({ callbacks: ['langfuse_otel', 'prometheus'], json_logs: true, request_timeout: 600 });
     // set_verbose is deprecated upstream; LITELLM_LOG controls logging.
     expect(parsed.litellm_settings).not.toHaveProperty('set_verbose');
     // Redaction would strip the key alias, team alias and user that Langfuse attribution relies on.

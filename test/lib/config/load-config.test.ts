@@ -35,6 +35,8 @@ describe('loadEnvironment', () => {
         auroraCapacityPercent: 95,
         valkeyMemoryPercent: 80,
         clickhouseVolumePercent: 90,
+        teamBudgetPercent: 80,
+        teamErrorPercent: 10,
       },
       monthlyBudgetUsd: 1000,
       budgetAlertPercents: [80, 100],

@@ -23,6 +23,7 @@ describe('lib/shared', () => {
       'load-test.ts',
       'node-pool.ts',
       'tenants.ts',
+      'usage-metrics.ts',
       'web.ts',
     ]);
   });
