@@ -36,8 +36,10 @@ export class BedrockBatchJobs extends Construct {
   readonly bucket: s3.Bucket;
   /** The role LiteLLM passes as `roleArn` in CreateModelInvocationJob (`aws_batch_role_arn`). */
   readonly serviceRole: iam.Role;
-  private readonly modelArns: readonly string[];
-  private readonly jobArns: string;
+  /** The batch models' ARNs, sorted, each once. */
+  readonly modelArns: readonly string[];
+  /** Every batch inference job of this account in the jobs' region: Bedrock names a job only when it creates it. */
+  readonly jobArns: string;
   private readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: BedrockBatchJobsProps) {
