@@ -53,11 +53,14 @@ export class BedrockBatchJobs extends Construct {
     if (props.modelArns.length === 0) {
       throw new Error('modelArns: needs at least one Bedrock model or inference profile ARN (the batch models)');
     }
-    const notBedrock = props.modelArns.filter(
-      (arn) => !/^arn:[^:]+:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile)\/.+$/.test(arn),
+    // A region wildcard is how a cross-region profile's models are named; a model wildcard would grant every model.
+    const notOneModel = props.modelArns.filter(
+      (arn) => !/^arn:[^:]+:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile)\/[^*]+$/.test(arn),
     );
-    if (notBedrock.length > 0) {
-      throw new Error(`modelArns: ${notBedrock.join(', ')} is not a Bedrock foundation-model or inference-profile ARN`);
+    if (notOneModel.length > 0) {
+      throw new Error(
+        `modelArns: ${notOneModel.join(', ')} (allowed: Bedrock foundation-model or inference-profile ARNs naming one model each)`,
+      );
     }
     this.modelArns = [...new Set(props.modelArns)].sort();
     this.encryptionKey = props.encryptionKey;
