@@ -51,7 +51,7 @@
  * refusal). To verify once on a real deploy: README "Batch jobs".
  */
 import { BATCH_ROUTES } from '../../constructs/openai-routes';
-import { BATCH_ENV, BATCH_OUTPUT_PREFIX, batchModelName } from '../../lib/shared/batches';
+import { BATCH_ENV, BATCH_OUTPUT_PREFIX, EDGE_PAYLOAD_LIMIT_BYTES, batchModelName } from '../../lib/shared/batches';
 import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { dev } from '../../lib/config/environments/dev';
@@ -155,6 +155,20 @@ describe('LiteLLM batches contract', () => {
         'POST /v1/batches/{batch_id}/cancel',
       ].sort(),
     );
+  });
+
+  test('a batch file at the 10 MB payload limit cannot pass the edge: API Gateway answers 413 before LiteLLM sees it', () => {
+    // Source: test/contracts/api-gateway.test.ts (REST API payload quota 10 MB, not adjustable; REQUEST_TOO_LARGE is 413).
+    // The multipart envelope (boundaries, purpose and target_model_names fields) comes on top of the file, so the largest
+    // batch file through the edge is somewhat under 10 MB, whatever LiteLLM's own max_batch_file_size_mb says.
+    const edge = synthEnvironment('dev').templates.edge;
+    const tooLarge = Object.values(edge.findResources('AWS::ApiGateway::GatewayResponse')).find(
+      (r) => r.Properties.ResponseType === 'REQUEST_TOO_LARGE',
+    );
+    expect(tooLarge!.Properties.StatusCode).toBe('413');
+    expect(EDGE_PAYLOAD_LIMIT_BYTES).toBe(10 * 1024 * 1024);
+    // The edge that refuses it is the one serving the upload route.
+    expect(JSON.stringify(edge.findResources('AWS::ApiGateway::Method'))).toContain(':80/v1/files"');
   });
 
   test('Bedrock job states map to OpenAI batch statuses as LiteLLM maps them', () => {
