@@ -41,6 +41,7 @@ export class BedrockBatchJobs extends Construct {
   /** Every batch inference job of this account in the jobs' region: Bedrock names a job only when it creates it. */
   readonly jobArns: string;
   private readonly encryptionKey: kms.IKey;
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: BedrockBatchJobsProps) {
     super(scope, id);
@@ -64,6 +65,7 @@ export class BedrockBatchJobs extends Construct {
     }
     this.modelArns = [...new Set(props.modelArns)].sort();
     this.encryptionKey = props.encryptionKey;
+    this.region = props.region;
     const { account, partition } = Stack.of(this);
     this.jobArns = `arn:${partition}:bedrock:${props.region}:${account}:model-invocation-job/*`;
 
@@ -134,6 +136,8 @@ export class BedrockBatchJobs extends Construct {
         sid: 'BatchFilesKey',
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [this.encryptionKey.keyArn],
+        // Only for S3 on LiteLLM's behalf: the data key also encrypts secrets LiteLLM must not decrypt this way.
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
       }),
       new iam.PolicyStatement({
         sid: 'CreateBatchJobs',

@@ -145,7 +145,13 @@ describe('BedrockBatchJobs', () => {
     expect(statements(litellm)).toEqual([
       { Sid: 'BatchFiles', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${key(bucketId)}/*` },
       { Sid: 'BatchFilesList', Effect: 'Allow', Action: 's3:ListBucket', Resource: key(bucketId) },
-      { Sid: 'BatchFilesKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key(keyId) },
+      {
+        Sid: 'BatchFilesKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key(keyId),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+      },
       { Sid: 'CreateBatchJobs', Effect: 'Allow', Action: 'bedrock:CreateModelInvocationJob', Resource: [MODEL, PROFILE, JOBS] },
       { Sid: 'ManageBatchJobs', Effect: 'Allow', Action: [...BATCH_JOB_ACTIONS], Resource: JOBS },
       {
