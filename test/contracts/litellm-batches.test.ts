@@ -31,7 +31,8 @@
  *   records (modelInput/modelOutput), not OpenAI batch output objects: litellm-docs PR #1408 (2026-09).
  * - ISOLATION: litellm/llms/base_llm/managed_resources/isolation.py (commit 094d0090; introduced by PR #27004, merged
  *   2026-05-01): a key with a team and no user (our keys: lambda/tenants/litellm-admin.ts sets team_id, never user_id)
- *   owns and sees the resources of its team; listings filter by owner before the query; `None == None` never matches.
+ *   owns and sees the resources of its team (every key of the team alike: the scope is the team, not the key); listings
+ *   filter by owner before the query; `None == None` never matches.
  *   Provider-format ids and output files checked too: PR #33536 (2026-07-16), #34092 (2026-07-21), #39810.
  * - REQUIRED: litellm/proxy/openai_files_endpoints/common_utils.py (newest copy, id 57389744986; setting from PR
  *   #30186, 2026-06-11): with `litellm_settings.require_managed_files: true` an upload without target_model_names, or

@@ -11,6 +11,7 @@ function litellm() {
     keys: [
       { key: 'sk-team-a', teamId: 'team-a', models: [MODEL, 'claude-sonnet-4'] },
       { key: 'sk-team-b', teamId: 'team-b', models: [MODEL] },
+      { key: 'sk-team-a-other-app', teamId: 'team-a', models: [MODEL] },
       { key: 'sk-team-c', teamId: 'team-c', models: ['claude-sonnet-4'] },
     ],
     batchModels: { [MODEL]: BEDROCK_MODEL },
@@ -158,6 +159,14 @@ describe('FakeLiteLlmBatches', () => {
       expect(ok(fake.request({ method: 'DELETE', path: `/v1/files/${file.id}`, key: 'sk-team-a' }))).toMatchObject({ deleted: true });
       expect(fake.request({ method: 'GET', path: `/v1/files/${file.id}`, key: 'sk-team-a' }).status).toBe(404);
     });
+  });
+
+  test("lets another consumer of the same team read the team's files and batches: the scope is the team, not the key", () => {
+    const fake = litellm();
+    const file = ok(upload(fake, 'sk-team-a'));
+    const batch = ok(createBatch(fake, 'sk-team-a', file.id));
+    ok(fake.request({ method: 'GET', path: `/v1/files/${file.id}`, key: 'sk-team-a-other-app' }));
+    ok(fake.request({ method: 'GET', path: `/v1/batches/${batch.id}`, key: 'sk-team-a-other-app' }));
   });
 
   test('denies an upload for a batch model the team is not granted, with the model-access refusal', () => {
