@@ -1,4 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './http';
 import { liteLlmError, modelNotAllowed, type LiteLlmError } from './litellm-errors';
 
 /**
@@ -8,6 +11,49 @@ import { liteLlmError, modelNotAllowed, type LiteLlmError } from './litellm-erro
  * test/contracts/litellm-batches.test.ts; where upstream was not confirmed that file says so, and this stand-in
  * follows the reading named there. In-process (no HTTP): the edge in front of it is tested elsewhere.
  */
+
+/** The key LiteLLM reads: x-litellm-api-key first (bare or Bearer), then Authorization (test/contracts/litellm.test.ts). */
+function keyOf(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+  const header = headers['x-litellm-api-key'] ?? headers.authorization;
+  const value = Array.isArray(header) ? header[header.length - 1] : header;
+  return value?.replace(/^Bearer /, '');
+}
+
+/**
+ * The stand-in on loopback, for clients that speak HTTP (the OpenAI SDK behind the edge stand-in): multipart uploads
+ * are read as the form they are, JSON bodies as JSON; a file's content comes back as text, everything else as JSON.
+ */
+export async function serveFakeLiteLlmBatches(fake: FakeLiteLlmBatches): Promise<{ readonly url: string; stop(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const type = req.headers['content-type'] ?? '';
+      let form: Record<string, string> | undefined;
+      let json: Record<string, unknown> | undefined;
+      if (type.startsWith('multipart/form-data')) {
+        const parsed = await new Request('http://stand-in', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+        form = {};
+        for (const [name, value] of parsed.entries()) form[name] = typeof value === 'string' ? value : await value.text();
+      } else if (body.length > 0) {
+        json = JSON.parse(body.toString()) as Record<string, unknown>;
+      }
+      const answer = fake.request({
+        method: req.method as FakeRequest['method'],
+        path: (req.url ?? '/').split('?')[0]!,
+        key: keyOf(req.headers),
+        ...(form ? { form } : {}),
+        ...(json ? { json } : {}),
+      });
+      if (typeof answer.body === 'string') res.writeHead(answer.status, { 'content-type': 'application/octet-stream' }).end(answer.body);
+      else sendJson(res, answer.status, answer.body);
+    })().catch(() => sendJson(res, 500, liteLlmError(500, 'stand-in failure', 'api_error')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /** Bedrock's job states and the OpenAI batch status LiteLLM reports for each (bedrock/batches/transformation.py). */
 export const BEDROCK_TO_OPENAI_STATUS = {
