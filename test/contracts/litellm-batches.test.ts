@@ -45,6 +45,14 @@
  *   `aretrieve_batch` spend row; from PR #37050 (2026-08-15) and #35468 / #34456 the row carries the creating key hash,
  *   team and tags, and a batch is booked once. Issue #30635 shows the poller running on the OSS image.
  *
+ * - AWS: Bedrock user guide batch-iam-sr.html (custom service role for batch inference: trust bedrock.amazonaws.com
+ *   with aws:SourceAccount and an ArnEquals/ArnLike aws:SourceArn on model-invocation-job/*; S3 read of the input and
+ *   write of the output) and batch-inference-permissions.html (the submitting identity's actions
+ *   CreateModelInvocationJob, GetModelInvocationJob, ListModelInvocationJobs, StopModelInvocationJob; a scoped example
+ *   names the foundation-model ARN and model-invocation-job/* for CreateModelInvocationJob), stored copies read
+ *   2026-12-06. iam:PassRole on the service role is the usual requirement for handing a role to a service; the
+ *   permissions page excerpt read did not show it, so it is granted narrowly (PassedToService bedrock) rather than left out.
+ *
  * Not confirmed: any of the above at the v1.108.12 tag itself; that the batch cost poller runs without an Enterprise
  * licence (the /batches page says Enterprise only; the managed-batches page and issue #30635 say otherwise); that a
  * Bedrock batch job accepts a system cross-region inference profile id as modelId (AWS documents it for some models);
@@ -138,6 +146,25 @@ describe('LiteLLM batches contract', () => {
     );
     expect(writes).toHaveLength(1);
     expect(JSON.stringify(writes[0]!.Resource)).toContain(`/${BATCH_OUTPUT_PREFIX}*`);
+  });
+
+  test("Bedrock may assume the batch role only for this account's batch jobs, as AWS's confused-deputy guidance has it", () => {
+    // Source: AWS batch-iam-sr.html (trust policy with aws:SourceAccount and aws:SourceArn model-invocation-job/*).
+    const data = synthEnvironment('dev').templates.data;
+    const trusts = Object.values(data.findResources('AWS::IAM::Role'))
+      .map((r) => r.Properties.AssumeRolePolicyDocument.Statement as Json[])
+      .filter((statements) => JSON.stringify(statements).includes('bedrock.amazonaws.com'));
+    expect(trusts).toHaveLength(1);
+    expect(trusts[0]).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': expect.anything() },
+          ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }) },
+        },
+      }),
+    ]);
+    expect(JSON.stringify(trusts[0])).toContain(':model-invocation-job/*');
   });
 
   test('the edge serves the routes the OpenAI SDK calls for files and batches, cancel included', () => {
