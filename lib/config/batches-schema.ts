@@ -39,10 +39,13 @@ export type BatchesConfig = z.output<typeof batchesSchema>;
 type Issue = (path: (string | number)[], message: string) => void;
 
 /**
- * Batch groups must exist and be served only by Bedrock deployments LiteLLM can run a batch job for: in the
- * environment's region (the job reads and writes the environment's bucket, and Bedrock batch jobs read S3 in their
- * own region) and account (the bucket and the service role are this account's; LiteLLM signs S3 calls with the
- * deployment's credentials, which for a cross-account deployment are the other account's role).
+ * Batch groups must exist and be served only by Bedrock deployments LiteLLM can run a batch job for. LiteLLM also
+ * runs Azure and (since 1.108.7) Gemini batches, but what Azure needs of its deployments for batches was not read here
+ * and neither path is wired or tested, so both are refused rather than half-built.
+ * Bedrock deployments must be in the environment's region (the job reads and writes the environment's bucket, and
+ * Bedrock batch jobs read S3 in their own region) and account (the bucket and the service role are this account's;
+ * LiteLLM signs S3 calls with the deployment's credentials, which for a cross-account deployment are another account's
+ * role).
  */
 export function checkBatches(batches: BatchesConfig, groups: readonly ModelGroupConfig[], region: string, issue: Issue): void {
   if (batches.enabled && batches.models.length === 0) {
