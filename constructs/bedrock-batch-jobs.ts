@@ -39,7 +39,7 @@ export class BedrockBatchJobs extends Construct {
   /** The batch models' ARNs, sorted, each once. */
   readonly modelArns: readonly string[];
   /** Every batch inference job of this account in the jobs' region: Bedrock names a job only when it creates it. */
-  readonly jobArns: string;
+  readonly jobArnPattern: string;
   private readonly encryptionKey: kms.IKey;
   private readonly region: string;
 
@@ -67,7 +67,7 @@ export class BedrockBatchJobs extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.region = props.region;
     const { account, partition } = Stack.of(this);
-    this.jobArns = `arn:${partition}:bedrock:${props.region}:${account}:model-invocation-job/*`;
+    this.jobArnPattern = `arn:${partition}:bedrock:${props.region}:${account}:model-invocation-job/*`;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -98,7 +98,7 @@ export class BedrockBatchJobs extends Construct {
       // Confused-deputy guard (Bedrock user guide, batch-iam-sr): only Bedrock acting for this account's jobs here.
       assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': account },
-        ArnLike: { 'aws:SourceArn': this.jobArns },
+        ArnLike: { 'aws:SourceArn': this.jobArnPattern },
       }),
     });
     const statements = [
@@ -142,9 +142,9 @@ export class BedrockBatchJobs extends Construct {
       new iam.PolicyStatement({
         sid: 'CreateBatchJobs',
         actions: ['bedrock:CreateModelInvocationJob'],
-        resources: [...this.modelArns, this.jobArns],
+        resources: [...this.modelArns, this.jobArnPattern],
       }),
-      new iam.PolicyStatement({ sid: 'ManageBatchJobs', actions: [...BATCH_JOB_ACTIONS], resources: [this.jobArns] }),
+      new iam.PolicyStatement({ sid: 'ManageBatchJobs', actions: [...BATCH_JOB_ACTIONS], resources: [this.jobArnPattern] }),
       new iam.PolicyStatement({
         sid: 'PassBatchServiceRole',
         actions: ['iam:PassRole'],

@@ -143,16 +143,19 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
 function acknowledgeBatchJobs(data: DataStack): void {
   const batches = data.batches!;
   const objects = resourceFinding(batches, batches.bucket.arnForObjects('*'));
-  const jobs = resourceFinding(batches, batches.jobArns);
+  const jobs = resourceFinding(batches, batches.jobArnPattern);
   const regionWildcards = batches.modelArns.filter((arn) => arn.includes(':bedrock:*:')).map((arn) => `Resource::${arn}`);
   const reasons = {
     objects:
       "The batch bucket holds only LiteLLM's batch files and Bedrock's output for them, under keys LiteLLM and Bedrock generate per upload and per job; nothing else is stored there.",
     jobs: 'Bedrock names a batch inference job only when it creates it, so jobs are granted as every job of this account in this region; the job creation itself is limited to the batch models.',
     models:
-      "A cross-region system inference profile routes to the same foundation model in any region of its geography, so the model ARN needs a region wildcard; the model id is exact.",
+      'A cross-region system inference profile routes to the same foundation model in any region of its geography, so the model ARN needs a region wildcard; the model id is exact.',
   };
-  ack(batches.serviceRole, 'IAM5', reasons.objects, [objects, resourceFinding(batches, batches.bucket.arnForObjects(`${BATCH_OUTPUT_PREFIX}*`))]);
+  ack(batches.serviceRole, 'IAM5', reasons.objects, [
+    objects,
+    resourceFinding(batches, batches.bucket.arnForObjects(`${BATCH_OUTPUT_PREFIX}*`)),
+  ]);
   ack(batches.serviceRole, 'IAM5', reasons.models, regionWildcards);
   const litellm = data.accessPolicies.litellmBatches!;
   ack(litellm, 'IAM5', reasons.objects, [objects]);
