@@ -39,8 +39,22 @@ export const MCP_ROUTES: readonly GatewayRoute[] = [
   { path: 'mcp/{server}', methods: ['POST', 'GET', 'DELETE'], keyForm: 'bearer' },
 ];
 
+/**
+ * The OpenAI files and batches routes, only where batch jobs are on (`batches.enabled`): upload a batch file, list,
+ * retrieve, delete and download files, create, list, retrieve and cancel batches. LiteLLM answers them from its
+ * managed files and batches, scoped to the caller's team (test/contracts/litellm-batches.test.ts).
+ */
+export const BATCH_ROUTES: readonly GatewayRoute[] = [
+  { path: 'v1/files', methods: ['POST', 'GET'] },
+  { path: 'v1/files/{file_id}', methods: ['GET', 'DELETE'] },
+  { path: 'v1/files/{file_id}/content', methods: ['GET'] },
+  { path: 'v1/batches', methods: ['POST', 'GET'] },
+  { path: 'v1/batches/{batch_id}', methods: ['GET'] },
+  { path: 'v1/batches/{batch_id}/cancel', methods: ['POST'] },
+];
+
 /** Every route of the edge. */
-export const GATEWAY_ROUTES: readonly GatewayRoute[] = [...OPENAI_ROUTES, ...MCP_ROUTES];
+export const GATEWAY_ROUTES: readonly GatewayRoute[] = [...OPENAI_ROUTES, ...MCP_ROUTES, ...BATCH_ROUTES];
 
 /** The authorizer context field whose value the edge writes into x-litellm-api-key on this route. */
 export function keyContextField(route: GatewayRoute): string {

@@ -28,6 +28,7 @@ import {
   type GuardrailUse,
 } from './renderers/litellm-config';
 import { guardrailEnvNames } from '../lib/shared/guardrails';
+import { BATCH_ENV } from '../lib/shared/batches';
 import { OPEN_WEBUI_END_USER_HEADER } from './renderers/open-webui-env';
 import { IMAGES, imageRef } from './versions';
 import { platformNodeSelector } from '../lib/shared/node-pool';
@@ -75,6 +76,7 @@ export type LitellmChartConfig = Pick<
   | 'guardrails'
   | 'tenants'
   | 'loadTest'
+  | 'batches'
 >;
 
 export interface LitellmChartProps extends ChartProps {
@@ -122,12 +124,16 @@ export class LitellmChart extends Chart {
       ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
       ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
       ...(config.loadTest.mockModel ? { mockModel: { delayMs: config.loadTest.mockDelayMs } } : {}),
+      ...(config.batches.enabled ? { batches: { models: config.batches.models, region: config.region } } : {}),
     });
     roleServiceAccount(this, 'ServiceAccount', IDENTITIES.litellm, aws.roleArns.litellm);
     // cdk8s-plus's ConfigMap adds `immutable: false`.
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: NAMES.litellm.config }, data: { 'config.yaml': configYaml } });
     const secret = litellmSecret(this, aws, credentials);
-    const env = [...plainEnv({ ...litellmPlainEnv(aws), ...guardrailEnv(guardrails, aws), ...profileEnv }), ...secret.env()];
+    const env = [
+      ...plainEnv({ ...litellmPlainEnv(aws), ...guardrailEnv(guardrails, aws), ...profileEnv, ...batchEnv(config, aws) }),
+      ...secret.env(),
+    ];
     migrationJob(this, env);
     const gateway = new HttpWorkloads(this, 'Workload', {
       namespace,
@@ -221,6 +227,13 @@ function bedrockProfileEnv(config: LitellmChartProps['config'], aws: PlatformAws
     throw new Error(`aws.bedrockProfileArns: has no ARN for ${missing.join(', ')} (add the application inference profile of each)`);
   }
   return Object.fromEntries(names.map((name) => [name, aws.bedrockProfileArns[name] as string]));
+}
+
+/** The batch bucket and service role config.yaml refers to; fails closed when batches are on and either is missing. */
+function batchEnv(config: LitellmChartConfig, aws: PlatformAwsValues): Record<string, string> {
+  if (!config.batches.enabled) return {};
+  if (!aws.batches) throw new Error('aws.batches: is required with batches.enabled (the batch bucket name and service role ARN)');
+  return { [BATCH_ENV.bucket]: aws.batches.bucket, [BATCH_ENV.roleArn]: aws.batches.roleArn };
 }
 
 /** Plain environment of the gateway and the migration Job. */

@@ -126,6 +126,7 @@ export function placeholderAwsValues(config: EnvironmentConfig): PlatformAwsValu
     bedrockProfileArns: Object.fromEntries(
       bedrockProfileEnvNames(config.models, config.region).map((name) => [name, `<bedrock-application-profile-arn:${name}>`]),
     ),
+    ...(config.batches.enabled ? { batches: { bucket: '<batch-bucket>', roleArn: '<bedrock-batch-role-arn>' } } : {}),
     litellmTargetGroupArn: '<litellm-target-group-arn>',
     // With a web domain Langfuse is reached through the public entrance's sign-in only: no internal binding.
     ...(config.web.domain ? {} : { langfuseTargetGroupArn: '<langfuse-target-group-arn>' }),

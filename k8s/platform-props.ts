@@ -95,6 +95,8 @@ export interface PlatformAwsValues {
   readonly litellmUiUrl?: string;
   /** Bedrock guardrails by configured name: id and published version (`guardrails`). @default none */
   readonly guardrails?: Readonly<Record<string, { readonly id: string; readonly version: string }>>;
+  /** Bedrock batch jobs' bucket name and service role ARN; required with `batches.enabled`. @default none */
+  readonly batches?: { readonly bucket: string; readonly roleArn: string };
 }
 
 /** The VPC's subnets by group (lib/network-stack.ts SUBNETS), one CIDR per availability zone. */

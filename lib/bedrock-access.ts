@@ -43,6 +43,14 @@ export function bedrockInvokeStatements(models: readonly ModelConfig[], scope: B
 }
 
 /**
+ * The exact ARNs a set of deployments is called by (model, or system inference profile and the models behind it),
+ * sorted, each once: what a batch job may name and invoke (constructs/bedrock-batch-jobs.ts).
+ */
+export function bedrockModelArns(models: readonly BedrockModelConfig[], scope: BedrockAccessScope): string[] {
+  return [...new Set(models.flatMap((m) => bedrockResourceArns(m, scope)))].sort();
+}
+
+/**
  * A cross-region inference profile lives in the calling region and routes to the same model in any
  * region of its geography, so the foundation-model ARN needs a region wildcard (and only that).
  */

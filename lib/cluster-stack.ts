@@ -366,6 +366,9 @@ export class ClusterStack extends Stack {
       litellm.addToPrincipalPolicy(statement);
     }
 
+    // Batch files and jobs (lib/config/batches-schema.ts); the policy lives beside the bucket and service role.
+    if (data.accessPolicies.litellmBatches) litellm.addManagedPolicy(data.accessPolicies.litellmBatches);
+
     const langfuse = roleFor('langfuse', 'Langfuse web and worker: its S3 prefixes');
     langfuse.addManagedPolicy(data.accessPolicies.langfuse);
 

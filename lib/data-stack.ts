@@ -8,14 +8,16 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ApplicationDatabases, type ApplicationDatabase } from '../constructs/application-databases';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
+import { BedrockBatchJobs } from '../constructs/bedrock-batch-jobs';
 import { ClickHouseBackupBucket } from '../constructs/clickhouse-backup-bucket';
 import { PlatformBackup } from '../constructs/platform-backup';
 import { PlatformBuckets } from '../constructs/platform-buckets';
 import { PlatformSecrets } from '../constructs/platform-secrets';
 import { secretArnForName, secretReadStatements } from '../constructs/secret-read-statements';
 import { ValkeyCache } from '../constructs/valkey-cache';
+import { bedrockModelArns } from './bedrock-access';
 import { mcpCredentialSecretNames } from './config/mcp-schema';
-import type { EnvironmentConfig } from './config/schema';
+import type { BedrockModelConfig, EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { BACKUP_TAG } from './shared/cost-tags';
 import { DATA_OUTPUTS } from './shared/data-outputs';
@@ -63,7 +65,7 @@ export interface OpenWebUiData {
  * secrets sync has its own: it may read that namespace's secrets and no other's.
  */
 export type AccessPolicies = Readonly<Record<'langfuse' | 'clickhouse' | 'litellmSecretsSync' | 'langfuseSecretsSync', iam.ManagedPolicy>> &
-  Readonly<Partial<Record<'openWebUi' | 'openWebUiSecretsSync', iam.ManagedPolicy>>>;
+  Readonly<Partial<Record<'openWebUi' | 'openWebUiSecretsSync' | 'litellmBatches', iam.ManagedPolicy>>>;
 
 /** Everything stateful: Aurora, Valkey, the buckets and the generated secrets, under one customer key. */
 export class DataStack extends Stack {
@@ -84,6 +86,8 @@ export class DataStack extends Stack {
   readonly clickhouseBackup?: ClickHouseBackupBucket;
   /** Open WebUI's database login, bucket and session secret; only when `openWebUi.enabled`. */
   readonly openWebUi?: OpenWebUiData;
+  /** Bedrock batch jobs' bucket and service role; only when `batches.enabled`. */
+  readonly batches?: BedrockBatchJobs;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -167,6 +171,17 @@ export class DataStack extends Stack {
       });
     }
 
+    if (config.batches.enabled) {
+      this.batches = new BedrockBatchJobs(this, 'BatchJobs', {
+        encryptionKey: this.key,
+        accessLogs: this.buckets.accessLogs,
+        ephemeral: config.ephemeral,
+        retentionDays: config.batches.retentionDays,
+        modelArns: bedrockModelArns(batchDeployments(config), { partition: this.partition, account: this.account }),
+        region: config.region,
+      });
+    }
+
     if (this.buckets.openWebUi && this.secrets.openWebUi && this.cache.credentials.openWebUi) {
       this.openWebUi = {
         databaseSecret: this.applicationDatabases.userSecrets[OPEN_WEBUI_DATABASE]!,
@@ -196,6 +211,14 @@ export class DataStack extends Stack {
         description: "langfuse namespace's secrets sync: Langfuse's and ClickHouse's secrets only",
         statements: this.secretsSyncStatements(secretsByNamespace(config, this).langfuse),
       }),
+      ...(this.batches
+        ? {
+            litellmBatches: new iam.ManagedPolicy(this, 'LitellmBatchesAccess', {
+              description: 'LiteLLM: batch files in the batch bucket, Bedrock batch jobs of the batch models, passing their service role',
+              statements: this.batches.litellmStatements(),
+            }),
+          }
+        : {}),
       ...(this.openWebUi
         ? {
             openWebUi: new iam.ManagedPolicy(this, 'OpenWebUiAccess', {
@@ -251,6 +274,12 @@ export class DataStack extends Stack {
     }
     return statements;
   }
+}
+
+/** The deployments of the model groups that may run as batch jobs (all Bedrock: lib/config/batches-schema.ts). */
+export function batchDeployments(config: EnvironmentConfig): BedrockModelConfig[] {
+  if (!config.batches.enabled) return [];
+  return config.models.filter((m): m is BedrockModelConfig => m.provider === 'bedrock' && config.batches.models.includes(m.name));
 }
 
 /** What one namespace's secrets sync may read: secrets of this stack, and secrets known by name (statement id -> names). */

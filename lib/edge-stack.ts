@@ -12,7 +12,7 @@ import { GatewayFirewall } from '../constructs/gateway-firewall';
 import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
-import { MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
+import { BATCH_ROUTES, MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
 import { WebLoadBalancer } from '../constructs/web-load-balancer';
 import { WorkforceIdentity } from '../constructs/workforce-identity';
 import type { EnvironmentConfig } from './config/schema';
@@ -260,8 +260,8 @@ export class EdgeStack extends Stack {
       description: `GenAI gateway ${config.name}`,
     });
     const upstream = this.internalLiteLlmUrl;
-    // The MCP route only where LiteLLM has servers to serve behind it.
-    const routes = config.mcpServers.length > 0 ? [...OPENAI_ROUTES, ...MCP_ROUTES] : OPENAI_ROUTES;
+    // The MCP route only where LiteLLM has servers to serve behind it; files and batches only where batch jobs are on.
+    const routes = [...OPENAI_ROUTES, ...(config.mcpServers.length > 0 ? MCP_ROUTES : []), ...(config.batches.enabled ? BATCH_ROUTES : [])];
     for (const route of routes) {
       const resource = this.api.root.resourceForPath(route.path);
       const params = pathParameters(route);

@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { CLICKHOUSE_BACKUP_PREFIX } from './shared/clickhouse-backup';
 import { LANGFUSE_S3_PREFIXES } from './shared/langfuse';
+import { BATCH_OUTPUT_PREFIX } from './shared/batches';
 import type { ClusterStack } from './cluster-stack';
 import type { ClusterTeardown } from '../constructs/cluster-teardown';
 import type { Tenants } from '../constructs/tenants';
@@ -128,6 +129,7 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
       [policy('service-role/AWSBackupServiceRolePolicyForBackup'), policy('service-role/AWSBackupServiceRolePolicyForRestores')],
     );
   }
+  if (data.batches) acknowledgeBatchJobs(data);
   const bootstrapFunction = data.applicationDatabases.node.findChild('Function') as IConstruct & { functionArn: string };
   ack(
     data.applicationDatabases,
@@ -135,6 +137,30 @@ function acknowledgeData(config: EnvironmentConfig, data: DataStack): void {
     'The CDK provider framework invokes any version of its own handler function (<arn>:*), nothing else.',
     [resourceFinding(data.applicationDatabases, `${bootstrapFunction.functionArn}:*`)],
   );
+}
+
+/** The batch bucket's object grants and the batch jobs' ARNs (constructs/bedrock-batch-jobs.ts). */
+function acknowledgeBatchJobs(data: DataStack): void {
+  const batches = data.batches!;
+  const objects = resourceFinding(batches, batches.bucket.arnForObjects('*'));
+  const jobs = resourceFinding(batches, batches.jobArnPattern);
+  const regionWildcards = batches.modelArns.filter((arn) => arn.includes(':bedrock:*:')).map((arn) => `Resource::${arn}`);
+  const reasons = {
+    objects:
+      "The batch bucket holds only LiteLLM's batch files and Bedrock's output for them, under keys LiteLLM and Bedrock generate per upload and per job; nothing else is stored there.",
+    jobs: 'Bedrock names a batch inference job only when it creates it, so jobs are granted as every job of this account in this region; the job creation itself is limited to the batch models.',
+    models:
+      'A cross-region system inference profile routes to the same foundation model in any region of its geography, so the model ARN needs a region wildcard; the model id is exact.',
+  };
+  ack(batches.serviceRole, 'IAM5', reasons.objects, [
+    objects,
+    resourceFinding(batches, batches.bucket.arnForObjects(`${BATCH_OUTPUT_PREFIX}*`)),
+  ]);
+  ack(batches.serviceRole, 'IAM5', reasons.models, regionWildcards);
+  const litellm = data.accessPolicies.litellmBatches!;
+  ack(litellm, 'IAM5', reasons.objects, [objects]);
+  ack(litellm, 'IAM5', reasons.jobs, [jobs]);
+  ack(litellm, 'IAM5', reasons.models, regionWildcards);
 }
 
 function acknowledgeCluster(config: EnvironmentConfig, stack: ClusterStack, data: DataStack): void {

@@ -163,6 +163,7 @@ export class PlatformStack extends Stack {
       ...(props.web ? { webTargetGroupArns: props.web.targetGroupArns, litellmUiUrl: props.web.urls.litellm } : {}),
       ...(props.sso ? { sso: props.sso } : {}),
       ...(props.guardrails ? { guardrails: props.guardrails } : {}),
+      ...(data.batches ? { batches: { bucket: data.batches.bucket.bucketName, roleArn: data.batches.serviceRole.roleArn } } : {}),
       ...(config.openWebUi.enabled ? { openWebUi: this.openWebUiValues(props) } : {}),
     };
 

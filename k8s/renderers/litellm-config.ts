@@ -17,6 +17,7 @@ import { bedrockInvocationId, bedrockProfileEnvName, usesApplicationProfile } fr
 import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
 import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
 import { LITELLM_PROMETHEUS_CALLBACK, prometheusSettings } from './litellm-prometheus';
+import { BATCH_ENV, batchModelName } from '../../lib/shared/batches';
 
 /**
  * Guardrails LiteLLM applies through Bedrock's ApplyGuardrail API, and the models each guards: a guarded copy of
@@ -135,6 +136,11 @@ export interface LiteLlmConfigInput {
    * @default none (every Bedrock deployment is called by its model or system inference profile id)
    */
   readonly applicationProfileRegion?: string;
+  /**
+   * Model groups that may run as Bedrock batch jobs (EnvironmentConfig.batches), and the region of the batch bucket.
+   * Each gets a batch copy `<group>-batch`; bucket and service role reach the pod as BATCH_ENV variables. @default none
+   */
+  readonly batches?: { readonly models: readonly string[]; readonly region: string };
 }
 
 /** What the mock model answers; short, so the load measures the path and not the payload. */
@@ -261,6 +267,36 @@ function guardedModelList(
 }
 
 /**
+ * Batch copies of model groups: the same Bedrock deployments under `<group>-batch`, marked `mode: batch`, carrying the
+ * bucket LiteLLM uploads batch input to (and Bedrock writes output to) and the role Bedrock assumes for the job
+ * (test/contracts/litellm-batches.test.ts). S3 calls are signed with the pod's IRSA credentials like Bedrock's: no
+ * S3 keys. Called by model or system profile id, never through an application inference profile: batch jobs with
+ * one were not confirmed upstream, so a batch job's Bedrock spend carries no profile tags.
+ */
+function batchModelList(models: readonly ModelConfig[], batches: NonNullable<LiteLlmConfigInput['batches']>): Record<string, unknown>[] {
+  const seen = new Map<string, number>();
+  return models
+    .filter((m): m is Extract<ModelConfig, { provider: 'bedrock' }> => m.provider === 'bedrock' && batches.models.includes(m.name))
+    .map((model) => {
+      const name = batchModelName(model.name);
+      const index = seen.get(name) ?? 0;
+      seen.set(name, index + 1);
+      return {
+        model_name: name,
+        litellm_params: {
+          model: `bedrock/${bedrockInvocationId(model)}`,
+          aws_region_name: model.region,
+          s3_bucket_name: `os.environ/${BATCH_ENV.bucket}`,
+          s3_region_name: batches.region,
+          aws_batch_role_arn: `os.environ/${BATCH_ENV.roleArn}`,
+          weight: model.weight ?? 1,
+        },
+        model_info: { id: deploymentId(name, index), mode: 'batch' },
+      };
+    });
+}
+
+/**
  * LiteLLM's `guardrails` list: one Bedrock guardrail per name, never on by default (it runs only where a guarded
  * deployment names it), on the prompt and on the answer. Blocked content is refused; anonymized PII is replaced
  * by Bedrock's masked text before the call and in the answer. Id and version reach the pod as variables.
@@ -368,6 +404,7 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       ...modelList(input.models, input.environment, input.applicationProfileRegion),
       ...guardedModelList(input.models, input.environment, guardrails, input.applicationProfileRegion),
       ...(input.mockModel ? [mockModelEntry(input.mockModel.delayMs)] : []),
+      ...(input.batches ? batchModelList(input.models, input.batches) : []),
     ],
     ...(guardrails.length > 0 ? { guardrails: guardrailsList(guardrails, input.guardrailRegion!) } : {}),
     // Only servers declared here exist for the gateway; a team reaches those it is granted (object_permission).
@@ -391,6 +428,9 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // the `tags` in each key's and team's metadata (lib/shared/attribution.ts), which LiteLLM merges into
       // every request and langfuse_otel sends as the trace's tags.
       ...(responseCache.enabled ? responseCacheSettings(responseCache, input.environment) : {}),
+      // Every upload must name its batch model (target_model_names) and every file or batch id must be a managed one:
+      // LiteLLM then checks the caller's team owns it before any provider call (test/contracts/litellm-batches.test.ts).
+      ...(input.batches ? { require_managed_files: true } : {}),
     },
     // No litellm_key_header_name: LiteLLM then reads the edge's bare key from x-litellm-api-key natively
     // (lib/shared/litellm.ts); the setting would switch that header to a Bearer-only parser.

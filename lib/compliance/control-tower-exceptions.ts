@@ -133,6 +133,15 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   },
   {
     control: 'CT.S3.PR.9',
+    resources: ['Data/BatchJobs/Bucket/Resource'],
+    environments: 'all',
+    reason:
+      "The batch bucket holds teams' batch prompts and answers, which must go: S3 expires them after batches.retentionDays " +
+      '(noncurrent versions a day later), LiteLLM deletes a file when its team deletes it, and ephemeral environments empty ' +
+      'the bucket at destroy. Object Lock would keep them past all three.',
+  },
+  {
+    control: 'CT.S3.PR.9',
     resources: ['Data/ClickHouseBackup/Bucket/Resource'],
     environments: 'all',
     reason:

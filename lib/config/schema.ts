@@ -16,12 +16,14 @@ import { checkLoadTest, grantableModelNames, loadTestSchema } from './load-test-
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 import { DEFAULT_TEAM_BUDGET_PERCENT, DEFAULT_TEAM_ERROR_PERCENT } from '../shared/usage-metrics';
+import { batchesSchema, batchModelNames, checkBatchGrants, checkBatches } from './batches-schema';
 
 export { MODEL_PROVIDERS } from './models-schema';
 export type { ModelConfig, ModelGroupConfig, ResponseCacheConfig, RouterConfig } from './models-schema';
 export type { McpServerConfig } from './mcp-schema';
 export type { GuardrailConfig } from './guardrails-schema';
 export type { LoadTestConfig } from './load-test-schema';
+export type { BatchesConfig } from './batches-schema';
 
 /** Log retention values CloudWatch accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -321,6 +323,8 @@ export const environmentSchema = z
     mcpServers: z.array(mcpServerSchema).default([]),
     /** Bedrock guardrails (content filters, denied topics, PII, words); teams choose one by name. */
     guardrails: z.array(guardrailSchema).default([]),
+    /** Asynchronous batch jobs (OpenAI files and batches routes) on Bedrock; off unless an environment turns it on. */
+    batches: batchesSchema.default(() => batchesSchema.parse({})),
     /** The load kit's mock model group (`npm run load`); off unless an environment turns it on. */
     loadTest: loadTestSchema.default(() => loadTestSchema.parse({})),
     observability: observabilitySchema.default(() => observabilitySchema.parse({})),
@@ -407,12 +411,11 @@ export const environmentSchema = z
       env.models.map((m) => m.name),
       issue,
     );
+    checkBatches(env.batches, env.models, env.region, issue);
+    checkBatchGrants(env.batches, env.tenants.teams, issue);
     checkTenants(
       env.tenants,
-      grantableModelNames(
-        env.loadTest,
-        env.models.map((m) => m.name),
-      ),
+      grantableModelNames(env.loadTest, [...env.models.map((m) => m.name), ...batchModelNames(env.batches)]),
       env.edge.identity.provider,
       env.ephemeral,
       issue,

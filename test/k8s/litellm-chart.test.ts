@@ -23,11 +23,25 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
       const models = new Set(cfg.tenants.teams.filter((t) => t.guardrail === g.name).flatMap((t) => t.models));
       return cfg.models.filter((m) => models.has(m.name)).map((m) => `${m.name}.guard-${g.name}`);
     });
-    // Last, the load kit's mock where the environment serves it.
+    // Then the load kit's mock where the environment serves it; last, the batch copies of the batch groups' deployments.
     const mock = cfg.loadTest.mockModel ? ['load-mock'] : [];
-    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded, ...mock]);
+    const batch = cfg.batches.enabled ? cfg.models.filter((m) => cfg.batches.models.includes(m.name)).map((m) => `${m.name}-batch`) : [];
+    expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded, ...mock, ...batch]);
     expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);
+  });
+
+  test('hands the batch bucket and service role to the gateway and its migration Job only where batches run', () => {
+    const pods = [deployment, find(manifests, 'Job', litellmMigrationJobName())];
+    for (const pod of pods) {
+      const vars = envOf(pod.spec.template.spec.containers[0]);
+      if (cfg.batches.enabled) {
+        expect(vars).toMatchObject({ LITELLM_BATCH_BUCKET: '<batch-bucket>', LITELLM_BATCH_ROLE_ARN: '<bedrock-batch-role-arn>' });
+      } else {
+        expect(Object.keys(vars)).not.toContain('LITELLM_BATCH_BUCKET');
+        expect(Object.keys(vars)).not.toContain('LITELLM_BATCH_ROLE_ARN');
+      }
+    }
   });
 
   test('serving pods never migrate the schema; one Job per image version does, and fails when a migration fails', () => {
@@ -156,6 +170,12 @@ describe('LitellmChart options', () => {
     expect(() => charts(cfg, { ...placeholderAwsValues(cfg), mcpCredentialSecretNames: {} })).toThrow(
       "aws.mcpCredentialSecretNames: has no secret for MCP server(s) tickets (add the secret name holding each server's credential)",
     );
+  });
+
+  test('rejects batches without the bucket and role, naming the prop, rather than render an unresolved reference', () => {
+    const cfg = config('dev');
+    const { batches: _batches, ...aws } = placeholderAwsValues(cfg);
+    expect(() => charts(cfg, aws)).toThrow('aws.batches: is required with batches.enabled (the batch bucket name and service role ARN)');
   });
 
   test('names the migration Job after the image version', () => {

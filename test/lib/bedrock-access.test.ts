@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
-import { applicationProfileStatements, BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements } from '../../lib/bedrock-access';
+import { applicationProfileStatements, BEDROCK_INVOKE_ACTIONS, bedrockInvokeStatements, bedrockModelArns } from '../../lib/bedrock-access';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { loadEnvironment } from '../../lib/config/load-config';
 import { responseCacheSchema, routerSchema } from '../../lib/config/models-schema';
@@ -349,5 +349,29 @@ describe('applicationProfileStatements', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('bedrockModelArns', () => {
+  test('names each batch deployment by its exact model, or its system profile and the model behind it, once each', () => {
+    const sonnet = { provider: 'bedrock' as const, modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', region: 'us-east-1' };
+    expect(
+      bedrockModelArns(
+        [
+          { ...sonnet, name: 'a', inferenceProfile: 'us' },
+          { ...sonnet, name: 'b', inferenceProfile: 'us' },
+          { ...sonnet, name: 'c', modelId: 'amazon.nova-pro-v1:0' },
+        ],
+        scope,
+      ),
+    ).toEqual([
+      'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
+    ]);
+  });
+
+  test('names nothing for no deployment: the batch construct then refuses to build', () => {
+    expect(bedrockModelArns([], scope)).toEqual([]);
   });
 });

@@ -481,8 +481,9 @@ describe('ClusterStack', () => {
           JSON.stringify(p.Properties.Roles).includes(id!),
         );
         expect(inline).toEqual([]);
-        // Langfuse, ClickHouse, Open WebUI, and the litellm, langfuse and open-webui namespaces' secrets syncs.
-        data.resourceCountIs('AWS::IAM::ManagedPolicy', 6);
+        // Langfuse, ClickHouse, Open WebUI, and the litellm, langfuse and open-webui namespaces' secrets syncs; LiteLLM's
+        // batch files and jobs too, as dev runs batch jobs.
+        data.resourceCountIs('AWS::IAM::ManagedPolicy', dev.batches?.enabled ? 7 : 6);
       });
 
       test("gives the open-webui namespace's secrets sync a role of its own, with that namespace's access policy only", () => {

@@ -22,6 +22,8 @@ const STATEFUL_LOGICAL_IDS = {
 };
 /** Open WebUI's uploads bucket, in environments that enable it. */
 const OPEN_WEBUI_BUCKET = 'BucketsOpenWebUi644D16F1';
+/** The batch bucket, with `batches.enabled`: stateful while a job runs, so its logical ID is pinned like the others. */
+const BATCH_BUCKET = 'BatchJobsBucket20D03040';
 /** The backup vault and its key, in environments that back up: a replaced vault strands its recovery points. */
 const BACKUP_LOGICAL_IDS: Readonly<Record<string, readonly string[]>> = {
   'AWS::KMS::Key': ['BackupKey570ED138'],
@@ -75,7 +77,8 @@ describe('DataStack', () => {
     test('keeps the logical IDs of stateful resources', () => {
       for (const [type, ids] of Object.entries({ ...STATEFUL_LOGICAL_IDS, 'AWS::Backup::BackupVault': [] })) {
         const withWeb = type === 'AWS::S3::Bucket' && config.openWebUi.enabled ? [...ids, OPEN_WEBUI_BUCKET] : ids;
-        const expected = config.backup.enabled ? [...withWeb, ...(BACKUP_LOGICAL_IDS[type] ?? [])] : withWeb;
+        const withBatches = type === 'AWS::S3::Bucket' && config.batches.enabled ? [...withWeb, BATCH_BUCKET] : withWeb;
+        const expected = config.backup.enabled ? [...withBatches, ...(BACKUP_LOGICAL_IDS[type] ?? [])] : withBatches;
         expect(Object.keys(data.findResources(type)).sort()).toEqual([...expected].sort());
       }
     });
@@ -359,8 +362,9 @@ describe('DataStack', () => {
 
     test('publishes access policies without wildcard actions', () => {
       const policies = data.findResources('AWS::IAM::ManagedPolicy');
-      // Langfuse, ClickHouse and one secrets sync per namespace; Open WebUI's uploads and its namespace's sync when enabled.
-      expect(Object.keys(policies)).toHaveLength(config.openWebUi.enabled ? 6 : 4);
+      // Langfuse, ClickHouse and one secrets sync per namespace; Open WebUI's uploads and its namespace's sync when enabled;
+      // LiteLLM's batch files and jobs when batches are on.
+      expect(Object.keys(policies)).toHaveLength((config.openWebUi.enabled ? 6 : 4) + (config.batches.enabled ? 1 : 0));
       for (const policy of Object.values(policies)) {
         for (const statement of policy.Properties.PolicyDocument.Statement) {
           for (const action of [statement.Action].flat()) expect(action).not.toContain('*');

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MCP_ROUTES, OPENAI_ROUTES } from '../../constructs/openai-routes';
+import { BATCH_ROUTES, MCP_ROUTES, OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { OPEN_WEBUI_END_USER_HEADER } from '../../lib/shared/web';
@@ -22,14 +22,33 @@ describe('EdgeStack', () => {
       edge.hasResourceProperties('AWS::WAFv2::WebACL', { VisibilityConfig: Match.objectLike({ MetricName: `genai-${name}-gateway` }) });
     });
 
-    test('exposes exactly the OpenAI-compatible and MCP routes and no LiteLLM admin route', () => {
+    test('exposes exactly the OpenAI-compatible, MCP and (with batches) files and batches routes and no LiteLLM admin route', () => {
       const resources = Object.values(edge.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart as string);
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
-      const routes = config.mcpServers.length > 0 ? [...OPENAI_ROUTES, ...MCP_ROUTES] : OPENAI_ROUTES;
+      const routes = [
+        ...OPENAI_ROUTES,
+        ...(config.mcpServers.length > 0 ? MCP_ROUTES : []),
+        ...(config.batches.enabled ? BATCH_ROUTES : []),
+      ];
       expect(methods).toHaveLength(routes.reduce((n, r) => n + r.methods.length, 0));
       for (const admin of ['key', 'team', 'user', 'spend', 'ui', 'global', 'model', 'health', 'config'])
         expect(resources).not.toContain(admin);
       for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
+    });
+
+    test('serves the files and batches routes only where batch jobs are on, each writing the caller key over any sent', () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
+      const uris = methods.map((m) => JSON.stringify(m.Properties.Integration.Uri));
+      for (const route of BATCH_ROUTES) {
+        const served = methods.filter((m) => JSON.stringify(m.Properties.Integration.Uri).endsWith(`:80/${route.path}"]]}`));
+        expect(served.map((m) => m.Properties.HttpMethod).sort()).toEqual(config.batches.enabled ? [...route.methods].sort() : []);
+        for (const method of served) {
+          expect(method.Properties.Integration.RequestParameters['integration.request.header.x-litellm-api-key']).toBe(
+            'context.authorizer.virtualKey',
+          );
+        }
+      }
+      if (!config.batches.enabled) expect(uris.join()).not.toMatch(/v1\/(files|batches)/);
     });
 
     test('streams every integration over the VPC link with a long timeout', () => {

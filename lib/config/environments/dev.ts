@@ -42,7 +42,8 @@ export const dev: EnvironmentInput = {
       {
         name: 'platform-eng',
         // load-mock: the load kit's mock model (loadTest below), answered by LiteLLM without a provider.
-        models: ['claude-sonnet-4', 'claude-3-7-sonnet', 'load-mock'],
+        // claude-sonnet-4-batch: the batch copy of claude-sonnet-4 (batches below), for /v1/files and /v1/batches.
+        models: ['claude-sonnet-4', 'claude-3-7-sonnet', 'load-mock', 'claude-sonnet-4-batch'],
         mcpServers: ['deepwiki'],
         maxBudgetUsd: 50,
         budgetDuration: '30d',
@@ -67,6 +68,8 @@ export const dev: EnvironmentInput = {
   },
   // One replica is enough for a dev chat; a second joins under load.
   openWebUi: { enabled: true, team: 'employees', minReplicas: 1, maxReplicas: 2, embeddingModel: 'titan-embed-text-v2' },
+  // Batch jobs through the edge on Bedrock for one group; batch files are prompts and answers, kept three days.
+  batches: { enabled: true, models: ['claude-sonnet-4'], retentionDays: 3 },
   // `npm run load -- dev` drives the edge against a mock model that costs nothing.
   loadTest: { mockModel: true, mockDelayMs: 50 },
   // Down every night on purpose: alarms would page for it. The budget still mails.

@@ -393,3 +393,38 @@ describe('guardrails in config.yaml', () => {
     );
   });
 });
+
+describe('batch copies in config.yaml', () => {
+  const batches = { models: ['claude-sonnet-4', 'gpt-4o'], region: 'us-east-1' };
+
+  test('adds a batch copy of each Bedrock deployment of the batch groups, with the bucket, its region and the role by variable', () => {
+    const parsed = parse(renderLiteLlmConfig(input('test', mixed, { batches, applicationProfileRegion: 'us-east-1' })));
+    const copies = parsed.model_list.filter((m: { model_info: { mode?: string } }) => m.model_info.mode === 'batch');
+    expect(copies).toEqual([
+      {
+        model_name: 'claude-sonnet-4-batch',
+        litellm_params: {
+          model: `bedrock/us.${SONNET}`,
+          aws_region_name: 'us-east-1',
+          s3_bucket_name: 'os.environ/LITELLM_BATCH_BUCKET',
+          s3_region_name: 'us-east-1',
+          aws_batch_role_arn: 'os.environ/LITELLM_BATCH_ROLE_ARN',
+          weight: 1,
+        },
+        model_info: { id: 'claude-sonnet-4-batch:0', mode: 'batch' },
+      },
+    ]);
+    expect(parsed.litellm_settings.require_managed_files).toBe(true);
+    // The chat deployment of the same group keeps its application profile and never sees a batch parameter.
+    const chat = parsed.model_list.find((m: { model_name: string }) => m.model_name === 'claude-sonnet-4');
+    expect(chat.litellm_params).toHaveProperty('model_id');
+    expect(chat.litellm_params).not.toHaveProperty('s3_bucket_name');
+    expect(chat.litellm_params).not.toHaveProperty('aws_batch_role_arn');
+  });
+
+  test('renders no batch copy and leaves managed files optional without batches', () => {
+    const parsed = parse(renderLiteLlmConfig(input('test', mixed)));
+    expect(parsed.model_list.filter((m: { model_name: string }) => m.model_name.endsWith('-batch'))).toEqual([]);
+    expect(parsed.litellm_settings).not.toHaveProperty('require_managed_files');
+  });
+});

@@ -1,3 +1,4 @@
+import { batchModelNames } from '../../../lib/config/batches-schema';
 import { configProblems, problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
@@ -37,10 +38,14 @@ describe('models config', () => {
     expect(prod.modelGroups.map((g) => g.name)).toContain('claude-3-7-sonnet');
   });
 
-  test("teams keep naming model groups (or the load kit's mock, where it is served)", () => {
+  test("teams keep naming model groups (or the load kit's mock, or a batch copy, where it is served)", () => {
     for (const env of ['dev', 'prod']) {
       const config = loadEnvironment(env);
-      const groups = [...config.modelGroups.map((g) => g.name), ...(config.loadTest.mockModel ? ['load-mock'] : [])];
+      const groups = [
+        ...config.modelGroups.map((g) => g.name),
+        ...(config.loadTest.mockModel ? ['load-mock'] : []),
+        ...batchModelNames(config.batches),
+      ];
       for (const team of config.tenants.teams) expect(groups).toEqual(expect.arrayContaining(team.models));
     }
   });

@@ -10,6 +10,7 @@ describe('lib/shared', () => {
     expect(files.sort()).toEqual([
       'account.ts',
       'attribution.ts',
+      'batches.ts',
       'bedrock.ts',
       'cache.ts',
       'clickhouse-backup.ts',
