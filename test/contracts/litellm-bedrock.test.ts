@@ -37,6 +37,7 @@ import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from '.
 interface Deployment {
   model_name: string;
   litellm_params: Record<string, unknown>;
+  model_info?: { mode?: string };
 }
 
 describe.each(ENVIRONMENT_NAMES)('LiteLLM calls Bedrock through application inference profiles in %s', (env) => {
@@ -51,6 +52,13 @@ describe.each(ENVIRONMENT_NAMES)('LiteLLM calls Bedrock through application infe
     expect(local.length).toBeGreaterThan(0);
     for (const d of deployments.filter((d) => String(d.litellm_params.model).startsWith('bedrock/'))) {
       expect(String(d.litellm_params.model)).not.toContain('arn:');
+      // Batch copies run as Bedrock batch jobs by model or system profile id: a job through an application profile was
+      // not confirmed upstream (k8s/renderers/litellm-config.ts batchModelList), so their spend carries no profile tags.
+      if (d.model_info?.mode === 'batch') {
+        expect(d.model_name.endsWith('-batch')).toBe(true);
+        expect(d.litellm_params.model_id).toBeUndefined();
+        continue;
+      }
       if (d.litellm_params.aws_region_name !== cfg.region) {
         expect(d.litellm_params.model_id).toBeUndefined();
         continue;
