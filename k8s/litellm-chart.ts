@@ -2,6 +2,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
+import { uniqueOrigins } from '../lib/shared/cors';
 import { LITELLM_END_USER_HEADERS, LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH, mcpCredentialEnvName } from '../lib/shared/litellm';
 import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import {
@@ -108,6 +109,7 @@ export class LitellmChart extends Chart {
       config.guardrails.map((g) => g.name),
       config.tenants.teams,
     );
+    const browserOrigins = uniqueOrigins(config.tenants.consumers.flatMap((c) => (c.browser ? [c.browser] : [])));
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
       models: config.models,
@@ -125,6 +127,7 @@ export class LitellmChart extends Chart {
         : config.tenants.consumers.some((c) => c.browser)
           ? { endUserIdHeader: LITELLM_END_USER_HEADERS[1] }
           : {}),
+      ...(browserOrigins.length > 0 ? { corsOrigins: browserOrigins } : {}),
       ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
       ...(config.loadTest.mockModel ? { mockModel: { delayMs: config.loadTest.mockDelayMs } } : {}),
     });
