@@ -8,37 +8,10 @@ import { createStacks } from '../../lib/create-stacks';
 import { CORS_ALLOWED_HEADERS } from '../../lib/shared/cors';
 import { LITELLM_END_USER_HEADERS } from '../../lib/shared/litellm';
 import { testApp } from '../support/app';
+import { BROWSER_ORIGINS as ORIGINS, DASHBOARD, withBrowserApps } from '../support/browser-apps';
 import { withWebDomain } from '../support/web-config';
 
 type Resource = { Type: string; Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const DASHBOARD = {
-  origins: ['https://dash.example.com'],
-  redirectUrls: ['https://dash.example.com/callback'],
-  logoutUrls: ['https://dash.example.com/'],
-};
-const REPORTS = {
-  origins: ['https://reports.example.com', 'https://dash.example.com'],
-  redirectUrls: ['https://reports.example.com/cb'],
-  logoutUrls: [],
-};
-const ORIGINS = ['https://dash.example.com', 'https://reports.example.com'];
-
-/** dev with two browser apps beside its machine client. */
-function withBrowserApps(base: EnvironmentConfig): EnvironmentConfig {
-  const team = base.tenants.teams[0]!.name;
-  return {
-    ...base,
-    tenants: {
-      ...base.tenants,
-      consumers: [
-        ...base.tenants.consumers,
-        { name: 'dashboard', team, browser: DASHBOARD, tags: {} },
-        { name: 'reports', team, browser: REPORTS, tags: {} },
-      ],
-    },
-  };
-}
 
 describe('EdgeStack with browser apps (Cognito)', () => {
   const config = withBrowserApps(loadEnvironment('dev'));
