@@ -438,6 +438,13 @@ export class EdgeStack extends Stack {
       description: 'Secrets Manager name prefix of per-client virtual keys',
     });
     this.workforce?.addOutputs(this);
+    // What a browser app's sign-in needs besides the pool's sign-in URL (WorkforceSignInUrl): its public client id.
+    for (const [name, client] of Object.entries(this.workforce?.browserClients ?? {})) {
+      new CfnOutput(this, `BrowserClientId${name.replace(/-/g, '')}`, {
+        value: client.userPoolClientId,
+        description: `Public app client id of browser app ${name} (authorization code with PKCE at WorkforceSignInUrl)`,
+      });
+    }
     if (this.identity) {
       new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
       // npm run smoke reads a consumer's client secret from this pool (DescribeUserPoolClient).

@@ -7,7 +7,9 @@ import type { EnvironmentConfig } from '../../lib/config/schema';
 import { createStacks } from '../../lib/create-stacks';
 import { CORS_ALLOWED_HEADERS } from '../../lib/shared/cors';
 import { LITELLM_END_USER_HEADERS } from '../../lib/shared/litellm';
+import { checkControlTower } from '../../lib/compliance/control-tower';
 import { testApp } from '../support/app';
+import { edgeStage } from '../support/web-domain';
 import { BROWSER_ORIGINS as ORIGINS, DASHBOARD, withBrowserApps } from '../support/browser-apps';
 import { withWebDomain } from '../support/web-config';
 
@@ -54,6 +56,17 @@ describe('EdgeStack with browser apps (Cognito)', () => {
     const dashboard = browserClients.find(([, c]) => c.Properties.ClientName === 'browser-dashboard')![1];
     expect(dashboard.Properties.CallbackURLs).toEqual(DASHBOARD.redirectUrls);
     expect(dashboard.Properties.LogoutURLs).toEqual(DASHBOARD.logoutUrls);
+  });
+
+  test("outputs each browser app's public client id and the pool's sign-in URL, never a secret", () => {
+    const outputs = edge.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
+    for (const [id, client] of browserClients) {
+      const name = String(client.Properties.ClientName)
+        .replace(/^browser-/, '')
+        .replace(/-/g, '');
+      expect(outputs[`BrowserClientId${name}`]?.Value).toEqual({ Ref: id });
+    }
+    expect(outputs).toHaveProperty('WorkforceSignInUrl');
   });
 
   test('gives the workforce pool the same gateway scope as the machine pool, and no browser app a machine client', () => {
@@ -231,6 +244,15 @@ describe('EdgeStack with browser apps (Cognito)', () => {
 });
 
 describe('EdgeStack with browser apps: compliance', () => {
+  test('meets the Control Tower proactive controls, with only the reasoned exceptions, on the preflights and the pools', () => {
+    const config = withBrowserApps(loadEnvironment('dev'));
+    const { stage } = edgeStage(config);
+    const report = checkControlTower(stage, { ephemeral: config.ephemeral });
+    // Only the parts browser apps add or change; the data stand-in is not the real thing.
+    expect(report.failures.filter((f) => /^Edge\/(Api|Workforce|Identity|Firewall)\//.test(f.path))).toEqual([]);
+    expect(report.evaluated).toEqual(expect.arrayContaining(['CT.APIGATEWAY.PR.1', 'CT.APIGATEWAY.PR.2']));
+  });
+
   test('has no cdk-nag finding on the preflights or the workforce pool left unacknowledged', () => {
     const app = testApp();
     createStacks(app, withBrowserApps(loadEnvironment('dev')));
