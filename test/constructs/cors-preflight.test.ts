@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { addCorsPreflight, preflightTemplates } from '../../constructs/cors-preflight';
-import { CORS_ALLOWED_HEADERS } from '../../lib/shared/cors';
+import { CORS_ALLOWED_HEADERS, allowedOrigin } from '../../lib/shared/cors';
 
 const ORIGINS = ['https://dash.example.com', 'https://ops.example.com:8443'];
 
@@ -88,6 +88,21 @@ describe('addCorsPreflight', () => {
     ['https://a$b.example.com', 'origins: "https://a$b.example.com" is not an exact https origin (https://host or https://host:port)'],
   ])('refuses the origin %s', (origin, message) => {
     expect(() => preflightTemplates([origin])).toThrow(message);
+  });
+
+  test('the template admits exactly the origins lib/shared/cors.ts allowedOrigin admits (the browser stand-in uses that)', () => {
+    const template = preflightTemplates(ORIGINS).request;
+    const admitted = [...template.matchAll(/"\$!origin" == "([^"]*)"/g)].map((m) => m[1]);
+    const candidates = [
+      ...ORIGINS,
+      'https://evil.example.net',
+      'https://dash.example.com.evil.net',
+      'http://dash.example.com',
+      'https://DASH.example.com',
+      'null',
+      '',
+    ];
+    for (const origin of candidates) expect(admitted.includes(origin)).toBe(allowedOrigin(origin, ORIGINS) !== undefined);
   });
 
   test('refuses an empty origin list (a preflight nobody may pass is a missing route, not an answer)', () => {
