@@ -13,6 +13,7 @@ import {
 import { checkMcpServers, mcpServerSchema } from './mcp-schema';
 import { checkGuardrails, guardrailSchema } from './guardrails-schema';
 import { checkLoadTest, grantableModelNames, loadTestSchema } from './load-test-schema';
+import { checkBrowserIdentity } from './browser-app-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 import { DEFAULT_TEAM_BUDGET_PERCENT, DEFAULT_TEAM_ERROR_PERCENT } from '../shared/usage-metrics';
@@ -162,6 +163,11 @@ const identitySchema = z.discriminatedUnion('provider', [
     /** `azp` for Entra ID v2 tokens, `appid` for v1; `azp,appid` accepts both. */
     clientIdClaim: z.enum(['azp', 'appid', 'azp,appid', 'client_id']).default('azp'),
     requiredScope: z.string().min(1).optional(),
+    /**
+     * Claim naming the signed-in person in a browser app's access token: `sub` (stable and never re-assigned), or
+     * `oid` for Entra ID, whose `sub` differs per application while `oid` is the person's id across the tenant.
+     */
+    endUserClaim: z.enum(['sub', 'oid']).default('sub'),
   }),
 ]);
 
@@ -421,6 +427,17 @@ export const environmentSchema = z
       issue,
       env.openWebUi,
     );
+    env.tenants.consumers.forEach((consumer, i) => {
+      if (consumer.browser) {
+        checkBrowserIdentity(
+          ['tenants', 'consumers', i, 'browser'],
+          env.edge.identity.provider,
+          env.web.sso.provider,
+          env.edge.mode,
+          issue,
+        );
+      }
+    });
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
     checkGuardrails(
       env.guardrails,
