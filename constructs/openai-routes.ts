@@ -14,16 +14,21 @@ export interface GatewayRoute {
    * @default 'bare'
    */
   readonly keyForm?: keyof typeof AUTHORIZER_KEY_CONTEXT;
+  /**
+   * Browser apps may call it cross-origin: the edge answers its CORS preflight for the configured origins.
+   * @default false
+   */
+  readonly browser?: boolean;
 }
 
 export const OPENAI_ROUTES: readonly GatewayRoute[] = [
-  { path: 'v1/chat/completions', methods: ['POST'] },
+  { path: 'v1/chat/completions', browser: true, methods: ['POST'] },
   { path: 'v1/completions', methods: ['POST'] },
-  { path: 'v1/embeddings', methods: ['POST'] },
-  { path: 'v1/models', methods: ['GET'] },
-  { path: 'v1/models/{model}', methods: ['GET'] },
-  { path: 'v1/responses', methods: ['POST'] },
-  { path: 'v1/responses/{response_id}', methods: ['GET', 'DELETE'] },
+  { path: 'v1/embeddings', browser: true, methods: ['POST'] },
+  { path: 'v1/models', browser: true, methods: ['GET'] },
+  { path: 'v1/models/{model}', browser: true, methods: ['GET'] },
+  { path: 'v1/responses', browser: true, methods: ['POST'] },
+  { path: 'v1/responses/{response_id}', browser: true, methods: ['GET', 'DELETE'] },
   // Anthropic-style clients (Claude SDKs, Claude Code) talk to /v1/messages.
   { path: 'v1/messages', methods: ['POST'] },
 ];
@@ -41,6 +46,11 @@ export const MCP_ROUTES: readonly GatewayRoute[] = [
 
 /** Every route of the edge. */
 export const GATEWAY_ROUTES: readonly GatewayRoute[] = [...OPENAI_ROUTES, ...MCP_ROUTES];
+
+/** The routes browser apps may call cross-origin (those marked `browser`), among `routes`. */
+export function browserRoutes(routes: readonly GatewayRoute[]): GatewayRoute[] {
+  return routes.filter((r) => r.browser === true);
+}
 
 /** The authorizer context field whose value the edge writes into x-litellm-api-key on this route. */
 export function keyContextField(route: GatewayRoute): string {

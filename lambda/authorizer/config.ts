@@ -11,6 +11,8 @@ export const ENV_VAR_NAMES = [
   'JWT_TOKEN_USE',
   'CLIENT_ID_CLAIM',
   'REQUIRED_SCOPE',
+  'BROWSER_CLIENT_IDS',
+  'END_USER_CLAIM',
   'VIRTUAL_KEY_SECRET_PREFIX',
   'KEY_CACHE_TTL_SECONDS',
   'NEGATIVE_CACHE_TTL_SECONDS',
@@ -93,6 +95,13 @@ export interface AuthorizerConfig {
   readonly clientIdClaims: readonly string[];
   /** When set, `scope`/`scp` (space separated) or `roles` must contain it. */
   readonly requiredScope?: string;
+  /**
+   * Client ids of browser apps (public clients, authorization code + PKCE): their tokens must be a person's user
+   * token, whose END_USER_CLAIM becomes the request's end user. Every other client id accepts only machine tokens.
+   */
+  readonly browserClientIds: readonly string[];
+  /** Claim naming the signed-in person in a browser app's token (`sub`: stable, never re-assigned). */
+  readonly endUserClaim: string;
   /** Inject mode: secret name is `<prefix><clientId>`. */
   readonly virtualKeySecretPrefix?: string;
   readonly keyCacheTtlSeconds: number;
@@ -135,6 +144,8 @@ const envSchema = z.object({
   JWKS_URI: z.optional(z.string()),
   JWT_TOKEN_USE: z.optional(z.enum(['access', 'none'], { error: 'JWT_TOKEN_USE: must be one of access, none' })),
   CLIENT_ID_CLAIM: z._default(z.string(), 'client_id'),
+  BROWSER_CLIENT_IDS: z.optional(z.string()),
+  END_USER_CLAIM: z._default(z.string(), 'sub'),
   REQUIRED_SCOPE: z.optional(z.string().check(z.regex(/^\S{1,256}$/, { error: 'REQUIRED_SCOPE: must be a single scope without spaces' }))),
   VIRTUAL_KEY_SECRET_PREFIX: z.optional(
     z.string().check(
@@ -236,6 +247,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, li
     problems.push('CLIENT_ID_CLAIM: must be one or more claim names, comma-separated (client_id, azp or appid)');
   }
 
+  const browserClientIds = list(e.BROWSER_CLIENT_IDS) ?? [];
+  for (const id of browserClientIds) {
+    if (!CLIENT_ID_PATTERN.test(id)) problems.push(`BROWSER_CLIENT_IDS: "${id}" is not a valid client id (letters, digits, ._-)`);
+    else if (allowedClientIds && !allowedClientIds.includes(id)) {
+      problems.push(`BROWSER_CLIENT_IDS: "${id}" is not in JWT_CLIENT_IDS (a browser app must also be an allowed client)`);
+    }
+  }
+  if (new Set(browserClientIds).size !== browserClientIds.length) problems.push('BROWSER_CLIENT_IDS: lists a client id twice');
+  if (!CLAIM_NAME.test(e.END_USER_CLAIM)) {
+    problems.push('END_USER_CLAIM: must be one claim name (sub, or oid for Entra ID)');
+  } else if (clientIdClaims.includes(e.END_USER_CLAIM) || ['aud', 'iss', 'scope', 'scp'].includes(e.END_USER_CLAIM)) {
+    problems.push(`END_USER_CLAIM: "${e.END_USER_CLAIM}" does not name a person (use sub, or oid for Entra ID)`);
+  }
+  if (browserClientIds.length > 0 && !e.REQUIRED_SCOPE && !audience) {
+    // A person's token for another app of the same issuer (Open WebUI's, say) must never be spent at the gateway.
+    problems.push('BROWSER_CLIENT_IDS: needs REQUIRED_SCOPE or JWT_AUDIENCE (only tokens meant for the gateway may be spent)');
+  }
+
   if (!audience && !allowedClientIds && !e.REQUIRED_SCOPE) {
     problems.push('JWT_AUDIENCE, JWT_CLIENT_IDS, REQUIRED_SCOPE: set at least one, otherwise any token of the issuer is accepted');
   }
@@ -258,6 +287,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, li
     tokenUse,
     clientIdClaims,
     requiredScope: e.REQUIRED_SCOPE,
+    browserClientIds,
+    endUserClaim: e.END_USER_CLAIM,
     virtualKeySecretPrefix: e.AUTH_MODE === 'inject' ? e.VIRTUAL_KEY_SECRET_PREFIX : undefined,
     keyCacheTtlSeconds: e.KEY_CACHE_TTL_SECONDS,
     negativeCacheTtlSeconds: e.NEGATIVE_CACHE_TTL_SECONDS,

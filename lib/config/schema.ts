@@ -12,6 +12,7 @@ import {
 import { checkMcpServers, mcpServerSchema } from './mcp-schema';
 import { checkGuardrails, guardrailSchema } from './guardrails-schema';
 import { checkLoadTest, grantableModelNames, loadTestSchema } from './load-test-schema';
+import { checkBrowserIdentity } from './browser-app-schema';
 import { checkTenants, tenantsSchema } from './tenants-schema';
 import { checkWeb, openWebUiSchema, webSchema } from './web-schema';
 
@@ -403,6 +404,17 @@ export const environmentSchema = z
       issue,
       env.openWebUi,
     );
+    env.tenants.consumers.forEach((consumer, i) => {
+      if (consumer.browser) {
+        checkBrowserIdentity(
+          ['tenants', 'consumers', i, 'browser'],
+          env.edge.identity.provider,
+          env.web.sso.provider,
+          env.edge.mode,
+          issue,
+        );
+      }
+    });
     checkMcpServers(env.mcpServers, env.tenants.teams, issue);
     checkGuardrails(
       env.guardrails,

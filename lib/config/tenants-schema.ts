@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ATTRIBUTION_TAG_NAMES } from '../shared/attribution';
 import { BUDGET_DURATION, DEFAULT_KEY_ROTATION_DAYS } from '../shared/tenants';
 import { OPEN_WEBUI_CONSUMER } from '../shared/web';
+import { browserAppSchema, checkBrowserApp } from './browser-app-schema';
 
 /** Team and consumer names: they become LiteLLM aliases and part of Cognito client names; no dot (retired key aliases use one). */
 const TENANT_NAME = /^[a-z][a-z0-9-]{1,62}$/;
@@ -62,6 +63,13 @@ const consumerSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'is not a client id (letters, digits, _ . : -; at most 128)')
     .optional(),
+  /**
+   * Makes the consumer a single-page app: a public client (authorization code + PKCE, no secret) on the employees'
+   * identity, whose calls carry the signed-in person's access token and are spent as that person (LiteLLM end user)
+   * on this consumer's key. Without it the consumer is a machine client (client credentials).
+   * @default - a machine client
+   */
+  browser: browserAppSchema.optional(),
   ...limits,
   tags,
 });
@@ -155,6 +163,7 @@ export function checkTenants(
         }
       }
     }
+    if (consumer.browser) checkBrowserApp(consumer.browser, at('consumers', i, 'browser'), issue);
     if (consumer.budgetDuration && consumer.maxBudgetUsd === undefined) {
       issue(at('consumers', i, 'budgetDuration'), 'is set without maxBudgetUsd (a reset period needs a budget to reset)');
     }

@@ -38,3 +38,17 @@ export function mcpCredentialSecretNames(
 ): Record<string, string> {
   return Object.fromEntries(servers.flatMap((s) => (s.credentialSecretName !== undefined ? [[s.name, s.credentialSecretName]] : [])));
 }
+
+/**
+ * The standard headers LiteLLM takes a request's end user from before any configured header and the body's `user`
+ * (x-litellm-customer-id first). The edge writes the authorizer's end user into both, and into
+ * general_settings.user_header_name's header where one is configured, on every request: nothing a client sends in
+ * any of them, or in `user`, can win (test/contracts/litellm.test.ts, end-user attribution).
+ */
+export const LITELLM_END_USER_HEADERS = ['x-litellm-customer-id', 'x-litellm-end-user-id'] as const;
+
+/**
+ * Authorizer context field holding the request's end user: the signed-in person's stable id (`sub`) for a browser
+ * app's user token; the client id itself for a machine client, whose claims never name a person.
+ */
+export const AUTHORIZER_END_USER_CONTEXT = 'endUser';

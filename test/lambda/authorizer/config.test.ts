@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       'JWT_TOKEN_USE',
       'CLIENT_ID_CLAIM',
       'REQUIRED_SCOPE',
+      'BROWSER_CLIENT_IDS',
+      'END_USER_CLAIM',
       'VIRTUAL_KEY_SECRET_PREFIX',
       'KEY_CACHE_TTL_SECONDS',
       'NEGATIVE_CACHE_TTL_SECONDS',
@@ -49,6 +51,8 @@ describe('loadConfig', () => {
       tokenUse: 'access',
       clientIdClaims: ['client_id'],
       requiredScope: undefined,
+      browserClientIds: [],
+      endUserClaim: 'sub',
       virtualKeySecretPrefix: 'genai-gateway/dev/virtual-keys/',
       keyCacheTtlSeconds: 300,
       negativeCacheTtlSeconds: 30,
@@ -77,6 +81,58 @@ describe('loadConfig', () => {
     expect(config.audience).toEqual(['api://genai-gateway']);
     expect(config.virtualKeySecretPrefix).toBeUndefined();
     expect(config.keyCacheTtlSeconds).toBe(60);
+  });
+
+  test('reads browser app client ids, which must also be allowed clients, and the end-user claim', () => {
+    const config = loadConfig({
+      ...valid,
+      JWT_CLIENT_IDS: 'abc123,spa456',
+      BROWSER_CLIENT_IDS: 'spa456',
+      REQUIRED_SCOPE: 'genai-gateway/invoke',
+    });
+    expect(config.browserClientIds).toEqual(['spa456']);
+    expect(config.endUserClaim).toBe('sub');
+    expect(loadConfig({ ...valid, END_USER_CLAIM: 'oid' }).endUserClaim).toBe('oid');
+  });
+
+  test.each<[string, Record<string, string | undefined>, string]>([
+    [
+      'a browser app that is not an allowed client',
+      { BROWSER_CLIENT_IDS: 'spa456', REQUIRED_SCOPE: 'genai-gateway/invoke' },
+      'BROWSER_CLIENT_IDS: "spa456" is not in JWT_CLIENT_IDS (a browser app must also be an allowed client)',
+    ],
+    [
+      'a browser app id with a path character',
+      { JWT_CLIENT_IDS: undefined, BROWSER_CLIENT_IDS: 'spa/../x', REQUIRED_SCOPE: 's' },
+      'BROWSER_CLIENT_IDS: "spa/../x" is not a valid client id (letters, digits, ._-)',
+    ],
+    [
+      'a browser app listed twice',
+      { JWT_CLIENT_IDS: 'abc123,spa456', BROWSER_CLIENT_IDS: 'spa456,spa456', REQUIRED_SCOPE: 's' },
+      'BROWSER_CLIENT_IDS: lists a client id twice',
+    ],
+    [
+      'browser apps with neither scope nor audience (any user token of the issuer would do)',
+      { JWT_CLIENT_IDS: 'abc123,spa456', BROWSER_CLIENT_IDS: 'spa456' },
+      'BROWSER_CLIENT_IDS: needs REQUIRED_SCOPE or JWT_AUDIENCE (only tokens meant for the gateway may be spent)',
+    ],
+    [
+      'an end-user claim naming the client',
+      { END_USER_CLAIM: 'client_id' },
+      'END_USER_CLAIM: "client_id" does not name a person (use sub, or oid for Entra ID)',
+    ],
+    [
+      'an end-user claim naming the audience',
+      { END_USER_CLAIM: 'aud' },
+      'END_USER_CLAIM: "aud" does not name a person (use sub, or oid for Entra ID)',
+    ],
+    [
+      'an end-user claim that is no claim name',
+      { END_USER_CLAIM: 'sub email' },
+      'END_USER_CLAIM: must be one claim name (sub, or oid for Entra ID)',
+    ],
+  ])('rejects %s', (_name, overrides, message) => {
+    expect(problemsOf({ ...valid, ...overrides })).toEqual([message]);
   });
 
   test('treats empty and blank variables as unset', () => {

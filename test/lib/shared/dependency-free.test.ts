@@ -15,6 +15,7 @@ describe('lib/shared', () => {
       'clickhouse-backup.ts',
       'clickhouse-volume.ts',
       'cluster-ownership.ts',
+      'cors.ts',
       'cost-tags.ts',
       'data-outputs.ts',
       'guardrails.ts',
