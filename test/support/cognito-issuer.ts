@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { readBody, sendJson } from './http';
@@ -42,6 +43,8 @@ export interface CognitoIssuerOptions {
   readonly clients: readonly PublicClient[];
   readonly user: TestUser;
   readonly tokenLifetimeSeconds?: number;
+  /** Serve https with this key and certificate (what a browser app's OAuth library insists on); plain http without. */
+  readonly tls?: ServerOptions;
 }
 
 interface PendingCode {
@@ -74,11 +77,12 @@ export class CognitoIssuerStandIn {
   static async start(options: CognitoIssuerOptions): Promise<CognitoIssuerStandIn> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
-    const server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       self.handle(req, res).catch(() => {
         if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       });
-    });
+    };
+    const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
     const self = new CognitoIssuerStandIn(server, options, privateKey, jwk);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
@@ -86,7 +90,7 @@ export class CognitoIssuerStandIn {
 
   /** The pool domain's base URL (https://<prefix>.auth.<region>.amazoncognito.com upstream). */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   get jwksUri(): string {

@@ -1,0 +1,244 @@
+/**
+ * A browser app on the gateway, end to end in a real browser engine (Debian's Chromium driven by playwright-core):
+ * the example app in ./app signs a person in against a stand-in Cognito (authorization code + PKCE), then streams
+ * a chat completion through the edge stand-in, which runs the real authorizer (keys from Secrets Manager on
+ * moto_server) behind the edge's CORS decisions (lib/shared/cors.ts), in front of a LiteLLM stand-in.
+ * Every origin is https on 127.0.0.1 with a throwaway certificate, as a deployment serves them.
+ */
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { RESOURCE_SERVER_ID, INVOKE_SCOPE } from '../../constructs/machine-identity';
+import { loadConfig } from '../../lambda/authorizer/config';
+import { createEmfMetrics, createLogger } from '../../lambda/authorizer/telemetry';
+import { buildAuthorizer } from '../../lambda/authorizer/wiring';
+import { LITELLM_END_USER_HEADERS } from '../../lib/shared/litellm';
+import { Captured } from '../support/authorizer-harness';
+import { GatewayStandIn } from '../support/authorizer-gateway';
+import { AuthorizerMoto } from '../support/authorizer-moto';
+import { BrowserEdgeStandIn } from '../support/browser-edge';
+import { launchChromium } from '../support/chromium';
+import { CognitoIssuerStandIn } from '../support/cognito-issuer';
+import { FakeLiteLlm } from '../support/fake-litellm';
+import { JwksServer } from '../support/jwks-server';
+import { selfSignedTls } from '../support/self-signed-tls';
+import type { DashboardConfig } from './app/config';
+
+const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Workforce';
+const APP_CLIENT = 'dashboardapp1';
+const SECRET_PREFIX = 'genai-gateway/dev/virtual-keys/';
+/** The team key of the consumer the browser app belongs to. */
+const TEAM_KEY = 'sk-dashboard_team_key_0123456789';
+const MODEL = 'claude-sonnet';
+const CHUNKS = ['Hello', ' from', ' the', ' gateway', '!'];
+const GAP_MS = 60;
+const PERSON = { sub: '7d2b9c1e-4f3a-4b8e-9c6d-0a1b2c3d4e5f', username: 'ada', email: 'ada@example.com' };
+
+/** An https server answering each path with fixed content. */
+async function staticServer(tls: { key: Buffer; cert: Buffer }, files: () => Record<string, [string, string]>): Promise<Server> {
+  const server = createServer(tls, (req, res) => {
+    const file = files()[(req.url ?? '/').split('?')[0]!];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+const originOf = (server: Server) => `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed completion attributed to the person', () => {
+  const out = new Captured();
+  let moto: AuthorizerMoto;
+  let jwks: JwksServer;
+  let issuer: CognitoIssuerStandIn;
+  let litellm: FakeLiteLlm;
+  let gateway: GatewayStandIn;
+  let edge: BrowserEdgeStandIn;
+  let appServer: Server;
+  let otherServer: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let config: DashboardConfig;
+
+  beforeAll(async () => {
+    const tls = selfSignedTls();
+    const bundle = build({
+      entryPoints: [join(__dirname, 'app', 'dashboard.ts')],
+      tsconfig: join(__dirname, 'app', 'tsconfig.json'),
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome120',
+      write: false,
+    });
+    const html = readFileSync(join(__dirname, 'app', 'index.html'), 'utf8');
+    let script = '';
+    // The app's page fills in once every server's address is known.
+    appServer = await staticServer(tls, () => ({
+      '/': ['text/html', html.replace('{{CONFIG}}', JSON.stringify(config).replace(/</g, '\\u003c'))],
+      '/dashboard.js': ['text/javascript', script],
+    }));
+    // A page on an origin no app configured: it may hold a stolen token, it must still not read an answer.
+    otherServer = await staticServer(tls, () => ({ '/': ['text/html', '<!doctype html><title>elsewhere</title>'] }));
+    const appOrigin = originOf(appServer);
+
+    [moto, issuer, litellm, browser] = await Promise.all([
+      AuthorizerMoto.start(),
+      CognitoIssuerStandIn.start({
+        issuer: ISSUER,
+        clients: [{ clientId: APP_CLIENT, callbackUrls: [`${appOrigin}/`] }],
+        user: PERSON,
+        tls,
+      }),
+      FakeLiteLlm.start({
+        masterKey: 'sk-master-browser',
+        keys: { [TEAM_KEY]: { models: [], alias: 'dashboard-team' } },
+        models: [MODEL],
+        reply: CHUNKS,
+        chunkGapMs: GAP_MS,
+      }),
+      launchChromium(),
+    ]);
+    jwks = await JwksServer.start({ keys: [issuer.jwk] });
+    const secrets = new SecretsManagerClient({ ...moto.clientConfig(), maxAttempts: 1 });
+    await secrets.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}${APP_CLIENT}`, SecretString: TEAM_KEY }));
+
+    // The authorizer's settings as the Edge stack writes them for a browser app of the workforce pool.
+    const scope = `${RESOURCE_SERVER_ID}/${INVOKE_SCOPE}`;
+    const authorizerConfig = loadConfig({
+      AUTH_MODE: 'inject',
+      VIRTUAL_KEY_SECRET_PREFIX: SECRET_PREFIX,
+      JWT_ISSUERS: ISSUER,
+      JWT_TOKEN_USE: 'access',
+      CLIENT_ID_CLAIM: 'client_id',
+      REQUIRED_SCOPE: scope,
+      JWT_CLIENT_IDS: APP_CLIENT,
+      BROWSER_CLIENT_IDS: APP_CLIENT,
+      JWKS_URI: jwks.url,
+    });
+    const { handler } = buildAuthorizer(authorizerConfig, {
+      logger: createLogger({ write: out.write, clock: Date.now }),
+      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
+      clock: Date.now,
+      secretsManager: secrets,
+    });
+    gateway = await GatewayStandIn.start(handler, litellm.url);
+    edge = await BrowserEdgeStandIn.start({ gateway: gateway.url, origins: [appOrigin], tls });
+
+    config = {
+      issuer: ISSUER,
+      authorizationEndpoint: `${issuer.url}/oauth2/authorize`,
+      tokenEndpoint: `${issuer.url}/oauth2/token`,
+      clientId: APP_CLIENT,
+      redirectUri: `${appOrigin}/`,
+      scope: `openid email ${scope}`,
+      gatewayUrl: edge.url,
+      model: MODEL,
+    };
+    script = (await bundle).outputFiles[0]!.text;
+    context = await browser.newContext({ ignoreHTTPSErrors: true });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await Promise.all([edge?.stop(), gateway?.stop(), litellm?.stop(), issuer?.stop(), jwks?.stop(), moto?.stop()]);
+    await Promise.all([appServer, otherServer].map((s) => s && new Promise((resolve) => s.close(resolve))));
+  });
+
+  /** A fetch from inside a page: its status and body, or the browser's error when it refused the call. */
+  const fetchFrom = (on: Page, url: string, init: { method: string; headers: Record<string, string>; body?: string }) =>
+    on.evaluate(
+      async ({ url, init }) => {
+        try {
+          const response = await fetch(url, init);
+          return { status: response.status, body: await response.text() };
+        } catch (err) {
+          return { error: String(err) };
+        }
+      },
+      { url, init },
+    );
+  const completion = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ model: MODEL, stream: false, messages: [{ role: 'user', content: 'hi' }], ...extra });
+  const signedInToken = () => issuer.accessTokens.at(-1)!;
+
+  test('signs in with PKCE and shows the completion as it streams in', async () => {
+    await page.goto(`${originOf(appServer)}/`);
+    await page.click('#sign-in');
+    await page.waitForSelector('#status:text-is("signed in")');
+    // Back on the redirect URL: the code left the address bar once redeemed.
+    expect(page.url()).toBe(config.redirectUri);
+
+    await page.click('#ask');
+    // Text appears before the stream ends: the edge and the page pass chunks on as they come.
+    await page.waitForSelector('#answer:not(:empty)');
+    expect(await page.textContent('#status')).toBe('signed in');
+    await page.waitForSelector('#status:text-is("done")');
+    expect(await page.textContent('#answer')).toBe(CHUNKS.join(''));
+  });
+
+  test("LiteLLM saw the app's team key and the signed-in person as the end user", () => {
+    const seen = litellm.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
+    expect(seen).toMatchObject({ status: 200, resolvedKey: TEAM_KEY, keyAlias: 'dashboard-team' });
+    for (const header of LITELLM_END_USER_HEADERS) expect(seen.headers[header]).toBe(PERSON.sub);
+    // The token was the app's user token, not a machine token.
+    expect(JSON.parse(Buffer.from(signedInToken().split('.')[1]!, 'base64url').toString())).toMatchObject({
+      client_id: APP_CLIENT,
+      sub: PERSON.sub,
+      token_use: 'access',
+    });
+  });
+
+  test('denies the page naming another end user: a header it cannot send, a body field the edge outranks', async () => {
+    const before = litellm.requests.length;
+    const url = `${edge.url}/v1/chat/completions`;
+    const auth = { authorization: `Bearer ${signedInToken()}`, 'content-type': 'application/json' };
+    // The preflight never allows an x-litellm-* header, so the browser refuses to send the request at all.
+    for (const header of LITELLM_END_USER_HEADERS) {
+      const spoofed = await fetchFrom(page, url, { method: 'POST', headers: { ...auth, [header]: 'mallory' }, body: completion() });
+      expect(spoofed).toEqual({ error: 'TypeError: Failed to fetch' });
+    }
+    expect(litellm.requests.length).toBe(before);
+    // `user` in the body goes through; the headers the edge wrote carry the person (LiteLLM prefers them).
+    const viaBody = await fetchFrom(page, url, { method: 'POST', headers: auth, body: completion({ user: 'mallory' }) });
+    expect(viaBody).toMatchObject({ status: 200 });
+    const seen = litellm.requests.at(-1)!;
+    for (const header of LITELLM_END_USER_HEADERS) expect(seen.headers[header]).toBe(PERSON.sub);
+  });
+
+  test('an edge 401 reaches the page with CORS headers, so the app reads the real status', async () => {
+    const answer = await fetchFrom(page, `${edge.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not.a.token', 'content-type': 'application/json' },
+      body: completion(),
+    });
+    expect(answer).toMatchObject({ status: 401 });
+    expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ error: { code: '401' } });
+  });
+
+  test('denies a page on an origin no app configured, even with a valid token: the browser blocks the call', async () => {
+    const other = await context.newPage();
+    await other.goto(`${originOf(otherServer)}/`);
+    const before = litellm.requests.length;
+    const preflightsBefore = edge.preflights.length;
+    const stolen = await fetchFrom(other, `${edge.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${signedInToken()}`, 'content-type': 'application/json' },
+      body: completion(),
+    });
+    expect(stolen).toEqual({ error: 'TypeError: Failed to fetch' });
+    expect(edge.preflights.slice(preflightsBefore)).toEqual([{ origin: originOf(otherServer), path: '/v1/chat/completions', status: 403 }]);
+    expect(litellm.requests.length).toBe(before);
+    // A request that needs no preflight reaches the edge, but its answer carries no CORS header: unreadable.
+    const simple = await fetchFrom(other, `${edge.url}/v1/models`, { method: 'GET', headers: {} });
+    expect(simple).toEqual({ error: 'TypeError: Failed to fetch' });
+    await other.close();
+  });
+});
