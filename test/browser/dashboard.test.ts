@@ -178,8 +178,13 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
 
     await page.click('#ask');
     // Text appears before the stream ends: the edge and the page pass chunks on as they come.
-    await page.waitForSelector('#answer:not(:empty)');
-    expect(await page.textContent('#status')).toBe('signed in');
+    const firstSeen = await page.waitForFunction(
+      // Read in the page the moment text first shows (a string: this file is type-checked without the DOM).
+      `document.getElementById('answer').textContent && [document.getElementById('answer').textContent, document.getElementById('status').textContent]`,
+    );
+    const [partial, statusThen] = (await firstSeen.jsonValue()) as [string, string];
+    expect(statusThen).toBe('signed in');
+    expect(CHUNKS.join('').startsWith(partial) && partial.length < CHUNKS.join('').length).toBe(true);
     await page.waitForSelector('#status:text-is("done")');
     expect(await page.textContent('#answer')).toBe(CHUNKS.join(''));
   });
