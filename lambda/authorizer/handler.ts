@@ -53,7 +53,7 @@ export function createHandler(deps: HandlerDeps): AuthorizerHandler {
     if (decision.effect === 'allow') {
       deps.metrics.decision('allow', 'ok', latency);
       deps.logger.debug('allow', { requestId, clientId: decision.clientId });
-      return allowResult(resource, { clientId: decision.clientId, virtualKey: decision.virtualKey });
+      return allowResult(resource, { clientId: decision.clientId, endUser: decision.endUser, virtualKey: decision.virtualKey });
     }
     deps.metrics.decision('deny', decision.reason, latency);
     deps.logger.info('deny', { requestId, reason: decision.reason, status: decision.status, clientId: decision.clientId });

@@ -21,7 +21,16 @@ export const UNAUTHORIZED_REASONS = [
   'wrong_token_use',
 ] as const;
 
-export const FORBIDDEN_REASONS = ['invalid_client_id', 'client_not_allowed', 'missing_scope', 'unknown_client'] as const;
+export const FORBIDDEN_REASONS = [
+  'invalid_client_id',
+  'client_not_allowed',
+  'missing_scope',
+  'unknown_client',
+  // A browser app's client id with a machine (client-credentials) token, and the reverse.
+  'machine_token_for_browser_app',
+  'user_token_for_machine_client',
+  'invalid_end_user',
+] as const;
 
 /** Faults: the authorizer cannot decide. Surfaced as a 5xx (not cached by API Gateway), never an Allow. */
 export const FAULT_REASONS = [

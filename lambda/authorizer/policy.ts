@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { AUTHORIZER_KEY_CONTEXT } from '../../lib/shared/litellm';
+import { AUTHORIZER_END_USER_CONTEXT, AUTHORIZER_KEY_CONTEXT } from '../../lib/shared/litellm';
 
 const METHOD_ARN = /^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([A-Za-z0-9]+)\/([A-Za-z0-9_-]+)\//;
 
@@ -16,7 +16,12 @@ export function stageResource(methodArn: string | undefined): string | undefined
   return `arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/*`;
 }
 
-export type AuthorizerContext = { readonly clientId: string; readonly virtualKey?: string };
+export type AuthorizerContext = {
+  readonly clientId: string;
+  /** The request's end user (lambda/authorizer/end-user.ts); the edge writes it over LiteLLM's end-user headers. */
+  readonly endUser: string;
+  readonly virtualKey?: string;
+};
 
 export function allowResult(resource: string, context: AuthorizerContext): APIGatewayAuthorizerResult {
   return {
@@ -27,9 +32,10 @@ export function allowResult(resource: string, context: AuthorizerContext): APIGa
     },
     context:
       context.virtualKey === undefined
-        ? { clientId: context.clientId }
+        ? { clientId: context.clientId, [AUTHORIZER_END_USER_CONTEXT]: context.endUser }
         : {
             clientId: context.clientId,
+            [AUTHORIZER_END_USER_CONTEXT]: context.endUser,
             [AUTHORIZER_KEY_CONTEXT.bare]: context.virtualKey,
             // The MCP route's form of the same key (lib/shared/litellm.ts).
             [AUTHORIZER_KEY_CONTEXT.bearer]: `Bearer ${context.virtualKey}`,

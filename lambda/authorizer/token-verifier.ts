@@ -23,10 +23,13 @@ import { JwtVerifier, type VerifyProperties } from 'aws-jwt-verify/jwt-verifier'
 import { keyFitsAlg, signatureFitsAlg } from './algorithms';
 import { CLIENT_ID_PATTERN, type AuthorizerConfig } from './config';
 import { JwksUnavailableError, type Clock } from './jwks-cache';
+import { endUserOf, type EndUserSettings } from './end-user';
 import { AuthorizerFault, Denial, errorName } from './outcome';
 
 export interface VerifiedClient {
   readonly clientId: string;
+  /** Who the request is spent as: the signed-in person for a browser app, the client id for a machine client. */
+  readonly endUser: string;
   readonly claims: JwtPayload;
 }
 
@@ -38,7 +41,8 @@ export interface TokenVerifier {
 export type VerifierSettings = Pick<
   AuthorizerConfig,
   'issuers' | 'audience' | 'allowedClientIds' | 'tokenUse' | 'clientIdClaims' | 'requiredScope' | 'limits'
->;
+> &
+  EndUserSettings;
 
 /**
  * The checks aws-jwt-verify leaves to the caller: `exp` present, `iat` not in the future, access tokens
@@ -225,7 +229,8 @@ export function createTokenVerifier(settings: VerifierSettings, deps: { jwksCach
           throw classifyForToken(retryErr, decomposed);
         }
       }
-      return { clientId: identifyClient(settings, claims), claims };
+      const clientId = identifyClient(settings, claims);
+      return { clientId, endUser: endUserOf(settings, clientId, claims, cognitoIssuers.has(issuer.issuer)), claims };
     },
   };
 }

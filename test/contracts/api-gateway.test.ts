@@ -138,7 +138,11 @@ describe.each(ENVIRONMENT_NAMES)('API Gateway contract (%s)', (env) => {
     // Source: awsdocs api-gateway-lambda-authorizer-output.md (commit 13945642): context holds key-value pairs
     // read as $context.authorizer.<key>; values come through stringified, and a JSON object or array is not
     // a valid value.
-    const result = allowResult('arn:aws:execute-api:us-east-1:123456789012:abc123/api/*', { clientId: 'client-1', virtualKey: 'sk-123' });
+    const result = allowResult('arn:aws:execute-api:us-east-1:123456789012:abc123/api/*', {
+      clientId: 'client-1',
+      endUser: 'client-1',
+      virtualKey: 'sk-123',
+    });
     for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
     const keys = integrations
       .flatMap((i) => Object.values<string>(i.RequestParameters ?? {}))

@@ -158,7 +158,7 @@ describe('LiteLLM MCP contract', () => {
       // x-litellm-api-key parameter stays unset. user_api_key_auth.py (0009d07f) get_api_key then runs
       // _get_bearer_token on that value, which returns "" for anything without a "Bearer "/"Basic " prefix:
       // a bare sk- key becomes an empty key ("Malformed API Key"). The docs' MCP reference shows the Bearer form.
-      const allowed = allowResult('arn:r', { clientId: 'c1', virtualKey: 'sk-team-key-0001' }).context!;
+      const allowed = allowResult('arn:r', { clientId: 'c1', endUser: 'c1', virtualKey: 'sk-team-key-0001' }).context!;
       expect(allowed[AUTHORIZER_KEY_CONTEXT.bearer]).toBe('Bearer sk-team-key-0001');
       expect(allowed[AUTHORIZER_KEY_CONTEXT.bare]).toBe('sk-team-key-0001');
       for (const m of mcpMethods) {

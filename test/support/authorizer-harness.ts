@@ -4,18 +4,25 @@ import type { JwksFetcher } from '../../lambda/authorizer/jwks-cache';
 import { SecretSourceError, type SecretSource } from '../../lambda/authorizer/secrets-manager-source';
 import { createEmfMetrics, createLogger } from '../../lambda/authorizer/telemetry';
 import { buildAuthorizer, type AuthorizerParts } from '../../lambda/authorizer/wiring';
-import { CLIENT_ID, ISSUER, jwksOf, rsaKey, type TestKey } from './authorizer-tokens';
+import { CLIENT_ID, GATEWAY_SCOPE, ISSUER, SPA_A, SPA_B, WORKFORCE_ISSUER, jwksOf, rsaKey, type TestKey } from './authorizer-tokens';
 
 export const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg/dev/POST/v1/chat/completions';
 export const STAGE_RESOURCE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg/dev/*';
 export const SECRET_PREFIX = 'genai-gateway/dev/virtual-keys/';
 export const VIRTUAL_KEY = 'sk-test_VirtualKey_0123456789';
 
+/**
+ * As the Edge stack configures a Cognito environment with browser apps: the machine pool and the workforce pool
+ * as issuers, the gateway scope required, two browser app ids beside the machine clients. Every adversarial test
+ * runs against this, so the browser token kind is always switched on.
+ */
 export function baseEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     AUTH_MODE: 'inject',
-    JWT_ISSUERS: ISSUER,
-    JWT_CLIENT_IDS: `${CLIENT_ID},other-client,unknown-client`,
+    JWT_ISSUERS: `${ISSUER},${WORKFORCE_ISSUER}`,
+    JWT_CLIENT_IDS: `${CLIENT_ID},other-client,unknown-client,${SPA_A},${SPA_B}`,
+    BROWSER_CLIENT_IDS: `${SPA_A},${SPA_B}`,
+    REQUIRED_SCOPE: GATEWAY_SCOPE,
     VIRTUAL_KEY_SECRET_PREFIX: SECRET_PREFIX,
     ...overrides,
   };

@@ -94,14 +94,22 @@ export function hmacToken(secret: string | Buffer, header: Record<string, unknow
 export const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool';
 export const ENTRA_ISSUER = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0';
 export const CLIENT_ID = 'client7abc';
+/** The employees' user pool, where browser apps' public clients live. */
+export const WORKFORCE_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Workforce';
+/** Two browser apps' public client ids (authorization code + PKCE). */
+export const SPA_A = 'spa7dashboard';
+export const SPA_B = 'spa7reports';
+export const GATEWAY_SCOPE = 'genai-gateway/invoke';
+/** A person's `sub` in the workforce pool (a UUID, never re-assigned). */
+export const PERSON = '5e2f9a10-8c41-4f7b-b2d6-0a9c3e1f7d42';
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** A Cognito client-credentials access token payload, valid now. */
+/** A Cognito client-credentials access token payload, valid now; as Cognito writes one, `sub` is the client id. */
 export function accessClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = nowSeconds();
   return {
-    sub: CLIENT_ID,
+    sub: typeof overrides.client_id === 'string' ? overrides.client_id : CLIENT_ID,
     client_id: CLIENT_ID,
     iss: ISSUER,
     token_use: 'access',
@@ -110,6 +118,31 @@ export function accessClaims(overrides: Record<string, unknown> = {}): Record<st
     iat: now,
     exp: now + 3600,
     jti: 'jti-1',
+    ...overrides,
+  };
+}
+
+/**
+ * A Cognito user access token of a browser app (authorization code grant with PKCE), valid now: `sub` and
+ * `username` name the person, `client_id` the app; no `aud` (test/contracts/cognito-token.test.ts).
+ */
+export function userAccessClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = nowSeconds();
+  return {
+    sub: PERSON,
+    'cognito:groups': ['analysts'],
+    iss: WORKFORCE_ISSUER,
+    version: 2,
+    client_id: SPA_A,
+    origin_jti: 'ojti-1',
+    event_id: 'evt-1',
+    token_use: 'access',
+    scope: `openid ${GATEWAY_SCOPE}`,
+    auth_time: now,
+    iat: now,
+    exp: now + 900,
+    jti: 'jti-u1',
+    username: PERSON,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import {
   FakeSecrets,
   harness,
   requestEvent,
+  SECRET_PREFIX,
   testConfig,
   VIRTUAL_KEY,
 } from '../../support/authorizer-harness';
@@ -25,8 +26,13 @@ import {
   jwksOf,
   mint,
   nowSeconds,
+  PERSON,
   rsaKey,
   signWith,
+  SPA_A,
+  SPA_B,
+  userAccessClaims,
+  WORKFORCE_ISSUER,
   withSignature,
   type TestKey,
 } from '../../support/authorizer-tokens';
@@ -236,6 +242,9 @@ describe('adversarial tokens', () => {
           JWT_AUDIENCE: 'api://gateway',
           CLIENT_ID_CLAIM: 'azp',
           JWT_CLIENT_IDS: undefined,
+          // An Entra setup of its own: neither the Cognito gateway scope nor the Cognito browser app ids apply.
+          REQUIRED_SCOPE: undefined,
+          BROWSER_CLIENT_IDS: undefined,
           AUTH_MODE: 'passthrough',
         },
       });
@@ -362,5 +371,156 @@ describe('JWKS endpoint hanging', () => {
     expect(await attempt({ handler, out }, requestEvent(bearer(mint(key))))).toBe('5xx:jwks_unavailable');
     expect(Date.now() - again).toBeLessThan(100);
     expect(server.hits).toBe(1);
+  });
+});
+
+/**
+ * Browser apps' user tokens beside machine clients, on one authorizer configured as the Edge stack does it
+ * (baseEnv: the machine pool and the workforce pool, the gateway scope, SPA_A and SPA_B as browser apps).
+ */
+describe('adversarial browser-app tokens', () => {
+  const KEY_A = 'sk-dashboard_VirtualKey_000001';
+  const KEY_B = 'sk-reports_VirtualKey_0000002';
+  const secrets = () =>
+    new FakeSecrets(
+      new Map([
+        [`${SECRET_PREFIX}${CLIENT_ID}`, VIRTUAL_KEY],
+        [`${SECRET_PREFIX}${SPA_A}`, KEY_A],
+        [`${SECRET_PREFIX}${SPA_B}`, KEY_B],
+      ]),
+    );
+  const h = harness({ secrets: secrets() });
+  const contextOf = async (token: string) => (await h.handler(requestEvent(bearer(token)))).context;
+
+  test("allows a person's token for app A with app A's key and the person as end user (control)", async () => {
+    expect(await contextOf(mint(key, userAccessClaims()))).toEqual({
+      clientId: SPA_A,
+      endUser: PERSON,
+      virtualKey: KEY_A,
+      virtualKeyBearer: `Bearer ${KEY_A}`,
+    });
+  });
+
+  test("a person's token for app A never gets app B's key, nor does B's get A's", async () => {
+    expect((await contextOf(mint(key, userAccessClaims())))?.virtualKey).toBe(KEY_A);
+    expect((await contextOf(mint(key, userAccessClaims({ client_id: SPA_B, jti: 'jti-b' }))))?.virtualKey).toBe(KEY_B);
+  });
+
+  test("denies app A's token re-labelled for app B: the signature no longer holds, and an attacker's key is unknown", async () => {
+    const genuine = mint(key, userAccessClaims());
+    const [head, , sig] = genuine.split('.') as [string, string, string];
+    const relabelled = `${head}.${b64url(JSON.stringify(userAccessClaims({ client_id: SPA_B })))}.${sig}`;
+    expect(await attempt(h, requestEvent(bearer(relabelled)))).toBe('401:invalid_signature');
+    expect(await attempt(h, requestEvent(bearer(mint(attacker, userAccessClaims({ client_id: SPA_B })))))).toBe('401:unknown_kid');
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['a forged username', { username: 'ada' }],
+    ['a forged cognito:username', { 'cognito:username': 'ada' }],
+    ["a person's sub", { sub: PERSON }],
+    ['a forged username and sub together', { username: PERSON, sub: PERSON }],
+  ])('denies a machine client token carrying %s (a user token for a machine client id)', async (_name, forged) => {
+    expect(await attempt(h, requestEvent(bearer(mint(key, accessClaims(forged)))))).toBe('403:user_token_for_machine_client');
+  });
+
+  test('a machine token with a forged e-mail or name is spent as the machine, never as that person', async () => {
+    const claims = accessClaims({ email: 'ada@example.com', name: 'Ada', 'x-litellm-customer-id': 'ada', customer_id: 'ada' });
+    expect(await contextOf(mint(key, claims))).toMatchObject({ clientId: CLIENT_ID, endUser: CLIENT_ID });
+  });
+
+  test("denies a client-credentials token on a browser app's id (no person signed in)", async () => {
+    const machineShaped = accessClaims({ client_id: SPA_A, iss: WORKFORCE_ISSUER });
+    expect(await attempt(h, requestEvent(bearer(mint(key, machineShaped))))).toBe('403:machine_token_for_browser_app');
+    expect(await attempt(h, requestEvent(bearer(mint(key, userAccessClaims({ username: undefined })))))).toBe(
+      '403:machine_token_for_browser_app',
+    );
+  });
+
+  test('denies a user token of a client id not configured as a browser app (a public client someone added in the console)', async () => {
+    const h2 = harness({ env: { JWT_CLIENT_IDS: `${CLIENT_ID},${SPA_A},${SPA_B},rogue-spa` }, secrets: secrets() });
+    expect(await attempt(h2, requestEvent(bearer(mint(key, userAccessClaims({ client_id: 'rogue-spa' })))))).toBe(
+      '403:user_token_for_machine_client',
+    );
+  });
+
+  test("denies a person's token for another app of the workforce pool (Open WebUI's, say): not an allowed client", async () => {
+    expect(
+      await attempt(h, requestEvent(bearer(mint(key, userAccessClaims({ client_id: 'openwebui7client', scope: 'openid email profile' }))))),
+    ).toBe('403:client_not_allowed');
+  });
+
+  test("denies a browser app's token without the gateway scope (signed in for openid only)", async () => {
+    expect(await attempt(h, requestEvent(bearer(mint(key, userAccessClaims({ scope: 'openid email' })))))).toBe('403:missing_scope');
+  });
+
+  test("denies a browser app's ID token (token_use id), whatever its audience says", async () => {
+    const idToken = userAccessClaims({ token_use: 'id', aud: SPA_A, email: 'ada@example.com', scope: undefined });
+    expect(await attempt(h, requestEvent(bearer(mint(key, idToken))))).toBe('401:wrong_token_use');
+  });
+
+  test('denies a user token from another user pool (wrong issuer), even one naming app A', async () => {
+    const foreign = userAccessClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Attacker' });
+    expect(await attempt(h, requestEvent(bearer(mint(key, foreign))))).toBe('401:wrong_issuer');
+  });
+
+  test('denies an expired user token (a person signed out or off-boarded keeps nothing past its short lifetime)', async () => {
+    const expired = userAccessClaims({ iat: nowSeconds() - 3600, exp: nowSeconds() - 600 });
+    expect(await attempt(h, requestEvent(bearer(mint(key, expired))))).toBe('401:expired');
+  });
+
+  test('denies a user token whose person id could split a header', async () => {
+    expect(await attempt(h, requestEvent(bearer(mint(key, userAccessClaims({ sub: 'ada\r\nx-litellm-customer-id: bob' })))))).toBe(
+      '403:invalid_end_user',
+    );
+  });
+
+  describe('with an external OIDC issuer (Entra ID-like: azp names the app, oid the person)', () => {
+    const ENTRA = 'https://login.microsoftonline.com/t/v2.0';
+    const entra = harness({
+      env: {
+        JWT_ISSUERS: ENTRA,
+        JWKS_URI: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+        JWT_AUDIENCE: 'api://gateway',
+        CLIENT_ID_CLAIM: 'azp',
+        JWT_CLIENT_IDS: `${CLIENT_ID},${SPA_A}`,
+        BROWSER_CLIENT_IDS: SPA_A,
+        REQUIRED_SCOPE: undefined,
+        END_USER_CLAIM: 'oid',
+      },
+      secrets: secrets(),
+    });
+    const claims = (extra: Record<string, unknown>) => ({
+      iss: ENTRA,
+      aud: 'api://gateway',
+      iat: nowSeconds(),
+      exp: nowSeconds() + 600,
+      ...extra,
+    });
+
+    test("allows the SPA's delegated token with the person's oid as end user", async () => {
+      const result = await entra.handler(
+        requestEvent(bearer(mint(key, claims({ azp: SPA_A, oid: PERSON, scp: 'invoke', sub: 'pairwise-1' })))),
+      );
+      expect(result.context).toMatchObject({ clientId: SPA_A, endUser: PERSON, virtualKey: KEY_A });
+    });
+
+    test("denies the SPA's token for another audience (wrong audience)", async () => {
+      expect(await attempt(entra, requestEvent(bearer(mint(key, claims({ azp: SPA_A, oid: PERSON, aud: 'api://other' })))))).toBe(
+        '401:wrong_audience',
+      );
+    });
+
+    test("denies an app-only token on the SPA's id (no person)", async () => {
+      expect(await attempt(entra, requestEvent(bearer(mint(key, claims({ azp: SPA_A, roles: ['invoke'] })))))).toBe(
+        '403:machine_token_for_browser_app',
+      );
+    });
+
+    test("a machine client's token naming a person (oid, email) is spent as the machine", async () => {
+      const result = await entra.handler(
+        requestEvent(bearer(mint(key, claims({ azp: CLIENT_ID, oid: PERSON, email: 'ada@example.com' })))),
+      );
+      expect(result.context).toMatchObject({ clientId: CLIENT_ID, endUser: CLIENT_ID });
+    });
   });
 });

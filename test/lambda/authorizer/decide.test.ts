@@ -2,7 +2,12 @@ import { decide, type DecideDeps } from '../../../lambda/authorizer/decide';
 import { AuthorizerFault, Denial } from '../../../lambda/authorizer/outcome';
 
 const headers = { headers: { Authorization: 'Bearer a.b.c' } };
-const verifier = (result: () => Promise<{ clientId: string }>) => ({ verify: jest.fn(async () => ({ ...(await result()), claims: {} })) });
+const verifier = (result: () => Promise<{ clientId: string; endUser?: string }>) => ({
+  verify: jest.fn(async () => {
+    const r = await result();
+    return { endUser: r.clientId, ...r, claims: {} };
+  }),
+});
 
 function deps(overrides: Partial<DecideDeps> = {}): DecideDeps {
   return {
@@ -16,13 +21,27 @@ function deps(overrides: Partial<DecideDeps> = {}): DecideDeps {
 
 describe('decide', () => {
   test('allows with the client virtual key in inject mode', async () => {
-    await expect(decide(headers, deps())).resolves.toEqual({ effect: 'allow', clientId: 'c1', virtualKey: 'sk-abcdefgh' });
+    await expect(decide(headers, deps())).resolves.toEqual({ effect: 'allow', clientId: 'c1', endUser: 'c1', virtualKey: 'sk-abcdefgh' });
   });
 
   test('allows without reading any key in passthrough mode', async () => {
     const get = jest.fn();
-    await expect(decide(headers, deps({ mode: 'passthrough', keys: { get } }))).resolves.toEqual({ effect: 'allow', clientId: 'c1' });
+    await expect(decide(headers, deps({ mode: 'passthrough', keys: { get } }))).resolves.toEqual({
+      effect: 'allow',
+      clientId: 'c1',
+      endUser: 'c1',
+    });
     expect(get).not.toHaveBeenCalled();
+  });
+
+  test("allows a browser app's user token with the person as end user and the app's key", async () => {
+    const d = deps({ verifier: verifier(async () => ({ clientId: 'spa1', endUser: 'person-sub-1' })) });
+    await expect(decide(headers, d)).resolves.toEqual({
+      effect: 'allow',
+      clientId: 'spa1',
+      endUser: 'person-sub-1',
+      virtualKey: 'sk-abcdefgh',
+    });
   });
 
   test('denies a verified client that has no key with a 403', async () => {

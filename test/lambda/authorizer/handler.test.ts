@@ -12,7 +12,7 @@ describe('handler', () => {
     await expect(h.handler(requestEvent(bearer(mint(rsaKey()))), context())).resolves.toEqual({
       principalId: CLIENT_ID,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: STAGE_RESOURCE }] },
-      context: { clientId: CLIENT_ID, virtualKey: VIRTUAL_KEY, virtualKeyBearer: `Bearer ${VIRTUAL_KEY}` },
+      context: { clientId: CLIENT_ID, endUser: CLIENT_ID, virtualKey: VIRTUAL_KEY, virtualKeyBearer: `Bearer ${VIRTUAL_KEY}` },
     });
     expect(h.out.metrics).toEqual([expect.objectContaining({ Outcome: 'allow', Reason: 'ok', Decisions: 1 })]);
   });
@@ -20,7 +20,7 @@ describe('handler', () => {
   test('returns only the client id in passthrough mode', async () => {
     const h = harness({ env: { AUTH_MODE: 'passthrough' } });
     const result = await h.handler(requestEvent(bearer(mint(rsaKey()))), context());
-    expect(result.context).toEqual({ clientId: CLIENT_ID });
+    expect(result.context).toEqual({ clientId: CLIENT_ID, endUser: CLIENT_ID });
     expect(h.secrets.calls).toHaveLength(0);
   });
 

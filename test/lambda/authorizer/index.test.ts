@@ -46,7 +46,7 @@ describe('index (cold start)', () => {
       REQUIRED_SCOPE: 'genai-gateway/invoke',
     });
     const result = await handler(requestEvent(bearer(mint(rsaKey()))));
-    expect(result.context).toEqual({ clientId: 'client7abc' });
+    expect(result.context).toEqual({ clientId: 'client7abc', endUser: 'client7abc' });
     await expect(handler(requestEvent(bearer(mint(rsaKey(), accessClaims({ scope: 'x' })))))).resolves.toMatchObject({
       policyDocument: { Statement: [{ Effect: 'Deny' }] },
     });

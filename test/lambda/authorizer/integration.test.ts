@@ -5,7 +5,7 @@ import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telem
 import { buildAuthorizer, type AuthorizerParts } from '../../../lambda/authorizer/wiring';
 import { attempt, bearer, Captured, requestEvent, SECRET_PREFIX, testConfig } from '../../support/authorizer-harness';
 import { AuthorizerMoto, SwitchableEndpoint } from '../../support/authorizer-moto';
-import { accessClaims, CLIENT_ID, jwksOf, mint, rsaKey } from '../../support/authorizer-tokens';
+import { accessClaims, CLIENT_ID, jwksOf, mint, rsaKey, SPA_A, SPA_B } from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
 
 /** Real HTTP JWKS fetch on loopback and the real AWS SDK against moto_server. */
@@ -30,12 +30,15 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
       }),
     );
     await sm.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}bad-client`, SecretString: 'hunter2' }));
-    parts = buildAuthorizer(testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: `${CLIENT_ID},json-client,bad-client,unknown-client` }), {
-      logger: createLogger({ write: out.write, clock: () => clock.now }),
-      metrics: createEmfMetrics({ write: out.write, clock: () => clock.now }),
-      clock: () => clock.now,
-      secretsManager: sm,
-    });
+    parts = buildAuthorizer(
+      testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: `${CLIENT_ID},json-client,bad-client,unknown-client,${SPA_A},${SPA_B}` }),
+      {
+        logger: createLogger({ write: out.write, clock: () => clock.now }),
+        metrics: createEmfMetrics({ write: out.write, clock: () => clock.now }),
+        clock: () => clock.now,
+        secretsManager: sm,
+      },
+    );
   }, 30_000);
 
   afterAll(async () => {
@@ -50,6 +53,7 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
     const result = await parts.handler(requestEvent(bearer(tokenFor(CLIENT_ID))));
     expect(result.context).toEqual({
       clientId: CLIENT_ID,
+      endUser: CLIENT_ID,
       virtualKey: 'sk-plain_key_for_client7',
       virtualKeyBearer: 'Bearer sk-plain_key_for_client7',
     });
@@ -59,6 +63,7 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
   test('reads the JSON secret form', async () => {
     expect((await parts.handler(requestEvent(bearer(tokenFor('json-client'))))).context).toEqual({
       clientId: 'json-client',
+      endUser: 'json-client',
       virtualKey: 'sk-json_key_for_client',
       virtualKeyBearer: 'Bearer sk-json_key_for_client',
     });
@@ -138,7 +143,7 @@ describe('integration: local JWKS server + Secrets Manager on moto_server', () =
       client = new SecretsManagerClient({ ...secretsManagerClientConfig(DEFAULT_LIMITS), ...moto.clientConfig(), endpoint: endpoint.url });
       await sm.send(new CreateSecretCommand({ Name: secretOf('hang-fresh'), SecretString: 'sk-key_for_hang_fresh' }));
       await sm.send(new CreateSecretCommand({ Name: secretOf('hang-stale'), SecretString: 'sk-key_for_hang_stale' }));
-      hung = buildAuthorizer(testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: 'hang-fresh,hang-stale' }), {
+      hung = buildAuthorizer(testConfig({ JWKS_URI: jwks.url, JWT_CLIENT_IDS: `hang-fresh,hang-stale,${SPA_A},${SPA_B}` }), {
         logger: createLogger({ write: hungOut.write, clock: () => hungClock.now }),
         metrics: createEmfMetrics({ write: hungOut.write, clock: () => hungClock.now }),
         clock: () => hungClock.now,

@@ -26,16 +26,16 @@ describe('stageResource', () => {
 });
 
 describe('results', () => {
-  test('an allow carries the client id as principal and the key only in the context, bare and as `Bearer <key>`', () => {
-    expect(allowResult('arn:r', { clientId: 'c1', virtualKey: 'sk-abcdefgh' })).toEqual({
+  test('an allow carries the client id as principal, the end user, and the key only in the context, bare and as `Bearer <key>`', () => {
+    expect(allowResult('arn:r', { clientId: 'c1', endUser: 'person-1', virtualKey: 'sk-abcdefgh' })).toEqual({
       principalId: 'c1',
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:r' }] },
-      context: { clientId: 'c1', virtualKey: 'sk-abcdefgh', virtualKeyBearer: 'Bearer sk-abcdefgh' },
+      context: { clientId: 'c1', endUser: 'person-1', virtualKey: 'sk-abcdefgh', virtualKeyBearer: 'Bearer sk-abcdefgh' },
     });
   });
 
   test('a passthrough allow has no virtualKey in its context', () => {
-    expect(allowResult('arn:r', { clientId: 'c1' }).context).toEqual({ clientId: 'c1' });
+    expect(allowResult('arn:r', { clientId: 'c1', endUser: 'c1' }).context).toEqual({ clientId: 'c1', endUser: 'c1' });
   });
 
   test('a deny is an explicit Deny with no context', () => {
