@@ -3,14 +3,20 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerHandler } from '../../lambda/authorizer/handler';
 import { keyContextField, routeOf } from '../../constructs/openai-routes';
-import { AUTHORIZER_KEY_CONTEXT, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import {
+  AUTHORIZER_END_USER_CONTEXT,
+  AUTHORIZER_KEY_CONTEXT,
+  LITELLM_END_USER_HEADERS,
+  LITELLM_KEY_HEADER,
+} from '../../lib/shared/litellm';
 import { readBody } from './http';
 
 /**
  * A loopback stand-in for the API Gateway pieces around the authorizer: identity source `Authorization`,
  * the result cache keyed on that header, the policy check, and the integration request mapping
  * `x-litellm-api-key = context.authorizer.<field>` (overwriting whatever the client sent; the field is the one
- * the edge maps on the route the path falls on: the bare key, or `Bearer <key>` on the MCP routes), with the
+ * the edge maps on the route the path falls on: the bare key, or `Bearer <key>` on the MCP routes) and each of
+ * LiteLLM's end-user headers = `context.authorizer.endUser` (the client's own values never pass), with the
  * upstream response streamed through unbuffered. Errors are OpenAI-style JSON like the gateway responses.
  */
 export class GatewayStandIn {
@@ -91,8 +97,11 @@ export class GatewayStandIn {
 
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !['host', 'connection', LITELLM_KEY_HEADER, 'content-length'].includes(name)) headers[name] = value;
+      const mapped: readonly string[] = [LITELLM_KEY_HEADER, ...LITELLM_END_USER_HEADERS];
+      if (value !== undefined && !['host', 'connection', 'content-length', ...mapped].includes(name)) headers[name] = value;
     }
+    const endUser = result?.context?.[AUTHORIZER_END_USER_CONTEXT];
+    if (typeof endUser === 'string') for (const header of LITELLM_END_USER_HEADERS) headers[header] = endUser;
     const route = routeOf(req.method ?? 'GET', path);
     const virtualKey = result?.context?.[route ? keyContextField(route) : AUTHORIZER_KEY_CONTEXT.bare];
     if (typeof virtualKey === 'string') headers[LITELLM_KEY_HEADER] = virtualKey;
