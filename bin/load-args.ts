@@ -138,7 +138,8 @@ export function planLoad(request: LoadRequest, config: EnvironmentConfig): LoadP
   const teamsWithModel = new Set(
     config.tenants.teams.filter((t) => t.models.includes(model) && t.guardrail === undefined).map((t) => t.name),
   );
-  const allowed = config.tenants.consumers.filter((c) => teamsWithModel.has(c.team)).map((c) => c.name);
+  // Browser apps have no client secret: the load kit can only get tokens for machine clients.
+  const allowed = config.tenants.consumers.filter((c) => !c.browser && teamsWithModel.has(c.team)).map((c) => c.name);
   const consumer = request.consumer ?? allowed[0];
   if (consumer === undefined) {
     throw new UsageError(

@@ -166,10 +166,19 @@ export function planSmoke(request: SmokeRequest, config: EnvironmentConfig): Smo
       `${config.name} takes tokens from an external OIDC issuer; the smoke test gets its token from the Cognito machine identity only`,
     );
   }
-  const consumers = config.tenants.consumers.map((c) => c.name);
+  // Browser apps sign people in and have no client secret: only machine clients can get a token unattended.
+  const consumers = config.tenants.consumers.filter((c) => !c.browser).map((c) => c.name);
+  const browserApps = config.tenants.consumers.filter((c) => c.browser).map((c) => c.name);
   const consumer = request.consumer ?? consumers[0];
+  if (consumer === undefined && browserApps.length > 0)
+    throw new UsageError(`${config.name} has only browser apps (${browserApps.join(', ')}): the smoke test needs a machine client`);
   if (consumer === undefined)
     throw new UsageError(`${config.name} has no consumer (tenants.consumers is empty): nothing can call the gateway`);
+  if (browserApps.includes(consumer)) {
+    throw new UsageError(
+      `--consumer: "${consumer}" is a browser app (people sign in; no client secret): choose a machine client (allowed: ${consumers.join(', ') || 'none'})`,
+    );
+  }
   if (!consumers.includes(consumer))
     throw new UsageError(`--consumer: "${consumer}" is not a consumer of ${config.name} (allowed: ${consumers.join(', ')})`);
   // The consumer's key may call only its team's models; /v1/models must list at least those.

@@ -35,7 +35,16 @@ export interface GatewayFirewallProps {
    * @default - none
    */
   readonly pathRateLimits?: readonly PathRateLimit[];
+  /**
+   * Browser origins the API serves: a request carrying any other `Origin` header is blocked, so every answer that
+   * echoes the request's Origin (the edge's own error answers) can only name one of these.
+   * @default - no rule on Origin
+   */
+  readonly allowedOrigins?: readonly string[];
 }
+
+/** The rule refusing requests from browser origins the API does not serve. */
+export const FOREIGN_ORIGIN_RULE = 'RefuseForeignOrigin';
 
 /**
  * Headers no web ACL log may hold, whatever it fronts: bearer tokens (and Basic client credentials on the token relay),
@@ -84,6 +93,12 @@ export class GatewayFirewall extends Construct {
         throw new Error(`pathRateLimits: ${rule.name} limit ${rule.limit} is outside WAF's range (10 to 2,000,000,000)`);
       }
       if (!rule.path.startsWith('/')) throw new Error(`pathRateLimits: ${rule.name} path "${rule.path}" must start with /`);
+    }
+    const origins = props.allowedOrigins ?? [];
+    for (const origin of origins) {
+      if (!/^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) {
+        throw new Error(`allowedOrigins: "${origin}" is not an exact https origin (https://host or https://host:port)`);
+      }
     }
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -153,6 +168,7 @@ export class GatewayFirewall extends Construct {
         managed('AWSManagedRulesAmazonIpReputationList', 2 + pathRateLimits.length),
         managed('AWSManagedRulesCommonRuleSet', 3 + pathRateLimits.length, COUNTED_COMMON_RULES),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 4 + pathRateLimits.length),
+        ...(origins.length > 0 ? [foreignOriginRule(origins, 5 + pathRateLimits.length, visibility(FOREIGN_ORIGIN_RULE))] : []),
       ],
     });
 
@@ -182,4 +198,48 @@ export class GatewayFirewall extends Construct {
       ],
     });
   }
+}
+
+/**
+ * Blocks a request whose Origin header is present and is none of `origins` (exact, case as browsers send it). A
+ * request without Origin (a server-side client) does not match: WAF treats a missing component as no match, and the
+ * size check is its documented way to say "header present" (waf-rule-statement-fields-list.md,
+ * waf-rate-based-example-limit-missing-header.md; test/contracts/waf.test.ts).
+ */
+function foreignOriginRule(
+  origins: readonly string[],
+  priority: number,
+  visibilityConfig: wafv2.CfnWebACL.VisibilityConfigProperty,
+): wafv2.CfnWebACL.RuleProperty {
+  const header = { singleHeader: { Name: 'origin' } };
+  const exactly = (origin: string): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      searchString: origin,
+      positionalConstraint: 'EXACTLY',
+      fieldToMatch: header,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  });
+  const configured = origins.length === 1 ? exactly(origins[0]!) : { orStatement: { statements: origins.map(exactly) } };
+  return {
+    name: FOREIGN_ORIGIN_RULE,
+    priority,
+    action: { block: {} },
+    statement: {
+      andStatement: {
+        statements: [
+          {
+            sizeConstraintStatement: {
+              fieldToMatch: header,
+              comparisonOperator: 'GT',
+              size: 0,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          { notStatement: { statement: configured } },
+        ],
+      },
+    },
+    visibilityConfig,
+  };
 }

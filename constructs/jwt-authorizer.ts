@@ -8,7 +8,14 @@ import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
 
 /** Who issues the tokens the authorizer accepts. */
 export type TokenIssuer =
-  | { readonly kind: 'cognito'; readonly issuer: string; readonly clientIds: readonly string[]; readonly requiredScope: string }
+  | {
+      readonly kind: 'cognito';
+      readonly issuer: string;
+      readonly clientIds: readonly string[];
+      readonly requiredScope: string;
+      /** Browser apps: the workforce pool's issuer and their public client ids there (both or neither). */
+      readonly browser?: { readonly issuer: string; readonly clientIds: readonly string[] };
+    }
   | {
       readonly kind: 'oidc';
       readonly issuers: readonly string[];
@@ -16,6 +23,8 @@ export type TokenIssuer =
       readonly audience: readonly string[];
       readonly clientIdClaim: string;
       readonly requiredScope?: string;
+      /** Browser apps' client ids at the same issuer, and the claim naming the person in their tokens. */
+      readonly browser?: { readonly clientIds: readonly string[]; readonly endUserClaim: string };
     };
 
 export interface JwtAuthorizerProps {
@@ -84,12 +93,15 @@ export function authorizerEnvironment(
   if (props.mode === 'inject') env.VIRTUAL_KEY_SECRET_PREFIX = props.virtualKeySecretPrefix;
   const issuer = props.issuer;
   if (issuer.kind === 'cognito') {
+    const browser = issuer.browser && issuer.browser.clientIds.length > 0 ? issuer.browser : undefined;
+    const clientIds = [...issuer.clientIds, ...(browser?.clientIds ?? [])];
     Object.assign(env, {
-      JWT_ISSUERS: issuer.issuer,
+      JWT_ISSUERS: browser ? `${issuer.issuer},${browser.issuer}` : issuer.issuer,
       JWT_TOKEN_USE: 'access',
       CLIENT_ID_CLAIM: 'client_id',
       REQUIRED_SCOPE: issuer.requiredScope,
-      ...(issuer.clientIds.length > 0 ? { JWT_CLIENT_IDS: issuer.clientIds.join(',') } : {}),
+      ...(clientIds.length > 0 ? { JWT_CLIENT_IDS: clientIds.join(',') } : {}),
+      ...(browser ? { BROWSER_CLIENT_IDS: browser.clientIds.join(','), END_USER_CLAIM: 'sub' } : {}),
     });
   } else {
     Object.assign(env, {
@@ -99,6 +111,9 @@ export function authorizerEnvironment(
       JWT_TOKEN_USE: 'none',
       CLIENT_ID_CLAIM: issuer.clientIdClaim,
       ...(issuer.requiredScope ? { REQUIRED_SCOPE: issuer.requiredScope } : {}),
+      ...(issuer.browser && issuer.browser.clientIds.length > 0
+        ? { BROWSER_CLIENT_IDS: issuer.browser.clientIds.join(','), END_USER_CLAIM: issuer.browser.endUserClaim }
+        : {}),
     });
   }
   return env;

@@ -12,6 +12,7 @@ import { GATE_ENV } from '../lambda/admin-gate/environment';
 import type { WebSso } from '../lib/config/web-schema';
 import { OPEN_WEBUI_PORT, ssoClientSecretName, type SsoClient, type WebHostnames } from '../lib/shared/web';
 import { lambdaEntry, nodeFunctionBasics } from './bundled-code';
+import { INVOKE_SCOPE, RESOURCE_SERVER_ID } from './machine-identity';
 import { stackSuffix } from './names';
 import { secretArnForName } from './secret-read-statements';
 import type { WebAuthentication } from './web-authentication';
@@ -63,7 +64,31 @@ export interface WorkforceIdentityProps {
   readonly secretsKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Single-page apps whose people sign in here (Cognito only): one public app client each, authorization code with
+   * PKCE, granted the gateway scope.
+   * @default - none
+   */
+  readonly browserApps?: readonly BrowserAppClient[];
 }
+
+/** A browser consumer's sign-in settings (lib/config/browser-app-schema.ts), validated there. */
+export interface BrowserAppClient {
+  /** Consumer name: the app client's name, for people reading the console. */
+  readonly name: string;
+  readonly redirectUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+}
+
+/**
+ * A browser app's tokens: short enough that a token taken from a browser is soon useless (Cognito's minimum for
+ * access and ID tokens is 5 minutes, for refresh tokens 60 minutes); the app renews through its refresh token.
+ */
+export const BROWSER_TOKEN_VALIDITY = {
+  accessToken: Duration.minutes(15),
+  idToken: Duration.minutes(15),
+  refreshToken: Duration.hours(8),
+} as const;
 
 interface ClientSecretRef {
   readonly clientId: string;
@@ -92,6 +117,10 @@ export class WorkforceIdentity extends Construct {
   readonly clientSecretArns: Partial<Record<SsoClient, string>> = {};
   /** Copies client secrets into Secrets Manager (Cognito only). */
   secretCopyFunction?: lambda.Function;
+  /** Each browser app's public client, by consumer name (Cognito only). */
+  readonly browserClients: Readonly<Record<string, cognito.UserPoolClient>> = {};
+  /** The gateway scope (`genai-gateway/invoke`) browser apps ask for; only with browser apps on Cognito. */
+  gatewayScope?: string;
   /** The pre-token-generation admin gate (Cognito with admin clients only). */
   adminGateFunction?: lambda.Function;
   /** The SSM parameter listing the pool's gated and open client ids, which the admin gate reads (with the gate only). */
@@ -104,6 +133,13 @@ export class WorkforceIdentity extends Construct {
     const { sso, hostnames } = props;
     if (!/^[a-z][a-z0-9-]{1,40}$/.test(props.domainPrefix) || /aws|amazon|cognito/.test(props.domainPrefix)) {
       throw new Error(`domainPrefix: "${props.domainPrefix}" is not usable (lowercase letters, digits, -; no aws, amazon or cognito)`);
+    }
+    const browserApps = props.browserApps ?? [];
+    if (browserApps.length > 0 && sso.provider !== 'cognito') {
+      throw new Error('browserApps: need the cognito provider (with an external issuer, register each app there and name its clientId)');
+    }
+    if (new Set(browserApps.map((a) => a.name)).size !== browserApps.length) {
+      throw new Error('browserApps: lists an app twice (allowed: unique consumer names)');
     }
     if (sso.provider === 'oidc' && hostnames) {
       const missing = (['authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'adminClient'] as const).filter((f) => !sso[f]);
@@ -209,6 +245,7 @@ export class WorkforceIdentity extends Construct {
       refs[client] = { clientId: appClient.userPoolClientId, clientSecretArn: this.clientSecretArns[client] };
     }
     this.refs = refs;
+    if (browserApps.length > 0) this.addBrowserClients(userPool, browserApps);
 
     const gated = GATED_CLIENTS.filter((c) => this.clients[c] !== undefined);
     if (gated.length > 0) this.addAdminGate(userPool, gated, props);
@@ -280,6 +317,47 @@ export class WorkforceIdentity extends Construct {
   }
 
   /**
+   * One public app client per browser app: no secret (a browser cannot keep one), the authorization code grant only
+   * (no implicit grant, so a token never travels in a URL), `openid` plus the gateway scope from a resource server of
+   * the same identifier and scope as the machine pool's, so the authorizer requires one scope string for both
+   * pools. Cognito checks a PKCE code_verifier whenever the authorization request carried a code_challenge
+   * (developer guide, using-pkce-in-authorization-code.html); no setting read makes it refuse a request without one,
+   * so the app must send it (README) and the redirect URLs are pinned to the app's own origins.
+   */
+  private addBrowserClients(userPool: cognito.UserPool, apps: readonly BrowserAppClient[]): void {
+    const invoke = new cognito.ResourceServerScope({
+      scopeName: INVOKE_SCOPE,
+      scopeDescription: 'Call the LLM gateway as the signed-in person',
+    });
+    const server = userPool.addResourceServer('GatewayResourceServer', { identifier: RESOURCE_SERVER_ID, scopes: [invoke] });
+    this.gatewayScope = `${RESOURCE_SERVER_ID}/${INVOKE_SCOPE}`;
+    const clients: Record<string, cognito.UserPoolClient> = {};
+    for (const app of apps) {
+      clients[app.name] = userPool.addClient(`BrowserClient-${app.name}`, {
+        userPoolClientName: `browser-${app.name}`,
+        generateSecret: false,
+        // Refresh only: no password, SRP or custom sign-in through the API, people sign in on the managed pages with
+        // MFA. Every flag is spelled out: an empty authFlows leaves ExplicitAuthFlows unset, and Cognito then allows
+        // SRP and custom auth by default.
+        authFlows: { user: false, userPassword: false, adminUserPassword: false, userSrp: false, custom: false },
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+          scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.resourceServer(server, invoke)],
+          callbackUrls: [...app.redirectUrls],
+          logoutUrls: [...app.logoutUrls],
+        },
+        supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+        accessTokenValidity: BROWSER_TOKEN_VALIDITY.accessToken,
+        idTokenValidity: BROWSER_TOKEN_VALIDITY.idToken,
+        refreshTokenValidity: BROWSER_TOKEN_VALIDITY.refreshToken,
+        enableTokenRevocation: true,
+        preventUserExistenceErrors: true,
+      });
+    }
+    Object.assign(this.browserClients, clients);
+  }
+
+  /**
    * The Lambda that copies each client secret from Cognito into its secret. Our own small function instead of
    * UserPoolClient.userPoolClientSecret: that one reads the secret through an AwsCustomResource whose response
    * becomes a resource attribute CloudFormation keeps, and a Secret built from it would carry the value as a
@@ -347,12 +425,14 @@ export class WorkforceIdentity extends Construct {
     const parameterName = clientRegistryParameterName(props.environment, stackSuffix(this));
     const ids = (clients: readonly SsoClient[]) => clients.map((c) => this.clients[c]!.userPoolClientId);
     const open = (Object.keys(this.clients) as SsoClient[]).filter((c) => !gated.includes(c));
+    // Browser apps are open to every employee: their calls are spent and budgeted per person.
+    const browserIds = Object.values(this.browserClients).map((c) => c.userPoolClientId);
     this.clientRegistry = new ssm.StringParameter(this, 'ClientRegistry', {
       parameterName,
       // The name carries the stack suffix (a token), so CDK cannot see that it starts with a slash.
       simpleName: false,
       description: `App client ids of the ${props.environment} workforce pool the admin gate admits (gated: admin group only)`,
-      stringValue: stack.toJsonString({ gated: ids(gated), open: ids(open) }),
+      stringValue: stack.toJsonString({ gated: ids(gated), open: [...ids(open), ...browserIds] }),
       tier: ssm.ParameterTier.STANDARD,
     });
 

@@ -2,7 +2,8 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../lib/config/schema';
-import { LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH, mcpCredentialEnvName } from '../lib/shared/litellm';
+import { uniqueOrigins } from '../lib/shared/cors';
+import { LITELLM_END_USER_HEADERS, LITELLM_LIVENESS_PATH, LITELLM_READINESS_PATH, mcpCredentialEnvName } from '../lib/shared/litellm';
 import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import {
   plainEnv,
@@ -108,6 +109,7 @@ export class LitellmChart extends Chart {
       config.guardrails.map((g) => g.name),
       config.tenants.teams,
     );
+    const browserOrigins = uniqueOrigins(config.tenants.consumers.flatMap((c) => (c.browser ? [c.browser] : [])));
     const configYaml = renderLiteLlmConfig({
       environment: config.name,
       models: config.models,
@@ -117,8 +119,15 @@ export class LitellmChart extends Chart {
       mcpServers: config.mcpServers,
       // Bedrock deployments of the environment's region and account go through its application inference profiles.
       applicationProfileRegion: config.region,
-      // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user.
-      ...(config.openWebUi.enabled ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER } : {}),
+      // Open WebUI forwards the signed-in employee; LiteLLM attributes its spend to that end user. Without it, browser
+      // apps' people arrive in x-litellm-end-user-id (written by the edge): named here too, so a release that reads
+      // only the configured header still takes it before the body's `user`.
+      ...(config.openWebUi.enabled
+        ? { endUserIdHeader: OPEN_WEBUI_END_USER_HEADER }
+        : config.tenants.consumers.some((c) => c.browser)
+          ? { endUserIdHeader: LITELLM_END_USER_HEADERS[1] }
+          : {}),
+      ...(browserOrigins.length > 0 ? { corsOrigins: browserOrigins } : {}),
       ...(guardrails.length > 0 ? { guardrails, guardrailRegion: config.region } : {}),
       ...(config.loadTest.mockModel ? { mockModel: { delayMs: config.loadTest.mockDelayMs } } : {}),
     });

@@ -12,14 +12,22 @@ import { GatewayFirewall } from '../constructs/gateway-firewall';
 import { GatewayLoadBalancer } from '../constructs/gateway-load-balancer';
 import { JwtAuthorizer, type TokenIssuer } from '../constructs/jwt-authorizer';
 import { MachineIdentity } from '../constructs/machine-identity';
-import { MCP_ROUTES, OPENAI_ROUTES, keyContextField, pathParameters } from '../constructs/openai-routes';
+import { addCorsPreflight } from '../constructs/cors-preflight';
+import { MCP_ROUTES, OPENAI_ROUTES, browserRoutes, keyContextField, pathParameters } from '../constructs/openai-routes';
 import { WebLoadBalancer } from '../constructs/web-load-balancer';
 import { WorkforceIdentity } from '../constructs/workforce-identity';
 import type { EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
 import { removalPolicyFor } from './removal';
 import { LANGFUSE_WEB_HEALTH_PATH, LANGFUSE_WEB_PORT } from './shared/langfuse';
-import { LITELLM_KEY_HEADER, LITELLM_LIVENESS_PATH, LITELLM_PORT } from './shared/litellm';
+import { uniqueOrigins } from './shared/cors';
+import {
+  AUTHORIZER_END_USER_CONTEXT,
+  LITELLM_END_USER_HEADERS,
+  LITELLM_KEY_HEADER,
+  LITELLM_LIVENESS_PATH,
+  LITELLM_PORT,
+} from './shared/litellm';
 import { virtualKeySecretPrefix } from './shared/tenants';
 import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_HEALTH_PATH, OPEN_WEBUI_PORT, webHostnames } from './shared/web';
 
@@ -101,6 +109,10 @@ export class EdgeStack extends Stack {
    * enabled or a web domain is configured.
    */
   readonly workforce?: WorkforceIdentity;
+  /** The OPTIONS methods answering browser apps' preflights (no authorizer: a preflight carries no token). */
+  readonly preflightMethods: apigateway.Method[] = [];
+  /** Every browser app's origin once (`tenants.consumers[].browser.origins`): the only origins CORS answers. */
+  readonly browserOrigins: readonly string[];
   /** Each consumer's OAuth client id: the authorizer's principal, and the end of its key secret's name. */
   readonly consumerClientIds: Readonly<Record<string, string>>;
   /** The employees' HTTPS entrance (chat., litellm., langfuse.<base>); only with web.domain. */
@@ -154,20 +166,21 @@ export class EdgeStack extends Stack {
     }
 
     const identity = edge.identity;
+    const browserApps = config.tenants.consumers.flatMap((c) => (c.browser ? [{ name: c.name, ...c.browser }] : []));
+    this.browserOrigins = uniqueOrigins(browserApps);
     this.identity =
       identity.provider === 'cognito'
         ? new MachineIdentity(this, 'Identity', {
-            consumers: config.tenants.consumers.map((c) => c.name),
+            // Browser apps sign people in on the workforce pool; only machine clients get a client here.
+            consumers: config.tenants.consumers.filter((c) => !c.browser).map((c) => c.name),
             domainPrefix: `genai-${config.name}`,
             removalPolicy,
           })
         : undefined;
-    const identityClients = this.identity?.clients;
-    this.consumerClientIds = Object.fromEntries(
-      config.tenants.consumers.map((c) => [c.name, identityClients?.[c.name]?.userPoolClientId ?? c.clientId!]),
-    );
+    // With Cognito, browser apps' public clients live in the employees' pool (the config requires its Cognito sign-in).
+    const cognitoBrowserApps = identity.provider === 'cognito' ? browserApps : [];
     this.workforce =
-      config.openWebUi.enabled || config.web.domain
+      config.openWebUi.enabled || config.web.domain || cognitoBrowserApps.length > 0
         ? new WorkforceIdentity(this, 'Workforce', {
             environment: config.name,
             sso: config.web.sso,
@@ -177,9 +190,21 @@ export class EdgeStack extends Stack {
             secretsKey: props.secretsKey,
             removalPolicy,
             logRetention: edge.accessLogRetentionDays,
+            ...(cognitoBrowserApps.length > 0
+              ? { browserApps: cognitoBrowserApps.map((a) => ({ name: a.name, redirectUrls: a.redirectUrls, logoutUrls: a.logoutUrls })) }
+              : {}),
           })
         : undefined;
-    const issuer = tokenIssuer(config, this.identity);
+    const machineClients = this.identity?.clients;
+    const browserClients = this.workforce?.browserClients;
+    this.consumerClientIds = Object.fromEntries(
+      config.tenants.consumers.map((c) => [
+        c.name,
+        machineClients?.[c.name]?.userPoolClientId ?? browserClients?.[c.name]?.userPoolClientId ?? c.clientId!,
+      ]),
+    );
+    const browserClientIds = browserApps.map((a) => this.consumerClientIds[a.name]!);
+    const issuer = tokenIssuer(config, this.identity, this.workforce, browserClientIds);
     const authorizer = new JwtAuthorizer(this, 'JwtAuthorizer', {
       mode: edge.mode,
       issuer,
@@ -284,10 +309,13 @@ export class EdgeStack extends Stack {
                 ...(edge.mode === 'inject'
                   ? { [`integration.request.header.${LITELLM_KEY_HEADER}`]: `context.authorizer.${keyContextField(route)}` }
                   : {}),
-                // LiteLLM takes the end user from this header for Open WebUI's calls; from outside, it is always the caller.
-                ...(config.openWebUi.enabled
-                  ? { [`integration.request.header.${OPEN_WEBUI_END_USER_HEADER.toLowerCase()}`]: 'context.authorizer.clientId' }
-                  : {}),
+                // The end user is always the authorizer's (the signed-in person of a browser app, else the client id),
+                // written over every header LiteLLM reads one from before the body's `user`: nothing a client sends wins.
+                ...Object.fromEntries(
+                  [...LITELLM_END_USER_HEADERS, ...(config.openWebUi.enabled ? [OPEN_WEBUI_END_USER_HEADER.toLowerCase()] : [])].map(
+                    (h) => [`integration.request.header.${h}`, `context.authorizer.${AUTHORIZER_END_USER_CONTEXT}`],
+                  ),
+                ),
               },
             },
           }),
@@ -301,10 +329,18 @@ export class EdgeStack extends Stack {
       }
     }
 
+    // Preflights of the routes browser apps may call, answered at the edge for the configured origins only.
+    if (this.browserOrigins.length > 0) {
+      for (const route of browserRoutes(routes)) {
+        this.preflightMethods.push(addCorsPreflight(this.api.root.resourceForPath(route.path), this.browserOrigins, route.methods));
+      }
+    }
+
     for (const [type, statusCode, errorType, code] of GATEWAY_ERRORS) {
       this.api.addGatewayResponse(`Error${type.responseType}`, {
         type,
         ...(statusCode ? { statusCode } : {}),
+        ...(this.browserOrigins.length > 0 ? { responseHeaders: gatewayResponseCorsHeaders(type) } : {}),
         templates: { 'application/json': openAiError(errorType, code) },
       });
     }
@@ -316,6 +352,8 @@ export class EdgeStack extends Stack {
       metricName: `genai-${config.name}-gateway`,
       logRetention: edge.accessLogRetentionDays,
       removalPolicy,
+      // A browser on any other origin is refused before anything else: what echoes Origin below can only echo ours.
+      ...(this.browserOrigins.length > 0 ? { allowedOrigins: this.browserOrigins } : {}),
       // Per IP, on the token relay alone: a few dozen addresses flooding it get blocked before they exhaust its throttle.
       ...(tokenRelay ? { pathRateLimits: [{ name: 'TokenRelayPerIp', path: `/${TOKEN_PATH}`, limit: edge.tokenRelay.wafRateLimit }] } : {}),
     });
@@ -400,6 +438,13 @@ export class EdgeStack extends Stack {
       description: 'Secrets Manager name prefix of per-client virtual keys',
     });
     this.workforce?.addOutputs(this);
+    // What a browser app's sign-in needs besides the pool's sign-in URL (WorkforceSignInUrl): its public client id.
+    for (const [name, client] of Object.entries(this.workforce?.browserClients ?? {})) {
+      new CfnOutput(this, `BrowserClientId${name.replace(/-/g, '')}`, {
+        value: client.userPoolClientId,
+        description: `Public app client id of browser app ${name} (authorization code with PKCE at WorkforceSignInUrl)`,
+      });
+    }
     if (this.identity) {
       new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth2 client-credentials token endpoint' });
       // npm run smoke reads a consumer's client secret from this pool (DescribeUserPoolClient).
@@ -441,8 +486,13 @@ export class EdgeStack extends Stack {
   }
 }
 
-/** The issuer settings the authorizer verifies tokens against. */
-function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity | undefined): TokenIssuer {
+/** The issuer settings the authorizer verifies tokens against; browser apps' ids are their consumers' client ids. */
+function tokenIssuer(
+  config: EnvironmentConfig,
+  machineIdentity: MachineIdentity | undefined,
+  workforce: WorkforceIdentity | undefined,
+  browserClientIds: readonly string[],
+): TokenIssuer {
   const identity = config.edge.identity;
   if (identity.provider === 'oidc') {
     return {
@@ -452,15 +502,31 @@ function tokenIssuer(config: EnvironmentConfig, machineIdentity: MachineIdentity
       audience: identity.audience,
       clientIdClaim: identity.clientIdClaim,
       ...(identity.requiredScope ? { requiredScope: identity.requiredScope } : {}),
+      ...(browserClientIds.length > 0 ? { browser: { clientIds: browserClientIds, endUserClaim: identity.endUserClaim } } : {}),
     };
   }
   if (!machineIdentity) throw new Error('edge.identity: cognito needs the machine identity user pool');
+  if (browserClientIds.length > 0 && workforce?.gatewayScope !== machineIdentity.scope) {
+    throw new Error('edge.identity: browser apps need the workforce pool to grant the machine pool’s gateway scope');
+  }
   return {
     kind: 'cognito',
     issuer: machineIdentity.issuer,
     clientIds: Object.values(machineIdentity.clients).map((c) => c.userPoolClientId),
     requiredScope: machineIdentity.scope,
+    ...(browserClientIds.length > 0 && workforce ? { browser: { issuer: workforce.issuer, clientIds: browserClientIds } } : {}),
   };
+}
+
+/**
+ * CORS headers on the answers API Gateway produces itself (401, 403, 429, 5xx, ...), so a browser app sees the real
+ * error. A gateway response can only map a request header or a literal, so it echoes the request's Origin: the
+ * firewall's RefuseForeignOrigin rule has blocked every other origin before, and the answer to that block (WAF_FILTERED)
+ * echoes nothing.
+ */
+function gatewayResponseCorsHeaders(type: apigateway.ResponseType): Record<string, string> {
+  if (type === apigateway.ResponseType.WAF_FILTERED) return { Vary: "'Origin'" };
+  return { 'Access-Control-Allow-Origin': 'method.request.header.Origin', Vary: "'Origin'" };
 }
 
 /**

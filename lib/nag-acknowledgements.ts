@@ -274,12 +274,23 @@ function acknowledgeEdge(edge: EdgeStack): void {
   );
   acknowledgeWebEntrance(edge);
   acknowledgeWorkforce(edge);
+  acknowledgeBrowserPreflights(edge);
   if (edge.identity) {
     ack(
       edge.identity.userPool,
       'COG8',
       "Machine clients only (client-credentials): the Plus tier's threat protection guards human sign-ins, which this pool does not allow.",
     );
+  }
+}
+
+/** Browser apps' preflights (only with browser consumers). */
+export function acknowledgeBrowserPreflights(edge: EdgeStack): void {
+  const reason =
+    'A CORS preflight (OPTIONS) carries no token by definition: a MOCK integration answers it at the edge for the configured origins only, and nothing reaches LiteLLM. WAF and throttling guard it with the stage.';
+  for (const method of edge.preflightMethods) {
+    ack(method, 'APIG4', reason);
+    ack(method, 'COG4', reason);
   }
 }
 

@@ -122,6 +122,11 @@ export interface LiteLlmConfigInput {
    * tracks spend per end user. @default none
    */
   readonly endUserIdHeader?: string;
+  /**
+   * Browser origins (tenants.consumers[].browser.origins): LiteLLM's own CORS answers then name only these, never
+   * `*`, and allow no credentials. Without them LiteLLM keeps its default (any origin). @default none
+   */
+  readonly corsOrigins?: readonly string[];
   /** Guardrails chosen by at least one team, with the models they guard; Bedrock's region is `guardrailRegion`. @default none */
   readonly guardrails?: readonly GuardrailUse[];
   /** Region the Bedrock guardrails live in (the environment's). Required with `guardrails`. */
@@ -406,6 +411,11 @@ export function buildLiteLlmConfig(input: LiteLlmConfigInput): Record<string, un
       // The end user of a request comes from this header before the body's `user` field
       // (test/contracts/litellm.test.ts: end-user attribution).
       ...(input.endUserIdHeader ? { user_header_name: input.endUserIdHeader } : {}),
+      // LiteLLM adds CORS headers to every answer it streams back through the edge, `*` by default; with an explicit
+      // list it echoes only a listed origin (test/contracts/litellm.test.ts: CORS). The edge preflight decides first.
+      ...(input.corsOrigins && input.corsOrigins.length > 0
+        ? { cors_allow_origins: [...input.corsOrigins], cors_allow_credentials: false }
+        : {}),
     },
     router_settings: {
       // Router state (cool-downs, usage counts) shared by every pod. TLS is switched on with REDIS_SSL=True and the

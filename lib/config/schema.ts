@@ -154,6 +154,11 @@ const identitySchema = z.discriminatedUnion('provider', [
     /** `azp` for Entra ID v2 tokens, `appid` for v1; `azp,appid` accepts both. */
     clientIdClaim: z.enum(['azp', 'appid', 'azp,appid', 'client_id']).default('azp'),
     requiredScope: z.string().min(1).optional(),
+    /**
+     * Claim naming the signed-in person in a browser app's access token: `sub` (stable and never re-assigned), or
+     * `oid` for Entra ID, whose `sub` differs per application while `oid` is the person's id across the tenant.
+     */
+    endUserClaim: z.enum(['sub', 'oid']).default('sub'),
   }),
 ]);
 

@@ -112,6 +112,19 @@ describe('planLoad', () => {
     );
   });
 
+  test('never drives a browser app, which has no client secret to get tokens with', () => {
+    const team = dev.tenants.teams[0]!.name;
+    const browser = { origins: ['https://dash.example.com'], redirectUrls: ['https://dash.example.com/cb'], logoutUrls: [] };
+    const withApp = {
+      ...dev,
+      tenants: { ...dev.tenants, consumers: [{ name: 'dashboard', team, browser, tags: {} }, ...dev.tenants.consumers] },
+    };
+    expect(planLoad(parseLoadArgs(['dev']), withApp).consumer).toBe('demo-app');
+    expect(() => planLoad(parseLoadArgs(['dev', '--consumer', 'dashboard']), withApp)).toThrow(
+      '--consumer: "dashboard" may not call load-mock in dev (allowed: demo-app)',
+    );
+  });
+
   test('denies an environment whose tokens come from an external issuer', () => {
     const oidc = { ...dev, name: 'ext', edge: { ...dev.edge, identity: { provider: 'oidc' } } } as unknown as EnvironmentConfig;
     expect(() => planLoad(parseLoadArgs(['ext']), oidc)).toThrow(

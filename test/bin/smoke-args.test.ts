@@ -125,6 +125,20 @@ describe('planSmoke', () => {
     expect(planSmoke({ ...base, rateLimit: false, consumer: 'support-eval' }, prod)).not.toHaveProperty('rateLimit');
   });
 
+  test('never picks or accepts a browser app: it has no client secret to get a token with', () => {
+    const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
+    const team = prod.tenants.teams[0]!.name;
+    const browser = { origins: ['https://dash.example.com'], redirectUrls: ['https://dash.example.com/cb'], logoutUrls: [] };
+    const app = { name: 'dashboard', team, browser, tags: {} };
+    const withApp = { ...prod, tenants: { ...prod.tenants, consumers: [app, ...prod.tenants.consumers] } };
+    expect(planSmoke(base, withApp).consumer).toBe('support-bot');
+    expect(() => planSmoke({ ...base, consumer: 'dashboard' }, withApp)).toThrow(
+      '--consumer: "dashboard" is a browser app (people sign in; no client secret): choose a machine client (allowed: support-bot, support-eval, analytics-etl)',
+    );
+    const onlyApps = { ...prod, tenants: { ...prod.tenants, consumers: [app] } };
+    expect(() => planSmoke(base, onlyApps)).toThrow('prod has only browser apps (dashboard): the smoke test needs a machine client');
+  });
+
   test('refuses a consumer or model the environment does not have, naming the allowed ones', () => {
     const base = { environment: 'prod', langfuse: false, langfuseTimeoutSeconds: 60, timeoutSeconds: 60, waitSeconds: 0 };
     expect(() => planSmoke({ ...base, consumer: 'demo-app' }, prod)).toThrow(

@@ -1,8 +1,8 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { GatewayFirewall, REDACTED_HEADERS, type GatewayFirewallProps } from '../../constructs/gateway-firewall';
-import { regexRuleMatches, type RegexMatchRule } from '../support/waf-stand-in';
+import { FOREIGN_ORIGIN_RULE, GatewayFirewall, REDACTED_HEADERS, type GatewayFirewallProps } from '../../constructs/gateway-firewall';
+import { headerStatementMatches, regexRuleMatches, type RegexMatchRule } from '../support/waf-stand-in';
 
 type Rule = { Name: string; Priority: number; Statement: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -127,5 +127,55 @@ describe('GatewayFirewall', () => {
     [{ name: 'TokenRelay', path: 'oauth2/token', limit: 100 }, 'pathRateLimits: TokenRelay path "oauth2/token" must start with /'],
   ])('refuses the path rate limit %p before building anything', (rule, message) => {
     expect(() => build({ pathRateLimits: [rule] })).toThrow(message);
+  });
+
+  test('has no Origin rule unless browser origins are given', () => {
+    expect(rules.map((r) => r.Name)).not.toContain(FOREIGN_ORIGIN_RULE);
+  });
+
+  describe('with browser origins', () => {
+    const origins = ['https://dash.example.com', 'https://reports.example.com:8443'];
+    const withOrigins = build({ allowedOrigins: origins }).rules;
+    const rule = withOrigins.find((r) => r.Name === FOREIGN_ORIGIN_RULE)!;
+    const blocks = (headers: Record<string, string>) => headerStatementMatches(rule.Statement, headers);
+
+    test('adds the rule last, blocking, keeping every other priority', () => {
+      expect(withOrigins.map((r) => [r.Priority, r.Name])).toEqual([...rules.map((r) => [r.Priority, r.Name]), [5, FOREIGN_ORIGIN_RULE]]);
+      expect(rule).toMatchObject({ Action: { Block: {} } });
+    });
+
+    test.each([
+      ['a foreign origin', { Origin: 'https://evil.example.net' }],
+      ['a look-alike of a configured origin', { origin: 'https://dash.example.com.evil.net' }],
+      ['a configured host on plain http', { Origin: 'http://dash.example.com' }],
+      ['a configured host on another port', { Origin: 'https://reports.example.com' }],
+      ['a case variant', { Origin: 'https://DASH.example.com' }],
+      ['the opaque origin of a sandboxed frame', { Origin: 'null' }],
+    ])('blocks %s', (_name, headers) => {
+      expect(blocks(headers)).toBe(true);
+    });
+
+    test.each([
+      ['each configured origin, exactly', { Origin: 'https://dash.example.com' }],
+      ['the second origin in lower-case header spelling (HTTP/2)', { origin: 'https://reports.example.com:8443' }],
+      ['a request without Origin (a server-side client)', { authorization: 'Bearer x' }],
+    ])('lets through %s', (_name, headers) => {
+      expect(blocks(headers)).toBe(false);
+    });
+
+    test('a single origin is one exact comparison', () => {
+      const single = build({ allowedOrigins: ['https://dash.example.com'] }).rules.find((r) => r.Name === FOREIGN_ORIGIN_RULE)!;
+      expect(headerStatementMatches(single.Statement, { Origin: 'https://dash.example.com' })).toBe(false);
+      expect(headerStatementMatches(single.Statement, { Origin: 'https://reports.example.com:8443' })).toBe(true);
+    });
+
+    test.each(['https://*.example.com', 'https://dash.example.com/', 'http://dash.example.com', 'https://dash.example.com" OR "'])(
+      'refuses the origin %s before building anything',
+      (origin) => {
+        expect(() => build({ allowedOrigins: [origin] })).toThrow(
+          `allowedOrigins: "${origin}" is not an exact https origin (https://host or https://host:port)`,
+        );
+      },
+    );
   });
 });

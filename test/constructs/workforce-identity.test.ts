@@ -354,3 +354,66 @@ describe('WorkforceIdentity with an issuer whose iss ends with a slash', () => {
     });
   });
 });
+
+describe('WorkforceIdentity with browser apps', () => {
+  const app = { name: 'dashboard', redirectUrls: ['https://dash.example.com/callback'], logoutUrls: ['https://dash.example.com/'] };
+  const { template, workforce } = build({ browserApps: [app] });
+  const browser = clientsOf(template).filter((c) => c.ClientName === 'browser-dashboard');
+
+  test('one public client per app: no secret, code grant only, openid and the gateway scope, its own URLs', () => {
+    expect(browser).toHaveLength(1);
+    expect(browser[0]).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: app.redirectUrls,
+      LogoutURLs: app.logoutUrls,
+      SupportedIdentityProviders: ['COGNITO'],
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(browser[0]!.AllowedOAuthScopes[0]).toBe('openid');
+    expect(browser[0]!.AllowedOAuthScopes).toHaveLength(2);
+  });
+
+  test('short-lived tokens: 15-minute access and ID tokens, 8-hour refresh', () => {
+    expect(browser[0]).toMatchObject({
+      AccessTokenValidity: 15,
+      IdTokenValidity: 15,
+      RefreshTokenValidity: 480,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+    });
+  });
+
+  test('signs in on the managed pages only: no password, SRP or custom auth flow of its own', () => {
+    expect(browser[0]!.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+  });
+
+  test('a resource server with the gateway scope, as the machine pool has it', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'genai-gateway',
+      Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Call the LLM gateway as the signed-in person' }],
+    });
+    expect(workforce.gatewayScope).toBe('genai-gateway/invoke');
+    expect(Object.keys(workforce.browserClients)).toEqual(['dashboard']);
+  });
+
+  test('no secret copy for a public client', () => {
+    const copies = Object.values(template.findResources('Custom::SsoClientSecret') as Record<string, Resource>);
+    expect(copies.map((c) => c.Properties.SecretName)).not.toContain(expect.stringContaining('dashboard'));
+    expect(copies).toHaveLength(1);
+  });
+
+  test('without browser apps: no resource server, no public client', () => {
+    const plain = build().template;
+    plain.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 0);
+    expect(clientsOf(plain).filter((c) => c.GenerateSecret === false)).toEqual([]);
+  });
+
+  test('refuses browser apps with an external issuer, and an app listed twice, before building anything', () => {
+    expect(() => build({ sso: OIDC, browserApps: [app] })).toThrow(
+      'browserApps: need the cognito provider (with an external issuer, register each app there and name its clientId)',
+    );
+    expect(() => build({ browserApps: [app, app] })).toThrow('browserApps: lists an app twice (allowed: unique consumer names)');
+  });
+});

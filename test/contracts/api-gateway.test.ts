@@ -15,7 +15,9 @@ import { allowResult, stageResource } from '../../lambda/authorizer/policy';
 import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { ENVIRONMENT_NAMES } from '../k8s/support/charts';
 import { STAGE_NAME, TOKEN_PATH } from '../../lib/edge-stack';
-import { synthEnvironment } from '../support/app';
+import { createStacks } from '../../lib/create-stacks';
+import { synthEnvironment, testApp } from '../support/app';
+import { withBrowserApps } from '../support/browser-apps';
 import { TEST_DOMAIN, edgeStage, withDomain } from '../support/web-domain';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -315,6 +317,64 @@ describe('API Gateway throttling and path parameters (dev with a web domain and 
         const name = key.slice('method.request.path.'.length);
         expect(method.Properties.Integration.RequestParameters[`integration.request.path.${name}`]).toBe(key);
       }
+    }
+  });
+});
+
+/**
+ * CORS at the edge for browser apps. Sources (read 2026-12-06, restated):
+ * - developerguide how-to-mock-integration.html: a MOCK integration's request mapping template returns
+ *   {"statusCode": N}, which picks the integration response whose HTTP status regex matches N; the response without a
+ *   regex is the default; a template may branch (#if) on the request to choose N.
+ * - developerguide apigateway-override-request-response-parameters.html: an integration response mapping template may
+ *   set $context.responseOverride.header.<name>, which becomes that response header.
+ * - developerguide set-up-gateway-response-using-the-console.html and api-gateway-swagger-extensions-gateway-
+ *   responses.responseParameters.html: a gateway response's headers are literals or method.request.header/path/
+ *   querystring values, nothing conditional; so a list of origins can only be echoed (the firewall rule bounds it).
+ * - developerguide how-to-cors.html: with a proxy integration the backend's answer carries the CORS headers of the
+ *   actual request; API Gateway cannot map an HTTP_PROXY integration's response headers (LiteLLM's own list, see
+ *   test/contracts/litellm.test.ts).
+ * Not confirmed in the pages read: whether method.request.header.Origin matches a lower-case `origin` (HTTP/2 clients
+ * send that); the preflight template reads both spellings, the gateway responses map `Origin`: verify on a deploy.
+ */
+describe('API Gateway contract: CORS for browser apps (dev with two apps)', () => {
+  const edge = Template.fromStack(createStacks(testApp(), withBrowserApps(synthEnvironment('dev').config)).edge);
+  const methods = resources(edge, 'AWS::ApiGateway::Method').map((m) => m.Properties);
+  const options = methods.filter((m) => m.HttpMethod === 'OPTIONS');
+
+  test('the preflight is a MOCK whose request template picks 204 only for a configured origin; 403 is the default answer', () => {
+    expect(options.length).toBeGreaterThan(0);
+    for (const m of options) {
+      const [refused, allowed] = m.Integration.IntegrationResponses;
+      expect(refused.SelectionPattern).toBeUndefined();
+      expect(allowed.SelectionPattern).toBe(allowed.StatusCode);
+      expect(m.Integration.RequestTemplates['application/json']).toMatch(
+        /^#set\(\$origin[\s\S]*#if\([\s\S]*\{"statusCode": 204\}\n#else\n\{"statusCode": 403\}\n#end$/,
+      );
+    }
+  });
+
+  test('the allowed answer sets Access-Control-Allow-Origin through responseOverride, declared on the method response', () => {
+    for (const m of options) {
+      expect(m.Integration.IntegrationResponses[1].ResponseTemplates['application/json']).toContain(
+        '$context.responseOverride.header.Access-Control-Allow-Origin',
+      );
+      expect(m.MethodResponses[0].ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(true);
+    }
+  });
+
+  test('gateway responses echo the request Origin (a literal list is impossible) and never a wildcard', () => {
+    for (const r of resources(edge, 'AWS::ApiGateway::GatewayResponse')) {
+      const value = r.Properties.ResponseParameters?.['gatewayresponse.header.Access-Control-Allow-Origin'];
+      if (value !== undefined) expect(value).toBe('method.request.header.Origin');
+      expect(JSON.stringify(r.Properties)).not.toContain("'*'");
+    }
+  });
+
+  test('the forwarded routes stay HTTP_PROXY, streaming: their answers (and CORS headers) are LiteLLM’s, unmapped', () => {
+    for (const m of methods.filter((x) => x.HttpMethod !== 'OPTIONS')) {
+      expect(m.Integration).toMatchObject({ Type: 'HTTP_PROXY', ResponseTransferMode: 'STREAM' });
+      expect(m.Integration.IntegrationResponses).toBeUndefined();
     }
   });
 });

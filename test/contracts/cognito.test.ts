@@ -28,6 +28,7 @@ import { createHandler } from '../../lambda/admin-gate/handler';
 import { parseClientRegistry } from '../../lambda/admin-gate/client-registry';
 import { webHostnames } from '../../lib/shared/web';
 import { SKIP_BUNDLING } from '../support/app';
+import { accessClaims, userAccessClaims } from '../support/authorizer-tokens';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -161,5 +162,66 @@ describe('Amazon Cognito contract', () => {
   test('Essentials is a named plan (the default for new pools); the workforce pool asks for it explicitly', () => {
     // Source: cognito-sign-in-feature-plans.md ("The default plan selection for new user pools is Essentials").
     withDomain.template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
+  });
+});
+
+/**
+ * Browser apps' public clients. Sources (read 2026-12-06, restated):
+ * - cognito/latest/developerguide/using-pkce-in-authorization-code.html: PKCE is the code grant's extension for public
+ *   clients; Cognito returns tokens for a code only when the code_verifier hashes to the code_challenge the authorize
+ *   request carried. The page describes no app-client setting that makes a code_challenge mandatory: the app sends it.
+ * - cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html: access token lifetimes from 5
+ *   minutes to 1 day per app client; the managed login pages keep a 1-hour session cookie whatever the token lifetime;
+ *   the payload carries sub, cognito:groups, iss, version, client_id, origin_jti, event_id, token_use "access", scope,
+ *   auth_time, exp, iat, jti and username, and no aud.
+ * - AWSCloudFormation aws-resource-cognito-userpoolclient.html: AllowedOAuthFlows code / implicit / client_credentials;
+ *   ExplicitAuthFlows left out means ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH and ALLOW_REFRESH_TOKEN_AUTH.
+ */
+describe('Amazon Cognito contract: browser apps’ public clients', () => {
+  const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Edge', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new WorkforceIdentity(stack, 'Workforce', {
+    environment: 'dev',
+    sso: { provider: 'cognito' },
+    adminGroup: 'genai-platform-admins',
+    domainPrefix: 'genai-dev-sso',
+    secretsKey: new kms.Key(stack, 'Key'),
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    browserApps: [{ name: 'dashboard', redirectUrls: ['https://dash.example.com/cb'], logoutUrls: [] }],
+  });
+  const client = Object.values(Template.fromStack(stack).findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>)
+    .map((r) => r.Properties)
+    .find((c) => c.ClientName === 'browser-dashboard')!;
+
+  test('a public client has no secret, and a secret-less client may use only the code grant (PKCE) here, never implicit', () => {
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+  });
+
+  test('access tokens live between 5 minutes and 1 day; ours live 15 minutes (the managed-login cookie still lasts an hour)', () => {
+    expect(client.AccessTokenValidity).toBeGreaterThanOrEqual(5);
+    expect(client.AccessTokenValidity).toBeLessThanOrEqual(15);
+    expect(client.TokenValidityUnits.AccessToken).toBe('minutes');
+  });
+
+  test('left out, ExplicitAuthFlows would allow SRP and custom sign-in through the API: ours allow refresh only', () => {
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+  });
+
+  test('a user access token names the app in client_id and the person in sub and username, and has no aud', () => {
+    // The claims the authorizer relies on (lambda/authorizer/end-user.ts), on the documented sample's shape.
+    const claims = userAccessClaims();
+    for (const claim of ['sub', 'username', 'client_id', 'token_use', 'scope', 'iss', 'exp']) expect(claims).toHaveProperty(claim);
+    expect(claims).not.toHaveProperty('aud');
+    expect(claims.token_use).toBe('access');
+    expect(String(claims.scope).split(' ')).toEqual(['openid', 'genai-gateway/invoke']);
+  });
+
+  test('a client-credentials token has no username and sub is the client id (not on the pages read: verify on a deploy)', () => {
+    // Relied on to refuse a user token on a machine client's id; were it wrong, machine calls would be refused (403),
+    // never spent as a person.
+    const claims = accessClaims();
+    expect(claims).not.toHaveProperty('username');
+    expect(claims.sub).toBe(claims.client_id);
   });
 });

@@ -21,6 +21,7 @@ import { OPEN_WEBUI_END_USER_HEADER, OPEN_WEBUI_USER_HEADERS } from '../../k8s/r
 import { buildLiteLlmConfig } from '../../k8s/renderers/litellm-config';
 import { placeholderAwsValues } from '../../k8s/platform-charts';
 import { withWebDomain } from '../support/web-config';
+import { liteLlmAnswerCorsHeaders } from '../support/litellm-cors';
 
 const rendered = ENVIRONMENT_NAMES.map((env) => {
   const manifests = Testing.synth(charts(config(env)).litellm) as Manifest[];
@@ -489,5 +490,140 @@ describe('LiteLLM contract: the admin UI behind the public load balancer', () =>
       'https://litellm.dev.genai.example.com',
     );
     for (const { deployment } of rendered) expect(envOf(container(deployment.spec.template.spec)).PROXY_BASE_URL).toBeUndefined();
+  });
+});
+
+/** dev with a browser app, Open WebUI on or off: what the chart renders for LiteLLM. */
+function browserAppConfig(openWebUi: boolean) {
+  const base = config('dev');
+  const team = base.tenants.teams[0]!.name;
+  const browser = {
+    origins: ['https://dash.example.com', 'https://ops.example.com:8443'],
+    redirectUrls: ['https://dash.example.com/cb'],
+    logoutUrls: [],
+  };
+  const cfg = {
+    ...base,
+    openWebUi: { ...base.openWebUi, enabled: openWebUi },
+    tenants: { ...base.tenants, consumers: [...base.tenants.consumers, { name: 'dashboard', team, browser, tags: {} }] },
+  };
+  const manifests = Testing.synth(charts(cfg).litellm) as Manifest[];
+  return parse(find(manifests, 'ConfigMap', NAMES.litellm.config).data['config.yaml'] as string) as Manifest;
+}
+
+/**
+ * The same choice without the standard headers (the older copy of auth_utils.py read for endUserOf above): the header
+ * named by user_header_name, then the body's `user`.
+ */
+function endUserOfOlderRelease(
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+  generalSettings: Manifest,
+): string | undefined {
+  const named = typeof generalSettings.user_header_name === 'string' ? generalSettings.user_header_name.toLowerCase() : undefined;
+  const value = named ? Object.entries(headers).find(([k, v]) => k.toLowerCase() === named && v.trim() !== '')?.[1] : undefined;
+  return value ?? (typeof body.user === 'string' ? body.user : undefined);
+}
+
+describe('LiteLLM contract: the end user of a browser app’s call is the one the edge wrote', () => {
+  // What the edge writes on every forwarded route (lib/edge-stack.ts): the authorizer's end user into both standard
+  // headers and into Open WebUI's header when LiteLLM reads it; a client's own values of those headers are replaced.
+  const edgeWrites = (settings: Manifest, person: string): Record<string, string> => ({
+    'x-litellm-customer-id': person,
+    'x-litellm-end-user-id': person,
+    ...(typeof settings.user_header_name === 'string' ? { [settings.user_header_name.toLowerCase()]: person } : {}),
+  });
+  const attacks: [string, Record<string, string>, Record<string, unknown>][] = [
+    ['a forged x-litellm-customer-id', { 'X-LiteLLM-Customer-Id': 'victim' }, {}],
+    ['a forged x-litellm-end-user-id', { 'x-litellm-end-user-id': 'victim' }, {}],
+    ['a forged Open WebUI e-mail header', { [OPEN_WEBUI_USER_HEADERS.email]: 'victim@example.com' }, {}],
+    ['a body `user`', {}, { user: 'victim' }],
+    [
+      'a body `user` and every header at once',
+      { 'x-litellm-customer-id': 'victim', 'x-litellm-end-user-id': 'victim' },
+      { user: 'victim' },
+    ],
+  ];
+
+  test.each([true, false])(
+    'with Open WebUI %s, LiteLLM names the edge’s end user whatever the client sent, in either release',
+    (openWebUi) => {
+      // Sources: auth_utils.py get_end_user_id_from_request_body (two copies, see endUserOf); spend is booked on the end
+      // user the auth step found (litellm/litellm_core_utils get_end_user_id_for_cost_tracking reads
+      // user_api_key_end_user_id, stored copy read 2026-12-06). API Gateway replaces a mapped header (api-gateway contract).
+      const settings = browserAppConfig(openWebUi).general_settings as Manifest;
+      expect(settings.user_header_name).toBe(openWebUi ? OPEN_WEBUI_END_USER_HEADER : 'x-litellm-end-user-id');
+      for (const [, clientHeaders, body] of attacks) {
+        const forwarded = {
+          ...Object.fromEntries(Object.entries(clientHeaders).filter(([k]) => !(k.toLowerCase() in edgeWrites(settings, '')))),
+          ...edgeWrites(settings, 'person-sub-1'),
+        };
+        expect(endUserOf(forwarded, body, settings)).toBe('person-sub-1');
+        expect(endUserOfOlderRelease(forwarded, body, settings)).toBe('person-sub-1');
+      }
+    },
+  );
+
+  test('without the edge’s headers a client would win with any of them: why the edge writes all of them', () => {
+    // With Open WebUI on, LiteLLM reads every one of these places.
+    const settings = browserAppConfig(true).general_settings as Manifest;
+    for (const [, clientHeaders, body] of attacks) expect(endUserOf(clientHeaders, body, settings)).toMatch(/victim/);
+  });
+});
+
+/**
+ * LiteLLM's CORS answers. Sources (read 2026-12-06, restated): litellm/proxy/proxy_server.py in the two stored copies
+ * of the main line (commits 00163bce and 9344afb2, both older than v1.108.12) install Starlette's CORSMiddleware with
+ * allow_origins ["*"], allow_credentials True, methods and headers "*". github.com/BerriAI/litellm pull request
+ * #18265 (merged 2025-12-19, before v1.108.12) adds general_settings cors_allow_origins / cors_allow_credentials /
+ * cors_allow_methods / cors_allow_headers: an explicit origin list, credentials off unless enabled, `*` with
+ * credentials refused, the unconfigured path unchanged. Its code was not read at the pinned release (the repository is
+ * too large to fetch here): verify once on a deploy that an answer to a configured origin carries that origin, not `*`.
+ * encode/starlette starlette/middleware/cors.py (stored copy 0012249b): no Origin header, nothing added; `*` with no
+ * cookie answers `*`; an explicit list echoes a listed origin with Vary: Origin and nothing for any other.
+ */
+describe('LiteLLM contract: CORS on the answers it streams back', () => {
+  test('by default LiteLLM answers any origin with `*` and credentials allowed: why the platform sets its own list', () => {
+    expect(liteLlmAnswerCorsHeaders({}, { Origin: 'https://evil.example.net' })).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-allow-credentials': 'true',
+    });
+    expect(liteLlmAnswerCorsHeaders({}, { authorization: 'Bearer x' })).toEqual({});
+  });
+
+  test('with browser apps the rendered config lists exactly their origins, without credentials', () => {
+    const settings = browserAppConfig(false).general_settings as Manifest;
+    expect(settings.cors_allow_origins).toEqual(['https://dash.example.com', 'https://ops.example.com:8443']);
+    expect(settings.cors_allow_credentials).toBe(false);
+    expect(liteLlmAnswerCorsHeaders(settings, { origin: 'https://ops.example.com:8443' })).toEqual({
+      'access-control-allow-origin': 'https://ops.example.com:8443',
+      vary: 'Origin',
+    });
+    expect(liteLlmAnswerCorsHeaders(settings, { Origin: 'https://evil.example.net', Cookie: 'a=b' })).toEqual({});
+  });
+
+  test.each(ENVIRONMENT_NAMES)('without browser apps the config leaves LiteLLM’s CORS as it was (%s)', (env) => {
+    const settings = rendered.find((r) => r.env === env)!.config.general_settings as Manifest;
+    expect(settings).not.toHaveProperty('cors_allow_origins');
+    expect(settings).not.toHaveProperty('cors_allow_credentials');
+  });
+});
+
+/**
+ * End-user budgets. Sources (read 2026-12-06, restated): litellm/__init__.py (stored copies) declares
+ * max_end_user_budget, and newer copies max_end_user_budget_id, as single module-wide values; the docs' "Customers"
+ * section (docs.litellm.ai/docs/proxy/users) sets litellm_settings.max_end_user_budget as the budget of every `user`;
+ * per end user, /customer/new (alias /end_user/new) takes a user_id and max_budget for a person known beforehand.
+ * Issues #25386 (default end-user budget id not persisted, resets ignored) and #40095 (concurrent first requests of an
+ * unknown end user bypass the default budget) are open in the stored threads.
+ */
+describe('LiteLLM contract: per-person budgets are not configured', () => {
+  test.each(ENVIRONMENT_NAMES)('no default end-user budget is rendered (%s)', (env) => {
+    // One value for every end user of the instance: each machine client's (its client id, the edge's end user) and every
+    // Open WebUI employee's, not a per-app setting; it has no reset period of its own. Per-person budgets would need a
+    // /customer/new per person before their first call, which the platform cannot enumerate for an external issuer.
+    const litellmSettings = rendered.find((r) => r.env === env)!.config.litellm_settings as Manifest;
+    expect(litellmSettings).not.toHaveProperty('max_end_user_budget');
+    expect(litellmSettings).not.toHaveProperty('max_end_user_budget_id');
   });
 });

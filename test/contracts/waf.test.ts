@@ -19,7 +19,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_PATH } from '../../lib/edge-stack';
 import { edgeStage, withDomain } from '../support/web-domain';
-import { regexRuleMatches, urlDecode, urlDecodeUni, type RegexMatchRule } from '../support/waf-stand-in';
+import { headerStatementMatches, regexRuleMatches, urlDecode, urlDecodeUni, type RegexMatchRule } from '../support/waf-stand-in';
+import { BROWSER_ORIGINS, withBrowserApps } from '../support/browser-apps';
 
 type Resource = { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -80,5 +81,34 @@ describe('AWS WAF contract', () => {
     expect(token.ScopeDownStatement.ByteMatchStatement).toMatchObject({ SearchString: `/${TOKEN_PATH}`, FieldToMatch: { UriPath: {} } });
     // The API-wide limit has no scope-down: it still counts token requests too.
     expect(rule(apiAcl, 'RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement).toBeUndefined();
+  });
+});
+
+/**
+ * The Origin rule. Sources (read 2026-12-06, restated): developerguide waf-rule-statement-fields-list.md (unless noted,
+ * a request without the inspected component does not match the statement), waf-rate-based-example-limit-missing-
+ * header.md (a size constraint above 0 on a single header is how to say "present with a value"), and the
+ * AWSCloudFormation SingleHeader page (the header name is not case sensitive).
+ */
+describe('AWS WAF contract: the foreign-origin rule (dev with two browser apps)', () => {
+  const withApps = Template.fromStack(edgeStage(withBrowserApps(config)).edge);
+  const api = Object.values(withApps.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>).find(
+    (a) => a.Properties.VisibilityConfig.MetricName === 'genai-dev-gateway',
+  )!;
+  const origin = rule(api, 'RefuseForeignOrigin');
+
+  test('a request without Origin (a server-side client) is not blocked: the missing header matches nothing', () => {
+    expect(headerStatementMatches(origin.Statement, { Authorization: 'Bearer x' })).toBe(false);
+  });
+
+  test('header names are compared without case: `Origin` and HTTP/2’s `origin` are the same header', () => {
+    expect(origin.Statement.AndStatement.Statements[0].SizeConstraintStatement.FieldToMatch.SingleHeader.Name).toBe('origin');
+    expect(headerStatementMatches(origin.Statement, { ORIGIN: 'https://evil.example.net' })).toBe(true);
+    expect(headerStatementMatches(origin.Statement, { Origin: BROWSER_ORIGINS[1]! })).toBe(false);
+  });
+
+  test('only the API’s web ACL refuses foreign origins; the web load balancer’s has no such rule', () => {
+    const web = acls.find((a) => a.Properties.VisibilityConfig.MetricName === 'genai-dev-web')!;
+    expect(JSON.stringify(web.Properties.Rules)).not.toContain('RefuseForeignOrigin');
   });
 });

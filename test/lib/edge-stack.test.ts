@@ -3,7 +3,7 @@ import { MCP_ROUTES, OPENAI_ROUTES } from '../../constructs/openai-routes';
 import { parseEnvironment } from '../../lib/config/load-config';
 import { createStacks } from '../../lib/create-stacks';
 import { OPEN_WEBUI_END_USER_HEADER } from '../../lib/shared/web';
-import { LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
+import { LITELLM_END_USER_HEADERS, LITELLM_KEY_HEADER } from '../../lib/shared/litellm';
 import { EKS_CLUSTER_NAME_TAG } from '../../lib/shared/cluster-ownership';
 import { snapshotOf, synthEnvironment, testApp } from '../support/app';
 
@@ -54,17 +54,30 @@ describe('EdgeStack', () => {
       });
     });
 
-    test("overwrites Open WebUI's end-user header with the caller's client id on every route, so no client can spend as an employee", () => {
+    test("overwrites Open WebUI's end-user header and LiteLLM's standard end-user headers with the authorizer's end user on every route, so no client can spend as an employee", () => {
       const methods = Object.values(edge.findResources('AWS::ApiGateway::Method')).filter(
         (m) => m.Properties.Integration?.Type === 'HTTP_PROXY',
       );
       expect(methods.length).toBeGreaterThan(0);
       const header = `integration.request.header.${OPEN_WEBUI_END_USER_HEADER.toLowerCase()}`;
       for (const method of methods) {
+        // The end user is the client id for a machine client (lambda/authorizer/end-user.ts), as before.
         expect(method.Properties.Integration.RequestParameters?.[header]).toBe(
-          config.openWebUi.enabled ? 'context.authorizer.clientId' : undefined,
+          config.openWebUi.enabled ? 'context.authorizer.endUser' : undefined,
         );
+        for (const standard of LITELLM_END_USER_HEADERS) {
+          expect(method.Properties.Integration.RequestParameters?.[`integration.request.header.${standard}`]).toBe(
+            'context.authorizer.endUser',
+          );
+        }
       }
+    });
+
+    test('answers no preflight and adds no CORS header without browser apps', () => {
+      const methods = Object.values(edge.findResources('AWS::ApiGateway::Method'));
+      expect(methods.filter((m) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
+      expect(JSON.stringify(edge.findResources('AWS::ApiGateway::GatewayResponse'))).not.toContain('Access-Control');
+      expect(JSON.stringify(edge.findResources('AWS::WAFv2::WebACL'))).not.toContain('RefuseForeignOrigin');
     });
 
     test('writes the Bearer form of the key on the MCP routes, for every method, and nowhere else; no MCP route without servers', () => {

@@ -39,3 +39,43 @@ export function regexRuleMatches(rule: RegexMatchRule, uriPath: string): boolean
     }, uriPath);
   return new RegExp(rule.RegexString).test(transformed);
 }
+
+/**
+ * A statement over one header as CloudFormation renders it: And / Or / Not of SizeConstraint and ByteMatch
+ * (EXACTLY) on a SingleHeader, with no text transformation. The two WAF facts modelled (test/contracts/waf.test.ts):
+ * a request without the inspected component does not match the statement that inspects it, and a SingleHeader's
+ * name is compared case-insensitively.
+ */
+export type HeaderStatement = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function headerStatementMatches(statement: HeaderStatement, headers: Readonly<Record<string, string>>): boolean {
+  const valueOf = (field: { SingleHeader?: { Name: string } }): string | undefined => {
+    if (!field.SingleHeader) throw new Error('stand-in: only SingleHeader is modelled');
+    const name = field.SingleHeader.Name.toLowerCase();
+    return Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  };
+  const untransformed = (s: { TextTransformations: { Type: string }[] }) => {
+    if (s.TextTransformations.some((t) => t.Type !== 'NONE')) throw new Error('stand-in: only NONE is modelled');
+  };
+  if (statement.AndStatement)
+    return (statement.AndStatement.Statements as HeaderStatement[]).every((s) => headerStatementMatches(s, headers));
+  if (statement.OrStatement) return (statement.OrStatement.Statements as HeaderStatement[]).some((s) => headerStatementMatches(s, headers));
+  if (statement.NotStatement) return !headerStatementMatches(statement.NotStatement.Statement as HeaderStatement, headers);
+  if (statement.SizeConstraintStatement) {
+    const s = statement.SizeConstraintStatement;
+    untransformed(s);
+    const value = valueOf(s.FieldToMatch);
+    if (value === undefined) return false;
+    if (s.ComparisonOperator !== 'GT') throw new Error('stand-in: only GT is modelled');
+    return Buffer.byteLength(value) > s.Size;
+  }
+  if (statement.ByteMatchStatement) {
+    const s = statement.ByteMatchStatement;
+    untransformed(s);
+    const value = valueOf(s.FieldToMatch);
+    if (value === undefined) return false;
+    if (s.PositionalConstraint !== 'EXACTLY') throw new Error('stand-in: only EXACTLY is modelled');
+    return value === s.SearchString;
+  }
+  throw new Error(`stand-in: statement ${Object.keys(statement).join(',')} is not modelled`);
+}
