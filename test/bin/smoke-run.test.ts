@@ -304,7 +304,7 @@ describe('npm run smoke against local stand-ins', () => {
     ['the client has no virtual key in Secrets Manager', { virtualKeys: new Map() }, 'models listed', CAUSES.authorizerDenied],
     [
       "the authorizer does not accept the consumer's client id",
-      { authorizerEnv: { JWT_CLIENT_IDS: 'some-other-client' } },
+      { authorizerEnv: { JWT_CLIENT_IDS: 'some-other-client', BROWSER_CLIENT_IDS: '' } },
       'models listed',
       CAUSES.authorizerDenied,
     ],
