@@ -1,18 +1,25 @@
 /**
  * A browser app on the gateway, end to end in a real browser engine (Debian's Chromium driven by playwright-core):
  * the example app in ./app signs a person in against a stand-in Cognito (authorization code + PKCE), then streams
- * a chat completion through the edge stand-in, which runs the real authorizer (keys from Secrets Manager on
- * moto_server) behind the edge's CORS decisions (lib/shared/cors.ts), in front of a LiteLLM stand-in.
- * Every origin is https on 127.0.0.1 with a throwaway certificate, as a deployment serves them.
+ * a chat completion through the edge stand-in (test/support/authorizer-gateway.ts with the app's origin: the web
+ * ACL's origin rule, the preflight and the error answers' CORS from lib/shared/cors.ts), which runs the real
+ * authorizer (keys from Secrets Manager on moto_server), to the LiteLLM stand-in run from the config.yaml the chart
+ * renders with this app (its CORS list included). Every origin is https on 127.0.0.1 with a throwaway certificate,
+ * as a deployment serves them.
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Duration } from 'aws-cdk-lib';
+import { Testing } from 'cdk8s';
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { RESOURCE_SERVER_ID, INVOKE_SCOPE } from '../../constructs/machine-identity';
+import { authorizerEnvironment } from '../../constructs/jwt-authorizer';
+import { INVOKE_SCOPE, RESOURCE_SERVER_ID } from '../../constructs/machine-identity';
+import { BROWSER_TOKEN_VALIDITY } from '../../constructs/workforce-identity';
+import { NAMES } from '../../k8s/endpoints';
 import { loadConfig } from '../../lambda/authorizer/config';
 import { createEmfMetrics, createLogger } from '../../lambda/authorizer/telemetry';
 import { buildAuthorizer } from '../../lambda/authorizer/wiring';
@@ -20,20 +27,21 @@ import { LITELLM_END_USER_HEADERS } from '../../lib/shared/litellm';
 import { Captured } from '../support/authorizer-harness';
 import { GatewayStandIn } from '../support/authorizer-gateway';
 import { AuthorizerMoto } from '../support/authorizer-moto';
-import { BrowserEdgeStandIn } from '../support/browser-edge';
 import { launchChromium } from '../support/chromium';
 import { CognitoIssuerStandIn } from '../support/cognito-issuer';
-import { FakeLiteLlm } from '../support/fake-litellm';
+import { FakeLiteLlm, fromRenderedConfig } from '../support/fake-litellm';
 import { JwksServer } from '../support/jwks-server';
-import { selfSignedTls } from '../support/self-signed-tls';
+import { selfSignedTls, TlsFront } from '../support/loopback-tls';
+import { charts, config as environment, find } from '../k8s/support/charts';
 import type { DashboardConfig } from './app/config';
 
+/** The workforce pool (employees, browser apps' clients) and the machine pool: the authorizer trusts both. */
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Workforce';
+const MACHINE_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Machines';
 const APP_CLIENT = 'dashboardapp1';
 const SECRET_PREFIX = 'genai-gateway/dev/virtual-keys/';
 /** The team key of the consumer the browser app belongs to. */
 const TEAM_KEY = 'sk-dashboard_team_key_0123456789';
-const MODEL = 'claude-sonnet';
 const CHUNKS = ['Hello', ' from', ' the', ' gateway', '!'];
 const GAP_MS = 60;
 const PERSON = { sub: '7d2b9c1e-4f3a-4b8e-9c6d-0a1b2c3d4e5f', username: 'ada', email: 'ada@example.com' };
@@ -57,13 +65,14 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
   let issuer: CognitoIssuerStandIn;
   let litellm: FakeLiteLlm;
   let gateway: GatewayStandIn;
-  let edge: BrowserEdgeStandIn;
+  let edge: TlsFront;
   let appServer: Server;
   let otherServer: Server;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let config: DashboardConfig;
+  let appConfig: DashboardConfig;
+  let model: string;
 
   beforeAll(async () => {
     const tls = selfSignedTls();
@@ -80,25 +89,43 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
     let script = '';
     // The app's page fills in once every server's address is known.
     appServer = await staticServer(tls, () => ({
-      '/': ['text/html', html.replace('{{CONFIG}}', JSON.stringify(config).replace(/</g, '\\u003c'))],
+      '/': ['text/html', html.replace('{{CONFIG}}', JSON.stringify(appConfig).replace(/</g, '\\u003c'))],
       '/dashboard.js': ['text/javascript', script],
     }));
     // A page on an origin no app configured: it may hold a stolen token, it must still not read an answer.
     otherServer = await staticServer(tls, () => ({ '/': ['text/html', '<!doctype html><title>elsewhere</title>'] }));
     const appOrigin = originOf(appServer);
 
+    // LiteLLM's config.yaml as the chart renders it with this app among dev's consumers: its CORS list is the app's.
+    const dev = environment('dev');
+    const browserApp = { origins: [appOrigin], redirectUrls: [`${appOrigin}/`], logoutUrls: [] };
+    const withApp = {
+      ...dev,
+      tenants: {
+        ...dev.tenants,
+        consumers: [...dev.tenants.consumers, { name: 'dashboard', team: dev.tenants.teams[0]!.name, browser: browserApp, tags: {} }],
+      },
+    };
+    const rendered = fromRenderedConfig(
+      find(Testing.synth(charts(withApp).litellm), 'ConfigMap', NAMES.litellm.config).data['config.yaml'],
+    );
+    model = rendered.models[0]!;
+    // The scopes the app client may ask for (constructs/workforce-identity.ts): OpenID and the gateway's.
+    const scope = `${RESOURCE_SERVER_ID}/${INVOKE_SCOPE}`;
+
     [moto, issuer, litellm, browser] = await Promise.all([
       AuthorizerMoto.start(),
       CognitoIssuerStandIn.start({
         issuer: ISSUER,
-        clients: [{ clientId: APP_CLIENT, callbackUrls: [`${appOrigin}/`] }],
+        clients: [{ clientId: APP_CLIENT, callbackUrls: [`${appOrigin}/`], scopes: ['openid', scope] }],
         user: PERSON,
+        tokenLifetimeSeconds: BROWSER_TOKEN_VALIDITY.accessToken.toSeconds(),
         tls,
       }),
       FakeLiteLlm.start({
+        ...rendered,
         masterKey: 'sk-master-browser',
         keys: { [TEAM_KEY]: { models: [], alias: 'dashboard-team' } },
-        models: [MODEL],
         reply: CHUNKS,
         chunkGapMs: GAP_MS,
       }),
@@ -108,37 +135,39 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
     const secrets = new SecretsManagerClient({ ...moto.clientConfig(), maxAttempts: 1 });
     await secrets.send(new CreateSecretCommand({ Name: `${SECRET_PREFIX}${APP_CLIENT}`, SecretString: TEAM_KEY }));
 
-    // The authorizer's settings as the Edge stack writes them for a browser app of the workforce pool.
-    const scope = `${RESOURCE_SERVER_ID}/${INVOKE_SCOPE}`;
-    const authorizerConfig = loadConfig({
-      AUTH_MODE: 'inject',
-      VIRTUAL_KEY_SECRET_PREFIX: SECRET_PREFIX,
-      JWT_ISSUERS: ISSUER,
-      JWT_TOKEN_USE: 'access',
-      CLIENT_ID_CLAIM: 'client_id',
-      REQUIRED_SCOPE: scope,
-      JWT_CLIENT_IDS: APP_CLIENT,
-      BROWSER_CLIENT_IDS: APP_CLIENT,
-      JWKS_URI: jwks.url,
+    // The authorizer's environment as the Edge stack writes it for a browser app of the workforce pool; only the
+    // key set's address is the stand-in's (the real one is derived from each pool's issuer).
+    const env = authorizerEnvironment({
+      mode: 'inject',
+      issuer: {
+        kind: 'cognito',
+        issuer: MACHINE_ISSUER,
+        clientIds: [],
+        requiredScope: scope,
+        browser: { issuer: ISSUER, clientIds: [APP_CLIENT] },
+      },
+      virtualKeySecretPrefix: SECRET_PREFIX,
+      cacheTtl: Duration.minutes(5),
     });
+    const authorizerConfig = loadConfig({ ...env, JWKS_URI: jwks.url });
     const { handler } = buildAuthorizer(authorizerConfig, {
       logger: createLogger({ write: out.write, clock: Date.now }),
       metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
       clock: Date.now,
       secretsManager: secrets,
     });
-    gateway = await GatewayStandIn.start(handler, litellm.url);
-    edge = await BrowserEdgeStandIn.start({ gateway: gateway.url, origins: [appOrigin], tls });
+    gateway = await GatewayStandIn.start(handler, litellm.url, 300_000, { browserOrigins: [appOrigin] });
+    edge = await TlsFront.start(tls, gateway.url);
 
-    config = {
+    appConfig = {
       issuer: ISSUER,
       authorizationEndpoint: `${issuer.url}/oauth2/authorize`,
       tokenEndpoint: `${issuer.url}/oauth2/token`,
       clientId: APP_CLIENT,
       redirectUri: `${appOrigin}/`,
-      scope: `openid email ${scope}`,
+      scope: `openid ${scope}`,
       gatewayUrl: edge.url,
-      model: MODEL,
+      model,
     };
     script = (await bundle).outputFiles[0]!.text;
     context = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -166,7 +195,7 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
       { url, init },
     );
   const completion = (extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ model: MODEL, stream: false, messages: [{ role: 'user', content: 'hi' }], ...extra });
+    JSON.stringify({ model, stream: false, messages: [{ role: 'user', content: 'hi' }], ...extra });
   const signedInToken = () => issuer.accessTokens.at(-1)!;
 
   test('signs in with PKCE and shows the completion as it streams in', async () => {
@@ -174,7 +203,7 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
     await page.click('#sign-in');
     await page.waitForSelector('#status:text-is("signed in")');
     // Back on the redirect URL: the code left the address bar once redeemed.
-    expect(page.url()).toBe(config.redirectUri);
+    expect(page.url()).toBe(appConfig.redirectUri);
 
     await page.click('#ask');
     // Text appears before the stream ends: the edge and the page pass chunks on as they come.
@@ -232,14 +261,15 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
     const other = await context.newPage();
     await other.goto(`${originOf(otherServer)}/`);
     const before = litellm.requests.length;
-    const preflightsBefore = edge.preflights.length;
+    const authorizerCalls = gateway.invocations;
     const stolen = await fetchFrom(other, `${edge.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${signedInToken()}`, 'content-type': 'application/json' },
       body: completion(),
     });
     expect(stolen).toEqual({ error: 'TypeError: Failed to fetch' });
-    expect(edge.preflights.slice(preflightsBefore)).toEqual([{ origin: originOf(otherServer), path: '/v1/chat/completions', status: 403 }]);
+    // Its preflight, like any request naming a foreign origin, is refused before the authorizer or LiteLLM see it.
+    expect(gateway.invocations).toBe(authorizerCalls);
     expect(litellm.requests.length).toBe(before);
     // A request that needs no preflight reaches the edge, but its answer carries no CORS header: unreadable.
     const simple = await fetchFrom(other, `${edge.url}/v1/models`, { method: 'GET', headers: {} });

@@ -27,7 +27,7 @@ import { CognitoIssuerStandIn } from '../support/cognito-issuer';
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Browser';
 const CALLBACK = 'https://dashboard.example.com/callback';
-const CLIENT = { clientId: 'dashboardclient', callbackUrls: [CALLBACK] };
+const CLIENT = { clientId: 'dashboardclient', callbackUrls: [CALLBACK], scopes: ['openid', 'email'] };
 const USER = { sub: '5f0c7a52-0000-4000-8000-000000000001', username: 'ada', email: 'ada@example.com' };
 const VERIFIER = 'a-verifier-of-forty-three-characters-or-more-000';
 const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
@@ -92,6 +92,13 @@ describe('Cognito authorization code grant with PKCE (the browser tests stand-in
       redirect: 'manual',
     });
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  test('denies a scope the client may not ask for, back to the app', async () => {
+    const res = await fetch(`${issuer.url}/oauth2/authorize?${authorizeParams({ scope: 'openid admin' }).toString()}`, {
+      redirect: 'manual',
+    });
+    expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
   });
 
   test('redirects to the callback with the code and the state unchanged', async () => {

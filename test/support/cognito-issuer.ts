@@ -13,7 +13,8 @@ import { readBody, sendJson } from './http';
  * https://cognito-idp.<region>.amazonaws.com/<pool id>, not this server's address).
  *
  * - GET /oauth2/authorize: an unknown client or a redirect_uri that is not one of the client's callback URLs
- *   exactly gets an error page and no redirect; otherwise the sign-in page, which posts the fixed test user to
+ *   exactly gets an error page and no redirect; a scope the client may not ask for, `invalid_scope` on the redirect
+ *   (RFC 6749 4.1.2.1; Cognito's own answer was not read); otherwise the sign-in page, which posts the fixed test user to
  *   /login at once (managed login's form, without a person typing).
  * - POST /login: a single-use code, valid five minutes, bound to client, redirect_uri and code_challenge; a 302 to
  *   the redirect_uri with code and state.
@@ -26,6 +27,8 @@ import { readBody, sendJson } from './http';
 export interface PublicClient {
   readonly clientId: string;
   readonly callbackUrls: readonly string[];
+  /** The scopes it may ask for (AllowedOAuthScopes). */
+  readonly scopes: readonly string[];
 }
 
 /** The person the sign-in page signs in. */
@@ -117,6 +120,8 @@ export class CognitoIssuerStandIn {
     const redirectUri = params.get('redirect_uri') ?? '';
     if (!client.callbackUrls.includes(redirectUri)) return { error: 'redirect_mismatch' };
     if (params.get('response_type') !== 'code') return { error: 'unsupported_response_type', redirect: redirectUri };
+    const asked = (params.get('scope') ?? '').split(' ').filter(Boolean);
+    if (asked.some((scope) => !client.scopes.includes(scope))) return { error: 'invalid_scope', redirect: redirectUri };
     const challenge = params.get('code_challenge');
     if (challenge !== null && params.get('code_challenge_method') !== 'S256') return { error: 'invalid_request', redirect: redirectUri };
     return undefined;
