@@ -257,6 +257,16 @@ describe('a browser dashboard: PKCE sign-in, CORS at the edge, a streamed comple
     expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ error: { code: '401' } });
   });
 
+  test("LiteLLM's own error reaches the page too (its CORS list names the app's origin)", async () => {
+    const answer = await fetchFrom(page, `${edge.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${signedInToken()}`, 'content-type': 'application/json' },
+      body: completion({ model: 'no-such-model' }),
+    });
+    expect(answer).toMatchObject({ status: 400 });
+    expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ error: { code: '400' } });
+  });
+
   test('denies a page on an origin no app configured, even with a valid token: the browser blocks the call', async () => {
     const other = await context.newPage();
     await other.goto(`${originOf(otherServer)}/`);
