@@ -3,7 +3,7 @@
  * download cannot run offline, so the tests use the distribution's build at a fixed path; `.ci/run` installs it
  * and the global set-up names the command when it is missing (prerequisites.ts).
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
@@ -23,6 +23,8 @@ const FLAGS = [
 ];
 
 /** A headless Chromium with a fresh profile (playwright-core makes a new user-data-dir for each launch). */
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  // Loaded here, not at import: the global set-up reads this file's constants on every run.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
 }
