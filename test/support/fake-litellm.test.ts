@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { FakeLiteLlm, hashedKey, liteLlmError, resolveVirtualKey } from './fake-litellm';
+import { FakeLiteLlm, fromRenderedConfig, hashedKey, liteLlmError, resolveVirtualKey } from './fake-litellm';
 
 const KEY = 'sk-consumer-0001';
 const NARROW = 'sk-narrow-0002';
@@ -126,6 +126,51 @@ describe('FakeLiteLlm', () => {
     } finally {
       await strict.stop();
     }
+  });
+});
+
+describe("FakeLiteLlm CORS (LiteLLM's CORSMiddleware, ./litellm-cors.ts)", () => {
+  const ORIGIN = 'https://dash.example.com';
+  let listed: FakeLiteLlm;
+  let unconfigured: FakeLiteLlm;
+  beforeAll(async () => {
+    const base = { masterKey: MASTER, keys: { [KEY]: { models: [] } }, models: ['sonnet'], reply: ['a', 'b'] };
+    [listed, unconfigured] = await Promise.all([
+      FakeLiteLlm.start({
+        ...base,
+        cors: fromRenderedConfig(`general_settings:\n  cors_allow_origins: [${ORIGIN}]\n  cors_allow_credentials: false\n`).cors,
+      }),
+      FakeLiteLlm.start(base),
+    ]);
+  });
+  afterAll(() => Promise.all([listed.stop(), unconfigured.stop()]));
+
+  const chat = (fake: FakeLiteLlm, origin: string) =>
+    fetch(`${fake.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-litellm-api-key': KEY, 'content-type': 'application/json', origin },
+      body: JSON.stringify({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  test('a streamed answer names a configured origin, without credentials', async () => {
+    const res = await chat(listed, ORIGIN);
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(await res.text()).toContain('[DONE]');
+  });
+
+  test('denies another origin any CORS header, errors included', async () => {
+    const res = await chat(listed, 'https://evil.example.net');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const refused = await fetch(`${listed.url}/v1/models`, { headers: { origin: 'https://evil.example.net' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test("without a list, LiteLLM's default: any origin, credentials on", async () => {
+    const res = await chat(unconfigured, 'https://evil.example.net');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
   });
 });
 

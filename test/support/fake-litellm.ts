@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 import { readBody } from './http';
 import { grantedMcpServers, resolveMcpKey, serveGatewayMcp } from './fake-litellm-mcp';
+import { liteLlmAnswerCorsHeaders, type LiteLlmCorsSettings } from './litellm-cors';
 import {
   keyBudgetExceeded,
   liteLlmError,
@@ -92,6 +93,8 @@ export interface FakeLiteLlmOptions {
   readonly costPerCompletionUsd?: number;
   /** `mcp_servers`: name -> URL of each MCP server the gateway serves at /mcp (./fake-litellm-mcp.ts). */
   readonly mcpServers?: Readonly<Record<string, string>>;
+  /** The rendered general_settings' CORS keys: the CORS headers on every answer (./litellm-cors.ts). @default LiteLLM's default */
+  readonly cors?: LiteLlmCorsSettings;
 }
 
 export interface RecordedRequest {
@@ -150,10 +153,18 @@ export function resolveVirtualKey(headers: IncomingHttpHeaders, keyHeaderName?: 
  * What the fake takes from a rendered LiteLLM `config.yaml`: the model names and the custom key header,
  * so a test runs the fake exactly as the deployed gateway is configured.
  */
-export function fromRenderedConfig(configYaml: string): Pick<FakeLiteLlmOptions, 'models' | 'keyHeaderName'> {
-  const config = parse(configYaml) as { model_list?: { model_name: string }[]; general_settings?: { litellm_key_header_name?: string } };
-  const keyHeaderName = config.general_settings?.litellm_key_header_name;
-  return { models: (config.model_list ?? []).map((m) => m.model_name), ...(keyHeaderName !== undefined ? { keyHeaderName } : {}) };
+export function fromRenderedConfig(configYaml: string): Pick<FakeLiteLlmOptions, 'models' | 'keyHeaderName' | 'cors'> {
+  const config = parse(configYaml) as {
+    model_list?: { model_name: string }[];
+    general_settings?: { litellm_key_header_name?: string } & LiteLlmCorsSettings;
+  };
+  const settings = config.general_settings ?? {};
+  const keyHeaderName = settings.litellm_key_header_name;
+  const cors: LiteLlmCorsSettings = {
+    ...(settings.cors_allow_origins !== undefined ? { cors_allow_origins: settings.cors_allow_origins } : {}),
+    ...(settings.cors_allow_credentials !== undefined ? { cors_allow_credentials: settings.cors_allow_credentials } : {}),
+  };
+  return { models: (config.model_list ?? []).map((m) => m.model_name), ...(keyHeaderName !== undefined ? { keyHeaderName } : {}), cors };
 }
 
 /** LiteLLM's abbreviation of a key in error messages (first four and last four characters). */
@@ -359,6 +370,9 @@ export class FakeLiteLlm {
         body = raw.toString('utf8');
       }
     }
+    // Starlette's CORSMiddleware wraps every answer, errors and streams included.
+    const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    for (const [name, value] of Object.entries(liteLlmAnswerCorsHeaders(this.opts.cors ?? {}, headers))) res.setHeader(name, value);
     const resolvedKey = resolveVirtualKey(req.headers, this.opts.keyHeaderName);
     const record: RecordedRequest = { method, path, headers: req.headers, body, resolvedKey, status: 0 };
     this.requests.push(record);

@@ -4,10 +4,10 @@ import { missingPrerequisites, pinnedToolVersion } from './prerequisites';
 
 const ROOT = join(__dirname, '..', '..');
 const MOTO = pinnedToolVersion('MOTO_VERSION', readFileSync(join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8'));
-const everything = { hasCommand: () => true, postgres: () => undefined };
+const everything = { hasCommand: () => true, hasFile: () => true, postgres: () => undefined };
 
 describe('test prerequisites', () => {
-  test('finds nothing missing on a machine that has moto_server and the binaries', () => {
+  test('finds nothing missing on a machine that has moto_server, Chromium and the binaries', () => {
     expect(missingPrerequisites(ROOT, everything)).toEqual([]);
   });
 
@@ -15,6 +15,13 @@ describe('test prerequisites', () => {
     const missing = missingPrerequisites(ROOT, { ...everything, hasCommand: (c) => c !== 'moto_server' });
     expect(missing).toEqual([
       `moto_server (the local AWS API emulator the Lambda and CLI tests call) is not on the PATH: python3 -m pip install 'moto[server]==${MOTO}'`,
+    ]);
+  });
+
+  test("without Debian's Chromium, names the browser tests, the exact install command and how to run the rest", () => {
+    const missing = missingPrerequisites(ROOT, { ...everything, hasFile: (p) => p !== '/usr/bin/chromium' });
+    expect(missing).toEqual([
+      "Chromium (the headless browser the browser tests in test/browser drive with playwright-core) is missing at /usr/bin/chromium: apt-get install -y chromium (as root; bash .ci/run installs it when apt-get is there). Without it, the rest runs with: npx jest --testPathIgnorePatterns 'test/browser'",
     ]);
   });
 

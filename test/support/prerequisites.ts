@@ -1,11 +1,13 @@
 /**
  * What `npm test` needs from outside the lockfile, checked once before any test file runs (global-setup.ts):
- * `moto_server` on the PATH and PostgreSQL binaries of every pinned Aurora version for this platform.
+ * `moto_server` on the PATH, Debian's Chromium for the browser tests, and PostgreSQL binaries of every pinned
+ * Aurora version for this platform.
  * Each missing piece is one line saying what it is for and the exact command that installs it.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_INSTALL, CHROMIUM_PATH } from './chromium';
 import { AURORA_ENGINE_VERSIONS, postgresBinaries } from './postgres-binaries';
 
 /** The version the pull-request workflow pins, so a newcomer installs what CI runs. */
@@ -21,12 +23,15 @@ const DATABASE_TESTS = ['test/lambda/db-bootstrap', 'test/contracts/aurora-postg
 export interface PrerequisiteProbe {
   /** Whether a command answers on the PATH. */
   readonly hasCommand: (command: string) => boolean;
+  /** Whether a file exists. */
+  readonly hasFile: (path: string) => boolean;
   /** Throws when an engine version's binaries are missing for this platform. */
   readonly postgres: (engineVersion: string) => void;
 }
 
 const realProbe: PrerequisiteProbe = {
   hasCommand: (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0,
+  hasFile: (path) => existsSync(path),
   postgres: (engineVersion) => void postgresBinaries(engineVersion),
 };
 
@@ -38,6 +43,13 @@ export function missingPrerequisites(root: string, probe: PrerequisiteProbe = re
     problems.push(
       `moto_server (the local AWS API emulator the Lambda and CLI tests call) is not on the PATH: ` +
         `python3 -m pip install 'moto[server]==${pinnedToolVersion('MOTO_VERSION', workflow)}'`,
+    );
+  }
+  if (!probe.hasFile(CHROMIUM_PATH)) {
+    problems.push(
+      `Chromium (the headless browser the browser tests in test/browser drive with playwright-core) is missing at ` +
+        `${CHROMIUM_PATH}: ${CHROMIUM_INSTALL} (as root; bash .ci/run installs it when apt-get is there). ` +
+        `Without it, the rest runs with: npx jest --testPathIgnorePatterns 'test/browser'`,
     );
   }
   for (const version of AURORA_ENGINE_VERSIONS) {
