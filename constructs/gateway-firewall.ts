@@ -36,7 +36,8 @@ export interface GatewayFirewallProps {
    */
   readonly pathRateLimits?: readonly PathRateLimit[];
   /**
-   * Header names (lower case) no request may carry: one present, in any letter case, and the request is refused.
+   * Header names (lower case; a trailing `*` for every name with that prefix) no request may carry: one present, in any
+   * letter case, and the request is refused.
    * @default - none
    */
   readonly refusedHeaders?: readonly string[];
@@ -68,13 +69,21 @@ export const TRAVERSAL_PATTERN = '(^|[/\\\\])\\.\\.([/\\\\]|$)';
 /** The decoding passes applied before TRAVERSAL_PATTERN, in order. */
 export const TRAVERSAL_DECODING = ['URL_DECODE', 'URL_DECODE_UNI'] as const;
 
+/** A character of a header name as the refusal rule reads it (lower-cased). */
+const HEADER_NAME_CHAR = '[a-z0-9_-]';
+
 /**
  * A regex that finds one of `names` as a whole header name, whether WAF hands the rule each lower-cased header name on
- * its own or several joined: bounded by the start or end of the text or by a character no header name holds here.
+ * its own or several joined: bounded by the start or end of the text or by a character no header name holds here. A
+ * name ending in `*` stands for every header name with that prefix.
  */
 export function headerNamePattern(names: readonly string[]): string {
-  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return `(^|[^a-z0-9-])(${escaped.join('|')})([^a-z0-9-]|$)`;
+  const alternatives = names.map((name) => {
+    const prefix = name.endsWith('*');
+    const literal = (prefix ? name.slice(0, -1) : name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return prefix ? `${literal}${HEADER_NAME_CHAR}*` : literal;
+  });
+  return `(^|[^a-z0-9_-])(${alternatives.join('|')})([^a-z0-9_-]|$)`;
 }
 
 /**
@@ -102,7 +111,9 @@ export class GatewayFirewall extends Construct {
     const pathRateLimits = props.pathRateLimits ?? [];
     const refusedHeaders = props.refusedHeaders ?? [];
     for (const name of refusedHeaders) {
-      if (!/^[a-z0-9-]{1,64}$/.test(name)) throw new Error(`refusedHeaders: "${name}" is not a lower-case header name (a-z, 0-9, -)`);
+      if (!/^[a-z0-9_-]{1,64}\*?$/.test(name)) {
+        throw new Error(`refusedHeaders: "${name}" is not a lower-case header name (a-z, 0-9, _ and -; a trailing * for a prefix)`);
+      }
     }
     for (const rule of pathRateLimits) {
       if (!/^[\w-]{1,128}$/.test(rule.name))

@@ -28,11 +28,13 @@ export const LITELLM_KEY_HEADER = 'x-litellm-api-key';
 export const AUTHORIZER_KEY_CONTEXT = { bare: 'virtualKey', bearer: 'virtualKeyBearer' } as const;
 
 /**
- * Request headers through which a client would add tags or spend-log metadata of its own to its calls: LiteLLM merges
- * them into the request's attribution, and reject_clientside_metadata_tags checks only the body's `metadata.tags`
- * (test/contracts/litellm-isolation.test.ts). The edge's web ACL refuses any request that carries one.
+ * Request headers through which a client would write its own attribution: LiteLLM merges `x-litellm-tags` and
+ * `x-litellm-spend-logs-metadata` into the request's tags and spend log (reject_clientside_metadata_tags checks only
+ * the body's `metadata.tags`), and its Langfuse export copies every `langfuse_<key>` header over the trace metadata key
+ * of that name: tags, trace_user_id, session_id, existing_trace_id (test/contracts/litellm-isolation.test.ts). The
+ * edge's web ACL refuses any request that carries one; `*` marks a prefix.
  */
-export const CLIENT_ATTRIBUTION_HEADERS = ['x-litellm-tags', 'x-litellm-spend-logs-metadata'] as const;
+export const CLIENT_ATTRIBUTION_HEADERS = ['x-litellm-tags', 'x-litellm-spend-logs-metadata', 'langfuse_*'] as const;
 
 /** Name of the environment variable holding an MCP server's credential in the LiteLLM pod. */
 export function mcpCredentialEnvName(server: { readonly name: string }): string {

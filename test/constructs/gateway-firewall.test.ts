@@ -136,7 +136,7 @@ describe('GatewayFirewall', () => {
   });
 
   describe('refused headers', () => {
-    const refused = ['x-litellm-tags', 'x-litellm-spend-logs-metadata'];
+    const refused = ['x-litellm-tags', 'x-litellm-spend-logs-metadata', 'langfuse_*'];
     const { rules: withRefusal } = build({ refusedHeaders: refused });
     const headerRule = withRefusal.find((r) => r.Name === 'RefuseClientHeaders')!;
     const statement = headerRule.Statement.RegexMatchStatement as RegexMatchRule;
@@ -170,6 +170,10 @@ describe('GatewayFirewall', () => {
       ['X-LiteLLM-Tags', 'team:finance,consumer:payroll'],
       ['X-LITELLM-SPEND-LOGS-METADATA', '{"team":"finance"}'],
       ['x-litellm-tags', ''],
+      ['langfuse_tags', '["team:finance"]'],
+      ['Langfuse_Trace_User_Id', 'ceo@example.com'],
+      ['langfuse_existing_trace_id', 'a-trace-of-another-team'],
+      ['langfuse_', 'x'],
     ])('denies a request carrying %s: %p', (name, value) => {
       expect(headerRuleMatches(statement, request([name, value]))).toBe(true);
     });
@@ -186,6 +190,9 @@ describe('GatewayFirewall', () => {
       [[['x-litellm-api-key', 'sk-...']]],
       [[['x-litellm-end-user-id', 'someone']]],
       [[['User-Agent', 'x-litellm-tags']]],
+      [[['x-langfuse_tags', 'a']]],
+      [[['langfuse-tags', 'a']]],
+      [[['my_langfuse_tags', 'a']]],
     ] as [string, string][][][])('lets a request with %j through', (extra) => {
       expect(headerRuleMatches(statement, request(...extra))).toBe(false);
     });
@@ -195,11 +202,13 @@ describe('GatewayFirewall', () => {
       expect(pattern.test('host,x-litellm-tags,content-type')).toBe(true);
       expect(pattern.test('host:x-litellm-spend-logs-metadata')).toBe(true);
       expect(pattern.test('host,x-litellm-tags-extra')).toBe(false);
+      expect(pattern.test('host,langfuse_session_id,accept')).toBe(true);
+      expect(pattern.test('host,x_langfuse_session_id')).toBe(false);
     });
 
     test('refuses a header name that is not lower case before building anything', () => {
       expect(() => build({ refusedHeaders: ['X-LiteLLM-Tags'] })).toThrow(
-        'refusedHeaders: "X-LiteLLM-Tags" is not a lower-case header name (a-z, 0-9, -)',
+        'refusedHeaders: "X-LiteLLM-Tags" is not a lower-case header name (a-z, 0-9, _ and -; a trailing * for a prefix)',
       );
     });
   });

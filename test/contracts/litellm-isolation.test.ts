@@ -37,6 +37,13 @@
  * - CLIENT HEADERS: BerriAI/litellm docs/my-website/docs/proxy/request_headers.md (main-line copy, read 2026-12-06):
  *   `x-litellm-tags` (comma-separated tags for tag routing or spend tracking) and `x-litellm-spend-logs-metadata` (a
  *   JSON string stored with the call's spend log) are request headers the proxy reads.
+ * - LANGFUSE HEADERS: litellm/integrations/langfuse/langfuse_otel.py at commit 006f4be3 (main-line copy),
+ *   _extract_langfuse_metadata: the OTEL export (our `langfuse_otel` callback) enriches the trace metadata through
+ *   LangFuseLogger.add_metadata_from_header (litellm/integrations/langfuse/langfuse.py, several stored copies): every
+ *   request header whose name starts with `langfuse_` is copied, prefix removed, over the metadata key of that name, and
+ *   _set_langfuse_specific_attributes then maps tags, trace_user_id, session_id, trace_name, trace_metadata and
+ *   existing_trace_id onto the span. So a client header could replace the platform's trace tags, name any person as
+ *   the trace's user or append its call to another trace. Not confirmed at the v1.108.12 tag.
  * Facts are restated in our own words.
  */
 import { Testing } from 'cdk8s';
@@ -182,6 +189,25 @@ describe('LiteLLM contract: tracing no client can switch off or forge', () => {
     expect(clientTagsRefused(cfg, '/v1/messages', { litellm_metadata: { tags: ['team:other'] } })).toBe(false);
     expect(clientTagsRefused(cfg, '/v1/chat/completions', { metadata: JSON.stringify({ tags: ['team:other'] }) })).toBe(false);
     expect(OPENAI_ROUTES.map((r) => r.path)).toEqual(expect.arrayContaining(['v1/messages', 'v1/responses']));
-    expect(CLIENT_ATTRIBUTION_HEADERS).toEqual(['x-litellm-tags', 'x-litellm-spend-logs-metadata']);
+    expect(CLIENT_ATTRIBUTION_HEADERS).toEqual(['x-litellm-tags', 'x-litellm-spend-logs-metadata', 'langfuse_*']);
+  });
+});
+
+describe('LiteLLM contract: trace metadata from langfuse_ headers', () => {
+  /** Stand-in of LangFuseLogger.add_metadata_from_header (LANGFUSE HEADERS); header names arrive lower-cased. */
+  const fromHeaders = (headers: Record<string, string>, metadata: Record<string, unknown>) => {
+    const out = { ...metadata };
+    for (const [name, value] of Object.entries(headers)) if (name.startsWith('langfuse_')) out[name.slice('langfuse_'.length)] = value;
+    return out;
+  };
+
+  test("a langfuse_ header overwrites the platform's trace tags; the edge refuses every such header", () => {
+    const platform = { tags: ['environment:dev', 'team:a', 'consumer:app'] };
+    expect(fromHeaders({ langfuse_tags: '["team:b"]', langfuse_trace_user_id: 'ceo' }, platform)).toEqual({
+      tags: '["team:b"]',
+      trace_user_id: 'ceo',
+    });
+    expect(fromHeaders({ 'x-langfuse-tags': 'x' }, platform)).toEqual(platform);
+    expect(CLIENT_ATTRIBUTION_HEADERS).toContain('langfuse_*');
   });
 });
