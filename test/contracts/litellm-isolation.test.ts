@@ -44,6 +44,11 @@
  *   _set_langfuse_specific_attributes then maps tags, trace_user_id, session_id, trace_name, trace_metadata and
  *   existing_trace_id onto the span. So a client header could replace the platform's trace tags, name any person as
  *   the trace's user or append its call to another trace. Not confirmed at the v1.108.12 tag.
+ * - TRACE PERSON: litellm/integrations/arize/_utils.py at commit 07e42bc8 (main-line copy), set_attributes: the span
+ *   gets the standard logging payload's metadata (_set_metadata_attributes), and litellm/types/utils.py (several
+ *   stored copies) StandardLoggingUserAPIKeyMetadata carries user_api_key_end_user_id, the request's end user; the
+ *   trace's user id comes only from the request's `user` parameter (set_parent_span_attributes), which a browser page
+ *   sets itself. So the signed-in person reaches Langfuse as metadata, not as the trace's user.
  * Facts are restated in our own words.
  */
 import { Testing } from 'cdk8s';
@@ -52,7 +57,7 @@ import { NAMES } from '../../k8s/endpoints';
 import { LITELLM_ENV } from '../../k8s/renderers/litellm-config';
 import { traceMetadata } from '../../bin/smoke-langfuse';
 import { OPENAI_ROUTES } from '../../constructs/openai-routes';
-import { CLIENT_ATTRIBUTION_HEADERS } from '../../lib/shared/litellm';
+import { CLIENT_ATTRIBUTION_HEADERS, LITELLM_END_USER_HEADERS } from '../../lib/shared/litellm';
 import {
   clientTagsRefused,
   coordinationSource,
@@ -209,5 +214,10 @@ describe('LiteLLM contract: trace metadata from langfuse_ headers', () => {
     });
     expect(fromHeaders({ 'x-langfuse-tags': 'x' }, platform)).toEqual(platform);
     expect(CLIENT_ATTRIBUTION_HEADERS).toContain('langfuse_*');
+  });
+
+  test("the person the edge names is the end user LiteLLM logs, so Langfuse's metadata carries it; the user field is the caller's", () => {
+    // Source: TRACE PERSON and END USER (above): the edge writes the end user into the standard headers LiteLLM reads.
+    expect(LITELLM_END_USER_HEADERS).toEqual(expect.arrayContaining(['x-litellm-end-user-id', 'x-litellm-customer-id']));
   });
 });
