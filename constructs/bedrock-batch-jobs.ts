@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { privateBucketProps } from './private-bucket-props';
 import { BATCH_OUTPUT_PREFIX, BATCH_RETENTION_DAYS } from '../lib/shared/batches';
 
 /** The Bedrock actions LiteLLM calls to run a job it created: status (retrieve) and stop (cancel). */
@@ -70,17 +71,7 @@ export class BedrockBatchJobs extends Construct {
     this.jobArnPattern = `arn:${partition}:bedrock:${props.region}:${account}:model-invocation-job/*`;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'batches/',
-      // Versioned like the platform's other buckets (Control Tower CT.S3.PR.11); an old version lives one more day.
-      versioned: true,
+      ...privateBucketProps({ encryptionKey: props.encryptionKey, accessLogs: props.accessLogs, accessLogPrefix: 'batches/' }),
       ...(props.ephemeral
         ? { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true }
         : { removalPolicy: RemovalPolicy.RETAIN, autoDeleteObjects: false }),

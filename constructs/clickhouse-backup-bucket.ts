@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { privateBucketProps } from './private-bucket-props';
 import { CLICKHOUSE_BACKUP_PREFIX } from '../lib/shared/clickhouse-backup';
 
 /** Days a deleted or overwritten backup file stays recoverable as a noncurrent version. */
@@ -32,16 +33,7 @@ export class ClickHouseBackupBucket extends Construct {
       throw new Error(`retentionDays: ${props.retentionDays} must be a whole number of days, at least 1`);
     }
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'clickhouse-backups/',
-      versioned: true,
+      ...privateBucketProps({ encryptionKey: props.encryptionKey, accessLogs: props.accessLogs, accessLogPrefix: 'clickhouse-backups/' }),
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
       lifecycleRules: [
