@@ -19,6 +19,7 @@ import { bedrockModelArns } from './bedrock-access';
 import { mcpCredentialSecretNames } from './config/mcp-schema';
 import type { BedrockModelConfig, EnvironmentConfig } from './config/schema';
 import { SUBNETS } from './network-stack';
+import { runsBatchJobs } from './shared/batches';
 import { BACKUP_TAG } from './shared/cost-tags';
 import { DATA_OUTPUTS } from './shared/data-outputs';
 import { builtinKeySecretName, OPEN_WEBUI_CONSUMER, ssoClientSecretName } from './shared/web';
@@ -276,10 +277,10 @@ export class DataStack extends Stack {
   }
 }
 
-/** The deployments of the model groups that may run as batch jobs (all Bedrock: lib/config/batches-schema.ts). */
+/** The deployments that run the batch groups' jobs (lib/shared/batches.ts runsBatchJobs). */
 export function batchDeployments(config: EnvironmentConfig): BedrockModelConfig[] {
   if (!config.batches.enabled) return [];
-  return config.models.filter((m): m is BedrockModelConfig => m.provider === 'bedrock' && config.batches.models.includes(m.name));
+  return config.models.filter((m): m is BedrockModelConfig => config.batches.models.includes(m.name) && runsBatchJobs(m, config.region));
 }
 
 /** What one namespace's secrets sync may read: secrets of this stack, and secrets known by name (statement id -> names). */

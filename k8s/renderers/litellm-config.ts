@@ -17,7 +17,7 @@ import { bedrockInvocationId, bedrockProfileEnvName, usesApplicationProfile } fr
 import { guardedModelName, guardrailEnvNames } from '../../lib/shared/guardrails';
 import { LOAD_MOCK_MODEL } from '../../lib/shared/load-test';
 import { LITELLM_PROMETHEUS_CALLBACK, prometheusSettings } from './litellm-prometheus';
-import { BATCH_ENV, batchModelName } from '../../lib/shared/batches';
+import { BATCH_ENV, batchModelName, runsBatchJobs } from '../../lib/shared/batches';
 
 /**
  * Guardrails LiteLLM applies through Bedrock's ApplyGuardrail API, and the models each guards: a guarded copy of
@@ -272,7 +272,8 @@ function guardedModelList(
 }
 
 /**
- * Batch copies of model groups: the same Bedrock deployments under `<group>-batch`, marked `mode: batch`, carrying the
+ * Batch copies of model groups: the group's deployments that run batch jobs (runsBatchJobs: Bedrock, this region and
+ * account) under `<group>-batch`, marked `mode: batch`, carrying the
  * bucket LiteLLM uploads batch input to (and Bedrock writes output to) and the role Bedrock assumes for the job
  * (test/contracts/litellm-batches.test.ts). S3 calls are signed with the pod's IRSA credentials like Bedrock's: no
  * S3 keys. Called by model or system profile id, never through an application inference profile: batch jobs with
@@ -281,7 +282,7 @@ function guardedModelList(
 function batchModelList(models: readonly ModelConfig[], batches: NonNullable<LiteLlmConfigInput['batches']>): Record<string, unknown>[] {
   const seen = new Map<string, number>();
   return models
-    .filter((m): m is Extract<ModelConfig, { provider: 'bedrock' }> => m.provider === 'bedrock' && batches.models.includes(m.name))
+    .filter((m): m is Extract<ModelConfig, { provider: 'bedrock' }> => batches.models.includes(m.name) && runsBatchJobs(m, batches.region))
     .map((model) => {
       const name = batchModelName(model.name);
       const index = seen.get(name) ?? 0;

@@ -4,7 +4,7 @@
  * Bedrock, is in test/contracts/litellm-batches.test.ts.
  */
 import { z } from 'zod';
-import { BATCH_RETENTION_DAYS, batchModelName } from '../shared/batches';
+import { BATCH_RETENTION_DAYS, batchModelName, runsBatchJobs } from '../shared/batches';
 import type { ModelGroupConfig } from './models-schema';
 
 export const batchesSchema = z.strictObject({
@@ -39,13 +39,10 @@ export type BatchesConfig = z.output<typeof batchesSchema>;
 type Issue = (path: (string | number)[], message: string) => void;
 
 /**
- * Batch groups must exist and be served only by Bedrock deployments LiteLLM can run a batch job for. LiteLLM also
- * runs Azure and (since 1.108.7) Gemini batches, but what Azure needs of its deployments for batches was not read here
- * and neither path is wired or tested, so both are refused rather than half-built.
- * Bedrock deployments must be in the environment's region (the job reads and writes the environment's bucket, and
- * Bedrock batch jobs read S3 in their own region) and account (the bucket and the service role are this account's;
- * LiteLLM signs S3 calls with the deployment's credentials, which for a cross-account deployment are another account's
- * role).
+ * Batch groups must exist and have at least one deployment that runs batch jobs (runsBatchJobs: Bedrock, this region,
+ * this account); the batch copy is made of those. LiteLLM also runs Azure and (since 1.108.7) Gemini batches, but what
+ * Azure needs of its deployments for batches was not read here and neither path is wired or tested, so they are left
+ * out of the copy rather than half-built; so are Bedrock deployments in other regions or accounts.
  */
 export function checkBatches(batches: BatchesConfig, groups: readonly ModelGroupConfig[], region: string, issue: Issue): void {
   if (batches.enabled && batches.models.length === 0) {
@@ -69,18 +66,12 @@ export function checkBatches(batches: BatchesConfig, groups: readonly ModelGroup
     if (names.includes(batchModelName(name))) {
       issue(at, `"${name}" would get the batch copy "${batchModelName(name)}", which is already a model group (rename that group)`);
     }
-    group.deployments.forEach((d, j) => {
-      if (d.provider !== 'bedrock') {
-        issue(
-          at,
-          `"${name}" deployment ${j} is ${d.provider}: batch jobs run only on Bedrock here (allowed: groups whose deployments are all bedrock)`,
-        );
-      } else if (d.region !== region) {
-        issue(at, `"${name}" deployment ${j} is in ${d.region}: batch jobs run only in the environment's region ${region}`);
-      } else if (d.crossAccountRoleArn) {
-        issue(at, `"${name}" deployment ${j} uses crossAccountRoleArn: batch jobs run only in the environment's own account`);
-      }
-    });
+    if (!group.deployments.some((d) => runsBatchJobs(d, region))) {
+      issue(
+        at,
+        `"${name}" has no deployment that can run batch jobs (allowed: a group with at least one bedrock deployment in the environment's region ${region} and account)`,
+      );
+    }
   });
 }
 

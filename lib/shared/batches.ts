@@ -14,6 +14,19 @@ export function batchModelName(group: string): string {
   return `${group}${BATCH_MODEL_SUFFIX}`;
 }
 
+/**
+ * Whether a deployment of a batch group runs its batch jobs: Bedrock, in the environment's region (the job reads and
+ * writes the environment's bucket, and Bedrock batch jobs read S3 in their own region) and account (the bucket and the
+ * service role are this account's; LiteLLM signs S3 calls with the deployment's credentials). A group's batch copy is
+ * made of these deployments only; its other deployments keep serving chat.
+ */
+export function runsBatchJobs(
+  deployment: { readonly provider: string; readonly region?: string; readonly crossAccountRoleArn?: string },
+  region: string,
+): boolean {
+  return deployment.provider === 'bedrock' && deployment.region === region && deployment.crossAccountRoleArn === undefined;
+}
+
 /** Variables carrying the batch bucket's name and the Bedrock batch service role's ARN into the LiteLLM pod. */
 export const BATCH_ENV = {
   bucket: 'LITELLM_BATCH_BUCKET',

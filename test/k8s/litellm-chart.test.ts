@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { LITELLM_UID, LITELLM_WRITABLE_ENV, LITELLM_WRITABLE_PATHS, litellmMigrationJobName } from '../../k8s/litellm-chart';
 import { placeholderAwsValues } from '../../k8s/platform-charts';
+import { runsBatchJobs } from '../../lib/shared/batches';
 import { withWebDomain } from '../support/web-config';
 import { ENVIRONMENT_NAMES, charts, config, envOf, find, type Manifest } from './support/charts';
 
@@ -25,7 +26,10 @@ describe.each(ENVIRONMENT_NAMES)('LitellmChart (%s)', (env) => {
     });
     // Then the load kit's mock where the environment serves it; last, the batch copies of the batch groups' deployments.
     const mock = cfg.loadTest.mockModel ? ['load-mock'] : [];
-    const batch = cfg.batches.enabled ? cfg.models.filter((m) => cfg.batches.models.includes(m.name)).map((m) => `${m.name}-batch`) : [];
+    // Only the deployments that run batch jobs (in the environment's region and account) get a batch copy.
+    const batch = cfg.models
+      .filter((m) => cfg.batches.enabled && cfg.batches.models.includes(m.name) && runsBatchJobs(m, cfg.region))
+      .map((m) => `${m.name}-batch`);
     expect(parsed.model_list.map((m: Manifest) => m.model_name)).toEqual([...cfg.models.map((m) => m.name), ...guarded, ...mock, ...batch]);
     expect(parsed.general_settings).not.toHaveProperty('litellm_key_header_name');
     expect(container.args).toEqual(['--config', '/etc/litellm/config.yaml', '--port', '4000']);

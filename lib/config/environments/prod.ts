@@ -106,7 +106,8 @@ export const prod: EnvironmentInput = {
       },
       {
         name: 'data-analytics',
-        models: ['claude-opus-4', 'claude-sonnet-4'],
+        // Its nightly ETL runs as batch jobs: no connection held open for hours of records.
+        models: ['claude-opus-4', 'claude-sonnet-4', 'claude-sonnet-4-batch'],
         maxBudgetUsd: 3000,
         budgetDuration: '1mo',
         rpmLimit: 300,
@@ -132,6 +133,9 @@ export const prod: EnvironmentInput = {
     keyRotationDays: 30,
   },
   openWebUi: { enabled: true, team: 'employees', minReplicas: 2, maxReplicas: 6, embeddingModel: 'titan-embed-text-v2' },
+  // Batch jobs on claude-sonnet-4's us-east-1 deployment (its us-west-2 one keeps serving chat only); files are
+  // prompts and answers, kept a week.
+  batches: { enabled: true, models: ['claude-sonnet-4'], retentionDays: 7 },
   observability: {
     mute: false,
     // Subscribe the on-call list here; each address confirms the subscription AWS mails it.

@@ -1,6 +1,7 @@
 import { configProblems, problemsOf } from '../../support/config-problems';
 import { loadEnvironment, parseEnvironment } from '../../../lib/config/load-config';
 import type { EnvironmentInput } from '../../../lib/config/schema';
+import { batchDeployments } from '../../../lib/data-stack';
 
 const env = (batches: unknown, extra: object = {}): EnvironmentInput =>
   ({ name: 'test', ephemeral: true, region: 'us-east-1', batches, ...extra }) as EnvironmentInput;
@@ -18,11 +19,13 @@ describe('batches config', () => {
     expect(parseEnvironment(env(undefined)).batches).toEqual({ enabled: false, models: [], retentionDays: 7 });
   });
 
-  test('dev runs claude-sonnet-4 as batch jobs and grants the batch copy to platform-eng only; prod runs none', () => {
+  test('dev and prod run claude-sonnet-4 as batch jobs; dev grants the copy to platform-eng, prod to data-analytics only', () => {
     const dev = loadEnvironment('dev');
     expect(dev.batches).toEqual({ enabled: true, models: ['claude-sonnet-4'], retentionDays: 3 });
     expect(dev.tenants.teams.filter((t) => t.models.includes('claude-sonnet-4-batch')).map((t) => t.name)).toEqual(['platform-eng']);
-    expect(loadEnvironment('prod').batches.enabled).toBe(false);
+    const prod = loadEnvironment('prod');
+    expect(prod.batches).toEqual({ enabled: true, models: ['claude-sonnet-4'], retentionDays: 7 });
+    expect(prod.tenants.teams.filter((t) => t.models.includes('claude-sonnet-4-batch')).map((t) => t.name)).toEqual(['data-analytics']);
   });
 
   test('a team may be granted a batch copy only while batches run for its group', () => {
@@ -44,7 +47,7 @@ describe('batches config', () => {
     ]);
   });
 
-  test('denies a group with a deployment LiteLLM cannot run a Bedrock batch job for here', () => {
+  test('denies a group with no deployment LiteLLM can run a Bedrock batch job for here', () => {
     const models = [
       group('azure-gpt', {
         provider: 'azure',
@@ -56,11 +59,26 @@ describe('batches config', () => {
       group('haiku-eu', bedrock('eu-west-1')),
       group('haiku-other-account', bedrock('us-east-1', { crossAccountRoleArn: 'arn:aws:iam::222222222222:role/bedrock' })),
     ];
+    const reason =
+      "has no deployment that can run batch jobs (allowed: a group with at least one bedrock deployment in the environment's region us-east-1 and account)";
     expect(problemsOf(env(on(['azure-gpt', 'haiku-eu', 'haiku-other-account']), { models }))).toEqual([
-      'batches.models[0]: "azure-gpt" deployment 0 is azure: batch jobs run only on Bedrock here (allowed: groups whose deployments are all bedrock)',
-      'batches.models[1]: "haiku-eu" deployment 0 is in eu-west-1: batch jobs run only in the environment\'s region us-east-1',
-      'batches.models[2]: "haiku-other-account" deployment 0 uses crossAccountRoleArn: batch jobs run only in the environment\'s own account',
+      `batches.models[0]: "azure-gpt" ${reason}`,
+      `batches.models[1]: "haiku-eu" ${reason}`,
+      `batches.models[2]: "haiku-other-account" ${reason}`,
     ]);
+  });
+
+  test('allows a group served from several regions: its batch copy is made of the in-region, own-account deployments', () => {
+    const models = [
+      group(
+        'haiku',
+        bedrock('us-east-1'),
+        bedrock('us-west-2'),
+        bedrock('us-east-1', { crossAccountRoleArn: 'arn:aws:iam::222222222222:role/bedrock' }),
+      ),
+    ];
+    const config = parseEnvironment(env(on(['haiku']), { models }));
+    expect(batchDeployments(config).map((d) => [d.region, d.crossAccountRoleArn])).toEqual([['us-east-1', undefined]]);
   });
 
   test('denies a batch group whose batch copy name is already a model group', () => {
