@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CLICKHOUSE_BACKUP_METRIC } from '../lib/shared/clickhouse-backup';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
+import { metricPublisher, publishScript } from './constructs/metric-publisher';
 import { restrictedCronJob } from './constructs/restricted-cron-job';
 import { plainEnv, resources, restrictedContainerSecurityContext, scratchDirs, secretEnv } from './constructs/pod-security';
 import { appLabels } from './endpoints';
@@ -48,9 +49,7 @@ done`;
 
 // Runs only after the backup container exited 0 (an init container that fails fails the pod): one data point per
 // backup created, which the "backup missing" alarm counts. Nothing is put for a failed or skipped run.
-export const PUBLISH_SCRIPT = `set -eu
-exec aws cloudwatch put-metric-data --namespace "$METRIC_NAMESPACE" --metric-name "$METRIC_NAME" \\
-  --dimensions "$METRIC_DIMENSION=$ENVIRONMENT" --unit "$METRIC_UNIT" --value 1`;
+export const PUBLISH_SCRIPT = publishScript({ constant: 1 });
 
 export interface ClickHouseBackupProps {
   readonly namespace: string;
@@ -135,25 +134,14 @@ function cronJob(scope: Construct, props: ClickHouseBackupProps): void {
       },
     ],
     containers: [
-      {
-        name: 'publish',
-        image: imageRef(IMAGES.awsCli),
-        imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
-        env: plainEnv({
-          HOME: '/tmp',
-          AWS_REGION: props.region,
-          AWS_PAGER: '',
-          METRIC_NAMESPACE: CLICKHOUSE_BACKUP_METRIC.namespace,
-          METRIC_NAME: CLICKHOUSE_BACKUP_METRIC.metricName,
-          METRIC_DIMENSION: CLICKHOUSE_BACKUP_METRIC.dimension,
-          METRIC_UNIT: CLICKHOUSE_BACKUP_METRIC.unit,
-          ENVIRONMENT: props.environment,
-        }),
-        securityContext: restrictedContainerSecurityContext(),
+      metricPublisher({
+        metric: CLICKHOUSE_BACKUP_METRIC,
+        value: { constant: 1 },
+        region: props.region,
+        environment: props.environment,
         resources: resources({ cpuRequest: '50m', memoryRequest: '256Mi', cpuLimit: '500m' }),
-        volumeMounts: [...tmp.mounts],
-      },
+        volumeMounts: tmp.mounts,
+      }),
     ],
   });
 }

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { CLICKHOUSE_LOCAL_DISK, CLICKHOUSE_VOLUME_METRIC } from '../lib/shared/clickhouse-volume';
 import { AllowPolicy, httpsAnywhere, podsIn, tcp } from './constructs/network-policy';
+import { metricPublisher, publishScript } from './constructs/metric-publisher';
 import { restrictedCronJob } from './constructs/restricted-cron-job';
 import { roleServiceAccount } from './constructs/service-account';
 import { plainEnv, resources, restrictedContainerSecurityContext, scratchDirs, secretEnv } from './constructs/pod-security';
@@ -45,9 +46,8 @@ for host in $CLICKHOUSE_HOSTS; do
 done
 echo "$max" > "$RESULT_FILE"`;
 
-export const PUBLISH_SCRIPT = `set -eu
-exec aws cloudwatch put-metric-data --namespace "$METRIC_NAMESPACE" --metric-name "$METRIC_NAME" \\
-  --dimensions "$METRIC_DIMENSION=$ENVIRONMENT" --unit "$METRIC_UNIT" --value "$(cat "$RESULT_FILE")"`;
+/** Puts the number the read container wrote to RESULT_FILE. */
+export const PUBLISH_SCRIPT = publishScript({ file: VOLUME_METRICS.resultFile });
 
 export interface ClickHouseVolumeMetricsProps {
   readonly namespace: string;
@@ -142,26 +142,14 @@ function readDisks(props: ClickHouseVolumeMetricsProps, tmpMounts: readonly k8s.
 
 /** Publishes the result file to CloudWatch with the AWS CLI image. */
 function publish(props: ClickHouseVolumeMetricsProps, tmpMounts: readonly k8s.VolumeMount[]): k8s.Container {
-  return {
-    name: 'publish',
-    image: imageRef(IMAGES.awsCli),
-    imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/sh', '-c', PUBLISH_SCRIPT],
-    env: plainEnv({
-      HOME: '/tmp',
-      AWS_REGION: props.region,
-      AWS_PAGER: '',
-      METRIC_NAMESPACE: CLICKHOUSE_VOLUME_METRIC.namespace,
-      METRIC_NAME: CLICKHOUSE_VOLUME_METRIC.metricName,
-      METRIC_DIMENSION: CLICKHOUSE_VOLUME_METRIC.dimension,
-      METRIC_UNIT: CLICKHOUSE_VOLUME_METRIC.unit,
-      ENVIRONMENT: props.environment,
-      RESULT_FILE: VOLUME_METRICS.resultFile,
-    }),
-    securityContext: restrictedContainerSecurityContext(),
+  return metricPublisher({
+    metric: CLICKHOUSE_VOLUME_METRIC,
+    value: { file: VOLUME_METRICS.resultFile },
+    region: props.region,
+    environment: props.environment,
     resources: SMALL,
     volumeMounts: [...tmpMounts, { ...RESULT_MOUNT, readOnly: true }],
-  };
+  });
 }
 
 /** The job's own flows: to the servers' native port and HTTPS out; and, on the servers, that port from the job only. */
