@@ -14,18 +14,21 @@ export const END_USER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=|-]{0,127}$/;
  * Who a verified token's request is spent as. A browser app's client id accepts only a person's user token, and
  * the person (END_USER_CLAIM, `sub` by default) is the end user. Every other client id is a machine client: its
  * end user is the client id itself, whatever its claims say, so no machine token can name a person; a Cognito
- * issuer's token for a machine client must also look like one (client credentials: `sub` is the client id, no
- * `username`), so a user token minted for a machine client's id is refused rather than spent as the machine.
+ * issuer's token for a machine client must also look like one (client credentials: no `username`), so a user token
+ * minted for a machine client's id is refused rather than spent as the machine.
  *
  * Cognito (docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html):
  * a user's access token carries `sub` (the user's id, never re-assigned) and `username`; a client-credentials
- * token carries `sub` equal to `client_id` and no `username` (test/contracts/cognito-token.test.ts).
+ * token carries no `username` (test/contracts/cognito-token.test.ts; also seen in markomirosavljev/fastapi-cognito
+ * issue #30, 2025-02-14, read 2026-12-06).
  */
 export function endUserOf(settings: EndUserSettings, clientId: string, claims: JwtPayload, cognitoIssuer: boolean): string {
   const browser = settings.browserClientIds.includes(clientId);
   const username = claims.username ?? claims['cognito:username'];
   if (!browser) {
-    if (cognitoIssuer && (username !== undefined || claims.sub !== clientId)) throw new Denial('user_token_for_machine_client', clientId);
+    // A Cognito user token always carries `username`; `sub` is not compared with the client id, which no page read
+    // confirms for client-credentials tokens, and a mismatch would otherwise refuse every machine call.
+    if (cognitoIssuer && username !== undefined) throw new Denial('user_token_for_machine_client', clientId);
     return clientId;
   }
   const person = claims[settings.endUserClaim];

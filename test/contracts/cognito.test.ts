@@ -17,6 +17,7 @@
  * - AWSCloudFormation aws-resource-cognito-userpoolclient.html (Ref is the client id; ClientName updates without
  *   replacement, so a rename keeps the id) and the CDK's UserPoolClientReference (userPoolClientId is that Ref).
  */
+import { endUserOf } from '../../lambda/authorizer/end-user';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -217,11 +218,15 @@ describe('Amazon Cognito contract: browser apps’ public clients', () => {
     expect(String(claims.scope).split(' ')).toEqual(['openid', 'genai-gateway/invoke']);
   });
 
-  test('a client-credentials token has no username and sub is the client id (not on the pages read: verify on a deploy)', () => {
-    // Relied on to refuse a user token on a machine client's id; were it wrong, machine calls would be refused (403),
-    // never spent as a person.
+  test('a client-credentials token has no username; its sub is not relied on', () => {
+    // Source: markomirosavljev/fastapi-cognito issue #30 (2025-02-14, read 2026-12-06): a token of the client
+    // credentials grant carries no `username`; the AWS pages read show only a user's token. The authorizer refuses a
+    // Cognito token with `username` on a machine client's id; that `sub` equals the client id is not confirmed, so
+    // nothing depends on it (a machine call is spent as its client id whatever `sub` says).
     const claims = accessClaims();
     expect(claims).not.toHaveProperty('username');
-    expect(claims.sub).toBe(claims.client_id);
+    expect(endUserOf({ browserClientIds: [], endUserClaim: 'sub' }, String(claims.client_id), { ...claims, sub: 'x' }, true)).toBe(
+      claims.client_id,
+    );
   });
 });
