@@ -154,6 +154,20 @@ export function harness(
 }
 
 /**
+ * The real handler as a Lambda would run it behind a gateway stand-in: a live JWKS URL, real time, and one virtual
+ * key per client id in the stand-in Secrets Manager (named as the edge names them).
+ */
+export function liveAuthorizer(jwksUri: string, keys: Readonly<Record<string, string>>, out: Captured = new Captured()): AuthorizerParts {
+  const secrets = new FakeSecrets(new Map(Object.entries(keys).map(([clientId, key]) => [`${SECRET_PREFIX}${clientId}`, key])));
+  return buildAuthorizer(testConfig({ JWKS_URI: jwksUri }), {
+    logger: createLogger({ write: out.write, clock: Date.now }),
+    metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
+    clock: Date.now,
+    secretSource: secrets.source,
+  });
+}
+
+/**
  * Runs the handler and reports what API Gateway would do: `allow`, `401:<reason>`, `403:<reason>` or
  * `5xx:<reason>`, reading the reason from the structured log line the decision wrote.
  */

@@ -1,7 +1,5 @@
 import OpenAI, { toFile } from 'openai';
-import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
-import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
-import { Captured, FakeSecrets, SECRET_PREFIX, testConfig } from '../../support/authorizer-harness';
+import { Captured, liveAuthorizer } from '../../support/authorizer-harness';
 import { GatewayStandIn } from '../../support/authorizer-gateway';
 import { accessClaims, CLIENT_ID, jwksOf, mint, rsaKey } from '../../support/authorizer-tokens';
 import { FakeLiteLlmBatches, notYours, serveFakeLiteLlmBatches } from '../../support/fake-litellm-batches';
@@ -43,19 +41,8 @@ describe('a batch job through the edge on loopback: OpenAI SDK → gateway stand
 
   beforeAll(async () => {
     [jwks, upstream] = await Promise.all([JwksServer.start(jwksOf(key)), serveFakeLiteLlmBatches(litellm)]);
-    const secrets = new FakeSecrets(
-      new Map([
-        [`${SECRET_PREFIX}${CLIENT_ID}`, TEAM_A_KEY],
-        [`${SECRET_PREFIX}${TEAM_B_CLIENT}`, TEAM_B_KEY],
-      ]),
-    );
     const out = new Captured();
-    const { handler } = buildAuthorizer(testConfig({ JWKS_URI: jwks.url }), {
-      logger: createLogger({ write: out.write, clock: Date.now }),
-      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
-      clock: Date.now,
-      secretSource: secrets.source,
-    });
+    const { handler } = liveAuthorizer(jwks.url, { [CLIENT_ID]: TEAM_A_KEY, [TEAM_B_CLIENT]: TEAM_B_KEY }, out);
     gateway = await GatewayStandIn.start(handler, upstream.url);
   });
 

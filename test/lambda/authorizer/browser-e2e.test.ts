@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
-import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
 import { CORS_ALLOWED_HEADERS } from '../../../lib/shared/cors';
 import { LITELLM_KEY_HEADER } from '../../../lib/shared/litellm';
-import { Captured, FakeSecrets, SECRET_PREFIX, testConfig, VIRTUAL_KEY } from '../../support/authorizer-harness';
+import { Captured, liveAuthorizer, VIRTUAL_KEY } from '../../support/authorizer-harness';
 import { GatewayStandIn } from '../../support/authorizer-gateway';
 import { accessClaims, CLIENT_ID, jwksOf, mint, PERSON, rsaKey, SPA_A, userAccessClaims } from '../../support/authorizer-tokens';
 import { JwksServer } from '../../support/jwks-server';
@@ -30,18 +28,7 @@ describe('browser apps on loopback: real authorizer behind the edge stand-in, CO
 
   beforeAll(async () => {
     [jwks, upstream] = await Promise.all([JwksServer.start(jwksOf(key)), echoUpstream()]);
-    const secrets = new FakeSecrets(
-      new Map([
-        [`${SECRET_PREFIX}${CLIENT_ID}`, VIRTUAL_KEY],
-        [`${SECRET_PREFIX}${SPA_A}`, SPA_KEY],
-      ]),
-    );
-    const { handler } = buildAuthorizer(testConfig({ JWKS_URI: jwks.url }), {
-      logger: createLogger({ write: out.write, clock: Date.now }),
-      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
-      clock: Date.now,
-      secretSource: secrets.source,
-    });
+    const { handler } = liveAuthorizer(jwks.url, { [CLIENT_ID]: VIRTUAL_KEY, [SPA_A]: SPA_KEY }, out);
     gateway = await GatewayStandIn.start(handler, upstream.url, 300_000, { browserOrigins: [ORIGIN] });
   });
 

@@ -1,11 +1,9 @@
 import { Testing } from 'cdk8s';
 import OpenAI from 'openai';
 import { NAMES } from '../../../k8s/endpoints';
-import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
-import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
 import { charts, config, find } from '../../k8s/support/charts';
 import { synthEnvironment } from '../../support/app';
-import { Captured, FakeSecrets, SECRET_PREFIX, testConfig, VIRTUAL_KEY } from '../../support/authorizer-harness';
+import { Captured, liveAuthorizer, VIRTUAL_KEY } from '../../support/authorizer-harness';
 import { GatewayStandIn } from '../../support/authorizer-gateway';
 import { CLIENT_ID, accessClaims, jwksOf, mint, rsaKey } from '../../support/authorizer-tokens';
 import { FakeLiteLlm, fromRenderedConfig } from '../../support/fake-litellm';
@@ -71,18 +69,7 @@ describe('budgets and limits reach the client through the edge as LiteLLM answer
         }),
       ]);
       const out = new Captured();
-      const secrets = new FakeSecrets(
-        new Map([
-          [`${SECRET_PREFIX}${CLIENT_ID}`, VIRTUAL_KEY],
-          [`${SECRET_PREFIX}${LIMITED_CLIENT}`, LIMITED_KEY],
-        ]),
-      );
-      const { handler } = buildAuthorizer(testConfig({ JWKS_URI: jwks.url }), {
-        logger: createLogger({ write: out.write, clock: Date.now }),
-        metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
-        clock: Date.now,
-        secretSource: secrets.source,
-      });
+      const { handler } = liveAuthorizer(jwks.url, { [CLIENT_ID]: VIRTUAL_KEY, [LIMITED_CLIENT]: LIMITED_KEY }, out);
       gateway = await GatewayStandIn.start(handler, upstream.url);
     });
 

@@ -5,11 +5,9 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { parse } from 'yaml';
 import { NAMES } from '../../../k8s/endpoints';
-import { createEmfMetrics, createLogger } from '../../../lambda/authorizer/telemetry';
-import { buildAuthorizer } from '../../../lambda/authorizer/wiring';
 import { LITELLM_KEY_HEADER } from '../../../lib/shared/litellm';
 import { charts, config, find } from '../../k8s/support/charts';
-import { Captured, FakeSecrets, SECRET_PREFIX, testConfig } from '../../support/authorizer-harness';
+import { Captured, liveAuthorizer } from '../../support/authorizer-harness';
 import { GatewayStandIn } from '../../support/authorizer-gateway';
 import { accessClaims, CLIENT_ID, jwksOf, mint, rsaKey } from '../../support/authorizer-tokens';
 import { FakeLiteLlm, type FakeLiteLlmTeam } from '../../support/fake-litellm';
@@ -68,19 +66,8 @@ describe('MCP through the edge on loopback: official MCP client → gateway stan
       keys: { [GRANTED_KEY]: { models: [], team: granted }, [DENIED_KEY]: { models: [], team: notGranted } },
       mcpServers: { [serverName]: upstreamMcp.url },
     });
-    const secrets = new FakeSecrets(
-      new Map([
-        [`${SECRET_PREFIX}${CLIENT_ID}`, GRANTED_KEY],
-        [`${SECRET_PREFIX}${DENIED_CLIENT}`, DENIED_KEY],
-      ]),
-    );
     const out = new Captured();
-    const { handler } = buildAuthorizer(testConfig({ JWKS_URI: jwks.url }), {
-      logger: createLogger({ write: out.write, clock: Date.now }),
-      metrics: createEmfMetrics({ write: out.write, clock: Date.now }),
-      clock: Date.now,
-      secretSource: secrets.source,
-    });
+    const { handler } = liveAuthorizer(jwks.url, { [CLIENT_ID]: GRANTED_KEY, [DENIED_CLIENT]: DENIED_KEY }, out);
     gateway = await GatewayStandIn.start(handler, litellm.url);
   });
 
