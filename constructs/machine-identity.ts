@@ -1,6 +1,7 @@
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { REFRESH_ONLY_AUTH_FLOWS } from './cognito-auth-flows';
 import { stackSuffix } from './names';
 
 export interface MachineIdentityProps {
@@ -60,7 +61,7 @@ export class MachineIdentity extends Construct {
         this.userPool.addClient(`Client-${name}`, {
           userPoolClientName: name,
           generateSecret: true,
-          authFlows: {},
+          authFlows: REFRESH_ONLY_AUTH_FLOWS,
           oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.resourceServer(resourceServer, invoke)] },
           accessTokenValidity: Duration.hours(1),
           enableTokenRevocation: true,

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { REFRESH_ONLY_AUTH_FLOWS } from './cognito-auth-flows';
 import type { SsoAwsValues } from '../k8s/platform-props';
 import { GATE_ENV } from '../lambda/admin-gate/environment';
 import type { WebSso } from '../lib/config/web-schema';
@@ -216,6 +217,7 @@ export class WorkforceIdentity extends Construct {
       const appClient = userPool.addClient(`${pascal}Client`, {
         userPoolClientName: COGNITO_CLIENT_NAMES[client],
         generateSecret: true,
+        authFlows: REFRESH_ONLY_AUTH_FLOWS,
         oAuth: {
           flows: { authorizationCodeGrant: true },
           scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
@@ -336,10 +338,7 @@ export class WorkforceIdentity extends Construct {
       clients[app.name] = userPool.addClient(`BrowserClient-${app.name}`, {
         userPoolClientName: `browser-${app.name}`,
         generateSecret: false,
-        // Refresh only: no password, SRP or custom sign-in through the API, people sign in on the managed pages with
-        // MFA. Every flag is spelled out: an empty authFlows leaves ExplicitAuthFlows unset, and Cognito then allows
-        // SRP and custom auth by default.
-        authFlows: { user: false, userPassword: false, adminUserPassword: false, userSrp: false, custom: false },
+        authFlows: REFRESH_ONLY_AUTH_FLOWS,
         oAuth: {
           flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
           scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.resourceServer(server, invoke)],

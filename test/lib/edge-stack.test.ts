@@ -17,6 +17,12 @@ describe('EdgeStack', () => {
       expect(snapshotOf(edge)).toMatchSnapshot();
     });
 
+    test('denies every app client password, SRP and custom sign-in through the API: token refresh is its only explicit flow', () => {
+      const clients = Object.values(edge.findResources('AWS::Cognito::UserPoolClient'));
+      expect(clients.length).toBeGreaterThan(0);
+      for (const client of clients) expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    });
+
     test('names the API and the web ACL metric per environment, so two environments in one account never share a metric', () => {
       edge.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: `genai-${name}-gateway` });
       edge.hasResourceProperties('AWS::WAFv2::WebACL', { VisibilityConfig: Match.objectLike({ MetricName: `genai-${name}-gateway` }) });
