@@ -105,7 +105,7 @@ export const PERSON = '5e2f9a10-8c41-4f7b-b2d6-0a9c3e1f7d42';
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** A Cognito client-credentials access token payload, valid now; as Cognito writes one, `sub` is the client id. */
+/** A Cognito client-credentials access token payload, valid now (`sub` is written as the client id; nothing relies on it). */
 export function accessClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = nowSeconds();
   return {
