@@ -7,7 +7,7 @@ import { LANGFUSE_S3_PREFIXES, LANGFUSE_WEB_HEALTH_PATH } from '../lib/shared/la
 import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloads';
 import { plainEnv } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
-import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { credentialSources, postgresSources, postgresUrlTemplate, SyncedSecret } from './constructs/synced-secret';
 import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, NAMES, serviceHost } from './endpoints';
 import { IDENTITIES } from './identities';
@@ -74,8 +74,7 @@ function langfuseSecret(scope: Construct, aws: PlatformAwsValues, sso: Sso): Syn
       salt: { key: aws.secretArns.langfuseSalt, property: 'value' },
       encryptionKey: { key: aws.secretArns.langfuseEncryptionKey, property: 'value' },
       clickhousePassword: { key: aws.secretArns.clickhousePassword, property: 'value' },
-      cacheUsername: { key: aws.cache.langfuseCredentialsArn, property: 'username' },
-      cachePassword: { key: aws.cache.langfuseCredentialsArn, property: 'password' },
+      ...credentialSources('cache', aws.cache.langfuseCredentialsArn),
       initPublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
       initSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
       adminPassword: { key: aws.secretArns.langfuseAdminPassword, property: 'value' },

@@ -13,7 +13,7 @@ import {
   scratchDirs,
 } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
-import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { credentialSources, postgresSources, postgresUrlTemplate, SyncedSecret } from './constructs/synced-secret';
 import { bindServiceToLoadBalancers } from './constructs/target-group-binding';
 import { LABELS, LANGFUSE_INTERNAL_URL, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
@@ -179,8 +179,7 @@ function litellmSecret(scope: Construct, aws: PlatformAwsValues, { models, mcpSe
     sources: {
       masterKey: { key: aws.secretArns.litellmMasterKey, property: 'value' },
       saltKey: { key: aws.secretArns.litellmSaltKey, property: 'value' },
-      cacheUsername: { key: aws.cache.litellmCredentialsArn, property: 'username' },
-      cachePassword: { key: aws.cache.litellmCredentialsArn, property: 'password' },
+      ...credentialSources('cache', aws.cache.litellmCredentialsArn),
       langfusePublicKey: { key: aws.secretArns.langfuseInitPublicKey, property: 'value' },
       langfuseSecretKey: { key: aws.secretArns.langfuseInitSecretKey, property: 'value' },
       ...postgresSources('db', aws.database.litellmSecretArn),

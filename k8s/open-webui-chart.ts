@@ -7,7 +7,7 @@ import { HttpWorkloads, type HttpWorkloadProps } from './constructs/http-workloa
 import { AllowPolicy, dataStores, httpsAnywhere, loadBalancerPeers, podsIn, tcp } from './constructs/network-policy';
 import { plainEnv, resources, restrictedContainerSecurityContext } from './constructs/pod-security';
 import { roleServiceAccount } from './constructs/service-account';
-import { SyncedSecret, postgresSources, postgresUrlTemplate } from './constructs/synced-secret';
+import { credentialSources, postgresSources, postgresUrlTemplate, SyncedSecret } from './constructs/synced-secret';
 import { bindServiceToTargetGroup } from './constructs/target-group-binding';
 import { LABELS, NAMES } from './endpoints';
 import { IDENTITIES } from './identities';
@@ -141,8 +141,7 @@ function openWebUiSecret(scope: Construct, aws: PlatformAwsValues, r: Resolved, 
     namespace: IDENTITIES.openWebUi.namespace,
     sources: {
       ...postgresSources('db', r.owui.databaseSecretArn),
-      cacheUsername: { key: r.owui.cacheCredentialsArn, property: 'username' },
-      cachePassword: { key: r.owui.cacheCredentialsArn, property: 'password' },
+      ...credentialSources('cache', r.owui.cacheCredentialsArn),
       // Written by the tenants reconciler for the built-in consumer; found by name.
       virtualKey: { key: r.owui.virtualKeySecretName, property: 'virtualKey' },
       secretKey: { key: r.owui.secretKeyArn, property: 'value' },

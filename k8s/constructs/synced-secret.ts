@@ -75,9 +75,13 @@ export function postgresUrlTemplate(prefix: string, host: string, port: string):
 
 /** The three sources `postgresUrlTemplate` reads, from one secret. */
 export function postgresSources(prefix: string, secretArn: string): Record<string, SecretsManagerRef> {
+  return { ...credentialSources(prefix, secretArn), [`${prefix}Dbname`]: { key: secretArn, property: 'dbname' } };
+}
+
+/** `<prefix>Username` and `<prefix>Password` from a secret holding both (an ElastiCache user's, say). */
+export function credentialSources(prefix: string, secretArn: string): Record<string, SecretsManagerRef> {
   return {
     [`${prefix}Username`]: { key: secretArn, property: 'username' },
     [`${prefix}Password`]: { key: secretArn, property: 'password' },
-    [`${prefix}Dbname`]: { key: secretArn, property: 'dbname' },
   };
 }

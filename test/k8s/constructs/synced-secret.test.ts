@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { SyncedSecret, postgresSources, postgresUrlTemplate } from '../../../k8s/constructs/synced-secret';
+import { SyncedSecret, credentialSources, postgresSources, postgresUrlTemplate } from '../../../k8s/constructs/synced-secret';
 
 describe('SyncedSecret', () => {
   test("writes an ExternalSecret reading from its namespace's store with the given templates", () => {
@@ -54,5 +54,12 @@ describe('SyncedSecret.env', () => {
 
   test('refuses a key the Secret does not hold', () => {
     expect(() => secret.env('A_KEY', 'C_KEY')).toThrow('C_KEY: is not a key of Secret app-env (add it to keys, or read another Secret)');
+  });
+
+  test('reads a user name and password from the fields of one secret under a prefix', () => {
+    expect(credentialSources('cache', 'arn:user')).toEqual({
+      cacheUsername: { key: 'arn:user', property: 'username' },
+      cachePassword: { key: 'arn:user', property: 'password' },
+    });
   });
 });
