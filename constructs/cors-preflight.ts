@@ -1,5 +1,5 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS, originProblem } from '../lib/shared/cors';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS, originProblem, SAFE_HTTPS_ORIGIN } from '../lib/shared/cors';
 
 /** Status of a preflight answer for a configured origin, and for any other (no CORS header: the browser refuses). */
 export const PREFLIGHT_ALLOWED_STATUS = '204';
@@ -19,7 +19,7 @@ const READ_ORIGIN = [
 function originCondition(origins: readonly string[]): string {
   for (const origin of origins) {
     // Checked by the config already; repeated because each origin is pasted into a template as a VTL string literal.
-    if (originProblem(origin) !== undefined || !/^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) {
+    if (originProblem(origin) !== undefined || !SAFE_HTTPS_ORIGIN.test(origin)) {
       throw new Error(`origins: "${origin}" is not an exact https origin (https://host or https://host:port)`);
     }
   }

@@ -2,6 +2,7 @@ import { ArnFormat, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { SAFE_HTTPS_ORIGIN } from '../lib/shared/cors';
 import { LITELLM_KEY_HEADER } from '../lib/shared/litellm';
 
 /** A per-IP rate limit on one path only, beside the web ACL's limit on everything. */
@@ -125,7 +126,7 @@ export class GatewayFirewall extends Construct {
     }
     const origins = props.allowedOrigins ?? [];
     for (const origin of origins) {
-      if (!/^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) {
+      if (!SAFE_HTTPS_ORIGIN.test(origin)) {
         throw new Error(`allowedOrigins: "${origin}" is not an exact https origin (https://host or https://host:port)`);
       }
     }

@@ -33,6 +33,12 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
 /** How long a browser may reuse a preflight answer, in seconds (Chromium caps it at 7200, Firefox at 86400). */
 export const CORS_MAX_AGE_SECONDS = 600;
 
+/**
+ * The origins the synthesized edge may paste into a template or a web ACL rule (letters, digits, dots and dashes, an
+ * optional port): a stricter twin of originProblem that no quote or template syntax can pass, whatever a config held.
+ */
+export const SAFE_HTTPS_ORIGIN = /^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/;
+
 /** Why an origin is refused, or undefined when it is an exact https origin as a browser sends it in `Origin`. */
 export function originProblem(origin: string): string | undefined {
   if (origin.includes('*')) return 'has a wildcard (allowed: exact origins only, list each one)';
